@@ -1,0 +1,71 @@
+# Build the editions of the manuscript in manuscript/ (or MANUSCRIPT=path/to/file.md).
+#   make            all three editions into build/
+#   make pdf | epub | html
+#   make test       checks (ruff, mypy) and the test suite
+#   make clean      remove build/
+# Each edition depends on exactly the files it is made from, so a second `make`
+# with nothing changed does nothing, and editing one edition's template or
+# stylesheet rebuilds that edition only.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT ?= build
+MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
+NAME := $(basename $(notdir $(MANUSCRIPT)))
+# Reproducible editions: dates come from the last commit unless set by the caller.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
+
+PDF := $(OUT)/$(NAME).pdf
+EPUB := $(OUT)/$(NAME).epub
+HTML := $(OUT)/$(NAME).html
+
+# The author's files: manuscript, bibliography, images, a local style.
+SOURCES := $(shell find $(dir $(MANUSCRIPT)) -type f ! -name '.*')
+# What every edition is made with.
+CORE := Makefile build.py $(wildcard press/*.py) $(wildcard press/filters/*.lua) \
+	press/editions/__init__.py templates/partials.html.j2 styles/common.css $(VENV)/.installed
+
+.DELETE_ON_ERROR:
+.PHONY: all pdf epub html test lint clean lock
+
+all: pdf epub html
+pdf: $(PDF)
+epub: $(EPUB)
+html: $(HTML)
+
+$(PDF): $(SOURCES) $(CORE) press/editions/pdf.py templates/print.html.j2 styles/print.css \
+		$(wildcard styles/fonts/*/*)
+	$(PY) build.py pdf --manuscript $(MANUSCRIPT) --out $(OUT)
+
+$(EPUB): $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css
+	$(PY) build.py epub --manuscript $(MANUSCRIPT) --out $(OUT)
+
+$(HTML): $(SOURCES) $(CORE) press/editions/html.py templates/web.html.j2 styles/screen.css
+	$(PY) build.py html --manuscript $(MANUSCRIPT) --out $(OUT)
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	touch $@
+
+test: lint
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check press build.py tests
+	$(VENV)/bin/mypy press build.py
+
+lock: $(VENV)/.installed-dev
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.lock requirements-dev.in
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,108 @@
+"""The command line: parse arguments, build the editions, turn user errors into one line each."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from . import TOOLCHAIN_ROOT
+from .document import load_document
+from .errors import Location, PressError, display_path
+
+EDITIONS = ("pdf", "epub", "html")
+DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
+DEFAULT_OUT_DIR = Path("build")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 built, 1 user error, 2 usage)."""
+    arguments = _parser().parse_args(argv)
+    _report_library_warnings()
+    try:
+        check_source_date_epoch()
+        manuscript = arguments.manuscript or default_manuscript()
+        _build(arguments.command, manuscript, arguments.out, quiet=arguments.quiet)
+    except PressError as error:
+        if arguments.debug:
+            raise
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; previous editions are unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if arguments.debug:
+            raise
+        print(f"error: internal error ({type(error).__name__}: {error}); run again with --debug for details",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def check_source_date_epoch() -> None:
+    """Pandoc, fontTools and WeasyPrint all read SOURCE_DATE_EPOCH: an empty one means unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.strip():
+        del os.environ["SOURCE_DATE_EPOCH"]
+    elif epoch is not None and not epoch.strip().isdigit():
+        raise PressError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '{epoch}'")
+
+
+def default_manuscript() -> Path:
+    """The one Markdown file in manuscript/."""
+    candidates = sorted(DEFAULT_MANUSCRIPT_DIR.glob("*.md"))
+    if len(candidates) != 1:
+        raise PressError("expected exactly one .md manuscript; name one with --manuscript",
+                         Location(DEFAULT_MANUSCRIPT_DIR))
+    return candidates[0]
+
+
+def _build(command: str, manuscript: Path, out_dir: Path, quiet: bool) -> None:
+    started = time.perf_counter()
+    document = load_document(manuscript, out_dir / ".cache")
+    _progress(quiet, f"read {display_path(manuscript)}", started)
+    for name in EDITIONS if command == "all" else (command,):
+        started = time.perf_counter()
+        path = edition(name).write(document, out_dir)
+        _progress(quiet, f"wrote {display_path(path)}", started)
+
+
+def edition(name: str) -> ModuleType:
+    """An edition's module, imported only when that edition is built."""
+    return importlib.import_module(f"press.editions.{name}")
+
+
+def _progress(quiet: bool, message: str, started: float) -> None:
+    if not quiet:
+        print(f"{message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+
+def _report_library_warnings() -> None:
+    """WeasyPrint and pypandoc log through `logging`: show their warnings as one line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(name)s: %(message)s"))
+    for name in ("weasyprint", "pypandoc"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the PDF, EPUB and HTML editions of a Pandoc-Markdown manuscript.",
+    )
+    parser.add_argument("command", choices=[*EDITIONS, "all"], help="which edition to build")
+    parser.add_argument("--manuscript", type=Path, help="the manuscript (default: the .md file in manuscript/)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: build/)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but warnings and errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    return parser

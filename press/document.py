@@ -1,0 +1,246 @@
+"""The Document that flows from the one Pandoc pass to every edition.
+
+Gather first: read the manuscript, check its front matter, resolve its style,
+run Pandoc, split Pandoc's HTML into body, notes and bibliography, and collect
+the images. The editions only write; none of them reads Markdown again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+from lxml import etree
+from PIL import Image, UnidentifiedImageError
+
+from . import pandoc
+from .csl import resolve_style
+from .errors import Location, PressError, location_of
+from .markup import inner_html, parse_fragment
+from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
+
+#: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
+IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+SVG_MEDIA_TYPE = "image/svg+xml"
+ILLUSTRATOR_ROLE = "ill"
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note as the citation style rendered it, numbered as in the text."""
+
+    number: int
+    identifier: str
+    reference_identifier: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An image the editions carry, with the name it has inside them."""
+
+    source: Path
+    href: str
+    media_type: str
+    width: int | None
+    height: int | None
+
+    def read(self) -> bytes:
+        return self.source.read_bytes()
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Someone other than the author, with a MARC relator role such as 'ill'."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the text, for tables of contents and bookmarks."""
+
+    identifier: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One manuscript, read once: what every edition is written from."""
+
+    name: str
+    metadata: Metadata
+    body: str
+    sections: tuple[Section, ...]
+    notes: tuple[Note, ...]
+    bibliography: str | None
+    bibliography_title: str | None
+    lead_image: Asset | None
+    assets: tuple[Asset, ...]
+    contributors: tuple[Contributor, ...]
+    identifier: str
+    modified: datetime
+
+    @property
+    def modified_iso(self) -> str:
+        return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_document(manuscript_path: Path, cache_dir: Path) -> Document:
+    """Read a manuscript and everything it names into one Document."""
+    manuscript_path = manuscript_path.resolve()
+    manuscript = read_manuscript(manuscript_path)
+    metadata = load_metadata(manuscript)
+    style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
+    output = pandoc.convert(manuscript, metadata, style, cache_dir)
+    fragment = parse_fragment(output.html)
+
+    notes = _take_notes(fragment)
+    bibliography_title, bibliography = _take_bibliography(fragment)
+    assets: dict[Path, Asset] = {}
+    lead_image = None
+    if metadata.illustration is not None:
+        lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"))
+    for image in fragment.iter("img"):
+        source = _local_image(image.get("src", ""), manuscript)
+        image.set("src", _asset(source, assets, _where(manuscript, image.get("src", ""))).href)
+
+    return Document(
+        name=manuscript_path.stem,
+        metadata=metadata,
+        body=inner_html(fragment),
+        sections=_sections(fragment),
+        notes=notes,
+        bibliography=bibliography,
+        bibliography_title=bibliography_title,
+        lead_image=lead_image,
+        assets=tuple(assets.values()),
+        contributors=_contributors(metadata, fragment),
+        identifier=metadata.identifier or _derived_identifier(metadata),
+        modified=build_time(),
+    )
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set, so that builds are reproducible; otherwise now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
+    sections = []
+    for heading in fragment.iter("h2", "h3", "h4", "h5", "h6"):
+        parent = heading.getparent()
+        identifier = heading.get("id") or (parent.get("id") if parent is not None and parent.tag == "section" else None)
+        if identifier:
+            sections.append(Section(identifier, heading.text_content().strip(), int(heading.tag[1])))
+    return tuple(sections)
+
+
+def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
+    section = fragment.find(".//section[@id='footnotes']")
+    if section is None:
+        return ()
+    notes = []
+    for number, item in enumerate(section.iter("li"), start=1):
+        for back_link in item.find_class("footnote-back"):
+            back_link.drop_tree()
+        identifier = item.get("id", f"fn{number}")
+        notes.append(Note(number, identifier, f"fnref{identifier.removeprefix('fn')}", inner_html(item).strip()))
+    section.drop_tree()
+    return tuple(notes)
+
+
+def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+    references = fragment.find(".//div[@id='refs']")
+    if references is None or len(references) == 0:
+        if references is not None:
+            references.drop_tree()
+        return None, None
+    title = None
+    section = references.getparent()
+    if section is not None and section.tag == "section" and section is not fragment:
+        heading = section.find("./h2")
+        title = heading.text_content().strip() if heading is not None else None
+        section.drop_tree()
+    else:
+        references.drop_tree()
+    return title, inner_html(references).strip()
+
+
+def _local_image(src: str, manuscript: Manuscript) -> Path:
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        raise PressError(
+            f"image '{src}' is not a file beside the manuscript; editions never fetch from elsewhere",
+            _where(manuscript, src),
+        )
+    return manuscript.path.parent / unquote(parts.path)
+
+
+def _asset(source: Path, assets: dict[Path, Asset], location: Location) -> Asset:
+    key = source.resolve()
+    if key in assets:
+        return assets[key]
+    if not source.is_file():
+        raise PressError(f"image not found: {source.name}", location)
+    media_type, width, height = _identify_image(source, location)
+    digest = hashlib.sha256(str(key).encode()).hexdigest()[:8]
+    href = f"images/{digest}-{_safe_name(source.name)}"
+    assets[key] = Asset(source, href, media_type, width, height)
+    return assets[key]
+
+
+def _identify_image(source: Path, location: Location) -> tuple[str, int | None, int | None]:
+    if source.suffix.lower() == ".svg":
+        try:
+            root = etree.parse(str(source)).getroot()
+        except etree.XMLSyntaxError as error:
+            raise PressError(f"image {source.name} is not valid SVG: {error.msg}", location) from None
+        if root.tag != "{http://www.w3.org/2000/svg}svg":
+            raise PressError(f"image {source.name} is not an SVG image", location)
+        return SVG_MEDIA_TYPE, None, None
+    try:
+        with Image.open(source) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError):
+        raise PressError(f"image {source.name} is not a readable image file", location) from None
+    if kind not in IMAGE_MEDIA_TYPES:
+        supported = ", ".join(sorted([*IMAGE_MEDIA_TYPES, "SVG"]))
+        raise PressError(f"image {source.name} is {kind}; use one of {supported}", location)
+    return IMAGE_MEDIA_TYPES[kind], width, height
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "image"
+
+
+def _where(manuscript: Manuscript, text: str) -> Location:
+    offset = manuscript.text.find(text) if text else -1
+    if offset < 0:
+        return Location(manuscript.path)
+    return location_of(manuscript.text, offset, manuscript.path)
+
+
+def _contributors(metadata: Metadata, fragment: lxml.html.HtmlElement) -> tuple[Contributor, ...]:
+    names = []
+    if metadata.illustration is not None and metadata.illustration.illustrator:
+        names.append(metadata.illustration.illustrator)
+    names += [image.get("data-illustrator", "").strip() for image in fragment.iter("img")]
+    return tuple(Contributor(name, ILLUSTRATOR_ROLE) for name in dict.fromkeys(names) if name)
+
+
+def _derived_identifier(metadata: Metadata) -> str:
+    seed = "\n".join([metadata.title, *metadata.authors])
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"

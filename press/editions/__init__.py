@@ -1,0 +1,1 @@
+"""One module per edition, each with `write(document, out_dir) -> Path`."""

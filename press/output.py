@@ -1,0 +1,35 @@
+"""Outputs appear whole or not at all: written beside the target, then moved into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import Location, PressError
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """A temporary path that replaces `target` only if the block completes.
+
+    A failed or interrupted build leaves the previous edition untouched, and
+    Make never sees a half-written file with a fresh timestamp.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as error:
+        raise PressError(f"cannot write to the output folder: {error.strerror}", Location(target.parent)) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

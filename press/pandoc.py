@@ -1,0 +1,190 @@
+"""The single Pandoc pass: Markdown with citations in, one HTML fragment out.
+
+Pandoc runs in its sandbox with citeproc. Its messages come back as a JSON log,
+so a citation key missing from the bibliography, which Pandoc only warns about,
+becomes an error with the file and line of the citation.
+
+The result is cached under the output folder by the hash of everything Pandoc
+reads, so the three editions built by separate `make` targets share one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pypandoc
+
+from . import FILTERS_DIR
+from .errors import Location, PressError, PressErrors, display_path, location_of
+from .metadata import Manuscript, Metadata
+
+LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
+READER = "markdown"
+WRITER = "html5"
+WRITER_OPTIONS = (
+    "--wrap=none",
+    "--section-divs",
+    "--shift-heading-level-by=1",
+    "--citeproc",
+    "--sandbox",
+    "--quiet",
+)
+CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
+
+
+@dataclass(frozen=True)
+class PandocMessage:
+    """One entry of Pandoc's log: its type, its verbosity and its text."""
+
+    kind: str
+    verbosity: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PandocOutput:
+    """The HTML fragment Pandoc wrote and the warnings it gave."""
+
+    html: str
+    warnings: tuple[PandocMessage, ...]
+
+
+def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache_dir: Path) -> PandocOutput:
+    """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
+    arguments = _arguments(metadata, style)
+    key = _cache_key(manuscript, metadata, style, arguments)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"pandoc-{key}.json"
+    with _locked(cache_dir / f"pandoc-{key}.lock"):
+        if cached.is_file():
+            output = _load(cached)
+        else:
+            output = _run(manuscript, arguments)
+            _store(output, cached)
+    _check_citations(output, manuscript, metadata)
+    return output
+
+
+@cache
+def pandoc_version() -> str:
+    """The version of the bundled Pandoc, part of every cache key."""
+    return str(pypandoc.get_pandoc_version())
+
+
+def bibliography_keys(bibliography: Path) -> list[str]:
+    """The citation keys a bibliography file defines, read by Pandoc itself."""
+    try:
+        entries = json.loads(pypandoc.convert_file(str(bibliography), "csljson", extra_args=["--sandbox"]))
+    except (RuntimeError, json.JSONDecodeError):
+        return []
+    return [str(entry.get("id")) for entry in entries if isinstance(entry, dict)]
+
+
+def _arguments(metadata: Metadata, style: Path) -> list[str]:
+    arguments = [*WRITER_OPTIONS, f"--csl={style}"]
+    if metadata.bibliography is not None:
+        arguments.append(f"--bibliography={metadata.bibliography}")
+    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
+    return arguments
+
+
+def _cache_key(manuscript: Manuscript, metadata: Metadata, style: Path, arguments: list[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(pandoc_version().encode())
+    digest.update("\0".join(arguments).encode())
+    digest.update(manuscript.text.encode())
+    inputs = [style, *LUA_FILTERS]
+    if metadata.bibliography is not None:
+        inputs.append(metadata.bibliography)
+    for path in inputs:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _run(manuscript: Manuscript, arguments: list[str]) -> PandocOutput:
+    with tempfile.TemporaryDirectory(prefix="press-pandoc-") as scratch:
+        log = Path(scratch) / "log.json"
+        try:
+            html = pypandoc.convert_text(
+                manuscript.text,
+                WRITER,
+                format=READER,
+                extra_args=[*arguments, f"--log={log}"],
+                cworkdir=str(manuscript.path.parent),
+            )
+        except RuntimeError as error:
+            raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
+        messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
+    warnings = tuple(
+        PandocMessage(str(entry.get("type")), str(entry.get("verbosity")), str(entry.get("pretty")))
+        for entry in messages
+        if entry.get("verbosity") in ("WARNING", "ERROR")
+    )
+    return PandocOutput(html, warnings)
+
+
+def _pandoc_failure(message: str) -> str:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    detail = next((line for line in lines if not line.startswith("Pandoc died")), "Pandoc failed")
+    return f"Pandoc could not convert the manuscript: {detail}"
+
+
+def _check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
+    missing = [
+        match.group(1)
+        for message in output.warnings
+        if (match := CITATION_NOT_FOUND.search(message.text))
+    ]
+    if not missing:
+        return
+    known = bibliography_keys(metadata.bibliography) if metadata.bibliography else []
+    where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
+    problems = []
+    for key in dict.fromkeys(missing):
+        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join('@' + name for name in close)}?" if close else ""
+        problems.extend(
+            PressError(f"unknown citation key '@{key}' (not in {where}){hint}", location)
+            for location in _citation_locations(manuscript, key)
+        )
+    raise PressErrors(problems)
+
+
+def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
+    pattern = re.compile(rf"@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
+    locations = [location_of(manuscript.text, found.start(), manuscript.path) for found in pattern.finditer(manuscript.text)]
+    return locations or [Location(manuscript.path)]
+
+
+def _store(output: PandocOutput, path: Path) -> None:
+    payload = {"html": output.html, "warnings": [vars(message) for message in output.warnings]}
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(payload, file)
+    os.replace(temporary, path)
+
+
+def _load(path: Path) -> PandocOutput:
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    return PandocOutput(payload["html"], tuple(PandocMessage(**message) for message in payload["warnings"]))
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

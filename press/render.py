@@ -1,0 +1,46 @@
+"""One Jinja2 environment for every edition: strict about undefined names, escaping by default."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import STYLES_DIR, TEMPLATES_DIR
+
+
+@cache
+def environment() -> Environment:
+    jinja = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    jinja.filters["join_names"] = join_names
+    return jinja
+
+
+def join_names(names: tuple[str, ...] | list[str]) -> str:
+    """'A', 'A and B', 'A, B, and C'."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{', '.join(names[:-1])}, and {names[-1]}"
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a template from templates/ with the given names."""
+    return environment().get_template(template).render(**context)
+
+
+def stylesheet(*names: str) -> str:
+    """The text of stylesheets from styles/, in order, for inlining into a page."""
+    return "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in names)
+
+
+def stylesheet_paths(*names: str) -> list[Path]:
+    return [STYLES_DIR / name for name in names]
