@@ -40,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if arguments.debug:
             raise
-        print(f"error: internal error ({type(error).__name__}: {error}); run again with --debug for details",
-              file=sys.stderr)
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); run again with --debug for details",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -59,19 +61,32 @@ def default_manuscript() -> Path:
     """The one Markdown file in manuscript/."""
     candidates = sorted(DEFAULT_MANUSCRIPT_DIR.glob("*.md"))
     if len(candidates) != 1:
-        raise PressError("expected exactly one .md manuscript; name one with --manuscript",
-                         Location(DEFAULT_MANUSCRIPT_DIR))
+        raise PressError(
+            "expected exactly one .md manuscript; name one with --manuscript", Location(DEFAULT_MANUSCRIPT_DIR)
+        )
     return candidates[0]
 
 
 def _build(command: str, manuscript: Path, out_dir: Path, quiet: bool) -> None:
     started = time.perf_counter()
+    prepare_output_folder(out_dir)
     document = load_document(manuscript, out_dir / ".cache")
     _progress(quiet, f"read {display_path(manuscript)}", started)
     for name in EDITIONS if command == "all" else (command,):
         started = time.perf_counter()
         path = edition(name).write(document, out_dir)
         _progress(quiet, f"wrote {display_path(path)}", started)
+
+
+def prepare_output_folder(out_dir: Path) -> None:
+    """Fail before any work when the output folder cannot be made or written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".press-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise PressError(f"cannot write to the output folder: {error.strerror}", Location(out_dir)) from None
 
 
 def edition(name: str) -> ModuleType:

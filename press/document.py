@@ -170,9 +170,10 @@ def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str
         return None, None
     title = None
     section = references.getparent()
-    if section is not None and section.tag == "section" and section is not fragment:
-        heading = section.find("./h2")
-        title = heading.text_content().strip() if heading is not None else None
+    children = list(section) if section is not None else []
+    if section is not None and section.tag == "section" and len(children) == 2 and children[1] is references:
+        # The section Pandoc makes for `reference-section-title`: a heading and the entries.
+        title = children[0].text_content().strip()
         section.drop_tree()
     else:
         references.drop_tree()

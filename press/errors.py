@@ -37,7 +37,7 @@ class PressError(Exception):
         return f"{self.location}: error: {self.message}"
 
 
-class PressErrors(PressError):
+class CombinedError(PressError):
     """Several problems found together, reported one line each."""
 
     def __init__(self, problems: list[PressError]) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from .errors import Location, PressError, PressErrors, location_of
+from .errors import CombinedError, Location, PressError, location_of
 
 FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -141,10 +141,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
     """Parse and validate the front matter; report every problem, then stop once."""
     path = manuscript.path
     node, values = _parse_yaml(manuscript)
-    field_lines = {
-        str(key.value): key.start_mark.line + manuscript.front_matter_first_line
-        for key, _ in node.value
-    }
+    field_lines = {str(key.value): key.start_mark.line + manuscript.front_matter_first_line for key, _ in node.value}
     problems: list[PressError] = []
 
     def problem(field: str, message: str) -> None:
@@ -155,9 +152,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
             problem(key, f"unknown front-matter key '{key}'{_suggestion(key, FIELDS)}")
     for required in ("title", "author", "lang"):
         if values.get(required) in (None, "", []):
-            problems.append(
-                PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1))
-            )
+            problems.append(PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1)))
 
     title = _text(values, "title", problem) or ""
     authors = _authors(values.get("author"), problem)
@@ -192,7 +187,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
         field_lines=field_lines,
     )
     if problems:
-        raise PressErrors(problems)
+        raise CombinedError(problems)
     return metadata
 
 
@@ -206,13 +201,9 @@ def _parse_yaml(manuscript: Manuscript) -> tuple[yaml.MappingNode, dict[str, Any
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else None
         reason = error.problem or error.context or "malformed YAML"
-        raise PressError(
-            f"malformed YAML front matter: {reason}", Location(manuscript.path, line, column)
-        ) from None
+        raise PressError(f"malformed YAML front matter: {reason}", Location(manuscript.path, line, column)) from None
     except yaml.YAMLError as error:
-        raise PressError(
-            f"malformed YAML front matter: {error}", Location(manuscript.path, first_line)
-        ) from None
+        raise PressError(f"malformed YAML front matter: {error}", Location(manuscript.path, first_line)) from None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
         raise PressError(
             "the front matter must be a YAML mapping of keys to values",

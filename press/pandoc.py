@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR
-from .errors import Location, PressError, PressErrors, display_path, location_of
+from . import FILTERS_DIR, bibliography
+from .errors import CombinedError, Location, PressError, display_path, location_of
 from .metadata import Manuscript, Metadata
 
 LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
@@ -41,6 +41,7 @@ WRITER_OPTIONS = (
     "--quiet",
 )
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
+PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache_dir: 
         if cached.is_file():
             output = _load(cached)
         else:
-            output = _run(manuscript, arguments)
+            output = _run(manuscript, metadata, arguments)
             _store(output, cached)
     _check_citations(output, manuscript, metadata)
     return output
@@ -80,15 +81,6 @@ def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache_dir: 
 def pandoc_version() -> str:
     """The version of the bundled Pandoc, part of every cache key."""
     return str(pypandoc.get_pandoc_version())
-
-
-def bibliography_keys(bibliography: Path) -> list[str]:
-    """The citation keys a bibliography file defines, read by Pandoc itself."""
-    try:
-        entries = json.loads(pypandoc.convert_file(str(bibliography), "csljson", extra_args=["--sandbox"]))
-    except (RuntimeError, json.JSONDecodeError):
-        return []
-    return [str(entry.get("id")) for entry in entries if isinstance(entry, dict)]
 
 
 def _arguments(metadata: Metadata, style: Path) -> list[str]:
@@ -112,7 +104,7 @@ def _cache_key(manuscript: Manuscript, metadata: Metadata, style: Path, argument
     return digest.hexdigest()[:32]
 
 
-def _run(manuscript: Manuscript, arguments: list[str]) -> PandocOutput:
+def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:
     with tempfile.TemporaryDirectory(prefix="press-pandoc-") as scratch:
         log = Path(scratch) / "log.json"
         try:
@@ -124,6 +116,8 @@ def _run(manuscript: Manuscript, arguments: list[str]) -> PandocOutput:
                 cworkdir=str(manuscript.path.parent),
             )
         except RuntimeError as error:
+            if metadata.bibliography is not None:
+                bibliography.read_entries(metadata.bibliography)  # names the bibliography when it is at fault
             raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
         messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
     warnings = tuple(
@@ -135,22 +129,17 @@ def _run(manuscript: Manuscript, arguments: list[str]) -> PandocOutput:
 
 
 def _pandoc_failure(message: str) -> str:
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    detail = next((line for line in lines if not line.startswith("Pandoc died")), "Pandoc failed")
+    detail = " ".join(PANDOC_DIED.sub("", message).split()) or "Pandoc failed"
     return f"Pandoc could not convert the manuscript: {detail}"
 
 
 def _check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
-    missing = [
-        match.group(1)
-        for message in output.warnings
-        if (match := CITATION_NOT_FOUND.search(message.text))
-    ]
+    missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return
-    known = bibliography_keys(metadata.bibliography) if metadata.bibliography else []
+    known = bibliography.keys(metadata.bibliography) if metadata.bibliography else []
     where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
-    problems = []
+    problems: list[PressError] = []
     for key in dict.fromkeys(missing):
         close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join('@' + name for name in close)}?" if close else ""
@@ -158,12 +147,13 @@ def _check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Met
             PressError(f"unknown citation key '@{key}' (not in {where}){hint}", location)
             for location in _citation_locations(manuscript, key)
         )
-    raise PressErrors(problems)
+    raise CombinedError(problems)
 
 
 def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
     pattern = re.compile(rf"@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
-    locations = [location_of(manuscript.text, found.start(), manuscript.path) for found in pattern.finditer(manuscript.text)]
+    text = manuscript.text
+    locations = [location_of(text, found.start(), manuscript.path) for found in pattern.finditer(text)]
     return locations or [Location(manuscript.path)]
 
 
@@ -172,7 +162,7 @@ def _store(output: PandocOutput, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(payload, file)
-    os.replace(temporary, path)
+    Path(temporary).replace(path)
 
 
 def _load(path: Path) -> PandocOutput:

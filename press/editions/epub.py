@@ -68,7 +68,9 @@ def describe(book: epub.EpubBook, document: Document) -> None:
     for number, contributor in enumerate(document.contributors, start=1):
         book.add_metadata("DC", "contributor", contributor.name, {"id": f"contributor{number}"})
         book.add_metadata(
-            None, "meta", contributor.role,
+            None,
+            "meta",
+            contributor.role,
             {"refines": f"#contributor{number}", "property": "role", "scheme": "marc:relators"},
         )
     for name, value in (
@@ -89,7 +91,9 @@ def add_documents(book: epub.EpubBook, document: Document) -> list[epub.EpubItem
     for reference in note_references(body):
         reference.set("href", f"{NOTES_DOCUMENT}{reference.get('href', '')}")
         reference.set("epub:type", "noteref")
-    pages = [(TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))})]
+    pages: list[tuple[str, str, dict[str, object]]] = [
+        (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))})
+    ]
     if document.notes:
         pages.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"text_href": TEXT_DOCUMENT}))
     if document.bibliography:
@@ -106,18 +110,26 @@ def add_documents(book: epub.EpubBook, document: Document) -> list[epub.EpubItem
 
 def add_resources(book: epub.EpubBook, document: Document) -> None:
     book.add_item(
-        epub.EpubItem(uid="stylesheet", file_name=STYLESHEET_HREF, media_type="text/css",
-                      content=stylesheet(*STYLESHEETS).encode("utf-8"))
+        epub.EpubItem(
+            uid="stylesheet",
+            file_name=STYLESHEET_HREF,
+            media_type="text/css",
+            content=stylesheet(*STYLESHEETS).encode("utf-8"),
+        )
     )
     for number, asset in enumerate(document.assets, start=1):
-        book.add_item(epub.EpubItem(uid=f"image{number}", file_name=asset.href, media_type=asset.media_type,
-                                    content=asset.read()))
+        book.add_item(
+            epub.EpubItem(uid=f"image{number}", file_name=asset.href, media_type=asset.media_type, content=asset.read())
+        )
 
 
 def add_navigation(book: epub.EpubBook, document: Document, spine: list[epub.EpubItem]) -> None:
     """The navigation document (contents and landmarks) and an NCX for older readers."""
-    sections = [NavEntry(f"{TEXT_DOCUMENT}#{section.identifier}", section.title)
-                for section in document.sections if section.level == 2]
+    sections = [
+        NavEntry(f"{TEXT_DOCUMENT}#{section.identifier}", section.title)
+        for section in document.sections
+        if section.level == 2
+    ]
     toc = [NavEntry(f"{TEXT_DOCUMENT}#title", document.metadata.title, children=sections)]
     landmarks = [NavEntry(TEXT_DOCUMENT, "Start of text", "bodymatter")]
     if document.notes:
@@ -128,8 +140,10 @@ def add_navigation(book: epub.EpubBook, document: Document, spine: list[epub.Epu
         toc.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title))
         landmarks.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title, "bibliography"))
     toc.append(NavEntry(COLOPHON_DOCUMENT, "Colophon"))
-    nav = _xhtml_item(NAV_DOCUMENT, render("epub/nav.xhtml.j2", document=document, toc=toc, landmarks=landmarks,
-                                           stylesheet_href=STYLESHEET_HREF))
+    nav = _xhtml_item(
+        NAV_DOCUMENT,
+        render("epub/nav.xhtml.j2", document=document, toc=toc, landmarks=landmarks, stylesheet_href=STYLESHEET_HREF),
+    )
     nav.properties = ["nav"]
     book.add_item(nav)
     book.toc = [epub.Link(entry.href, entry.title, f"toc{number}") for number, entry in enumerate(toc, start=1)]
@@ -155,7 +169,8 @@ def package(book: epub.EpubBook, modified: datetime) -> bytes:
 
 
 def _xhtml_item(file_name: str, content: str) -> epub.EpubItem:
-    item = epub.EpubItem(uid=Path(file_name).stem, file_name=file_name, media_type=XHTML_MEDIA_TYPE,
-                         content=content.encode("utf-8"))
+    item = epub.EpubItem(
+        uid=Path(file_name).stem, file_name=file_name, media_type=XHTML_MEDIA_TYPE, content=content.encode("utf-8")
+    )
     item.properties = []
     return item

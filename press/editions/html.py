@@ -67,7 +67,11 @@ def linked_data(document: Document) -> dict[str, Any]:
         data["version"] = metadata.version
     if document.contributors:
         data["contributor"] = [
-            {"@type": "Role", "roleName": contributor.role, "contributor": {"@type": "Person", "name": contributor.name}}
+            {
+                "@type": "Role",
+                "roleName": contributor.role,
+                "contributor": {"@type": "Person", "name": contributor.name},
+            }
             for contributor in document.contributors
         ]
     if metadata.illustration is not None:

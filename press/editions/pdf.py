@@ -8,7 +8,8 @@ from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
-from weasyprint import CSS, HTML, __version__ as weasyprint_version
+from weasyprint import CSS, HTML
+from weasyprint import __version__ as weasyprint_version
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -41,7 +42,9 @@ def write(document: Document, out_dir: Path) -> Path:
     )
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
     fonts = FontConfiguration()
-    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)]
+    stylesheets = [
+        CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
+    ]
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     with atomic_output(target) as temporary:
         try:
@@ -58,7 +61,7 @@ def write(document: Document, out_dir: Path) -> Path:
     return target
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     """Reads files under the given folders and data: URLs; refuses everything else.
 
     WeasyPrint would otherwise fetch any URL a manuscript names, on the network
@@ -83,7 +86,9 @@ class ConfinedFetcher(URLFetcher):
 def _xmp_data_url(document: Document) -> str:
     """XMP naming the contributors with their MARC relator roles."""
     contributors = "".join(f"<rdf:li>{escape(person.name)}</rdf:li>" for person in document.contributors)
-    roles = "".join(f"<marcrel:{person.role}>{escape(person.name)}</marcrel:{person.role}>" for person in document.contributors)
+    roles = "".join(
+        f"<marcrel:{person.role}>{escape(person.name)}</marcrel:{person.role}>" for person in document.contributors
+    )
     xmp = (
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'

@@ -1,0 +1,73 @@
+"""Read the text back out of each edition, the way a reader's software would."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pypdfium2
+from lxml import etree
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, as pdfium extracts it."""
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def html_tree(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def epub_documents(path: Path) -> dict[str, etree._Element]:
+    """Every XHTML document in the EPUB, parsed as XML, by its name in the zip."""
+    with zipfile.ZipFile(path) as book:
+        return {name: etree.fromstring(book.read(name)) for name in book.namelist() if name.endswith(".xhtml")}
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed, for comparing text across editions."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def letters(text: str) -> str:
+    """Text without whitespace, hyphens and soft hyphens: what survives line breaking
+    and hyphenation in a PDF unchanged."""
+    return re.sub(r"[\s\u00ad\u2010\-\ufffe\x02]+", "", unicodedata.normalize("NFC", text))
+
+
+def pdf_text_without_superscripts(path: Path) -> str:
+    """The PDF's text without the small characters of note calls and running heads.
+
+    Note calls are set smaller than the text; dropping every character well below
+    the most common size leaves the running text and the notes.
+    """
+    document = pypdfium2.PdfDocument(str(path))
+    pages = []
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            characters = []
+            for index in range(textpage.count_chars()):
+                size = pypdfium2.raw.FPDFText_GetFontSize(textpage.raw, index)
+                characters.append((chr(pypdfium2.raw.FPDFText_GetUnicode(textpage.raw, index)), size))
+            pages.append(characters)
+    finally:
+        document.close()
+    sizes = sorted(size for page in pages for character, size in page if not character.isspace())
+    body_size = sizes[len(sizes) // 2]
+    return "".join(
+        character for page in pages for character, size in page if character.isspace() or size >= 0.85 * body_size
+    )

@@ -1,0 +1,75 @@
+"""Make rebuilds exactly what changed: nothing when nothing did, one edition for its own template."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EPOCH, MINIMAL, ROOT
+
+
+def make(*arguments: str, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            f"OUT={out}",
+            f"MANUSCRIPT={MINIMAL.relative_to(ROOT)}",
+            f"SOURCE_DATE_EPOCH={EPOCH}",
+            *arguments,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("make")
+    run = make(out=out)
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name for path in out.iterdir() if path.is_file()) == [
+        "minimal.epub",
+        "minimal.html",
+        "minimal.pdf",
+    ]
+    return out
+
+
+def planned_editions(out: Path, *changed: str) -> set[str]:
+    """The editions `make` would rebuild if the given files had changed."""
+    what_if = [f"--what-if={name}" for name in changed]
+    run = make("--dry-run", *what_if, out=out)
+    assert run.returncode == 0, run.stderr
+    return {line.split()[2] for line in run.stdout.splitlines() if "build.py" in line}
+
+
+def test_second_make_does_nothing(built: Path) -> None:
+    assert make("--question", out=built).returncode == 0
+    assert planned_editions(built) == set()
+
+
+@pytest.mark.parametrize(
+    ("changed", "rebuilt"),
+    [
+        ("templates/epub/text.xhtml.j2", {"epub"}),
+        ("styles/epub.css", {"epub"}),
+        ("press/editions/epub.py", {"epub"}),
+        ("templates/print.html.j2", {"pdf"}),
+        ("styles/print.css", {"pdf"}),
+        ("templates/web.html.j2", {"html"}),
+        ("styles/screen.css", {"html"}),
+        ("templates/partials.html.j2", {"pdf", "epub", "html"}),
+        ("press/document.py", {"pdf", "epub", "html"}),
+        ("tests/fixtures/minimal/minimal.md", {"pdf", "epub", "html"}),
+        ("tests/fixtures/minimal/references.yaml", {"pdf", "epub", "html"}),
+        ("tests/fixtures/minimal/images/square.png", {"pdf", "epub", "html"}),
+    ],
+)
+def test_a_change_rebuilds_what_depends_on_it(built: Path, changed: str, rebuilt: set[str]) -> None:
+    assert planned_editions(built, changed) == rebuilt
