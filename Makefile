@@ -56,7 +56,13 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
-test: lint
+# The validators from npm (Ace, Nu Html Checker, axe-core). No browser is
+# downloaded: they drive Debian's Chromium through tests/tools/chromium.
+node_modules/.installed: package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: lint node_modules/.installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
