@@ -63,12 +63,11 @@ def ace_violations(epub: Path) -> list[str]:
     found = []
     for document in report.get("assertions", []):
         for assertion in document.get("assertions", []):
-            if assertion.get("earl:result", {}).get("earl:outcome") == "fail":
+            result = assertion.get("earl:result", {})
+            if result.get("earl:outcome") == "fail":
                 test = assertion.get("earl:test", {})
-                found.append(
-                    f"{test.get('earl:impact')} {test.get('dct:title')}: "
-                    f"{assertion.get('earl:result', {}).get('dct:description')} ({document.get('earl:testSubject', {}).get('url')})"
-                )
+                where = document.get("earl:testSubject", {}).get("url")
+                found.append(f"{test.get('earl:impact')} {test.get('dct:title')}: {result.get('dct:description')} ({where})")
     return found
 
 
