@@ -67,7 +67,8 @@ def ace_violations(epub: Path) -> list[str]:
             if result.get("earl:outcome") == "fail":
                 test = assertion.get("earl:test", {})
                 where = document.get("earl:testSubject", {}).get("url")
-                found.append(f"{test.get('earl:impact')} {test.get('dct:title')}: {result.get('dct:description')} ({where})")
+                impact, title = test.get("earl:impact"), test.get("dct:title")
+                found.append(f"{impact} {title}: {result.get('dct:description')} ({where})")
     return found
 
 
