@@ -9,12 +9,14 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 from . import TOOLCHAIN_ROOT
 from .document import load_document
 from .errors import Location, PressError, display_path
+from .metadata import NOTE_PLACEMENTS, PAPER_SIZES
 
 EDITIONS = ("pdf", "epub", "html")
 DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
@@ -28,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_source_date_epoch()
         manuscript = arguments.manuscript or default_manuscript()
-        _build(arguments.command, manuscript, arguments.out, quiet=arguments.quiet)
+        _build(arguments, manuscript)
     except PressError as error:
         if arguments.debug:
             raise
@@ -67,15 +69,20 @@ def default_manuscript() -> Path:
     return candidates[0]
 
 
-def _build(command: str, manuscript: Path, out_dir: Path, quiet: bool) -> None:
+def _build(arguments: argparse.Namespace, manuscript: Path) -> None:
     started = time.perf_counter()
-    prepare_output_folder(out_dir)
-    document = load_document(manuscript, out_dir / ".cache")
-    _progress(quiet, f"read {display_path(manuscript)}", started)
-    for name in EDITIONS if command == "all" else (command,):
+    prepare_output_folder(arguments.out)
+    document = load_document(manuscript, arguments.out / ".cache")
+    metadata = document.metadata
+    document = replace(
+        document,
+        metadata=replace(metadata, paper=arguments.paper or metadata.paper, notes=arguments.notes or metadata.notes),
+    )
+    _progress(arguments.quiet, f"read {display_path(manuscript)}", started)
+    for name in EDITIONS if arguments.command == "all" else (arguments.command,):
         started = time.perf_counter()
-        path = edition(name).write(document, out_dir)
-        _progress(quiet, f"wrote {display_path(path)}", started)
+        path = edition(name).write(document, arguments.out)
+        _progress(arguments.quiet, f"wrote {display_path(path)}", started)
 
 
 def prepare_output_folder(out_dir: Path) -> None:
@@ -118,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", choices=[*EDITIONS, "all"], help="which edition to build")
     parser.add_argument("--manuscript", type=Path, help="the manuscript (default: the .md file in manuscript/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: build/)")
+    parser.add_argument("--paper", choices=PAPER_SIZES, help="paper size of the PDF (default: front matter, or a4)")
+    parser.add_argument(
+        "--notes",
+        choices=NOTE_PLACEMENTS,
+        help="footnotes or endnotes in the PDF (default: front matter, or footnotes)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but warnings and errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     return parser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,12 @@ class CombinedError(PressError):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+
+def warn(message: str, location: Location | None = None) -> None:
+    """Tell the author about something that did not stop the build, as one line."""
+    prefix = f"{location}: " if location is not None else ""
+    print(f"{prefix}warning: {message}", file=sys.stderr)
 
 
 def display_path(path: Path) -> str:

