@@ -105,7 +105,7 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
 
 
 def _report_missing_glyphs(page: str, document: Document) -> None:
-    text = lxml.html.fromstring(page).text_content()
+    text = "".join(str(piece) for piece in lxml.html.document_fromstring(page).itertext())
     sources = [document.metadata.source]
     if document.metadata.bibliography is not None:
         sources.append(document.metadata.bibliography)
