@@ -30,7 +30,7 @@ CORE := Makefile build.py $(wildcard press/*.py) $(wildcard press/filters/*.lua)
 	press/editions/__init__.py templates/partials.html.j2 styles/common.css $(VENV)/.installed
 
 .DELETE_ON_ERROR:
-.PHONY: all pdf epub html test lint clean lock
+.PHONY: all pdf epub html check watch test lint clean lock release proof bench
 
 all: pdf epub html
 pdf: $(PDF)
@@ -41,11 +41,22 @@ $(PDF): $(SOURCES) $(CORE) press/editions/pdf.py templates/print.html.j2 styles/
 		$(wildcard styles/fonts/*/*)
 	$(PY) build.py pdf --manuscript $(MANUSCRIPT) --out $(OUT)
 
-$(EPUB): $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css
+# The EPUB's page list follows the print edition's pages, so it is laid out with the print page too.
+$(EPUB): $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css \
+		press/editions/pdf.py templates/print.html.j2 styles/print.css $(wildcard styles/fonts/*/*)
 	$(PY) build.py epub --manuscript $(MANUSCRIPT) --out $(OUT)
 
-$(HTML): $(SOURCES) $(CORE) press/editions/html.py templates/web.html.j2 styles/screen.css
+$(HTML): $(SOURCES) $(CORE) press/editions/html.py templates/web.html.j2 styles/screen.css \
+		$(wildcard styles/fonts/*/*)
 	$(PY) build.py html --manuscript $(MANUSCRIPT) --out $(OUT)
+
+# Check the manuscript without building: every finding as file:line:column.
+check: $(VENV)/.installed
+	$(PY) build.py check --manuscript $(MANUSCRIPT) --out $(OUT)
+
+# Rebuild the web edition on every save and serve it on 127.0.0.1 with automatic reload.
+watch: $(VENV)/.installed
+	$(PY) build.py serve --manuscript $(MANUSCRIPT) --out $(OUT)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -69,9 +80,22 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check press build.py tests
 	$(VENV)/bin/mypy press build.py
 
+# For review without a PDF viewer or a browser: the PDF's pages as PNG images with
+# a contact sheet, and screenshots of the web edition on a phone and a desktop.
+proof: $(PDF) $(HTML) $(VENV)/.installed-dev
+	$(PY) -m tests.proof $(PDF) $(HTML) $(OUT)/proof
+
+# A clean build of every edition, validated, under versioned names in dist/.
+release: $(VENV)/.installed-dev node_modules/.installed
+	$(PY) -m press.release --manuscript $(MANUSCRIPT) --dist dist
+
+# Times and memory against the pipeline one would script by hand; writes bench/RESULTS.md.
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
 lock: $(VENV)/.installed-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock requirements.in
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.lock requirements-dev.in
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) dist

@@ -7,6 +7,7 @@ the images. The editions only write; none of them reads Markdown again.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -14,16 +15,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
+from . import bibliography as bibliography_file
 from . import pandoc
 from .csl import resolve_style
-from .errors import Location, PressError, location_of
-from .markup import inner_html, parse_fragment
+from .errors import Location, PressError, warn
+from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
 #: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
@@ -54,6 +57,10 @@ class Asset:
 
     def read(self) -> bytes:
         return self.source.read_bytes()
+
+    def data_url(self) -> str:
+        """The image inline, so that an edition depends on its bytes, not on where it lies."""
+        return f"data:{self.media_type};base64,{base64.b64encode(self.read()).decode('ascii')}"
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ class Document:
     contributors: tuple[Contributor, ...]
     identifier: str
     modified: datetime
+    #: The works the text cites (or the bibliography lists), as CSL JSON entries in
+    #: the bibliography's order, for metadata such as schema.org's `citation`.
+    references: tuple[dict[str, Any], ...] = ()
 
     @property
     def modified_iso(self) -> str:
@@ -102,8 +112,11 @@ def load_document(manuscript_path: Path, cache_dir: Path) -> Document:
     metadata = load_metadata(manuscript)
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache_dir)
+    pandoc.check_citations(output, manuscript, metadata)
     fragment = parse_fragment(output.html)
+    _confine(fragment, manuscript)
 
+    cited_keys = _cited_keys(fragment)
     notes = _take_notes(fragment)
     bibliography_title, bibliography = _take_bibliography(fragment)
     assets: dict[Path, Asset] = {}
@@ -112,7 +125,7 @@ def load_document(manuscript_path: Path, cache_dir: Path) -> Document:
         lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"))
     for image in fragment.iter("img"):
         source = _local_image(image.get("src", ""), manuscript)
-        image.set("src", _asset(source, assets, _where(manuscript, image.get("src", ""))).href)
+        image.set("src", _asset(source, assets, manuscript.locate(image.get("src", ""))).href)
 
     return Document(
         name=manuscript_path.stem,
@@ -127,6 +140,7 @@ def load_document(manuscript_path: Path, cache_dir: Path) -> Document:
         contributors=_contributors(metadata, fragment),
         identifier=metadata.identifier or _derived_identifier(metadata),
         modified=build_time(),
+        references=_references(metadata, cited_keys),
     )
 
 
@@ -153,7 +167,7 @@ def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
     if section is None:
         return ()
     notes = []
-    for number, item in enumerate(section.iter("li"), start=1):
+    for number, item in enumerate(section.iterfind("ol/li"), start=1):
         for back_link in item.find_class("footnote-back"):
             back_link.drop_tree()
         identifier = item.get("id", f"fn{number}")
@@ -180,12 +194,47 @@ def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str
     return title, inner_html(references).strip()
 
 
+def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
+    """The keys of the bibliography entries listed (in their order), then of any other citation."""
+    listed = [entry.get("id", "").removeprefix("ref-") for entry in fragment.find_class("csl-entry")]
+    cited = [key for span in fragment.find_class("citation") for key in span.get("data-cites", "").split()]
+    return [key for key in dict.fromkeys([*listed, *cited]) if key]
+
+
+def _references(metadata: Metadata, keys: list[str]) -> tuple[dict[str, Any], ...]:
+    if metadata.bibliography is None or not keys:
+        return ()
+    entries = {str(entry.get("id")): entry for entry in bibliography_file.read_entries(metadata.bibliography)}
+    return tuple(entries[key] for key in keys if key in entries)
+
+
+def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
+    """Keep raw HTML in the manuscript from reaching outside the project or running code.
+
+    Images are read from beside the manuscript; nothing else is loaded from
+    anywhere, and scripts and event handlers are taken out.
+    """
+    images = {image.get("src", "") for image in fragment.iter("img")}
+    for url in loaded_urls(fragment):
+        if url.startswith("data:") or (url in images and not urlsplit(url).scheme and not url.startswith("//")):
+            continue
+        raise PressError(
+            f"the manuscript loads '{url}'; editions carry only images beside the manuscript, so this is refused",
+            manuscript.locate(url),
+        )
+    for removed in dict.fromkeys(remove_scripts(fragment)):
+        warn(
+            f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
+            manuscript.locate(removed.rstrip("=>").lstrip("<")),
+        )
+
+
 def _local_image(src: str, manuscript: Manuscript) -> Path:
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
         raise PressError(
             f"image '{src}' is not a file beside the manuscript; editions never fetch from elsewhere",
-            _where(manuscript, src),
+            manuscript.locate(src),
         )
     return manuscript.path.parent / unquote(parts.path)
 
@@ -196,14 +245,14 @@ def _asset(source: Path, assets: dict[Path, Asset], location: Location) -> Asset
         return assets[key]
     if not source.is_file():
         raise PressError(f"image not found: {source.name}", location)
-    media_type, width, height = _identify_image(source, location)
-    digest = hashlib.sha256(str(key).encode()).hexdigest()[:8]
+    media_type, width, height = identify_image(source, location)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8]
     href = f"images/{digest}-{_safe_name(source.name)}"
     assets[key] = Asset(source, href, media_type, width, height)
     return assets[key]
 
 
-def _identify_image(source: Path, location: Location) -> tuple[str, int | None, int | None]:
+def identify_image(source: Path, location: Location) -> tuple[str, int | None, int | None]:
     if source.suffix.lower() == ".svg":
         try:
             root = etree.parse(str(source)).getroot()
@@ -225,13 +274,6 @@ def _identify_image(source: Path, location: Location) -> tuple[str, int | None, 
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "image"
-
-
-def _where(manuscript: Manuscript, text: str) -> Location:
-    offset = manuscript.text.find(text) if text else -1
-    if offset < 0:
-        return Location(manuscript.path)
-    return location_of(manuscript.text, offset, manuscript.path)
 
 
 def _contributors(metadata: Metadata, fragment: lxml.html.HtmlElement) -> tuple[Contributor, ...]:

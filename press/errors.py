@@ -49,10 +49,39 @@ class CombinedError(PressError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
+class _Warnings:
+    """Whether warnings are errors (--strict), and the library warnings held back until an output is committed."""
+
+    strict = False
+    held: list[str] = []  # noqa: RUF012 - one list for the process, on purpose
+
+
+def treat_warnings_as_errors(strict: bool) -> None:
+    _Warnings.strict = strict
+
+
 def warn(message: str, location: Location | None = None) -> None:
-    """Tell the author about something that did not stop the build, as one line."""
+    """Tell the author about something that did not stop the build, as one line (an error with --strict)."""
+    if _Warnings.strict:
+        raise PressError(f"{message} (a warning; --strict makes it an error)", location)
     prefix = f"{location}: " if location is not None else ""
     print(f"{prefix}warning: {message}", file=sys.stderr)
+
+
+def library_warning(message: str) -> None:
+    """A warning a library logged in the middle of its work: shown now, or held until the output is written."""
+    if _Warnings.strict:
+        _Warnings.held.append(message)
+    else:
+        print(f"warning: {message}", file=sys.stderr)
+
+
+def raise_held_warnings() -> None:
+    """With --strict, fail before an output is moved into place if a library warned while making it."""
+    if _Warnings.held:
+        first = _Warnings.held[0]
+        _Warnings.held.clear()
+        raise PressError(f"{first} (a warning; --strict makes it an error)")
 
 
 def display_path(path: Path) -> str:

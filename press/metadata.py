@@ -59,6 +59,8 @@ PAPER_SIZES = ("a4", "letter")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
 Report = Callable[[str, str], None]
 """Records a problem with a front-matter field: (field, message)."""
+#: Characters XML, and so the EPUB, cannot hold: C0 controls other than tab and line ends.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -112,6 +114,11 @@ class Manuscript:
     front_matter: str
     front_matter_first_line: int
 
+    def locate(self, text: str) -> Location:
+        """Where a piece of text first occurs in the manuscript (the file alone if nowhere)."""
+        offset = self.text.find(text) if text else -1
+        return location_of(self.text, offset, self.path) if offset >= 0 else Location(self.path)
+
 
 def read_manuscript(path: Path) -> Manuscript:
     """Read a manuscript file, insisting on UTF-8 text with a front matter block."""
@@ -133,6 +140,14 @@ def read_manuscript(path: Path) -> Manuscript:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise PressError("the manuscript is empty", Location(path))
+    control = CONTROL_CHARACTER.search(text)
+    if control is not None:
+        character = control.group()
+        raise PressError(
+            f"the manuscript contains the control character U+{ord(character):04X},"
+            " which no edition can hold; remove it",
+            location_of(text, control.start(), path),
+        )
     match = FRONT_MATTER_FENCE.match(text)
     if match is None:
         raise PressError(
@@ -153,9 +168,11 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
     def problem(field: str, message: str) -> None:
         problems.append(PressError(message, Location(path, field_lines.get(field, 1))))
 
-    for key in values:
+    for key, value in values.items():
         if key not in FIELDS:
             problem(key, f"unknown front-matter key '{key}'{_suggestion(key, FIELDS)}")
+        if any(CONTROL_CHARACTER.search(text) for text in _strings(value)):
+            problem(key, f"'{key}' contains a control character, which no edition can hold")
     for required in ("title", "author", "lang"):
         if values.get(required) in (None, "", []):
             problems.append(PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1)))
@@ -218,6 +235,17 @@ def _parse_yaml(manuscript: Manuscript) -> tuple[yaml.MappingNode, dict[str, Any
             Location(manuscript.path, first_line),
         )
     return node, {str(key): value for key, value in values.items()}
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a YAML value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
 
 
 def _suggestion(word: str, known: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import Location, PressError
+from .errors import Location, PressError, raise_held_warnings
 
 
 @contextmanager
@@ -27,6 +27,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        raise_held_warnings()
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)

@@ -26,7 +26,7 @@ from pathlib import Path
 import pypandoc
 
 from . import FILTERS_DIR, bibliography
-from .errors import CombinedError, Location, PressError, display_path, location_of
+from .errors import CombinedError, Location, PressError, display_path, location_of, warn
 from .metadata import Manuscript, Metadata
 
 LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
@@ -73,7 +73,6 @@ def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache_dir: 
         else:
             output = _run(manuscript, metadata, arguments)
             _store(output, cached)
-    _check_citations(output, manuscript, metadata)
     return output
 
 
@@ -133,11 +132,18 @@ def _pandoc_failure(message: str) -> str:
     return f"Pandoc could not convert the manuscript: {detail}"
 
 
+def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
+    """Fail on citation keys the bibliography lacks, which Pandoc only warns about; pass on its other warnings."""
+    _check_citations(output, manuscript, metadata)
+    for message in output.warnings:
+        warn(f"Pandoc: {message.text}", Location(manuscript.path))
+
+
 def _check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return
-    known = bibliography.keys(metadata.bibliography) if metadata.bibliography else []
+    known = list(dict.fromkeys(bibliography.keys(metadata.bibliography))) if metadata.bibliography else []
     where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
     problems: list[PressError] = []
     for key in dict.fromkeys(missing):

@@ -48,19 +48,28 @@ def letters(text: str) -> str:
     return re.sub(r"[\s\u00ad\u2010\-\ufffe\x02]+", "", unicodedata.normalize("NFC", text))
 
 
+#: Running heads and page numbers live in the top and bottom margins, outside the text.
+MARGIN_POINTS = 60
+
+
 def pdf_text_without_superscripts(path: Path) -> str:
-    """The PDF's text without the small characters of note calls and running heads.
+    """The PDF's text without note calls, running heads and page numbers.
 
     Note calls are set smaller than the text; dropping every character well below
-    the most common size leaves the running text and the notes.
+    the most common size leaves the running text and the notes. Running heads
+    and page numbers are dropped by their place in the page margins.
     """
     document = pypdfium2.PdfDocument(str(path))
     pages = []
     try:
         for page in document:
+            height = page.get_height()
             textpage = page.get_textpage()
             characters = []
             for index in range(textpage.count_chars()):
+                _, bottom, _, top = textpage.get_charbox(index)
+                if top > height - MARGIN_POINTS or bottom < MARGIN_POINTS:
+                    continue
                 size = pypdfium2.raw.FPDFText_GetFontSize(textpage.raw, index)
                 characters.append((chr(pypdfium2.raw.FPDFText_GetUnicode(textpage.raw, index)), size))
             pages.append(characters)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from lxml import etree
 
 from press.bibliography import read_entries
+from press.validate import pdf_links
 from tests import manuscript_text
-from tests.conftest import ESSAY, Editions
+from tests.conftest import ESSAY, Editions, build
 from tests.readback import (
     XHTML,
     epub_documents,
@@ -25,8 +28,11 @@ ESSAY_TEXT = manuscript_text.read(ESSAY)
 
 
 def html_body_text(tree: etree._Element) -> str:
-    """The page's text with the note calls taken out."""
-    for call in tree.xpath("//*[local-name()='a'][contains(@class, 'footnote-ref')]"):
+    """The page's text with the note calls taken out, and without what assistive
+    technology is told to skip (aria-hidden), such as the web edition's margin
+    copies of the notes, which sit beside their calls inside the paragraphs."""
+    hidden = "//*[@aria-hidden='true']"
+    for call in tree.xpath(f"//*[local-name()='a'][contains(@class, 'footnote-ref')] | {hidden}"):
         _remove_keeping_tail(call)
     return normalise(text_of(tree))
 
@@ -115,10 +121,25 @@ def test_epub_edition_has_every_word(essay: Editions) -> None:
 
 
 def test_pdf_edition_has_every_word(essay: Editions) -> None:
+    """Page-bottom footnotes: each note's text on the page of its call."""
     pages = pdf_pages(essay.pdf)
-    text = pdf_text_without_superscripts(essay.pdf)
-    check_text(text, compare=letters)
-    whole = "\r\n".join(pages)
+    check_text(pdf_text_without_superscripts(essay.pdf), compare=letters)
+    with pikepdf.open(essay.pdf) as pdf:
+        call_pages = {name: page for page, name in pdf_links(pdf) if re.fullmatch(r"fn\d+", name)}
+    notes = []
+    for number in range(1, 32):
+        page_text = pages[call_pages[f"fn{number}"] - 1]
+        start = page_text.index(f"\n{number}. ") + 1
+        following = page_text.find(f"\n{number + 1}. ", start)
+        notes.append(normalise(page_text[start : following if following > 0 else None]))
+    check_notes(notes)
+    assert "한기범" in "".join(pages)
+
+
+def test_pdf_endnotes_have_every_note_in_order(tmp_path: Path) -> None:
+    run = build("pdf", "--notes", "endnotes", "--out", tmp_path, "-q")
+    assert run.returncode == 0, run.stderr
+    whole = "\r\n".join(pdf_pages(tmp_path / "chongryon.pdf"))
     notes_text = whole[whole.index("Notes\r\n1. ") : whole.index("\r\nBibliography\r\n")]
     notes = []
     for number in range(1, 32):
@@ -127,7 +148,6 @@ def test_pdf_edition_has_every_word(essay: Editions) -> None:
         notes.append(normalise(notes_text[start:end]))
         notes_text = notes_text[end:]
     check_notes(notes)
-    assert "한기범" in "".join(pages)
 
 
 def test_pdf_carries_the_alt_text_in_its_structure(essay: Editions) -> None:

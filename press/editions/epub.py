@@ -1,31 +1,48 @@
 """The EPUB 3 edition: XHTML documents from templates, packaged with ebooklib.
 
-ebooklib writes the package document and the zip; the documents, the
-navigation document included, come from our templates so that they carry the
-EPUB semantics (noterefs, endnotes, landmarks) readers and checkers look for.
-The zip is then rewritten so that the same inputs give the same bytes.
+The book opens on a cover drawn for reading systems' libraries and a title
+page, then the essay, its notes, the bibliography and a colophon, in the print
+edition's order. The documents, the navigation document included, come from our
+templates so that they carry the EPUB semantics (noterefs, endnotes, landmarks)
+readers and checkers look for. Page-break markers and a page list give the
+print edition's page numbers, found by laying the print edition out once.
+
+The accessibility metadata describes what the documents really hold, read
+back from them once they are finished: a feature is declared only when it is
+there, and conformance to EPUB Accessibility is claimed only when the build's
+own checks back it. ebooklib writes the package document and the zip, which is
+then rewritten so that the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from ebooklib import epub
+from lxml import etree
 from markupsafe import Markup
+from PIL import Image
 
+from ..cover import Cover, make_cover
 from ..document import Document
 from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
+from ..pagemap import PageBreak, PrintPages, place_page_breaks, print_pages
 from ..render import render, stylesheet
 
 NAME = "epub"
 SUFFIX = ".epub"
 STYLESHEETS = ("common.css", "epub.css")
 STYLESHEET_HREF = "css/epub.css"
+COVER_IMAGE = "images/cover.jpg"
+COVER_DOCUMENT = "cover.xhtml"
+TITLE_PAGE_DOCUMENT = "titlepage.xhtml"
 TEXT_DOCUMENT = "text.xhtml"
 NOTES_DOCUMENT = "notes.xhtml"
 BIBLIOGRAPHY_DOCUMENT = "bibliography.xhtml"
@@ -33,6 +50,18 @@ COLOPHON_DOCUMENT = "colophon.xhtml"
 NAV_DOCUMENT = "nav.xhtml"
 XHTML_MEDIA_TYPE = "application/xhtml+xml"
 MIMETYPE = b"application/epub+zip"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+PAGE_BREAK_ID = "print-page-{number}"
+PAGE_SOURCE_ID = "print-source"
+#: The claim made when the build's checks back it; one of the strings EPUB Accessibility 1.1 defines.
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+SVG_ANIMATION = frozenset({"animate", "animateMotion", "animateTransform", "set"})
+#: Characters XML 1.0 does not allow (C0 controls but tab and line ends, unpaired surrogates,
+#: non-characters) and the C1 controls it discourages: stray bytes in a manuscript, never text.
+NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
 @dataclass(frozen=True)
@@ -45,20 +74,177 @@ class NavEntry:
     children: list[NavEntry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ContentDocument:
+    """One XHTML document of the book, parsed, and whether the print edition sets its text."""
+
+    file_name: str
+    tree: etree._Element
+    in_print: bool
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """The schema.org accessibility metadata of the book, and the conformance it may claim."""
+
+    access_modes: tuple[str, ...]
+    access_modes_sufficient: tuple[str, ...]
+    features: tuple[str, ...]
+    hazards: tuple[str, ...]
+    summary: str
+    conforms_to: str | None
+
+
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
+    # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
+    pages = print_pages(document)
+    document = cast(Document, xml_safe(document))
+    cover = make_cover(document)
+    documents = content_documents(document, cover, pages)
+    page_breaks = add_page_breaks(documents, pages)
+    accessibility = assess(document, documents, pages, page_breaks)
+    # Write: the package.
     book = epub.EpubBook()
-    describe(book, document)
-    spine = add_documents(book, document)
-    add_resources(book, document)
-    add_navigation(book, document, spine)
+    describe(book, document, accessibility, page_breaks)
+    add_documents(book, documents)
+    add_resources(book, document, cover)
+    add_navigation(book, document, documents, page_breaks)
     with atomic_output(target) as temporary:
-        temporary.write_bytes(package(book, document.modified))
+        temporary.write_bytes(package(book, document))
     return target
 
 
-def describe(book: epub.EpubBook, document: Document) -> None:
-    """Package metadata: Dublin Core, MARC relator roles and dcterms:modified."""
+def content_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
+    """The XHTML documents in reading order: cover, title page, essay, notes, bibliography, colophon."""
+    body = parse_fragment(document.body)
+    for reference in note_references(body):
+        reference.set("href", f"{NOTES_DOCUMENT}{reference.get('href', '')}")
+        reference.set("epub:type", "noteref")
+    pages_note = (
+        f"Page numbers follow the print edition, {pages.paper} PDF of {_pages(pages.count)}, "
+        f"identifier {document.identifier}."
+    )
+    drawn_from = (
+        "the title, the author’s name and the lead illustration"
+        if cover.illustrated
+        else "the title and the author’s name"
+    )
+    colophon_lines = [pages_note, f"The cover is drawn from {drawn_from}."]
+    pages_to_render: list[tuple[str, str, dict[str, Any], bool]] = [
+        (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
+        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {}, False),
+        (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))}, True),
+    ]
+    if document.notes:
+        pages_to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"text_href": TEXT_DOCUMENT}, True))
+    if document.bibliography:
+        pages_to_render.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}, True))
+    pages_to_render.append((COLOPHON_DOCUMENT, "epub/colophon.xhtml.j2", {"colophon_lines": colophon_lines}, True))
+    return [
+        ContentDocument(
+            file_name,
+            etree.fromstring(
+                render(template, document=document, stylesheet_href=STYLESHEET_HREF, **context).encode("utf-8"),
+                XML_PARSER,
+            ),
+            in_print,
+        )
+        for file_name, template, context, in_print in pages_to_render
+    ]
+
+
+def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list[tuple[PageBreak, str]]:
+    """Page-break markers where the print edition's pages begin; each with its document's name."""
+    printed = [item for item in documents if item.in_print]
+    taken = {str(element.get("id")) for item in documents for element in item.tree.iter() if element.get("id")}
+
+    def marker(number: int) -> etree._Element:
+        identifier = PAGE_BREAK_ID.format(number=number)
+        while identifier in taken:
+            identifier += "-"
+        taken.add(identifier)
+        element = etree.Element(
+            f"{{{XHTML_NAMESPACE}}}span",
+            {
+                f"{{{EPUB_NAMESPACE}}}type": "pagebreak",
+                "role": "doc-pagebreak",
+                "id": identifier,
+                "aria-label": str(number),
+                "title": str(number),
+            },
+        )
+        element.text = ""
+        return element
+
+    page_breaks = place_page_breaks([item.tree for item in printed], pages, marker)
+    return [(page_break, printed[page_break.document].file_name) for page_break in page_breaks]
+
+
+def assess(
+    document: Document,
+    documents: list[ContentDocument],
+    pages: PrintPages,
+    page_breaks: list[tuple[PageBreak, str]],
+) -> Accessibility:
+    """What the finished documents offer readers, read back from them."""
+    images = [image for item in documents for image in item.tree.iter(f"{{{XHTML_NAMESPACE}}}img")]
+    alternative_text = all(image.get("alt", "").strip() for image in images)
+    headings = any(item.tree.xpath("//*[local-name()='h2' or local-name()='h3']") for item in documents)
+    page_list_complete = bool(page_breaks) and len(page_breaks) == pages.count
+    animated = any(_animated(asset.source) for asset in document.assets)
+
+    features = ["tableOfContents", "readingOrder", "ARIA"]
+    if headings:
+        features.append("structuralNavigation")
+    if alternative_text and images:
+        features.append("alternativeText")
+    if page_breaks:
+        features += ["pageNavigation", "pageBreakMarkers"]
+    hazards = ("unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard") if animated else ("none",)
+    modes = ("textual", "visual") if images else ("textual",)
+    sufficient: tuple[str, ...] = ("textual",) if alternative_text else ()
+    sufficient += ("textual,visual",) if images else ()
+    conforms = alternative_text and not animated and (page_list_complete or not page_breaks)
+
+    summary = [
+        "A reflowable EPUB 3 with a table of contents, landmarks and a reading order that follows the print edition."
+    ]
+    if headings:
+        summary.append("Headings give the structure of the text.")
+    if page_breaks:
+        found = "every page" if page_list_complete else f"{len(page_breaks)} of its {pages.count} pages"
+        summary.append(
+            f"A page list and page-break markers give the page numbers of the print edition "
+            f"({pages.paper} PDF, {_pages(pages.count)}) for {found}."
+        )
+    if document.notes:
+        summary.append("Note references link to the notes and the notes link back, so that readers can show them.")
+    if images:
+        summary.append(
+            "Every image has alternative text." if alternative_text else "Some images lack alternative text."
+        )
+    summary.append(
+        "Some images are animated and have not been checked for flashing."
+        if animated
+        else "There are no flashing, motion or sound hazards."
+    )
+    if conforms:
+        summary.append("It meets EPUB Accessibility 1.1 and WCAG 2.2 at level AA, as checked when it was built.")
+    return Accessibility(
+        access_modes=modes,
+        access_modes_sufficient=sufficient,
+        features=tuple(features),
+        hazards=hazards,
+        summary=" ".join(summary),
+        conforms_to=CONFORMANCE if conforms else None,
+    )
+
+
+def describe(
+    book: epub.EpubBook, document: Document, accessibility: Accessibility, page_breaks: list[tuple[PageBreak, str]]
+) -> None:
+    """Package metadata: Dublin Core, MARC relator roles, the page source and accessibility."""
     metadata = document.metadata
     book.set_identifier(document.identifier)
     book.set_title(metadata.title)
@@ -83,32 +269,35 @@ def describe(book: epub.EpubBook, document: Document) -> None:
             book.add_metadata("DC", name, value)
     for keyword in metadata.keywords:
         book.add_metadata("DC", "subject", keyword)
-
-
-def add_documents(book: epub.EpubBook, document: Document) -> list[epub.EpubItem]:
-    """The XHTML documents in reading order."""
-    body = parse_fragment(document.body)
-    for reference in note_references(body):
-        reference.set("href", f"{NOTES_DOCUMENT}{reference.get('href', '')}")
-        reference.set("epub:type", "noteref")
-    pages: list[tuple[str, str, dict[str, object]]] = [
-        (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))})
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    if page_breaks:
+        # The print edition, which carries the same identifier in its colophon, is the page source.
+        book.add_metadata("DC", "source", document.identifier, {"id": PAGE_SOURCE_ID})
+        book.add_metadata(None, "meta", document.identifier, {"property": "pageBreakSource"})
+    properties = [
+        ("schema:accessMode", accessibility.access_modes),
+        ("schema:accessModeSufficient", accessibility.access_modes_sufficient),
+        ("schema:accessibilityFeature", accessibility.features),
+        ("schema:accessibilityHazard", accessibility.hazards),
+        ("schema:accessibilitySummary", (accessibility.summary,)),
+        ("dcterms:conformsTo", (accessibility.conforms_to,) if accessibility.conforms_to else ()),
     ]
-    if document.notes:
-        pages.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"text_href": TEXT_DOCUMENT}))
-    if document.bibliography:
-        pages.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}))
-    pages.append((COLOPHON_DOCUMENT, "epub/colophon.xhtml.j2", {}))
+    for name, values in properties:
+        for value in values:
+            book.add_metadata(None, "meta", value, {"property": name})
+
+
+def add_documents(book: epub.EpubBook, documents: list[ContentDocument]) -> None:
+    """The XHTML documents, in reading order in the spine."""
     spine = []
-    for file_name, template, context in pages:
-        item = _xhtml_item(file_name, render(template, document=document, stylesheet_href=STYLESHEET_HREF, **context))
-        book.add_item(item)
-        spine.append(item)
+    for item in documents:
+        xhtml = _xhtml_item(item.file_name, _serialise(item.tree))
+        book.add_item(xhtml)
+        spine.append(xhtml)
     book.spine = spine
-    return spine
 
 
-def add_resources(book: epub.EpubBook, document: Document) -> None:
+def add_resources(book: epub.EpubBook, document: Document, cover: Cover) -> None:
     book.add_item(
         epub.EpubItem(
             uid="stylesheet",
@@ -117,32 +306,55 @@ def add_resources(book: epub.EpubBook, document: Document) -> None:
             content=stylesheet(*STYLESHEETS).encode("utf-8"),
         )
     )
+    cover_item = epub.EpubItem(
+        uid="cover-image", file_name=COVER_IMAGE, media_type=cover.media_type, content=cover.data
+    )
+    cover_item.properties = ["cover-image"]
+    book.add_item(cover_item)
     for number, asset in enumerate(document.assets, start=1):
         book.add_item(
             epub.EpubItem(uid=f"image{number}", file_name=asset.href, media_type=asset.media_type, content=asset.read())
         )
 
 
-def add_navigation(book: epub.EpubBook, document: Document, spine: list[epub.EpubItem]) -> None:
-    """The navigation document (contents and landmarks) and an NCX for older readers."""
+def add_navigation(
+    book: epub.EpubBook,
+    document: Document,
+    documents: list[ContentDocument],
+    page_breaks: list[tuple[PageBreak, str]],
+) -> None:
+    """The navigation document (contents, landmarks, page list) and an NCX for older readers."""
+    names = {item.file_name for item in documents}
     sections = [
         NavEntry(f"{TEXT_DOCUMENT}#{section.identifier}", section.title)
         for section in document.sections
         if section.level == 2
     ]
     toc = [NavEntry(f"{TEXT_DOCUMENT}#title", document.metadata.title, children=sections)]
-    landmarks = [NavEntry(TEXT_DOCUMENT, "Start of text", "bodymatter")]
-    if document.notes:
+    landmarks = [
+        NavEntry(COVER_DOCUMENT, "Cover", "cover"),
+        NavEntry(TITLE_PAGE_DOCUMENT, "Title page", "titlepage"),
+        NavEntry(TEXT_DOCUMENT, "Start of text", "bodymatter"),
+    ]
+    if NOTES_DOCUMENT in names:
         toc.append(NavEntry(NOTES_DOCUMENT, "Notes"))
         landmarks.append(NavEntry(NOTES_DOCUMENT, "Notes", "endnotes"))
-    if document.bibliography:
+    if BIBLIOGRAPHY_DOCUMENT in names:
         title = document.bibliography_title or "Bibliography"
         toc.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title))
         landmarks.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title, "bibliography"))
     toc.append(NavEntry(COLOPHON_DOCUMENT, "Colophon"))
+    page_list = [NavEntry(f"{name}#{page.identifier}", str(page.number)) for page, name in page_breaks]
     nav = _xhtml_item(
         NAV_DOCUMENT,
-        render("epub/nav.xhtml.j2", document=document, toc=toc, landmarks=landmarks, stylesheet_href=STYLESHEET_HREF),
+        render(
+            "epub/nav.xhtml.j2",
+            document=document,
+            toc=toc,
+            landmarks=landmarks,
+            page_list=page_list,
+            stylesheet_href=STYLESHEET_HREF,
+        ),
     )
     nav.properties = ["nav"]
     book.add_item(nav)
@@ -150,10 +362,13 @@ def add_navigation(book: epub.EpubBook, document: Document, spine: list[epub.Epu
     book.add_item(epub.EpubNcx())
 
 
-def package(book: epub.EpubBook, modified: datetime) -> bytes:
+def package(book: epub.EpubBook, document: Document) -> bytes:
     """The .epub bytes: mimetype first and stored, entries in a fixed order and time."""
+    modified = document.modified
     buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {"mtime": modified, "epub2_guide": False, "epub3_landmark": False})
+    writer = _Writer(buffer, book, {"mtime": modified, "epub2_guide": False, "epub3_landmark": False})
+    writer.process()
+    writer.write()
     stamp = max(modified, datetime(1980, 1, 1, tzinfo=modified.tzinfo)).timetuple()[:6]
     result = io.BytesIO()
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(result, "w") as packed:
@@ -166,6 +381,45 @@ def package(book: epub.EpubBook, modified: datetime) -> bytes:
             data = MIMETYPE if name == "mimetype" else source.read(name)
             packed.writestr(entry, data, compresslevel=9)
     return result.getvalue()
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer, declaring the package document's language (xml:lang) as well."""
+
+    def _write_opf_file(self, root: etree._Element) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+
+def xml_safe(value: Any) -> Any:
+    """The value (a text, a tuple, a dataclass such as the Document) with every character
+    XML cannot carry taken out of its texts; anything else is left as it is."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, tuple):
+        return tuple(xml_safe(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{item.name: xml_safe(getattr(value, item.name)) for item in fields(value) if item.init})
+    return value
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
+
+
+def _serialise(tree: etree._Element) -> str:
+    """A finished document as XHTML text, with its XML declaration and doctype."""
+    markup = etree.tostring(tree.getroottree(), encoding="unicode", doctype="<!DOCTYPE html>")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{markup}\n'
+
+
+def _animated(source: Path) -> bool:
+    """Whether an image moves: frames in a GIF, PNG or WebP, animation elements in an SVG."""
+    if source.suffix.lower() == ".svg":
+        root = etree.parse(str(source), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        return any(etree.QName(element).localname in SVG_ANIMATION for element in root.iter("{*}*"))
+    with Image.open(source) as image:
+        return bool(getattr(image, "is_animated", False))
 
 
 def _xhtml_item(file_name: str, content: str) -> epub.EpubItem:

@@ -1,45 +1,182 @@
-"""The web edition: one self-contained HTML page, styles and images inside it."""
+"""The web edition: one self-contained HTML page, styles, fonts, images and script inside it.
+
+Notes stay where Pandoc put them (a call in the text, the list of notes at the
+end) and each call gains a margin copy of its note, hidden from assistive
+technology, which the stylesheet floats beside the call on wide screens and
+the page's script opens in place on narrow ones.
+"""
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 from markupsafe import Markup
 
-from ..document import Asset, Document
-from ..markup import inner_html, parse_fragment, replace_image_sources
+from .. import STYLES_DIR
+from ..document import Asset, Document, Note
+from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
-from ..render import render, stylesheet
+from ..render import join_names, render, stylesheet
+from ..schema import citation
+from ..webfonts import Face, font_face_rules, used_faces
 
 NAME = "html"
 SUFFIX = ".html"
 TEMPLATE = "web.html.j2"
 STYLESHEETS = ("common.css", "screen.css")
+FONTS = STYLES_DIR / "fonts"
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
+FACES = (
+    Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_R.otf"),
+    Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RI.otf", style="italic"),
+    Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
+    Face("Press Korean", "Nanum Myeongjo", FONTS / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL),
+)
+#: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
+SIDENOTE_PREFIX = "side-"
+#: Elements that may stay as they are inside a margin note, which sits in a paragraph.
+PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
+PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+DESCRIPTION_LENGTH = 200
 
 
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
-    image_urls = {asset.href: data_url(asset) for asset in document.assets}
-    body = parse_fragment(document.body)
-    replace_image_sources(body, image_urls)
-    page = render(
-        TEMPLATE,
-        document=document,
-        body=Markup(inner_html(body)),
-        image_urls=image_urls,
-        stylesheet=Markup(stylesheet(*STYLESHEETS)),
-        json_ld=Markup(_script_safe(json.dumps(linked_data(document), ensure_ascii=False, indent=1))),
-    )
+    context = page_context(document)
+    styles = stylesheet(*STYLESHEETS)
+    # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
+    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
+    faces = used_faces(FACES, text)
+    colophon = [f"Set in {join_names(list(dict.fromkeys(face.name for face in faces)))}."] if faces else []
+    fonts = font_face_rules(faces, " ".join([text, *colophon]), out_dir / ".cache")
+    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **context)
     with atomic_output(target) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target
 
 
+def page_context(document: Document) -> dict[str, Any]:
+    """What the page template is given, fonts and colophon aside."""
+    image_urls = {asset.href: data_url(asset) for asset in document.assets}
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    description = document.metadata.description or summary(body)
+    add_sidenotes(body, document.notes)
+    return {
+        "document": document,
+        "body": Markup(inner_html(body)),
+        "image_urls": image_urls,
+        "description": description,
+        "open_graph": open_graph(document, description),
+        "sidenote_prefix": SIDENOTE_PREFIX,
+        "json_ld": Markup(_script_safe(json.dumps(linked_data(document), ensure_ascii=False, indent=1))),
+    }
+
+
 def data_url(asset: Asset) -> str:
     return f"data:{asset.media_type};base64,{base64.b64encode(asset.read()).decode('ascii')}"
+
+
+def page_text(page: str) -> str:
+    """Every character of a page, its style and script included: what its fonts must set."""
+    return "".join(str(text) for text in lxml.html.document_fromstring(page).itertext())
+
+
+def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
+    """Put a margin copy of each note right after its call in the text."""
+    by_identifier = {note.identifier: note for note in notes}
+    for reference in note_references(body):
+        note = by_identifier.get(reference.get("href", "").removeprefix("#"))
+        if note is None:
+            continue
+        anchor = reference
+        wrapper = reference.getparent()
+        if wrapper is not None and "citation" in wrapper.classes and len(wrapper) == 1 and not _has_text(wrapper):
+            anchor = wrapper  # Pandoc's <span class="citation"> around the call alone
+        heading = next((element for element in reference.iterancestors() if element.tag in HEADINGS), None)
+        if heading is not None:
+            # A note may not sit inside a heading: it follows the heading (and the notes already there).
+            anchor = heading
+            while (following := anchor.getnext()) is not None and "sidenote" in following.classes:
+                anchor = following
+        sidenote = margin_note(note)
+        sidenote.tail, anchor.tail = anchor.tail, None
+        anchor.addnext(sidenote)
+
+
+def margin_note(note: Note) -> lxml.html.HtmlElement:
+    """A copy of the note that can sit inside a paragraph: phrasing content only,
+    no ids, its links out of the tab order while it is hidden."""
+    sidenote = lxml.html.Element(
+        "span",
+        {
+            "class": "sidenote",
+            "id": f"{SIDENOTE_PREFIX}{note.identifier}",
+            "role": "note",
+            "aria-label": f"Note {note.number}",
+            "aria-hidden": "true",
+        },
+    )
+    number = lxml.html.Element("span", {"class": "sidenote-number"})
+    number.text = str(note.number)
+    sidenote.append(number)
+    content = parse_fragment(note.html)
+    for element in content.iter():
+        if element is content or not isinstance(element.tag, str):
+            continue
+        element.attrib.pop("id", None)
+        if element.tag == "a":
+            element.set("tabindex", "-1")
+        if element.tag not in PHRASING:
+            first = element.getparent() is content and element.getprevious() is None and element.tag == "p"
+            kind = ["sidenote-run"] if first else ["sidenote-block", f"sidenote-{element.tag}"]
+            classes = [*kind, *element.get("class", "").split()]
+            element.set("class", " ".join(classes))
+            element.tag = "span"
+    number.tail = " " + (content.text or "").lstrip()
+    sidenote.extend(list(content))
+    return sidenote
+
+
+def summary(body: lxml.html.HtmlElement) -> str | None:
+    """The opening of the first paragraph, for pages whose front matter has no description."""
+    paragraph = next(body.iter("p"), None)
+    if paragraph is None:
+        return None
+    paragraph = copy.deepcopy(paragraph)
+    for call in note_references(paragraph):
+        call.drop_tree()
+    text = " ".join(paragraph.text_content().split())
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text or None
+    return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def open_graph(document: Document, description: str | None) -> list[tuple[str, str]]:
+    """OpenGraph properties for link previews, in the order the protocol lists them."""
+    metadata = document.metadata
+    properties = [
+        ("og:type", "article"),
+        ("og:title", metadata.title),
+        ("og:locale", metadata.lang.replace("-", "_")),
+    ]
+    if description:
+        properties.append(("og:description", description))
+    if metadata.publisher:
+        properties.append(("og:site_name", metadata.publisher))
+    properties += [("article:author", name) for name in metadata.authors]
+    if metadata.date:
+        properties.append(("article:published_time", metadata.date))
+    properties.append(("article:modified_time", document.modified_iso))
+    properties += [("article:tag", keyword) for keyword in metadata.keywords]
+    return properties
 
 
 def linked_data(document: Document) -> dict[str, Any]:
@@ -55,6 +192,8 @@ def linked_data(document: Document) -> dict[str, Any]:
         "author": [{"@type": "Person", "name": name} for name in metadata.authors],
         "dateModified": document.modified_iso,
     }
+    if metadata.subtitle:
+        data["alternativeHeadline"] = metadata.subtitle
     if metadata.date:
         data["datePublished"] = metadata.date
     if metadata.description:
@@ -63,6 +202,8 @@ def linked_data(document: Document) -> dict[str, Any]:
         data["keywords"] = list(metadata.keywords)
     if metadata.rights:
         data["copyrightNotice"] = metadata.rights
+    if metadata.publisher:
+        data["publisher"] = {"@type": "Organization", "name": metadata.publisher}
     if metadata.version:
         data["version"] = metadata.version
     if document.contributors:
@@ -81,7 +222,22 @@ def linked_data(document: Document) -> dict[str, Any]:
         if metadata.illustration.credit:
             image["creditText"] = metadata.illustration.credit
         data["image"] = image
+    data["wordCount"] = word_count(document.body)
+    if document.references:
+        data["citation"] = [citation(entry) for entry in document.references]
     return data
+
+
+def word_count(body: str) -> int:
+    """Words of the running text, note calls left out."""
+    fragment = parse_fragment(body)
+    for call in note_references(fragment):
+        call.drop_tree()
+    return len(re.findall(r"\w+(?:[’'-]\w+)*", fragment.text_content()))
+
+
+def _has_text(element: lxml.html.HtmlElement) -> bool:
+    return bool((element.text or "").strip() or any((child.tail or "").strip() for child in element))
 
 
 def _script_safe(text: str) -> str:

@@ -8,6 +8,7 @@ media. With `notes: endnotes` they are listed after the text instead.
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
@@ -33,6 +34,7 @@ TEMPLATE = "print.html.j2"
 STYLESHEETS = ("common.css", "print.css")
 FONT_STYLESHEET = "print.css"
 PDF_VARIANT = "pdf/ua-1"
+PERIODS = re.compile(r"(\.{3,})")
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
@@ -40,6 +42,7 @@ GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
+    _report_missing_glyphs(print_page(document), document)
     laid_out = layout(document)
     with atomic_output(target) as temporary:
         laid_out.write_pdf(temporary, **_pdf_options(document))
@@ -49,7 +52,6 @@ def write(document: Document, out_dir: Path) -> Path:
 def layout(document: Document) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write (or to ask where things fell)."""
     page = print_page(document)
-    _report_missing_glyphs(page, document)
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
     fonts = FontConfiguration()
     stylesheets = [
@@ -65,13 +67,13 @@ def layout(document: Document) -> weasyprint.document.Document:
 
 def print_page(document: Document) -> str:
     """The HTML page WeasyPrint sets: the shared body, with notes placed for print."""
-    image_urls = {asset.href: asset.source.resolve().as_uri() for asset in document.assets}
+    image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     footnotes = document.metadata.notes == "footnotes"
     if footnotes:
         _place_footnotes(body, document.notes)
-    return render(
+    page = render(
         TEMPLATE,
         document=document,
         body=Markup(inner_html(body)),
@@ -79,6 +81,43 @@ def print_page(document: Document) -> str:
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
+    return _keep_periods_apart(page)
+
+
+def _keep_periods_apart(page: str) -> str:
+    """Set a written "..." as three periods, not as the font's ellipsis ligature.
+
+    A PDF maps each glyph back to one text: were "..." drawn with the ellipsis
+    glyph, every "…" of the text would read back as "..." (or the reverse).
+    """
+    if "..." not in page:
+        return page
+    tree = lxml.html.document_fromstring(page)
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("style", "script", "title", "head"):
+            continue
+        for attribute in ("text", "tail"):
+            text = getattr(element, attribute)
+            if text and "..." in text and not (attribute == "tail" and element.tag == "head"):
+                _wrap_periods(element, attribute, text)
+    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
+
+
+def _wrap_periods(element: lxml.html.HtmlElement, attribute: str, text: str) -> None:
+    pieces = PERIODS.split(text)
+    setattr(element, attribute, pieces[0])
+    anchor, parent_index = (element, None) if attribute == "text" else (element.getparent(), element)
+    spans = []
+    for index in range(1, len(pieces), 2):
+        span = lxml.html.Element("span", {"class": "periods"})
+        span.text, span.tail = pieces[index], pieces[index + 1]
+        spans.append(span)
+    if parent_index is None:
+        for position, span in enumerate(spans):
+            anchor.insert(position, span)
+    else:
+        for span in reversed(spans):
+            parent_index.addnext(span)
 
 
 def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:

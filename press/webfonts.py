@@ -1,0 +1,147 @@
+"""Fonts inside a self-contained web page: the shipped fonts, cut to the characters
+the page sets, compressed as WOFF2 and written into @font-face rules as data: URLs.
+
+A subset is a modified font, so it carries its own family name (the SIL Open Font
+Licence reserves the original names) and keeps the copyright and licence records.
+Subsets are cached by their inputs, so an unchanged page costs no second cut.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+#: Name records a subset keeps from its original: copyright, trademark, maker,
+#: designer, description, their addresses, licence and licence address.
+KEPT_NAME_IDS = (0, 7, 8, 9, 10, 11, 12, 13, 14)
+#: OpenType features the stylesheets use, on top of fontTools' defaults
+#: (kerning, ligatures, marks and the like).
+EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum")
+#: Bumped whenever the way subsets are made changes, to retire cached ones.
+SUBSET_RECIPE = "2"
+
+
+@dataclass(frozen=True)
+class Face:
+    """One @font-face rule: a font file (`name` is its typeface) under a CSS family
+    name, for a style and weight.
+
+    `ranges` limits the face to some blocks of Unicode (for instance Hangul): it
+    is left out when the page sets none of their characters.
+    """
+
+    family: str
+    name: str
+    source: Path
+    style: str = "normal"
+    weight: int = 400
+    ranges: tuple[tuple[int, int], ...] = ()
+
+    def wanted(self, code_points: Iterable[int]) -> set[int]:
+        if not self.ranges:
+            return set(code_points)
+        return {point for point in code_points if any(low <= point <= high for low, high in self.ranges)}
+
+    @property
+    def unicode_range(self) -> str:
+        return ", ".join(f"U+{low:04X}-{high:04X}" for low, high in self.ranges)
+
+
+def used_faces(faces: Iterable[Face], text: str) -> list[Face]:
+    """The faces that would set some character of the text."""
+    code_points = _code_points(text)
+    return [face for face in faces if face.wanted(code_points)]
+
+
+def font_face_rules(faces: Iterable[Face], text: str, cache_dir: Path) -> str:
+    """@font-face rules for the faces that set some character of the text."""
+    code_points = _code_points(text)
+    rules = []
+    for face in faces:
+        wanted = face.wanted(code_points)
+        if not wanted:
+            continue
+        woff2 = subset_woff2(face, wanted, cache_dir)
+        descriptors = [
+            f'font-family: "{face.family}"',
+            f"font-style: {face.style}",
+            f"font-weight: {face.weight}",
+            "font-display: swap",
+            f'src: url("data:font/woff2;base64,{base64.b64encode(woff2).decode("ascii")}") format("woff2")',
+        ]
+        if face.ranges:
+            descriptors.append(f"unicode-range: {face.unicode_range}")
+        rules.append("@font-face {\n  " + ";\n  ".join(descriptors) + ";\n}")
+    return "\n".join(rules)
+
+
+def _code_points(text: str) -> set[int]:
+    return {ord(character) for character in text if not character.isspace()}
+
+
+def subset_woff2(face: Face, code_points: set[int], cache_dir: Path) -> bytes:
+    """The face cut to the given characters as WOFF2, from the cache when made before."""
+    original = face.source.read_bytes()
+    key = hashlib.sha256(original)
+    key.update(f"{SUBSET_RECIPE}\0{face.family}\0{face.style}\0{face.weight}\0".encode())
+    key.update(",".join(map(str, sorted(code_points))).encode())
+    cached = cache_dir / f"font-{key.hexdigest()[:32]}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    woff2 = _cut(original, face, code_points)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".woff2")
+    with os.fdopen(handle, "wb") as file:
+        file.write(woff2)
+    Path(temporary).replace(cached)
+    return woff2
+
+
+def _cut(original: bytes, face: Face, code_points: set[int]) -> bytes:
+    options = subset.Options()
+    options.layout_features = [*options.layout_features, *EXTRA_FEATURES]
+    options.drop_tables = [*options.drop_tables, "FFTM"]
+    options.name_IDs = list(KEPT_NAME_IDS)
+    options.name_languages = ["*"]
+    options.hinting = False
+    options.flavor = "woff2"
+    font = TTFont(io.BytesIO(original), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=code_points)
+    subsetter.subset(font)
+    _rename(font, face)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _rename(font: TTFont, face: Face) -> None:
+    """Give the subset the CSS family name instead of the original's reserved name."""
+    style = " ".join(
+        word for word in ("Bold" if face.weight >= 600 else "", "Italic" if face.style == "italic" else "") if word
+    )
+    postscript = f"{face.family.replace(' ', '')}-{style.replace(' ', '') or 'Regular'}"
+    names = font["name"]
+    for name_id, value in (
+        (1, face.family),
+        (2, style or "Regular"),
+        (3, f"{postscript} subset"),
+        (4, f"{face.family} {style}".strip()),
+        (6, postscript),
+    ):
+        names.setName(value, name_id, 3, 1, 0x409)
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        top = cff.topDictIndex[0]
+        cff.fontNames = [postscript]
+        top.FullName = f"{face.family} {style}".strip()
+        top.FamilyName = face.family

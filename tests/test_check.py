@@ -1,0 +1,85 @@
+"""`build.py check`: every finding as file:line:column, errors failing the check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import ESSAY, FIXTURES, MINIMAL, build
+
+FLAWED = FIXTURES / "flawed" / "flawed.md"
+
+
+def test_clean_manuscripts_pass(tmp_path: Path) -> None:
+    for manuscript in (ESSAY, MINIMAL):
+        run = build("check", "--manuscript", manuscript, "--out", tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert run.stderr.strip().endswith(": 0 errors, 0 warnings")
+
+
+def test_every_finding_with_its_place(tmp_path: Path) -> None:
+    run = build("check", "--manuscript", FLAWED, "--out", tmp_path)
+    assert run.returncode == 1
+    lines = run.stderr.splitlines()
+    expected = [
+        "tests/fixtures/flawed/refs.bib:1:7: error: duplicate key 'known2020' (2 entries)",
+        "tests/fixtures/flawed/flawed.md:11:58: error: unknown citation key '@knwon2020'"
+        " (not in tests/fixtures/flawed/refs.bib); did you mean @known2020?",
+        "tests/fixtures/flawed/refs.bib:15:7: warning: entry 'unused2019' is never cited",
+        "tests/fixtures/flawed/refs.bib:15:7: warning: entry 'unused2019' (book) lacks issued, publisher,"
+        " which the style prints",
+        "tests/fixtures/flawed/flawed.md:13:5: error: image 'images/present.png' has no alternative text",
+        "tests/fixtures/flawed/flawed.md:15:30: error: image not found: images/absent.png",
+        "tests/fixtures/flawed/flawed.md:17:13: error: image old.bmp is BMP; use one of GIF, JPEG, PNG, SVG, WEBP",
+        "tests/fixtures/flawed/flawed.md:21:15: error: link to '#no-such-place',"
+        " which is not an identifier in the text",
+        "tests/fixtures/flawed/flawed.md:19:5: warning: heading 'Too deep' skips a level (# to ###)",
+    ]
+    assert sorted(lines[:-1]) == sorted(expected)
+    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 6 errors, 3 warnings"
+
+
+def test_front_matter_against_its_schema(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    manuscript = book / "minimal.md"
+    text = manuscript.read_text(encoding="utf-8")
+    text = text.replace("bibliography:", "bibliograpy:").replace("csl: apa", "csl: apa-7th-editoin")
+    text = text.replace("lang: en-GB", "lang: [en]").replace("title: ", "titel: ", 1)
+    manuscript.write_text(text, encoding="utf-8")
+    run = build("check", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "book/minimal.md:2: error: unknown front-matter key 'titel'; did you mean 'title'?" in run.stderr
+    assert (
+        "book/minimal.md:11: error: unknown front-matter key 'bibliograpy'; did you mean 'bibliography'?" in run.stderr
+    )
+    assert "book/minimal.md:1: error: front matter needs 'title'" in run.stderr
+    assert "book/minimal.md:6: error: 'lang' must be text" in run.stderr
+
+
+def test_unknown_style_name_suggests_close_ones(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    manuscript = book / "minimal.md"
+    manuscript.write_text(
+        manuscript.read_text(encoding="utf-8").replace("csl: apa", "csl: chicago-note-bibliography"), encoding="utf-8"
+    )
+    run = build("check", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "book/minimal.md:12: error: unknown citation style 'chicago-note-bibliography'; did you mean " in run.stderr
+    assert "chicago-notes-bibliography" in run.stderr
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "book.md").write_text("---\ntitle: T\nauthor: A\nlang: en\n---\n\n# One\n\n### Three\n\nText ☃.\n")
+    assert build("check", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 0
+    assert build("check", "--strict", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 1
+    assert build("pdf", "--manuscript", book / "book.md", "--out", tmp_path / "out", "-q").returncode == 0
+    previous = (tmp_path / "out" / "book.pdf").read_bytes()
+    strict = build("pdf", "--strict", "--manuscript", book / "book.md", "--out", tmp_path / "out", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert "book/book.md:11:6: error: no font of the print edition has '☃'" in strict.stderr
+    assert "Traceback" not in strict.stderr
+    assert (tmp_path / "out" / "book.pdf").read_bytes() == previous

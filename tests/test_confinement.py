@@ -1,0 +1,85 @@
+"""Builds read only the project's files and reach no network, whatever raw HTML a manuscript holds."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build
+
+FRONT_MATTER = "---\ntitle: Confined\nauthor: A. Writer\nlang: en\n---\n\n"
+
+
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []  # noqa: RUF012 - shared by the server's handlers on purpose
+
+    def do_GET(self) -> None:
+        RecordingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    RecordingHandler.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+def write_manuscript(folder: Path, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    manuscript = folder / "book.md"
+    manuscript.write_text(FRONT_MATTER + body, encoding="utf-8")
+    return manuscript
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<img src="{server}/pixel.png" alt="remote">',
+        '<link rel="stylesheet" href="{server}/style.css">',
+        "<style>p {{ background: url({server}/bg.png) }}</style>",
+        "<p style=\"background-image: url('{server}/inline.png')\">Styled</p>",
+        "<style>@import '{server}/imported.css';</style>",
+        '<video poster="{server}/poster.png"></video>',
+        '<img src="file:///etc/hostname" alt="a file outside the project">',
+    ],
+)
+@pytest.mark.parametrize("edition", ["pdf", "epub", "html"])
+def test_outside_resources_are_refused(tmp_path: Path, server: str, raw: str, edition: str) -> None:
+    manuscript = write_manuscript(tmp_path / "book", f"A paragraph.\n\n{raw.format(server=server)}\n")
+    run = build(edition, "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "book/book.md:9:" in run.stderr and "is refused" in run.stderr
+    assert RecordingHandler.requests == []
+    assert not (tmp_path / "out" / f"book.{edition}").exists()
+
+
+def test_scripts_never_reach_the_epub(tmp_path: Path) -> None:
+    manuscript = write_manuscript(
+        tmp_path / "book",
+        'Text.\n\n<script>alert("hi")</script>\n\n<p onclick="steal()" onmouseover="x()">Click</p>\n',
+    )
+    run = build("epub", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "book/book.md:9:2: warning: removed <script>" in run.stderr
+    assert "book/book.md:11:4: warning: removed onclick=" in run.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "book.epub") as book:
+        text = " ".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xhtml"))
+    assert "<script" not in text and "alert(" not in text
+    assert "onclick" not in text and "onmouseover" not in text and "Click" in text

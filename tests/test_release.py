@@ -1,0 +1,157 @@
+"""Reproducible editions and the release path, end to end, without GitHub."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import EPOCH, ROOT, build
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def git(*arguments: str, cwd: Path) -> str:
+    return subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's files in a new git repository elsewhere, tagged v1.2.3, sharing the installed tools."""
+    folder = tmp_path_factory.mktemp("checkout") / "press"
+    files = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT).split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, folder / name)
+    for installed in (".venv", "node_modules"):
+        (folder / installed).symlink_to(ROOT / installed)
+    git("init", "-q", cwd=folder)
+    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "add", "-A", cwd=folder)
+    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "commit", "-qm", "release", cwd=folder)
+    git("tag", "v1.2.3", cwd=folder)
+    return folder
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in folder.iterdir() if path.is_file()}
+
+
+def test_two_builds_in_two_places_are_identical(checkout: Path, tmp_path: Path) -> None:
+    """The toolchain and the manuscript in another folder, built at another time: the same bytes."""
+    here = build("all", "--out", tmp_path / "here", "-q")
+    there = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "build.py", "all", "--out", str(tmp_path / "there"), "-q"],
+        cwd=checkout,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert here.returncode == there.returncode == 0, here.stderr + there.stderr
+    assert digests(tmp_path / "here") == digests(tmp_path / "there")
+
+
+def test_one_changed_word_changes_every_edition(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "manuscript", book)
+    first = build("all", "--manuscript", book / "chongryon.md", "--out", tmp_path / "first", "-q")
+    manuscript = book / "chongryon.md"
+    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("wildly", "vastly", 1), encoding="utf-8")
+    second = build("all", "--manuscript", book / "chongryon.md", "--out", tmp_path / "second", "-q")
+    assert first.returncode == second.returncode == 0
+    before, after = digests(tmp_path / "first"), digests(tmp_path / "second")
+    assert before.keys() == after.keys() == {"chongryon.pdf", "chongryon.epub", "chongryon.html"}
+    assert all(before[name] != after[name] for name in before)
+
+
+@pytest.fixture(scope="module")
+def released(checkout: Path) -> Path:
+    completed = subprocess.run(
+        ["make", "--no-print-directory", "release"],
+        cwd=checkout,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return checkout / "dist"
+
+
+def test_release_folder_holds_versioned_editions_and_evidence(released: Path) -> None:
+    assert sorted(path.name for path in released.iterdir()) == [
+        "CITATION.cff",
+        "RELEASE_NOTES.md",
+        "SHA256SUMS",
+        "chongryon-1.2.3.epub",
+        "chongryon-1.2.3.html",
+        "chongryon-1.2.3.pdf",
+        "validation.json",
+    ]
+
+
+def test_checksums_verify(released: Path) -> None:
+    completed = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=released, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.count(": OK") == 6
+
+
+def test_validation_report_and_notes(released: Path) -> None:
+    report = json.loads((released / "validation.json").read_text(encoding="utf-8"))
+    assert report["passed"] is True
+    tools = {check["tool"] for check in report["checks"]}
+    assert {"EPUBCheck", "Ace by DAISY", "Nu Html Checker", "axe-core (light)", "axe-core (dark)"} <= tools
+    notes = (released / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    assert notes.startswith("# Chongryon: North Korea’s Outpost in Japan — 1.2.3")
+    assert "chongryon-1.2.3.pdf" in notes and " pages |" in notes
+    assert "| EPUBCheck | chongryon-1.2.3.epub | 0 | 0 | pass |" in notes
+
+
+def test_version_reaches_the_editions_and_the_citation_file(released: Path) -> None:
+    assert "version 1.2.3" in (released / "chongryon-1.2.3.html").read_text(encoding="utf-8")
+    citation = yaml.safe_load((released / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["version"] == "1.2.3"
+    assert citation["title"] == "Chongryon: North Korea’s Outpost in Japan"
+    assert citation["authors"] == [{"given-names": "Samantha", "family-names": "Surdek"}]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_workflow_is_valid_and_safe(workflow: Path) -> None:
+    schema = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "zizmor"), "--offline", "--no-progress", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_workflows_pin_actions_and_limit_permissions() -> None:
+    for workflow in WORKFLOWS:
+        definition = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        assert definition["permissions"] == {"contents": "read"}
+        for job in definition["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    ref = step["uses"].partition("@")[2]
+                    assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
