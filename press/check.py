@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from . import bibliography, pandoc
+from .cache import BuildCache
 from .csl import resolve_style
 from .document import identify_image
 from .errors import CombinedError, Location, PressError, location_of
@@ -49,7 +50,7 @@ class Finding:
         return f"{prefix}{self.severity}: {self.message}"
 
 
-def check(manuscript_path: Path, cache_dir: Path) -> list[Finding]:
+def check(manuscript_path: Path, cache: BuildCache) -> list[Finding]:
     """Every problem found in the manuscript, its front matter, bibliography and images."""
     findings: list[Finding] = []
     manuscript_path = manuscript_path.resolve()
@@ -61,7 +62,7 @@ def check(manuscript_path: Path, cache_dir: Path) -> list[Finding]:
         return _errors(error)
     entries = _bibliography(metadata, findings)
     try:
-        output = pandoc.convert(manuscript, metadata, style, cache_dir)
+        output = pandoc.convert(manuscript, metadata, style, cache)
     except PressError as error:
         findings += _errors(error)
         return findings

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import TOOLCHAIN_ROOT
+from .cache import BuildCache
 from .check import check
 from .document import load_document
 from .errors import Location, PressError, display_path, library_warning, treat_warnings_as_errors
@@ -82,7 +83,7 @@ def default_manuscript() -> Path:
 def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str]) -> None:
     started = time.perf_counter()
     prepare_output_folder(arguments.out)
-    document = load_document(manuscript, arguments.out / ".cache")
+    document = load_document(manuscript, BuildCache(arguments.out))
     metadata = document.metadata
     document = replace(
         document,
@@ -102,7 +103,7 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
 
 def _check(arguments: argparse.Namespace, manuscript: Path) -> int:
     """Report every finding, one line each; fail when any is an error (or any at all with --strict)."""
-    findings = check(manuscript, arguments.out / ".cache")
+    findings = check(manuscript, BuildCache(arguments.out))
     for finding in findings:
         print(finding, file=sys.stderr)
     failing = [finding for finding in findings if finding.severity == "error" or arguments.strict]

@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from . import bibliography as bibliography_file
 from . import pandoc
+from .cache import BuildCache
 from .csl import resolve_style
 from .errors import Location, PressError, warn
 from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
@@ -105,13 +106,13 @@ class Document:
         return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_document(manuscript_path: Path, cache_dir: Path) -> Document:
+def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     """Read a manuscript and everything it names into one Document."""
     manuscript_path = manuscript_path.resolve()
     manuscript = read_manuscript(manuscript_path)
     metadata = load_metadata(manuscript)
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
-    output = pandoc.convert(manuscript, metadata, style, cache_dir)
+    output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)

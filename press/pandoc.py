@@ -4,21 +4,16 @@ Pandoc runs in its sandbox with citeproc. Its messages come back as a JSON log,
 so a citation key missing from the bibliography, which Pandoc only warns about,
 becomes an error with the file and line of the citation.
 
-The result is cached under the output folder by the hash of everything Pandoc
+The result is kept in the build cache under the hash of everything Pandoc
 reads, so the three editions built by separate `make` targets share one pass.
 """
 
 from __future__ import annotations
 
 import difflib
-import fcntl
-import hashlib
 import json
-import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +21,7 @@ from pathlib import Path
 import pypandoc
 
 from . import FILTERS_DIR, bibliography
+from .cache import BuildCache, digest
 from .errors import CombinedError, Location, PressError, display_path, location_of, warn
 from .metadata import Manuscript, Metadata
 
@@ -61,18 +57,18 @@ class PandocOutput:
     warnings: tuple[PandocMessage, ...]
 
 
-def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache_dir: Path) -> PandocOutput:
+def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
     arguments = _arguments(metadata, style)
-    key = _cache_key(manuscript, metadata, style, arguments)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = cache_dir / f"pandoc-{key}.json"
-    with _locked(cache_dir / f"pandoc-{key}.lock"):
-        if cached.is_file():
-            output = _load(cached)
-        else:
-            output = _run(manuscript, metadata, arguments)
-            _store(output, cached)
+    inputs = [style, *LUA_FILTERS, *([metadata.bibliography] if metadata.bibliography else [])]
+    key = digest(pandoc_version(), *arguments, manuscript.text, *(path.read_bytes() for path in inputs))
+    name = f"pandoc-{key}.json"
+    with cache.locked(name):
+        stored = cache.read(name)
+        if stored is not None:
+            return _load(stored)
+        output = _run(manuscript, metadata, arguments)
+        cache.write(name, _dump(output))
     return output
 
 
@@ -88,19 +84,6 @@ def _arguments(metadata: Metadata, style: Path) -> list[str]:
         arguments.append(f"--bibliography={metadata.bibliography}")
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
     return arguments
-
-
-def _cache_key(manuscript: Manuscript, metadata: Metadata, style: Path, arguments: list[str]) -> str:
-    digest = hashlib.sha256()
-    digest.update(pandoc_version().encode())
-    digest.update("\0".join(arguments).encode())
-    digest.update(manuscript.text.encode())
-    inputs = [style, *LUA_FILTERS]
-    if metadata.bibliography is not None:
-        inputs.append(metadata.bibliography)
-    for path in inputs:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
 
 
 def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:
@@ -163,24 +146,10 @@ def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
     return locations or [Location(manuscript.path)]
 
 
-def _store(output: PandocOutput, path: Path) -> None:
-    payload = {"html": output.html, "warnings": [vars(message) for message in output.warnings]}
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(payload, file)
-    Path(temporary).replace(path)
+def _dump(output: PandocOutput) -> bytes:
+    return json.dumps({"html": output.html, "warnings": [vars(message) for message in output.warnings]}).encode()
 
 
-def _load(path: Path) -> PandocOutput:
-    payload = json.loads(path.read_text(encoding="utf-8"))
+def _load(stored: bytes) -> PandocOutput:
+    payload = json.loads(stored)
     return PandocOutput(payload["html"], tuple(PandocMessage(**message) for message in payload["warnings"]))
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import cli, validate
+from .cache import BuildCache
 from .document import Document, build_time, load_document
 from .errors import PressError
 from .render import join_names
@@ -51,7 +52,7 @@ def release(manuscript: Path, dist: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="press-release-") as scratch:
         build_dir = Path(scratch)
         built = build_editions(manuscript, build_dir, version)
-        document = load_document(manuscript, build_dir / ".cache")
+        document = load_document(manuscript, BuildCache(build_dir))
         if dist.exists():
             shutil.rmtree(dist)
         dist.mkdir(parents=True)

@@ -9,16 +9,15 @@ Subsets are cached by their inputs, so an unchanged page costs no second cut.
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from .cache import BuildCache, digest
 
 #: Name records a subset keeps from its original: copyright, trademark, maker,
 #: designer, description, their addresses, licence and licence address.
@@ -62,7 +61,7 @@ def used_faces(faces: Iterable[Face], text: str) -> list[Face]:
     return [face for face in faces if face.wanted(code_points)]
 
 
-def font_face_rules(faces: Iterable[Face], text: str, cache_dir: Path) -> str:
+def font_face_rules(faces: Iterable[Face], text: str, cache: BuildCache) -> str:
     """@font-face rules for the faces that set some character of the text."""
     code_points = _code_points(text)
     rules = []
@@ -70,7 +69,7 @@ def font_face_rules(faces: Iterable[Face], text: str, cache_dir: Path) -> str:
         wanted = face.wanted(code_points)
         if not wanted:
             continue
-        woff2 = subset_woff2(face, wanted, cache_dir)
+        woff2 = subset_woff2(face, wanted, cache)
         descriptors = [
             f'font-family: "{face.family}"',
             f"font-style: {face.style}",
@@ -88,21 +87,16 @@ def _code_points(text: str) -> set[int]:
     return {ord(character) for character in text if not character.isspace()}
 
 
-def subset_woff2(face: Face, code_points: set[int], cache_dir: Path) -> bytes:
+def subset_woff2(face: Face, code_points: set[int], cache: BuildCache) -> bytes:
     """The face cut to the given characters as WOFF2, from the cache when made before."""
     original = face.source.read_bytes()
-    key = hashlib.sha256(original)
-    key.update(f"{SUBSET_RECIPE}\0{face.family}\0{face.style}\0{face.weight}\0".encode())
-    key.update(",".join(map(str, sorted(code_points))).encode())
-    cached = cache_dir / f"font-{key.hexdigest()[:32]}.woff2"
-    if cached.is_file():
-        return cached.read_bytes()
+    recipe = f"{SUBSET_RECIPE}\0{face.family}\0{face.style}\0{face.weight}"
+    name = f"font-{digest(original, recipe, ','.join(map(str, sorted(code_points))))}.woff2"
+    stored = cache.read(name)
+    if stored is not None:
+        return stored
     woff2 = _cut(original, face, code_points)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".woff2")
-    with os.fdopen(handle, "wb") as file:
-        file.write(woff2)
-    Path(temporary).replace(cached)
+    cache.write(name, woff2)
     return woff2
 
 

@@ -17,6 +17,7 @@ from lxml import etree
 from PIL import Image
 
 from press import cover
+from press.cache import BuildCache
 from press.document import load_document
 from press.validate import ace, epubcheck
 from tests import manuscript_text
@@ -212,7 +213,7 @@ def lead_illustration_alt() -> str:
 
 
 def test_the_cover_is_drawn_the_same_every_time_and_sets_hangul(tmp_path: Path) -> None:
-    document = load_document(MINIMAL, tmp_path)
+    document = load_document(MINIMAL, BuildCache(tmp_path))
     korean = replace(document, metadata=replace(document.metadata, title="김소월: Azaleas"))
     first, second = cover.make_cover(korean), cover.make_cover(korean)
     assert first.data == second.data and first.data != cover.make_cover(document).data

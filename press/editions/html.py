@@ -8,7 +8,6 @@ the page's script opens in place on narrow ones.
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 import re
@@ -19,7 +18,8 @@ import lxml.html
 from markupsafe import Markup
 
 from .. import STYLES_DIR
-from ..document import Asset, Document, Note
+from ..cache import BuildCache
+from ..document import Document, Note
 from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import join_names, render, stylesheet
@@ -55,7 +55,7 @@ def write(document: Document, out_dir: Path) -> Path:
     text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
     faces = used_faces(FACES, text)
     colophon = [f"Set in {join_names(list(dict.fromkeys(face.name for face in faces)))}."] if faces else []
-    fonts = font_face_rules(faces, " ".join([text, *colophon]), out_dir / ".cache")
+    fonts = font_face_rules(faces, " ".join([text, *colophon]), BuildCache(out_dir))
     page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **context)
     with atomic_output(target) as temporary:
         temporary.write_text(page, encoding="utf-8")
@@ -64,7 +64,7 @@ def write(document: Document, out_dir: Path) -> Path:
 
 def page_context(document: Document) -> dict[str, Any]:
     """What the page template is given, fonts and colophon aside."""
-    image_urls = {asset.href: data_url(asset) for asset in document.assets}
+    image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     description = document.metadata.description or summary(body)
@@ -78,10 +78,6 @@ def page_context(document: Document) -> dict[str, Any]:
         "sidenote_prefix": SIDENOTE_PREFIX,
         "json_ld": Markup(_script_safe(json.dumps(linked_data(document), ensure_ascii=False, indent=1))),
     }
-
-
-def data_url(asset: Asset) -> str:
-    return f"data:{asset.media_type};base64,{base64.b64encode(asset.read()).decode('ascii')}"
 
 
 def page_text(page: str) -> str:

@@ -20,7 +20,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from .. import STYLES_DIR
+from .. import STYLES_DIR, pagemap
+from ..cache import BuildCache
 from ..document import Document, Note
 from ..errors import Location, PressError, location_of, warn
 from ..fonts import describe, uncovered_characters
@@ -43,7 +44,12 @@ GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
     _report_missing_glyphs(print_page(document), document)
-    laid_out = layout(document)
+    cache = BuildCache(out_dir)
+    pages = pagemap.cache_name(document)
+    with cache.locked(pages):
+        laid_out = layout(document)
+        # The EPUB's page list follows these pages: keep them for its build.
+        cache.write(pages, pagemap.dump(pagemap.read_pages(laid_out)))
     with atomic_output(target) as temporary:
         laid_out.write_pdf(temporary, **_pdf_options(document))
     return target
