@@ -29,6 +29,10 @@ SOURCES := $(shell find $(dir $(MANUSCRIPT)) -type f ! -name '.*')
 CORE := Makefile build.py $(wildcard press/*.py) $(wildcard press/filters/*.lua) \
 	press/editions/__init__.py templates/partials.html.j2 styles/common.css $(VENV)/.installed
 
+# The editions build side by side; they share the Pandoc pass and the print
+# layout through the build cache, whose locks make the later one wait and reuse.
+MAKEFLAGS += --jobs=3 --output-sync=target
+
 .DELETE_ON_ERROR:
 .PHONY: all pdf epub html check watch test lint clean lock release proof bench
 

@@ -21,15 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import weasyprint
 from lxml import etree
 from weasyprint.formatting_structure import boxes
-
-from . import STYLES_DIR
-from .cache import BuildCache, digest
-from .document import Document
-from .fonts import declared_fonts
-from .render import stylesheet_paths
 
 #: Stands for an image in the letters of a text.
 OBJECT = "\ufffc"
@@ -91,34 +84,13 @@ class PageBreak:
     identifier: str
 
 
-def print_pages(document: Document, cache: BuildCache, layout: Callable[[Document], Any]) -> PrintPages:
-    """Where each page of the print edition begins: read from the cache when the PDF build (or
-    an earlier build) laid these very pages out, otherwise laid out here, once."""
-    name = cache_name(document)
-    with cache.locked(name):
-        stored = cache.read(name)
-        if stored is not None:
-            fields = json.loads(stored)
-            return PrintPages(**{**fields, "starts": tuple(fields["starts"])})
-        pages = read_pages(layout(document))
-        cache.write(name, dump(pages))
-    return pages
-
-
-def cache_name(document: Document) -> str:
-    """The cache entry for a print layout: named by the print page, its stylesheets and fonts."""
-    from .editions import pdf
-
-    stylesheets = [path.read_bytes() for path in stylesheet_paths(*pdf.STYLESHEETS)]
-    fonts = [path.read_bytes() for path in declared_fonts(STYLES_DIR / pdf.FONT_STYLESHEET)]
-    page = pdf.print_page(document)
-    body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    key = digest(weasyprint.__version__, document.metadata.paper, body, *stylesheets, *fonts)
-    return f"pages-{key}.json"
-
-
 def dump(pages: PrintPages) -> bytes:
     return json.dumps(asdict(pages)).encode("utf-8")
+
+
+def load(stored: bytes) -> PrintPages:
+    fields = json.loads(stored)
+    return PrintPages(**{**fields, "starts": tuple(fields["starts"])})
 
 
 def read_pages(rendering: Any) -> PrintPages:

@@ -34,7 +34,7 @@ from ..cover import Cover, make_cover
 from ..document import Document
 from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
-from ..pagemap import PageBreak, PrintPages, place_page_breaks, print_pages
+from ..pagemap import PageBreak, PrintPages, place_page_breaks
 from ..render import render, stylesheet
 from . import pdf
 
@@ -100,7 +100,7 @@ class Accessibility:
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
-    pages = print_pages(document, BuildCache(out_dir), pdf.layout)
+    pages = pdf.print_pages(document, BuildCache(out_dir))
     document = cast(Document, xml_safe(document))
     cover = make_cover(document)
     documents = content_documents(document, cover, pages)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
@@ -17,14 +19,15 @@ import lxml.html
 import weasyprint
 from markupsafe import Markup
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .. import STYLES_DIR, pagemap
-from ..cache import BuildCache
+from ..cache import BuildCache, digest
 from ..document import Document, Note
 from ..errors import Location, PressError, location_of, warn
-from ..fonts import describe, uncovered_characters
+from ..fonts import declared_fonts, describe, uncovered_characters
 from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
@@ -37,27 +40,78 @@ FONT_STYLESHEET = "print.css"
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+#: Layouts tried at most to keep every footnote on its call's page.
+FOOTNOTE_PASSES = 6
+#: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
+BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
+BLOCK_NUMBER = "data-block"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 
 
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
-    _report_missing_glyphs(print_page(document), document)
+    page = print_page(document)
+    _report_missing_glyphs(page, document)
     cache = BuildCache(out_dir)
-    pages = pagemap.cache_name(document)
-    with cache.locked(pages):
+    name = _pages_cache_name(page, document)
+    with cache.locked(name):
         laid_out = layout(document)
         # The EPUB's page list follows these pages: keep them for its build.
-        cache.write(pages, pagemap.dump(pagemap.read_pages(laid_out)))
+        cache.write(name, pagemap.dump(pagemap.read_pages(laid_out)))
     with atomic_output(target) as temporary:
         laid_out.write_pdf(temporary, **_pdf_options(document))
     return target
 
 
-def layout(document: Document) -> weasyprint.document.Document:
-    """The print edition laid out in pages, ready to write (or to ask where things fell)."""
+def print_pages(document: Document, cache: BuildCache) -> pagemap.PrintPages:
+    """Where each page of the print edition begins: from the cache when the PDF build (or an
+    earlier build) laid these very pages out, otherwise laid out here, once."""
     page = print_page(document)
+    name = _pages_cache_name(page, document)
+    with cache.locked(name):
+        stored = cache.read(name)
+        if stored is not None:
+            return pagemap.load(stored)
+        pages = pagemap.read_pages(layout(document))
+        cache.write(name, pagemap.dump(pages))
+    return pages
+
+
+def _pages_cache_name(page: str, document: Document) -> str:
+    """A print layout's cache entry, named by the print page, its stylesheets and its fonts."""
+    body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
+    stylesheets = [path.read_bytes() for path in stylesheet_paths(*STYLESHEETS)]
+    fonts = [path.read_bytes() for path in declared_fonts(STYLES_DIR / FONT_STYLESHEET)]
+    return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, *stylesheets, *fonts)}.json"
+
+
+def layout(document: Document) -> weasyprint.document.Document:
+    """The print edition laid out in pages, ready to write, every footnote on its call's page.
+
+    To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
+    WeasyPrint moves that page's last footnotes to the next page, whatever the
+    `footnote-policy`. Each such page is mended, and the text laid out again: the
+    block whose lines pushed the note out starts on the next page instead (or,
+    when the note's own paragraph did it, that paragraph breaks before the call).
+    """
+    repairs: dict[str, str] = {}
+    laid_out = _render(print_page(document), document)
+    if document.metadata.notes != "footnotes":
+        return laid_out
+    for _ in range(FOOTNOTE_PASSES):
+        found = _footnote_repairs(laid_out)
+        if not found or all(repairs.get(block) == style for block, style in found.items()):
+            break
+        repairs.update(found)
+        del laid_out  # one book's pages at a time in memory
+        laid_out = _render(print_page(document, repairs), document)
+    for call in _misplaced_calls(laid_out):
+        warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
+    return laid_out
+
+
+def _render(page: str, document: Document) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
     fonts = FontConfiguration()
     stylesheets = [
@@ -71,14 +125,22 @@ def layout(document: Document) -> weasyprint.document.Document:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
 
-def print_page(document: Document) -> str:
-    """The HTML page WeasyPrint sets: the shared body, with notes placed for print."""
+def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> str:
+    """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
+
+    `repairs` gives blocks of the text, by their number, a style that keeps
+    footnotes with their calls (see `layout`).
+    """
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     footnotes = document.metadata.notes == "footnotes"
     if footnotes:
         _place_footnotes(body, document.notes)
+        for number, block in enumerate(body.iter(*BLOCK_TAGS)):
+            block.set(BLOCK_NUMBER, str(number))
+            if repairs and str(number) in repairs:
+                block.set("style", repairs[str(number)])
     page = render(
         TEMPLATE,
         document=document,
@@ -147,6 +209,73 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
             block.tag = "span"
         footnote.tail, reference.tail = reference.tail, None
         reference.addnext(footnote)
+
+
+def _misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:
+    """The note calls whose note was set on a later page."""
+    page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    return [
+        anchor
+        for anchor, page in page_of.items()
+        if anchor.startswith("fnref") and page_of.get("fn" + anchor.removeprefix("fnref"), page) > page
+    ]
+
+
+def _footnote_repairs(laid_out: weasyprint.document.Document) -> dict[str, str]:
+    """For each note set after its call's page, the style that keeps it with its call."""
+    page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    repairs = {}
+    for call in _misplaced_calls(laid_out):
+        number = page_of[call]
+        blocks = _text_blocks(laid_out.pages[number])
+        index, line = next(
+            (
+                (index, line)
+                for index, (_, lines) in enumerate(blocks)
+                for line, box in enumerate(lines)
+                if any(_element_id(part) == call for part in box.descendants())
+            ),
+            (None, 0),
+        )
+        if index is None:
+            continue
+        later = [element for element, _ in blocks[index + 1 :] if element is not None]
+        element, lines = blocks[index]
+        if later:
+            repairs[later[0].get(BLOCK_NUMBER)] = "break-before: page"
+        elif element is not None and _starts_on(laid_out.pages, number, element):
+            repairs[element.get(BLOCK_NUMBER)] = "break-before: page"
+        elif element is not None:
+            following = sum(len(more) for other, more in _text_blocks(laid_out.pages[number + 1]) if other is element)
+            repairs[element.get(BLOCK_NUMBER)] = f"widows: {len(lines) - line + following}"
+    return {block: style for block, style in repairs.items() if block is not None}
+
+
+def _text_blocks(page: weasyprint.document.Page) -> list[tuple[Any, list[LineBox]]]:
+    """The page's blocks of text in order, each with its numbered element (if any) and its lines."""
+    found = []
+    stack = [box for box in reversed(page._page_box.children) if not isinstance(box, (FootnoteAreaBox, MarginBox))]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", [])
+        lines = [child for child in children if isinstance(child, LineBox)]
+        if lines:
+            element = getattr(box, "element", None)
+            while element is not None and element.get(BLOCK_NUMBER) is None:
+                element = element.getparent()
+            found.append((element, lines))
+        else:
+            stack.extend(reversed([child for child in children if not isinstance(child, LineBox)]))
+    return found
+
+
+def _starts_on(pages: list[weasyprint.document.Page], number: int, element: Any) -> bool:
+    return number == 0 or all(other is not element for other, _ in _text_blocks(pages[number - 1]))
+
+
+def _element_id(box: Box) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get("id") if element is not None else None
 
 
 def _report_missing_glyphs(page: str, document: Document) -> None:
