@@ -45,9 +45,9 @@ $(PDF): $(SOURCES) $(CORE) press/editions/pdf.py templates/print.html.j2 styles/
 		$(wildcard styles/fonts/*/*)
 	$(PY) build.py pdf --manuscript $(MANUSCRIPT) --out $(OUT)
 
-# The EPUB's page list follows the print edition's pages, so it is laid out with the print page too.
-$(EPUB): $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css \
-		press/editions/pdf.py templates/print.html.j2 styles/print.css $(wildcard styles/fonts/*/*)
+# The EPUB's page list gives the print edition's page numbers: it is made after
+# the PDF, from the pages the PDF's build left in the build cache.
+$(EPUB): $(PDF) $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css
 	$(PY) build.py epub --manuscript $(MANUSCRIPT) --out $(OUT)
 
 $(HTML): $(SOURCES) $(CORE) press/editions/html.py templates/web.html.j2 styles/screen.css \

@@ -1,6 +1,6 @@
 """Benchmark: the toolchain against the pipeline a user could script by hand, in one run.
 
-    python bench/run.py [--runs 3] [--copies 1,10,40] [--out bench/RESULTS.md]
+    python bench/run.py [--runs 3] [--copies 1,10,40:2] [--out bench/RESULTS.md]
 
 Workloads are the essay and book-length manuscripts made of its front matter and
 its body repeated N times, citing the same sources again as a real book does.
@@ -42,14 +42,17 @@ class Measure:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--copies", default="1,10,40", help="workloads: copies of the essay's body")
+    parser.add_argument(
+        "--copies", default="1,10,40:2", help="workloads: copies of the essay's body, each with ':runs' if not --runs"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     arguments = parser.parse_args()
     sections = [_machine()]
-    for copies in (int(value) for value in arguments.copies.split(",")):
+    for workload in arguments.copies.split(","):
+        copies, _, runs = workload.partition(":")
         with tempfile.TemporaryDirectory(prefix=f"press-bench-{copies}-") as scratch:
-            project = make_workload(Path(scratch), copies)
-            sections.append(bench_workload(project, copies, arguments.runs))
+            project = make_workload(Path(scratch), int(copies))
+            sections.append(bench_workload(project, int(copies), int(runs or arguments.runs)))
             print(sections[-1], file=sys.stderr)
     arguments.out.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"wrote {arguments.out}", file=sys.stderr)

@@ -7,8 +7,10 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 import yaml
 
@@ -116,7 +118,14 @@ def test_validation_report_and_notes(released: Path) -> None:
 
 
 def test_version_reaches_the_editions_and_the_citation_file(released: Path) -> None:
-    assert "version 1.2.3" in (released / "chongryon-1.2.3.html").read_text(encoding="utf-8")
+    page = (released / "chongryon-1.2.3.html").read_text(encoding="utf-8")
+    assert "version 1.2.3" in page and '"version": "1.2.3"' in page
+    with zipfile.ZipFile(released / "chongryon-1.2.3.epub") as book:
+        package = book.read("EPUB/content.opf").decode("utf-8")
+        colophon = book.read("EPUB/colophon.xhtml").decode("utf-8")
+    assert '<meta property="schema:version">1.2.3</meta>' in package and "version 1.2.3" in colophon
+    with pikepdf.open(released / "chongryon-1.2.3.pdf") as pdf:
+        assert str(pdf.docinfo["/version"]) == "1.2.3"
     citation = yaml.safe_load((released / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["version"] == "1.2.3"
     assert citation["title"] == "Chongryon: North Korea’s Outpost in Japan"

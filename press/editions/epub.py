@@ -271,6 +271,8 @@ def describe(
             book.add_metadata("DC", name, value)
     for keyword in metadata.keywords:
         book.add_metadata("DC", "subject", keyword)
+    if metadata.version:
+        book.add_metadata(None, "meta", metadata.version, {"property": "schema:version"})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     if page_breaks:
         # The print edition, which carries the same identifier in its colophon, is the page source.
