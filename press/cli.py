@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -117,9 +118,9 @@ def prepare_output_folder(out_dir: Path) -> None:
     """Fail before any work when the output folder cannot be made or written."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".press-write-test"
-        probe.touch()
-        probe.unlink()
+        # A probe of its own: the editions may be built side by side in the same folder.
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
     except OSError as error:
         raise PressError(f"cannot write to the output folder: {error.strerror}", Location(out_dir)) from None
 
