@@ -48,12 +48,15 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     arguments = parser.parse_args()
     sections = [_machine()]
+    measured: dict[int, dict[str, Measure]] = {}
     for workload in arguments.copies.split(","):
         copies, _, runs = workload.partition(":")
         with tempfile.TemporaryDirectory(prefix=f"press-bench-{copies}-") as scratch:
             project = make_workload(Path(scratch), int(copies))
-            sections.append(bench_workload(project, int(copies), int(runs or arguments.runs)))
-            print(sections[-1], file=sys.stderr)
+            table, measured[int(copies)] = bench_workload(project, int(copies), int(runs or arguments.runs))
+            sections.append(table)
+            print(table, file=sys.stderr)
+    sections.append(targets(measured))
     arguments.out.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"wrote {arguments.out}", file=sys.stderr)
     return 0
@@ -69,7 +72,7 @@ def make_workload(folder: Path, copies: int) -> Path:
     return manuscript
 
 
-def bench_workload(manuscript: Path, copies: int, runs: int) -> str:
+def bench_workload(manuscript: Path, copies: int, runs: int) -> tuple[str, dict[str, Measure]]:
     out = manuscript.parent.parent / "out"
     words = len(re.sub(r"\[@[^\]]*\]", "", manuscript.read_text(encoding="utf-8").split("---\n", 2)[2]).split())
 
@@ -122,7 +125,40 @@ def bench_workload(manuscript: Path, copies: int, runs: int) -> str:
             f"| {name} | {measure.seconds:.2f} | {measure.seconds / pdf_step:.2f} | "
             f"{measure.seconds / serial:.2f} | {measure.peak_mb:.0f} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines), medians
+
+
+def targets(measured: dict[int, dict[str, Measure]]) -> str:
+    """The issue's targets against this run's figures (see bench/README.md for why they stand so)."""
+    rows = ["## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+
+    def row(target: str, value: float, limit: float, unit: str = "×") -> None:
+        shown = f"{value:.0f}{unit}" if unit == " MB" else f"{value:.2f}{unit}"
+        rows.append(f"| {target} | {shown} | {'yes' if value <= limit else 'no'} |")
+
+    if 1 in measured:
+        essay = measured[1]
+        pdf_step = essay["baseline: WeasyPrint CLI (PDF)"].seconds
+        row(
+            "essay, all three editions ≤ 1.3× the baseline's PDF step",
+            essay["make (cold, all three)"].seconds / pdf_step,
+            1.3,
+        )
+        row("essay, no-op make < 0.2 s", essay["make (no-op)"].seconds, 0.2, " s")
+    book = max(measured)
+    if book > 1:
+        figures = measured[book]
+        serial = figures["baseline: serial total"].seconds
+        row(
+            f"{book} copies, all three ≤ 0.9× the baseline's serial run",
+            figures["make (cold, all three)"].seconds / serial,
+            0.9,
+        )
+        row(f"{book} copies, peak memory < 500 MB", figures["make (cold, all three)"].peak_mb, 500, " MB")
+        if 10 in measured and book == 40:
+            growth = figures["make (cold, all three)"].seconds / measured[10]["make (cold, all three)"].seconds
+            row("40 copies cost ≤ 4.4× what 10 copies cost", growth, 4.4)
+    return "\n".join(rows)
 
 
 def _baseline(manuscript: Path, out: Path) -> dict[str, Measure]:
