@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "check":
             return _check(arguments, manuscript)
         if arguments.command == "serve":
-            from .serve import serve
+            from .serve import serve  # watchfiles and the server only when serving
 
             serve(manuscript, arguments.out, arguments.port, partial(_build, arguments, manuscript, ("html",)))
             return 0

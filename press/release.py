@@ -29,6 +29,7 @@ from . import cli, validate
 from .cache import BuildCache
 from .document import Document, build_time, load_document
 from .errors import PressError
+from .metadata import load_metadata, read_manuscript
 from .render import join_names
 
 EDITION_SUFFIXES = {"pdf": ".pdf", "epub": ".epub", "html": ".html"}
@@ -80,11 +81,10 @@ def release_version(manuscript: Path) -> str:
     )
     if described.returncode == 0 and described.stdout.strip():
         return described.stdout.strip().removeprefix("v")
-    front_matter = yaml.safe_load(manuscript.read_text(encoding="utf-8").split("---", 2)[1]) or {}
-    version = front_matter.get("version") if isinstance(front_matter, dict) else None
+    version = load_metadata(read_manuscript(manuscript)).version
     if not version:
         raise PressError("no version: tag the commit (git tag v1.0.0) or set 'version' in the front matter")
-    return str(version)
+    return version
 
 
 def build_editions(manuscript: Path, out: Path, version: str) -> dict[str, Path]:

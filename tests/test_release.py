@@ -14,7 +14,9 @@ import pikepdf
 import pytest
 import yaml
 
-from tests.conftest import EPOCH, ROOT, build
+from press.errors import PressError
+from press.release import release_version
+from tests.conftest import EPOCH, MINIMAL, ROOT, build
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
@@ -164,3 +166,13 @@ def test_workflows_pin_actions_and_limit_permissions() -> None:
                 if "uses" in step:
                     ref = step["uses"].partition("@")[2]
                     assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+
+
+def test_version_from_the_front_matter_without_a_tag(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    manuscript = book / "minimal.md"
+    with pytest.raises(PressError, match="no version"):
+        release_version(manuscript)
+    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("lang: en-GB", "lang: en-GB\nversion: 2.0"))
+    assert release_version(manuscript) == "2.0"

@@ -166,7 +166,7 @@ def _keep_periods_apart(page: str) -> str:
             continue
         for attribute in ("text", "tail"):
             text = getattr(element, attribute)
-            if text and "..." in text and not (attribute == "tail" and element.tag == "head"):
+            if text and "..." in text:
                 _wrap_periods(element, attribute, text)
     return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
 
