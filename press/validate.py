@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import TOOLCHAIN_ROOT
+from . import STYLES_DIR, TOOLCHAIN_ROOT
 
 NODE_MODULES = TOOLCHAIN_ROOT / "node_modules"
 CHROMIUM_WRAPPER = TOOLCHAIN_ROOT / "tests" / "tools" / "chromium"
@@ -33,7 +35,6 @@ CHROMIUM_ARGUMENTS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHIPPED_FONT_FACES = ("Press-Serif", "Press-Korean", "Press-Sans")
 TEXT_OPERATORS = ("Tj", "TJ", "'", '"')
 
 
@@ -169,7 +170,7 @@ def pdf_structure(pdf: Path) -> Check:
         for name, font in pdf_fonts(document).items():
             if not font_is_embedded(font):
                 check.errors.append(f"font {name} is not embedded")
-            if not name.split("+", 1)[-1].startswith(SHIPPED_FONT_FACES):
+            if not name.split("+", 1)[-1].startswith(shipped_font_names()):
                 check.errors.append(f"font {name} is not one the project ships")
         check.errors += [
             f"page {page}: a missing glyph (.notdef) drawn in {font}" for page, font in notdef_glyphs(document)
@@ -201,6 +202,20 @@ def pdfua(pdf: Path) -> Check:
             text = f"{finding.get('rule')}: {finding.get('message')}"
             (check.errors if finding.get("severity") == "error" else check.warnings).append(text)
     return check
+
+
+@cache
+def shipped_font_names() -> tuple[str, ...]:
+    """The names a shipped font can have in a PDF: its @font-face family in the print
+    stylesheet, or its own family name (when fontconfig chose it for a generic family)."""
+    from fontTools.ttLib import TTFont
+
+    stylesheet = (STYLES_DIR / "print.css").read_text(encoding="utf-8")
+    families = set(re.findall(r'font-family:\s*"([^"]+)";\s*(?:font-[a-z]+:[^;]+;\s*)*src:', stylesheet))
+    for path in (STYLES_DIR / "fonts").glob("*/*.[ot]tf"):
+        with TTFont(path, lazy=True) as font:
+            families.add(str(font["name"].getDebugName(1)))
+    return tuple(sorted(family.replace(" ", "-") for family in families))
 
 
 def pdf_page_count(pdf: Path) -> int:

@@ -45,6 +45,7 @@ PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mar
 PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
+GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "title", "translate"))
 
 
 def write(document: Document, out_dir: Path) -> Path:
@@ -136,9 +137,16 @@ def margin_note(note: Note) -> lxml.html.HtmlElement:
             classes = [*kind, *element.get("class", "").split()]
             element.set("class", " ".join(classes))
             element.tag = "span"
+            for attribute in [name for name in element.attrib if not _global_attribute(name)]:
+                del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
     number.tail = " " + (content.text or "").lstrip()
     sidenote.extend(list(content))
     return sidenote
+
+
+def _global_attribute(name: str) -> bool:
+    """Whether any element may carry the attribute, a span among them."""
+    return name in GLOBAL_ATTRIBUTES or name.startswith(("data-", "aria-"))
 
 
 def summary(body: lxml.html.HtmlElement) -> str | None:

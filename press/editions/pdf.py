@@ -8,6 +8,7 @@ media. With `notes: endnotes` they are listed after the text instead.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +38,7 @@ SUFFIX = ".pdf"
 TEMPLATE = "print.html.j2"
 STYLESHEETS = ("common.css", "print.css")
 FONT_STYLESHEET = "print.css"
+FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -113,6 +115,9 @@ def layout(document: Document) -> weasyprint.document.Document:
 
 def _render(page: str, document: Document) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
+    # Fontconfig reads its configuration when WeasyPrint asks for one: ours knows only the
+    # shipped fonts, so a family the stylesheets or an SVG image name falls back to them.
+    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG_FILE)
     fonts = FontConfiguration()
     stylesheets = [
         CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
