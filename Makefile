@@ -2,7 +2,7 @@
 #   make            all three editions into build/
 #   make pdf | epub | html
 #   make test       checks (ruff, mypy) and the test suite
-#   make clean      remove build/
+#   make clean      remove build/ and dist/
 # Each edition depends on exactly the files it is made from, so a second `make`
 # with nothing changed does nothing, and editing one edition's template or
 # stylesheet rebuilds that edition only.
@@ -81,7 +81,7 @@ test: lint node_modules/.installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check press build.py tests
+	$(VENV)/bin/ruff check press build.py tests bench
 	$(VENV)/bin/mypy press build.py
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
