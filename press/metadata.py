@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CombinedError, Location, PressError, location_of
+from .errors import CombinedError, Location, PressError, location_of, warn
 
 FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -27,7 +27,7 @@ FIELDS: dict[str, str] = {
     "subtitle": "a subtitle",
     "short-title": "the short title used in running heads",
     "author": "the author, or a list of authors (required)",
-    "lang": "the language as a BCP 47 tag, e.g. en-US (required)",
+    "lang": "the language as a BCP 47 tag, e.g. en-US (English when absent, with a warning)",
     "date": "the date of publication, YYYY-MM-DD",
     "description": "a one-sentence summary",
     "keywords": "a list of keywords",
@@ -55,6 +55,7 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
     "credit": "the visible credit line; 'Illustration by <illustrator>.' when absent",
 }
 DEFAULT_CSL = "chicago-notes-bibliography"
+DEFAULT_LANGUAGE = "en"
 PAPER_SIZES = ("a4", "letter")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
 Report = Callable[[str, str], None]
@@ -152,7 +153,7 @@ def read_manuscript(path: Path) -> Manuscript:
     if match is None:
         raise PressError(
             "the manuscript must start with YAML front matter between two '---' lines "
-            "(at least a title, an author and a language)",
+            "(at least a title and an author)",
             Location(path, 1),
         )
     return Manuscript(path, text, match.group(1) or "", 2)
@@ -173,14 +174,21 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
             problem(key, f"unknown front-matter key '{key}'{_suggestion(key, FIELDS)}")
         if any(CONTROL_CHARACTER.search(text) for text in _strings(value)):
             problem(key, f"'{key}' contains a control character, which no edition can hold")
-    for required in ("title", "author", "lang"):
+    for required in ("title", "author"):
         if values.get(required) in (None, "", []):
             problems.append(PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1)))
 
     title = _text(values, "title", problem) or ""
     authors = _authors(values.get("author"), problem)
     lang = _text(values, "lang", problem) or ""
-    if lang and not LANGUAGE_TAG.match(lang):
+    if "lang" not in values:
+        lang = DEFAULT_LANGUAGE
+        warn(
+            f"no 'lang' in the front matter: the editions are marked as {DEFAULT_LANGUAGE} (English)"
+            " for hyphenation, quotation marks and assistive technology",
+            Location(path, 1),
+        )
+    elif lang and not LANGUAGE_TAG.match(lang):
         problem("lang", f"'lang' must be a language tag such as en or en-US, not '{lang}'")
     illustration = _illustration(values.get("illustration"), path, problem)
     bibliography = _text(values, "bibliography", problem)

@@ -139,3 +139,12 @@ def test_missing_manuscript(tmp_path: Path) -> None:
     run = build("pdf", "--manuscript", tmp_path / "nowhere.md", "--out", tmp_path)
     assert run.returncode != 0
     assert run.stderr.strip().endswith("nowhere.md: error: manuscript not found")
+
+
+def test_missing_language_is_a_warning(tmp_path: Path) -> None:
+    manuscript = tmp_path / "book.md"
+    manuscript.write_text("---\ntitle: No Language\nauthor: A. Writer\n---\n\nText.\n", encoding="utf-8")
+    run = build("html", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert run.returncode == 0
+    assert run.stderr.startswith("book.md:1: warning: no 'lang' in the front matter")
+    assert 'lang="en"' in (tmp_path / "out" / "book.html").read_text(encoding="utf-8")
