@@ -152,8 +152,7 @@ def read_manuscript(path: Path) -> Manuscript:
     match = FRONT_MATTER_FENCE.match(text)
     if match is None:
         raise PressError(
-            "the manuscript must start with YAML front matter between two '---' lines "
-            "(at least a title and an author)",
+            "the manuscript must start with YAML front matter between two '---' lines (at least a title and an author)",
             Location(path, 1),
         )
     return Manuscript(path, text, match.group(1) or "", 2)
