@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import STYLES_DIR
 from .document import SVG_MEDIA_TYPE, Document
-from .render import join_names
+from .labels import join_names, labels_for
 
 WIDTH, HEIGHT = 1600, 2400
 MARGIN = 150
@@ -76,7 +76,7 @@ def make_cover(document: Document) -> Cover:
     blocks: list[tuple[list[Line], int]] = [(title_lines, 0)]
     if metadata.subtitle:
         blocks.append((_even(metadata.subtitle, SUBTITLE_FONT, round(title_lines[0].size * 0.45), measure), 40))
-    authors = _even(join_names(list(metadata.authors)), AUTHOR_FONT, AUTHOR_SIZE, measure)
+    authors = _even(join_names(metadata.authors, metadata.lang), AUTHOR_FONT, AUTHOR_SIZE, measure)
     rule_gap = 70
     text_height = sum(_height(lines) + gap for lines, gap in blocks) + 2 * rule_gap + _height(authors)
 
@@ -106,9 +106,10 @@ def cover_description(document: Document, illustrated: bool) -> str:
     """The cover in words, for its alternative text."""
     metadata = document.metadata
     title = f"{metadata.title}: {metadata.subtitle}" if metadata.subtitle else metadata.title
-    description = f"Cover of “{title}” by {join_names(list(metadata.authors))}"
+    words = labels_for(metadata.lang)
+    description = words["cover_of"].format(title=title, authors=join_names(metadata.authors, metadata.lang))
     if illustrated and metadata.illustration is not None:
-        return f"{description}, with the illustration: {metadata.illustration.alt}"
+        return f"{description}, {words['with_illustration']}: {metadata.illustration.alt}"
     return f"{description}."
 
 

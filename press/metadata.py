@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import CombinedError, Location, PressError, location_of, warn
+from .labels import labels_for
 
 FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -52,7 +53,7 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
     "alt": "the alternative text describing the image (required)",
     "illustrator": "the illustrator's name",
-    "credit": "the visible credit line; 'Illustration by <illustrator>.' when absent",
+    "credit": "the visible credit line; 'Illustration by <illustrator>.' (in the text's language) when absent",
 }
 DEFAULT_CSL = "chicago-notes-bibliography"
 DEFAULT_LANGUAGE = "en"
@@ -189,7 +190,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
         )
     elif lang and not LANGUAGE_TAG.match(lang):
         problem("lang", f"'lang' must be a language tag such as en or en-US, not '{lang}'")
-    illustration = _illustration(values.get("illustration"), path, problem)
+    illustration = _illustration(values.get("illustration"), path, lang or DEFAULT_LANGUAGE, problem)
     bibliography = _text(values, "bibliography", problem)
     bibliography_path = (path.parent / bibliography) if bibliography else None
     if bibliography_path is not None and not bibliography_path.is_file():
@@ -324,7 +325,7 @@ def _keywords(value: Any, problem: Report) -> tuple[str, ...]:
     return ()
 
 
-def _illustration(value: Any, manuscript: Path, problem: Report) -> Illustration | None:
+def _illustration(value: Any, manuscript: Path, lang: str, problem: Report) -> Illustration | None:
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -350,7 +351,7 @@ def _illustration(value: Any, manuscript: Path, problem: Report) -> Illustration
     if not image_path.is_file():
         problem("illustration", f"image not found: {image.strip()}")
     if credit is None and isinstance(illustrator, str):
-        credit = f"Illustration by {illustrator.strip()}."
+        credit = labels_for(lang)["illustration_by"].format(name=illustrator.strip())
     return Illustration(
         image=image_path,
         alt=alt.strip(),

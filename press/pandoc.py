@@ -23,6 +23,7 @@ import pypandoc
 from . import FILTERS_DIR, bibliography
 from .cache import BuildCache, digest
 from .errors import CombinedError, Location, PressError, display_path, location_of, warn
+from .labels import labels_for
 from .metadata import Manuscript, Metadata
 
 LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
@@ -79,7 +80,8 @@ def pandoc_version() -> str:
 
 
 def _arguments(metadata: Metadata, style: Path) -> list[str]:
-    arguments = [*WRITER_OPTIONS, f"--csl={style}"]
+    credit = labels_for(metadata.lang)["illustration_by"]
+    arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
     if metadata.bibliography is not None:
         arguments.append(f"--bibliography={metadata.bibliography}")
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]

@@ -29,8 +29,8 @@ from . import cli, validate
 from .cache import BuildCache
 from .document import Document, build_time, load_document
 from .errors import PressError
+from .labels import join_names
 from .metadata import load_metadata, read_manuscript
-from .render import join_names
 
 EDITION_SUFFIXES = {"pdf": ".pdf", "epub": ".epub", "html": ".html"}
 DEFAULT_DIST = Path("dist")
@@ -129,7 +129,7 @@ def release_notes(document: Document, version: str, editions: dict[str, Path], r
     lines = [
         f"# {metadata.title} — {version}",
         "",
-        f"By {join_names(metadata.authors)}. Released {build_time().date().isoformat()}.",
+        f"By {join_names(metadata.authors, metadata.lang)}. Released {build_time().date().isoformat()}.",
         "",
         "## Editions",
         "",

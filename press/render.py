@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import STYLES_DIR, TEMPLATES_DIR
+from .labels import join_names, labels_for
 
 
 @cache
@@ -22,14 +23,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     jinja.filters["join_names"] = join_names
+    jinja.globals["labels"] = labels_for
     return jinja
-
-
-def join_names(names: tuple[str, ...] | list[str]) -> str:
-    """'A', 'A and B', 'A, B, and C'."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return f"{', '.join(names[:-1])}, and {names[-1]}"
 
 
 def render(template: str, **context: Any) -> str:

@@ -36,6 +36,8 @@ def test_text_and_figures_reach_the_web_and_the_epub(varied: Editions) -> None:
     for text in (page, book):
         assert "Über „Anführungszeichen“ & Co." in text
         assert "Ein Absatz mit Zitat (Müller, 2019, S. 5) und einer Fußnote." in text
-        assert "Illustration by Anna Bild." in text
+        assert "Von Jörg Müller und Ådne Ødegård" in text
+        assert "Illustration von Anna Bild." in text
+        assert "Anmerkungen" in text and "Impressum" in text
         assert "Die erste Fußnote mit einer Liste:" in text
     assert html_tree(varied.html).get("lang") == "de-DE"

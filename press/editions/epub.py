@@ -32,6 +32,7 @@ from PIL import Image
 from ..cache import BuildCache
 from ..cover import Cover, make_cover
 from ..document import Document
+from ..labels import labels_for
 from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
@@ -334,20 +335,21 @@ def add_navigation(
         for section in document.sections
         if section.level == 2
     ]
+    words = labels_for(document.metadata.lang)
     toc = [NavEntry(f"{TEXT_DOCUMENT}#title", document.metadata.title, children=sections)]
     landmarks = [
-        NavEntry(COVER_DOCUMENT, "Cover", "cover"),
-        NavEntry(TITLE_PAGE_DOCUMENT, "Title page", "titlepage"),
-        NavEntry(TEXT_DOCUMENT, "Start of text", "bodymatter"),
+        NavEntry(COVER_DOCUMENT, words["cover"], "cover"),
+        NavEntry(TITLE_PAGE_DOCUMENT, words["title_page"], "titlepage"),
+        NavEntry(TEXT_DOCUMENT, words["start_of_text"], "bodymatter"),
     ]
     if NOTES_DOCUMENT in names:
-        toc.append(NavEntry(NOTES_DOCUMENT, "Notes"))
-        landmarks.append(NavEntry(NOTES_DOCUMENT, "Notes", "endnotes"))
+        toc.append(NavEntry(NOTES_DOCUMENT, words["notes"]))
+        landmarks.append(NavEntry(NOTES_DOCUMENT, words["notes"], "endnotes"))
     if BIBLIOGRAPHY_DOCUMENT in names:
-        title = document.bibliography_title or "Bibliography"
+        title = document.bibliography_title or words["bibliography"]
         toc.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title))
         landmarks.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title, "bibliography"))
-    toc.append(NavEntry(COLOPHON_DOCUMENT, "Colophon"))
+    toc.append(NavEntry(COLOPHON_DOCUMENT, words["colophon"]))
     page_list = [NavEntry(f"{name}#{page.identifier}", str(page.number)) for page, name in page_breaks]
     nav = _xhtml_item(
         NAV_DOCUMENT,

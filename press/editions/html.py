@@ -20,9 +20,10 @@ from markupsafe import Markup
 from .. import STYLES_DIR
 from ..cache import BuildCache
 from ..document import Document, Note
+from ..labels import join_names, labels_for
 from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
-from ..render import join_names, render, stylesheet
+from ..render import render, stylesheet
 from ..schema import citation
 from ..webfonts import Face, font_face_rules, used_faces
 
@@ -55,7 +56,9 @@ def write(document: Document, out_dir: Path) -> Path:
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
     faces = used_faces(FACES, text)
-    colophon = [f"Set in {join_names(list(dict.fromkeys(face.name for face in faces)))}."] if faces else []
+    words = labels_for(document.metadata.lang)
+    names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
+    colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), BuildCache(out_dir))
     page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **context)
     with atomic_output(target) as temporary:
@@ -69,7 +72,7 @@ def page_context(document: Document) -> dict[str, Any]:
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     description = document.metadata.description or summary(body)
-    add_sidenotes(body, document.notes)
+    add_sidenotes(body, document.notes, document.metadata.lang)
     return {
         "document": document,
         "body": Markup(inner_html(body)),
@@ -86,7 +89,7 @@ def page_text(page: str) -> str:
     return "".join(str(text) for text in lxml.html.document_fromstring(page).itertext())
 
 
-def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
+def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...], lang: str) -> None:
     """Put a margin copy of each note right after its call in the text."""
     by_identifier = {note.identifier: note for note in notes}
     for reference in note_references(body):
@@ -103,12 +106,12 @@ def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
             anchor = heading
             while (following := anchor.getnext()) is not None and "sidenote" in following.classes:
                 anchor = following
-        sidenote = margin_note(note)
+        sidenote = margin_note(note, lang)
         sidenote.tail, anchor.tail = anchor.tail, None
         anchor.addnext(sidenote)
 
 
-def margin_note(note: Note) -> lxml.html.HtmlElement:
+def margin_note(note: Note, lang: str) -> lxml.html.HtmlElement:
     """A copy of the note that can sit inside a paragraph: phrasing content only,
     no ids, its links out of the tab order while it is hidden."""
     sidenote = lxml.html.Element(
@@ -117,7 +120,7 @@ def margin_note(note: Note) -> lxml.html.HtmlElement:
             "class": "sidenote",
             "id": f"{SIDENOTE_PREFIX}{note.identifier}",
             "role": "note",
-            "aria-label": f"Note {note.number}",
+            "aria-label": labels_for(lang)["note"].format(number=note.number),
             "aria-hidden": "true",
         },
     )

@@ -1,7 +1,16 @@
 -- A figure's credit is data on its image:
 --   ![Caption](images/map.png){illustrator="Jo Doe" credit="Map by Jo Doe."}
--- The credit line ('Illustration by <illustrator>.' when only the name is given)
+-- The credit line ('Illustration by <illustrator>.' when only the name is given,
+-- in the words the toolchain passes as the metadata field press-illustration-by)
 -- is appended to the caption, so every edition shows it beside the image.
+
+local credit_format = 'Illustration by {name}.'
+
+local function read_credit_format(meta)
+  if meta['press-illustration-by'] then
+    credit_format = pandoc.utils.stringify(meta['press-illustration-by'])
+  end
+end
 
 local function first_image(figure)
   local found
@@ -13,7 +22,7 @@ local function first_image(figure)
   return found
 end
 
-function Figure(figure)
+local function add_credit(figure)
   local image = first_image(figure)
   if not image then
     return nil
@@ -21,7 +30,9 @@ function Figure(figure)
   local illustrator = image.attributes.illustrator
   local credit = image.attributes.credit
   if not credit and illustrator then
-    credit = 'Illustration by ' .. illustrator .. '.'
+    credit = credit_format:gsub('{name}', function()
+      return illustrator
+    end)
   end
   if not credit then
     return nil
@@ -38,3 +49,6 @@ function Figure(figure)
   figure.caption.long = caption
   return figure
 end
+
+-- The format first (from the metadata), then the figures.
+return { { Meta = read_credit_format }, { Figure = add_credit } }
