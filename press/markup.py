@@ -72,3 +72,33 @@ def remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
             removed.append(f"{attribute}=")
             del element.attrib[attribute]
     return removed
+
+
+#: Elements that may sit inside a paragraph (HTML's phrasing content).
+PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
+PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
+#: Attributes any element, a span among them, may carry (besides data-* and aria-*).
+GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "title", "translate"))
+
+
+def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
+    """Turn what a note holds into content that may sit inside a paragraph, beside its call.
+
+    Each element that may not (a paragraph, a list, a quotation…) becomes a span
+    classed `{prefix}-block {prefix}-{tag}` for the stylesheet to show as a block,
+    keeping only the attributes a span may carry; the note's first paragraph
+    becomes `{prefix}-run`, to run on from the note's number.
+    """
+    first_paragraph = next(iter(container.iterchildren("p")), None)
+    for element in container.iterdescendants():
+        if not isinstance(element.tag, str) or element.tag in PHRASING:
+            continue
+        kind = [f"{prefix}-run"] if element is first_paragraph else [f"{prefix}-block", f"{prefix}-{element.tag}"]
+        element.set("class", " ".join([*kind, *element.get("class", "").split()]))
+        element.tag = "span"
+        for attribute in [name for name in element.attrib if not _global_attribute(name)]:
+            del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
+
+
+def _global_attribute(name: str) -> bool:
+    return name in GLOBAL_ATTRIBUTES or name.startswith(("data-", "aria-"))

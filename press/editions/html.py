@@ -21,7 +21,7 @@ from .. import STYLES_DIR
 from ..cache import BuildCache
 from ..document import Document, Note
 from ..labels import join_names, labels_for
-from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet
 from ..schema import citation
@@ -42,11 +42,8 @@ FACES = (
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
-PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
-PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
-GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "title", "translate"))
 
 
 def write(document: Document, out_dir: Path) -> Path:
@@ -128,28 +125,15 @@ def margin_note(note: Note, lang: str) -> lxml.html.HtmlElement:
     number.text = str(note.number)
     sidenote.append(number)
     content = parse_fragment(note.html)
-    for element in content.iter():
-        if element is content or not isinstance(element.tag, str):
-            continue
-        element.attrib.pop("id", None)
-        if element.tag == "a":
-            element.set("tabindex", "-1")
-        if element.tag not in PHRASING:
-            first = element.getparent() is content and element.getprevious() is None and element.tag == "p"
-            kind = ["sidenote-run"] if first else ["sidenote-block", f"sidenote-{element.tag}"]
-            classes = [*kind, *element.get("class", "").split()]
-            element.set("class", " ".join(classes))
-            element.tag = "span"
-            for attribute in [name for name in element.attrib if not _global_attribute(name)]:
-                del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
+    for element in content.iterdescendants():
+        if isinstance(element.tag, str):
+            element.attrib.pop("id", None)
+            if element.tag == "a":
+                element.set("tabindex", "-1")
+    as_phrasing(content, "sidenote")
     number.tail = " " + (content.text or "").lstrip()
     sidenote.extend(list(content))
     return sidenote
-
-
-def _global_attribute(name: str) -> bool:
-    """Whether any element may carry the attribute, a span among them."""
-    return name in GLOBAL_ATTRIBUTES or name.startswith(("data-", "aria-"))
 
 
 def summary(body: lxml.html.HtmlElement) -> str | None:

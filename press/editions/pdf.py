@@ -29,7 +29,7 @@ from ..cache import BuildCache, digest
 from ..document import Document, Note
 from ..errors import Location, PressError, location_of, warn
 from ..fonts import declared_fonts, describe, uncovered_characters
-from ..markup import inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
 
@@ -196,8 +196,8 @@ def _wrap_periods(element: lxml.html.HtmlElement, attribute: str, text: str) -> 
 def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
     """Put each note's text right after its call, as a span the stylesheet floats to the page bottom.
 
-    Paragraphs inside a note become block spans: a <p> cannot sit inside the
-    paragraph that holds the call.
+    What a note holds becomes phrasing content (block spans): a <p> cannot sit
+    inside the paragraph that holds the call.
     """
     by_identifier = {note.identifier: note for note in notes}
     for reference in note_references(body):
@@ -209,9 +209,7 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
             f'<a class="note-back" id="{note.identifier}" href="#{note.reference_identifier}" role="doc-backlink">'
             f"{note.number}.</a> {note.html}</span>"
         )
-        for block in footnote.iter("p", "div", "blockquote", "ul", "ol", "li", "pre"):
-            block.set("class", f"footnote-{block.tag} {block.get('class', '')}".strip())
-            block.tag = "span"
+        as_phrasing(footnote, "footnote")
         footnote.tail, reference.tail = reference.tail, None
         reference.addnext(footnote)
 
