@@ -71,7 +71,9 @@ def check(manuscript_path: Path, cache: BuildCache) -> list[Finding]:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:
         findings += _errors(error)
-    findings += _pandoc_warnings(output, manuscript)
+    findings += [
+        Finding("warning", message, location) for message, location in pandoc.other_warnings(output, manuscript)
+    ]
     findings += _unused_entries(manuscript, entries, metadata)
     findings += _incomplete_entries(entries, metadata, style)
     findings += _images(fragment, manuscript)
@@ -100,14 +102,6 @@ def _bibliography(metadata: Metadata, findings: list[Finding]) -> list[dict[str,
                 Finding("error", f"duplicate key '{key}' ({count} entries)", _key_location(metadata.bibliography, key))
             )
     return entries
-
-
-def _pandoc_warnings(output: pandoc.PandocOutput, manuscript: Manuscript) -> list[Finding]:
-    return [
-        Finding("warning", f"Pandoc: {message.text}", Location(manuscript.path))
-        for message in output.warnings
-        if not pandoc.CITATION_NOT_FOUND.search(message.text)
-    ]
 
 
 def _unused_entries(manuscript: Manuscript, entries: list[dict[str, Any]], metadata: Metadata) -> list[Finding]:

@@ -15,14 +15,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from . import bibliography as bibliography_file
 from . import pandoc
 from .cache import BuildCache
 from .csl import resolve_style
@@ -97,9 +95,9 @@ class Document:
     contributors: tuple[Contributor, ...]
     identifier: str
     modified: datetime
-    #: The works the text cites (or the bibliography lists), as CSL JSON entries in
-    #: the bibliography's order, for metadata such as schema.org's `citation`.
-    references: tuple[dict[str, Any], ...] = ()
+    #: The keys of the works the bibliography lists (in its order), then of any other
+    #: citation: what metadata such as schema.org's `citation` describes.
+    cited_keys: tuple[str, ...] = ()
 
     @property
     def modified_iso(self) -> str:
@@ -114,10 +112,12 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
+    for message, location in pandoc.other_warnings(output, manuscript):
+        warn(message, location)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
 
-    cited_keys = _cited_keys(fragment)
+    cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
     bibliography_title, bibliography = _take_bibliography(fragment)
     assets: dict[Path, Asset] = {}
@@ -125,7 +125,8 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     if metadata.illustration is not None:
         lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"))
     for image in fragment.iter("img"):
-        source = _local_image(image.get("src", ""), manuscript)
+        # `_confine` let through only images without a scheme: files beside the manuscript.
+        source = manuscript.path.parent / unquote(urlsplit(image.get("src", "")).path)
         image.set("src", _asset(source, assets, manuscript.locate(image.get("src", ""))).href)
 
     return Document(
@@ -141,7 +142,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         contributors=_contributors(metadata, fragment),
         identifier=metadata.identifier or _derived_identifier(metadata),
         modified=build_time(),
-        references=_references(metadata, cited_keys),
+        cited_keys=cited_keys,
     )
 
 
@@ -202,13 +203,6 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
-def _references(metadata: Metadata, keys: list[str]) -> tuple[dict[str, Any], ...]:
-    if metadata.bibliography is None or not keys:
-        return ()
-    entries = {str(entry.get("id")): entry for entry in bibliography_file.read_entries(metadata.bibliography)}
-    return tuple(entries[key] for key in keys if key in entries)
-
-
 def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
     """Keep raw HTML in the manuscript from reaching outside the project or running code.
 
@@ -228,16 +222,6 @@ def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
             f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
             manuscript.locate(removed.rstrip("=>").lstrip("<")),
         )
-
-
-def _local_image(src: str, manuscript: Manuscript) -> Path:
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc:
-        raise PressError(
-            f"image '{src}' is not a file beside the manuscript; editions never fetch from elsewhere",
-            manuscript.locate(src),
-        )
-    return manuscript.path.parent / unquote(parts.path)
 
 
 def _asset(source: Path, assets: dict[Path, Asset], location: Location) -> Asset:

@@ -22,7 +22,7 @@ import pypandoc
 
 from . import FILTERS_DIR, bibliography
 from .cache import BuildCache, digest
-from .errors import CombinedError, Location, PressError, display_path, location_of, warn
+from .errors import CombinedError, Location, PressError, display_path, location_of
 from .labels import labels_for
 from .metadata import Manuscript, Metadata
 
@@ -38,6 +38,7 @@ WRITER_OPTIONS = (
     "--quiet",
 )
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
+PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 
 
@@ -117,14 +118,20 @@ def _pandoc_failure(message: str) -> str:
     return f"Pandoc could not convert the manuscript: {detail}"
 
 
-def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
-    """Fail on citation keys the bibliography lacks, which Pandoc only warns about; pass on its other warnings."""
-    _check_citations(output, manuscript, metadata)
+def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """Pandoc's warnings other than missing citations, each with the place it names, if any."""
+    found = []
     for message in output.warnings:
-        warn(f"Pandoc: {message.text}", Location(manuscript.path))
+        if CITATION_NOT_FOUND.search(message.text):
+            continue
+        position = PANDOC_POSITION.search(message.text)
+        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
+        found.append((f"Pandoc: {message.text}", Location(manuscript.path, line, column)))
+    return found
 
 
-def _check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
+def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
+    """Fail on citation keys the bibliography lacks, which Pandoc only warns about."""
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return

@@ -83,3 +83,14 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert "book/book.md:11:6: error: no font of the print edition has '☃'" in strict.stderr
     assert "Traceback" not in strict.stderr
     assert (tmp_path / "out" / "book.pdf").read_bytes() == previous
+
+
+def test_pandoc_warnings_once_with_their_line(tmp_path: Path) -> None:
+    manuscript = tmp_path / "book.md"
+    manuscript.write_text(
+        "---\ntitle: T\nauthor: A\nlang: en\n---\n\nText[^a] and more.\n\n[^a]: One.\n\n[^a]: Two.\n", encoding="utf-8"
+    )
+    run = build("check", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0
+    assert run.stderr.count("Duplicate note reference") == 1
+    assert "book.md:11:1: warning: Pandoc: Duplicate note reference 'a'" in run.stderr

@@ -18,6 +18,7 @@ import lxml.html
 from markupsafe import Markup
 
 from .. import STYLES_DIR
+from ..bibliography import read_entries
 from ..cache import BuildCache
 from ..document import Document, Note
 from ..labels import join_names, labels_for
@@ -214,8 +215,9 @@ def linked_data(document: Document) -> dict[str, Any]:
             image["creditText"] = metadata.illustration.credit
         data["image"] = image
     data["wordCount"] = word_count(document.body)
-    if document.references:
-        data["citation"] = [citation(entry) for entry in document.references]
+    if document.cited_keys and metadata.bibliography is not None:
+        entries = {str(entry.get("id")): entry for entry in read_entries(metadata.bibliography)}
+        data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
 
 

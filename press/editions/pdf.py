@@ -58,7 +58,7 @@ def write(document: Document, out_dir: Path) -> Path:
     cache = BuildCache(out_dir)
     name = _pages_cache_name(page, document)
     with cache.locked(name):
-        laid_out = layout(document)
+        laid_out = layout(document, page)
         # The EPUB's page list follows these pages: keep them for its build.
         cache.write(name, pagemap.dump(pagemap.read_pages(laid_out)))
     with atomic_output(target) as temporary:
@@ -75,7 +75,7 @@ def print_pages(document: Document, cache: BuildCache) -> pagemap.PrintPages:
         stored = cache.read(name)
         if stored is not None:
             return pagemap.load(stored)
-        pages = pagemap.read_pages(layout(document))
+        pages = pagemap.read_pages(layout(document, page))
         cache.write(name, pagemap.dump(pages))
     return pages
 
@@ -88,7 +88,7 @@ def _pages_cache_name(page: str, document: Document) -> str:
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, *stylesheets, *fonts)}.json"
 
 
-def layout(document: Document) -> weasyprint.document.Document:
+def layout(document: Document, page: str | None = None) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write, every footnote on its call's page.
 
     To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
@@ -96,9 +96,10 @@ def layout(document: Document) -> weasyprint.document.Document:
     `footnote-policy`. Each such page is mended, and the text laid out again: the
     block whose lines pushed the note out starts on the next page instead (or,
     when the note's own paragraph did it, that paragraph breaks before the call).
+    `page` is the document's print page when the caller has made it already.
     """
     repairs: dict[str, str] = {}
-    laid_out = _render(print_page(document), document)
+    laid_out = _render(page if page is not None else print_page(document), document)
     if document.metadata.notes != "footnotes":
         return laid_out
     for _ in range(FOOTNOTE_PASSES):
