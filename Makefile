@@ -1,11 +1,14 @@
 # Build the editions of the manuscript in manuscript/ (or MANUSCRIPT=path/to/file.md).
 #   make            all three editions into build/
 #   make pdf | epub | html
-#   make test       checks (ruff, mypy) and the test suite
+#   make test       checks (ruff, mypy) and the test suite; make unit: the fast unit tests alone
 #   make clean      remove build/ and dist/
-# Each edition depends on exactly the files it is made from, so a second `make`
-# with nothing changed does nothing, and editing one edition's template or
-# stylesheet rebuilds that edition only.
+# Each edition depends on exactly the files it is made from. No list of them is
+# written here: every build writes, beside its edition, a depfile naming each file
+# it read (the manuscript, the files its front matter names, and the toolchain's
+# code, templates, styles and fonts that make that edition), and Make includes
+# those. A second `make` with nothing changed does nothing; an edit rebuilds the
+# editions that read the file edited, and no other.
 
 PYTHON ?= python3
 VENV := .venv
@@ -23,36 +26,28 @@ PDF := $(OUT)/$(NAME).pdf
 EPUB := $(OUT)/$(NAME).epub
 HTML := $(OUT)/$(NAME).html
 
-# The author's files: manuscript, bibliography, images, a local style.
-SOURCES := $(shell find $(dir $(MANUSCRIPT)) -type f ! -name '.*')
-# What every edition is made with.
-CORE := Makefile build.py $(wildcard press/*.py) $(wildcard press/filters/*.lua) \
-	press/editions/__init__.py templates/partials.html.j2 styles/common.css $(VENV)/.installed
-
 # The editions build side by side; they share the Pandoc pass and the print
 # layout through the build cache, whose locks make the later one wait and reuse.
 MAKEFLAGS += --jobs=3 --output-sync=target
 
 .DELETE_ON_ERROR:
-.PHONY: all pdf epub html check watch test lint clean lock release proof bench
+.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench
 
 all: pdf epub html
 pdf: $(PDF)
 epub: $(EPUB)
 html: $(HTML)
 
-$(PDF): $(SOURCES) $(CORE) press/editions/pdf.py templates/print.html.j2 styles/print.css \
-		$(wildcard styles/fonts/*/*)
-	$(PY) build.py pdf --manuscript $(MANUSCRIPT) --out $(OUT)
+# Before the first build, an edition depends on the manuscript and the toolchain's
+# installation; the depfiles the builds write add the rest.
+$(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed
+	$(PY) build.py $(subst .,,$(suffix $@)) --manuscript $(MANUSCRIPT) --out $(OUT)
 
-# The EPUB's page list gives the print edition's page numbers: it is made after
-# the PDF, from the pages the PDF's build left in the build cache.
-$(EPUB): $(PDF) $(SOURCES) $(CORE) press/editions/epub.py $(wildcard templates/epub/*.j2) styles/epub.css
-	$(PY) build.py epub --manuscript $(MANUSCRIPT) --out $(OUT)
+# The EPUB's page list gives the print edition's page numbers: when both are to be
+# made, the EPUB waits for the PDF and takes its layout from the build cache.
+$(EPUB): | $(PDF)
 
-$(HTML): $(SOURCES) $(CORE) press/editions/html.py templates/web.html.j2 styles/screen.css \
-		$(wildcard styles/fonts/*/*)
-	$(PY) build.py html --manuscript $(MANUSCRIPT) --out $(OUT)
+-include $(wildcard $(OUT)/.deps/$(NAME).*.d)
 
 # Check the manuscript without building: every finding as file:line:column.
 check: $(VENV)/.installed
@@ -79,6 +74,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: lint node_modules/.installed
 	$(PY) -m pytest
+
+# The fast layer alone: unit tests that need neither validators nor a browser.
+unit: $(VENV)/.installed-dev
+	$(PY) -m pytest tests/unit
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check press build.py tests bench

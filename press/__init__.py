@@ -1,8 +1,12 @@
-"""Press: one Pandoc-Markdown manuscript in, PDF, EPUB 3 and HTML editions out."""
+"""Press: one Pandoc-Markdown manuscript in, PDF, EPUB 3 and HTML editions out.
+
+The library's entry points are `press.api.build` and `press.api.check`.
+"""
 
 from pathlib import Path
 
-TOOLCHAIN_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+TOOLCHAIN_ROOT = PACKAGE_DIR.parent
 TEMPLATES_DIR = TOOLCHAIN_ROOT / "templates"
 STYLES_DIR = TOOLCHAIN_ROOT / "styles"
-FILTERS_DIR = Path(__file__).resolve().parent / "filters"
+FILTERS_DIR = PACKAGE_DIR / "filters"

@@ -4,19 +4,30 @@ Separate `make` targets run in separate processes; the cache lets them share one
 Pandoc pass, one print layout and the fonts cut for the web. Entries are written
 whole or not at all, and a lock lets one process make an entry while another
 that needs it waits, instead of making it twice.
+
+The cache holds only what the latest build of each edition of each manuscript
+used: every build records the entries it read or wrote under its own name
+(`used/<manuscript>.<edition>`), and the last build to finish deletes every
+entry no record names. Builds hold a shared lock while they run and the clean-up
+takes it exclusively, so it never deletes an entry a running build needs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import Location, PressError
+
 FOLDER = ".cache"
+USED_FOLDER = "used"
+SESSION_LOCK = "session.lock"
 
 
 def digest(*parts: bytes | str) -> str:
@@ -28,15 +39,29 @@ def digest(*parts: bytes | str) -> str:
     return hashed.hexdigest()[:32]
 
 
+def files_digest(paths: Iterable[Path]) -> str:
+    """The hash of files' names and contents; a missing file is an error, never a stale entry."""
+    parts: list[bytes | str] = []
+    for path in sorted(set(paths)):
+        try:
+            parts += [str(path), path.read_bytes()]
+        except OSError as error:
+            raise PressError(f"cannot read an input of the build: {error.strerror}", Location(path)) from None
+    return digest(*parts)
+
+
 class BuildCache:
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / FOLDER
+        self.used: set[str] = set()
 
     def read(self, name: str) -> bytes | None:
+        self.used.add(name)
         path = self.folder / name
         return path.read_bytes() if path.is_file() else None
 
     def write(self, name: str, data: bytes) -> None:
+        self.used.add(name)
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(handle, "wb") as file:
@@ -53,3 +78,44 @@ class BuildCache:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def session(self, owners: Iterable[str]) -> Iterator[None]:
+        """One build using the cache: on success, record what it used (for each edition it
+        built) and clean up after it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / SESSION_LOCK).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            try:
+                yield
+                for owner in owners:
+                    self._record_use(owner)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            with contextlib.suppress(BlockingIOError):
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                try:
+                    self.prune()
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _record_use(self, owner: str) -> None:
+        records = self.folder / USED_FOLDER
+        records.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=records, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write("".join(f"{name}\n" for name in sorted(self.used)))
+        Path(temporary).replace(records / owner)
+
+    def prune(self) -> None:
+        """Delete every entry (and its lock) that no build's record names. Call with no build running."""
+        records = self.folder / USED_FOLDER
+        kept = {SESSION_LOCK, USED_FOLDER}
+        if records.is_dir():
+            for record in records.iterdir():
+                if not record.name.startswith(".tmp-"):
+                    kept.update(record.read_text(encoding="utf-8").split())
+        for path in self.folder.iterdir():
+            name = path.name.removesuffix(".lock")
+            if path.is_file() and name not in kept:
+                path.unlink(missing_ok=True)

@@ -1,27 +1,27 @@
-"""`build.py check`: everything that can be wrong with a manuscript, found without building.
+"""What only `build.py check` looks for, beyond what every build reports.
 
-Each finding is one line, `file:line:column: error|warning: message`; the
-check fails when any finding is an error.
+`press.api.check` runs the build's own loader with a reporter that collects
+instead of stopping, so the check reports exactly what a build would, and
+then these findings. Each is one line, `file:line:column: error|warning:
+message`; the check fails when any is an error.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import bibliography, pandoc
-from .cache import BuildCache
+from . import bibliography
 from .csl import resolve_style
-from .document import identify_image
-from .errors import CombinedError, Location, PressError, location_of
+from .document import Document
+from .errors import Diagnostic as Finding
+from .errors import Location, PressError, Reporter, location_of
 from .markup import parse_fragment
-from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
+from .metadata import Manuscript, Metadata, read_manuscript
 
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 #: Fields a reader needs to find a work again, by CSL type; checked only when the style prints them.
@@ -39,67 +39,42 @@ DEFAULT_ESSENTIAL_FIELDS = ("title", "issued")
 CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-author")
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    message: str
-    location: Location | None
-
-    def __str__(self) -> str:
-        prefix = f"{self.location}: " if self.location is not None else ""
-        return f"{prefix}{self.severity}: {self.message}"
-
-
-def check(manuscript_path: Path, cache: BuildCache) -> list[Finding]:
-    """Every problem found in the manuscript, its front matter, bibliography and images."""
-    findings: list[Finding] = []
-    manuscript_path = manuscript_path.resolve()
-    try:
-        manuscript = read_manuscript(manuscript_path)
-        metadata = load_metadata(manuscript)
-        style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
-    except PressError as error:
-        return _errors(error)
-    entries = _bibliography(metadata, findings)
-    try:
-        output = pandoc.convert(manuscript, metadata, style, cache)
-    except PressError as error:
-        findings += _errors(error)
-        return findings
-    fragment = parse_fragment(output.html)
-    try:
-        pandoc.check_citations(output, manuscript, metadata)
-    except PressError as error:
-        findings += _errors(error)
-    findings += [
-        Finding("warning", message, location) for message, location in pandoc.other_warnings(output, manuscript)
-    ]
-    findings += _unused_entries(manuscript, entries, metadata)
-    findings += _incomplete_entries(entries, metadata, style)
-    findings += _images(fragment, manuscript)
-    findings += _internal_links(fragment, manuscript)
-    findings += _heading_levels(fragment, manuscript)
-    return findings
+def lint(document: Document, reporter: Reporter) -> None:
+    """The findings only `check` makes, on a document the loader has read: bibliography
+    entries duplicated, never cited or lacking what the style prints; images without
+    alternative text; links to identifiers that do not exist; skipped heading levels."""
+    metadata = document.metadata
+    manuscript = read_manuscript(metadata.source)
+    style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"))
+    entries = _bibliography(metadata, reporter)
+    body = parse_fragment(document.body)
+    notes = {identifier for note in document.notes for identifier in (note.identifier, note.reference_identifier)}
+    for finding in [
+        *_unused_entries(manuscript, entries, metadata),
+        *_incomplete_entries(entries, metadata, style),
+        *_images(body, document, manuscript),
+        *_internal_links(body, manuscript, notes),
+        *_heading_levels(body, manuscript),
+    ]:
+        if finding.severity == "error":
+            reporter.fail(PressError(finding.message, finding.location))
+        else:
+            reporter.warn(finding.message, finding.location)
 
 
-def _errors(error: PressError) -> list[Finding]:
-    problems = error.problems if isinstance(error, CombinedError) else [error]
-    return [Finding("error", problem.message, problem.location) for problem in problems]
-
-
-def _bibliography(metadata: Metadata, findings: list[Finding]) -> list[dict[str, Any]]:
+def _bibliography(metadata: Metadata, reporter: Reporter) -> list[dict[str, Any]]:
     if metadata.bibliography is None:
         return []
     try:
         entries = bibliography.read_entries(metadata.bibliography)
     except PressError as error:
-        findings += _errors(error)
+        reporter.fail(error)
         return []
     counts = Counter(str(entry.get("id")) for entry in entries)
     for key, count in counts.items():
         if count > 1:
-            findings.append(
-                Finding("error", f"duplicate key '{key}' ({count} entries)", _key_location(metadata.bibliography, key))
+            reporter.fail(
+                PressError(f"duplicate key '{key}' ({count} entries)", _key_location(metadata.bibliography, key))
             )
     return entries
 
@@ -152,30 +127,20 @@ def _style_variables(style: Path) -> set[str]:
     return names
 
 
-def _images(fragment: Any, manuscript: Manuscript) -> list[Finding]:
+def _images(fragment: Any, document: Document, manuscript: Manuscript) -> list[Finding]:
+    """Images without alternative text, named as the manuscript names them."""
+    folder = manuscript.path.parent
+    names = {asset.href: str(asset.source.relative_to(folder)) for asset in document.assets}
     findings = []
     for image in fragment.iter("img"):
-        source = image.get("src", "")
-        location = manuscript.locate(source)
         if not image.get("alt", "").strip():
-            findings.append(Finding("error", f"image '{source}' has no alternative text", location))
-        parts = urlsplit(source)
-        if parts.scheme or parts.netloc:
-            findings.append(Finding("error", f"image '{source}' is not a file beside the manuscript", location))
-            continue
-        path = manuscript.path.parent / unquote(parts.path)
-        if not path.is_file():
-            findings.append(Finding("error", f"image not found: {source}", location))
-            continue
-        try:
-            identify_image(path, location)
-        except PressError as error:
-            findings.append(Finding("error", error.message, location))
+            name = names.get(image.get("src", ""), image.get("src", ""))
+            findings.append(Finding("error", f"image '{name}' has no alternative text", manuscript.locate(name)))
     return findings
 
 
-def _internal_links(fragment: Any, manuscript: Manuscript) -> list[Finding]:
-    identifiers = {element.get("id") for element in fragment.iter() if element.get("id")}
+def _internal_links(fragment: Any, manuscript: Manuscript, notes: set[str]) -> list[Finding]:
+    identifiers = notes | {element.get("id") for element in fragment.iter() if element.get("id")}
     return [
         Finding(
             "error",

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import logging
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from types import ModuleType
 
-from . import TOOLCHAIN_ROOT
-from .cache import BuildCache
-from .check import check
-from .document import load_document
-from .errors import Location, PressError, display_path, library_warning, treat_warnings_as_errors
+from . import TOOLCHAIN_ROOT, api
+from .editions import NAMES
+from .errors import Diagnostic, Location, PressError, Reporter, display_path
 from .metadata import NOTE_PLACEMENTS, PAPER_SIZES
 
-EDITIONS = ("pdf", "epub", "html")
 DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
 DEFAULT_OUT_DIR = Path("build")
 
@@ -30,8 +23,8 @@ DEFAULT_OUT_DIR = Path("build")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 built, 1 user error, 2 usage)."""
     arguments = _parser().parse_args(argv)
-    _report_library_warnings()
-    treat_warnings_as_errors(arguments.strict)
+    if arguments.out is None and arguments.command != "check":
+        arguments.out = DEFAULT_OUT_DIR
     try:
         check_source_date_epoch()
         manuscript = arguments.manuscript or default_manuscript()
@@ -42,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             serve(manuscript, arguments.out, arguments.port, partial(_build, arguments, manuscript, ("html",)))
             return 0
-        _build(arguments, manuscript, EDITIONS if arguments.command == "all" else (arguments.command,))
+        _build(arguments, manuscript, NAMES if arguments.command == "all" else (arguments.command,))
     except PressError as error:
         if arguments.debug:
             raise
@@ -63,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check_source_date_epoch() -> None:
-    """Pandoc, fontTools and WeasyPrint all read SOURCE_DATE_EPOCH: an empty one means unset."""
+    """Pandoc, fontTools and WeasyPrint all read SOURCE_DATE_EPOCH: an empty one means unset.
+
+    The one change the command line makes to its own environment, before any build starts.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None and not epoch.strip():
         del os.environ["SOURCE_DATE_EPOCH"]
@@ -81,73 +77,38 @@ def default_manuscript() -> Path:
     return candidates[0]
 
 
+def print_diagnostic(diagnostic: Diagnostic) -> None:
+    """Show a finding to the author as it is made: one line on standard error."""
+    print(diagnostic, file=sys.stderr)
+
+
 def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str]) -> None:
     started = time.perf_counter()
-    prepare_output_folder(arguments.out)
-    document = load_document(manuscript, BuildCache(arguments.out))
-    metadata = document.metadata
-    document = replace(
-        document,
-        metadata=replace(
-            metadata,
-            paper=arguments.paper or metadata.paper,
-            notes=arguments.notes or metadata.notes,
-            version=arguments.edition_version or metadata.version,
-        ),
+    result = api.build(
+        manuscript,
+        arguments.out,
+        editions,
+        reporter=Reporter(strict=arguments.strict, echo=print_diagnostic),
+        paper=arguments.paper,
+        notes=arguments.notes,
+        edition_version=arguments.edition_version,
+        strict=arguments.strict,
+        check_accessibility=arguments.check_accessibility,
     )
-    _progress(arguments.quiet, f"read {display_path(manuscript)}", started)
-    for name in editions:
-        started = time.perf_counter()
-        path = edition(name).write(document, arguments.out)
-        _progress(arguments.quiet, f"wrote {display_path(path)}", started)
+    if not arguments.quiet:
+        names = ", ".join(display_path(path) for path in result.written.values())
+        print(f"wrote {names} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
 
 
 def _check(arguments: argparse.Namespace, manuscript: Path) -> int:
     """Report every finding, one line each; fail when any is an error (or any at all with --strict)."""
-    findings = check(manuscript, BuildCache(arguments.out))
-    for finding in findings:
-        print(finding, file=sys.stderr)
-    failing = [finding for finding in findings if finding.severity == "error" or arguments.strict]
+    with tempfile.TemporaryDirectory(prefix="press-check-") as scratch:
+        out = arguments.out or Path(scratch)
+        findings = api.check(manuscript, out, reporter=Reporter(echo=print_diagnostic))
+    errors = sum(finding.severity == "error" for finding in findings)
     if not arguments.quiet:
-        errors = sum(finding.severity == "error" for finding in findings)
         print(f"{display_path(manuscript)}: {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
-    return 1 if failing else 0
-
-
-def prepare_output_folder(out_dir: Path) -> None:
-    """Fail before any work when the output folder cannot be made or written."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # A probe of its own: the editions may be built side by side in the same folder.
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
-    except OSError as error:
-        raise PressError(f"cannot write to the output folder: {error.strerror}", Location(out_dir)) from None
-
-
-def edition(name: str) -> ModuleType:
-    """An edition's module, imported only when that edition is built."""
-    return importlib.import_module(f"press.editions.{name}")
-
-
-def _progress(quiet: bool, message: str, started: float) -> None:
-    if not quiet:
-        print(f"{message} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-
-
-class _LibraryWarnings(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        library_warning(f"{record.name}: {record.getMessage()}")
-
-
-def _report_library_warnings() -> None:
-    """WeasyPrint and pypandoc log through `logging`: their warnings become ours, one line each."""
-    handler = _LibraryWarnings(logging.WARNING)
-    for name in ("weasyprint", "pypandoc"):
-        logger = logging.getLogger(name)
-        logger.handlers = [handler]
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
+    return 1 if errors or (arguments.strict and findings) else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -157,11 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "command",
-        choices=[*EDITIONS, "all", "check", "serve"],
+        choices=[*NAMES, "all", "check", "serve"],
         help="an edition to build, all of them, check the manuscript, or serve the web edition while you write",
     )
     parser.add_argument("--manuscript", type=Path, help="the manuscript (default: the .md file in manuscript/)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: build/)")
+    parser.add_argument(
+        "--out", type=Path, help="output folder (default: build/; `check` keeps its cache there only when given)"
+    )
     parser.add_argument("--paper", choices=PAPER_SIZES, help="paper size of the PDF (default: front matter, or a4)")
     parser.add_argument(
         "--notes",
@@ -172,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
         "--edition-version", metavar="VERSION", help="version printed in the colophon (default: front matter 'version')"
     )
     parser.add_argument("--port", type=int, default=8000, help="port of `serve` on 127.0.0.1 (default: 8000)")
+    parser.add_argument(
+        "--check-accessibility",
+        action="store_true",
+        help="run Ace by DAISY on the EPUB while building it, so that it may claim conformance (needs the test tools)",
+    )
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but warnings and errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")

@@ -35,6 +35,7 @@ TITLE_FONT = FONTS_DIR / "linux-libertine" / "LinLibertine_R.otf"
 SUBTITLE_FONT = FONTS_DIR / "linux-libertine" / "LinLibertine_RI.otf"
 AUTHOR_FONT = FONTS_DIR / "linux-libertine" / "LinBiolinum_R.otf"
 FALLBACK_FONT = FONTS_DIR / "nanum" / "NanumMyeongjo.ttf"
+FONTS = (TITLE_FONT, SUBTITLE_FONT, AUTHOR_FONT, FALLBACK_FONT)
 TITLE_SIZES = range(150, 70, -6)
 MAX_TITLE_LINES = 4
 AUTHOR_SIZE = 66

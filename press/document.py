@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -22,9 +24,10 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from . import pandoc
-from .cache import BuildCache
+from .context import BuildContext
 from .csl import resolve_style
-from .errors import Location, PressError, warn
+from .errors import Location, PressError, Reporter
+from .inputs import code_files
 from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
@@ -32,6 +35,8 @@ from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG_MEDIA_TYPE = "image/svg+xml"
 ILLUSTRATOR_ROLE = "ill"
+#: The id of the block in which the references filter hands over the cited works.
+REFERENCES_ID = "press-references"
 
 
 @dataclass(frozen=True)
@@ -98,24 +103,38 @@ class Document:
     #: The keys of the works the bibliography lists (in its order), then of any other
     #: citation: what metadata such as schema.org's `citation` describes.
     cited_keys: tuple[str, ...] = ()
+    #: The cited works as CSL JSON entries, from the Pandoc pass.
+    references: tuple[dict[str, Any], ...] = ()
 
     @property
     def modified_iso(self) -> str:
         return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
-    """Read a manuscript and everything it names into one Document."""
+def load_document(manuscript_path: Path, context: BuildContext) -> Document:
+    """Read a manuscript and everything it names into one Document.
+
+    Problems a build would stop at go to the context's reporter, which raises
+    them, or records them and goes on when it collects every finding (`check`).
+    """
+    reporter = context.reporter
     manuscript_path = manuscript_path.resolve()
+    context.read_file(manuscript_path)
     manuscript = read_manuscript(manuscript_path)
-    metadata = load_metadata(manuscript)
+    metadata = load_metadata(manuscript, reporter)
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
-    output = pandoc.convert(manuscript, metadata, style, cache)
-    pandoc.check_citations(output, manuscript, metadata)
+    for path in pandoc.input_files(metadata, style):
+        context.read_file(path)
+    output = pandoc.convert(manuscript, metadata, style, context.cache)
+    try:
+        pandoc.check_citations(output, manuscript, metadata)
+    except PressError as error:
+        reporter.fail(error)
     for message, location in pandoc.other_warnings(output, manuscript):
-        warn(message, location)
+        reporter.warn(message, location)
     fragment = parse_fragment(output.html)
-    _confine(fragment, manuscript)
+    references = _take_references(fragment)
+    _confine(fragment, manuscript, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -123,11 +142,14 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
-        lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"))
+        lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"), context)
     for image in fragment.iter("img"):
         # `_confine` let through only images without a scheme: files beside the manuscript.
         source = manuscript.path.parent / unquote(urlsplit(image.get("src", "")).path)
-        image.set("src", _asset(source, assets, manuscript.locate(image.get("src", ""))).href)
+        try:
+            image.set("src", _asset(source, assets, manuscript.locate(image.get("src", "")), context).href)
+        except PressError as error:
+            reporter.fail(error)
 
     return Document(
         name=manuscript_path.stem,
@@ -143,7 +165,14 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         identifier=metadata.identifier or _derived_identifier(metadata),
         modified=build_time(),
         cited_keys=cited_keys,
+        references=references,
     )
+
+
+def toolchain_files() -> list[Path]:
+    """The toolchain's files every edition is made with: the loader's code (Pandoc's inputs
+    are recorded as the loader reads them)."""
+    return list(code_files(__name__))
 
 
 def build_time() -> datetime:
@@ -162,6 +191,18 @@ def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
         if identifier:
             sections.append(Section(identifier, heading.text_content().strip(), int(heading.tag[1])))
     return tuple(sections)
+
+
+def _take_references(fragment: lxml.html.HtmlElement) -> tuple[dict[str, Any], ...]:
+    """The cited works the references filter appended to the document (the last such block)."""
+    # With --section-divs the block ends up inside the last section.
+    blocks = [block for block in fragment.iter("script") if block.get("id") == REFERENCES_ID]
+    if not blocks:
+        return ()
+    # Any earlier block of that name is the author's raw HTML, left for `_confine` to deal with.
+    entries = json.loads(blocks[-1].text or "[]")
+    blocks[-1].drop_tree()
+    return tuple(entry for entry in entries if isinstance(entry, dict))
 
 
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
@@ -203,7 +244,7 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
-def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
+def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, reporter: Reporter) -> None:
     """Keep raw HTML in the manuscript from reaching outside the project or running code.
 
     Images are read from beside the manuscript; nothing else is loaded from
@@ -213,23 +254,27 @@ def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
     for url in loaded_urls(fragment):
         if url.startswith("data:") or (url in images and not urlsplit(url).scheme and not url.startswith("//")):
             continue
-        raise PressError(
-            f"the manuscript loads '{url}'; editions carry only images beside the manuscript, so this is refused",
-            manuscript.locate(url),
+        reporter.fail(
+            PressError(
+                f"the manuscript loads '{url}'; editions carry only images beside the manuscript, so this is refused",
+                manuscript.locate(url),
+            )
         )
     for removed in dict.fromkeys(remove_scripts(fragment)):
-        warn(
+        reporter.warn(
             f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
             manuscript.locate(removed.rstrip("=>").lstrip("<")),
         )
 
 
-def _asset(source: Path, assets: dict[Path, Asset], location: Location) -> Asset:
+def _asset(source: Path, assets: dict[Path, Asset], location: Location, context: BuildContext) -> Asset:
     key = source.resolve()
     if key in assets:
         return assets[key]
+    context.read_file(source)
     if not source.is_file():
-        raise PressError(f"image not found: {source.name}", location)
+        written = source.relative_to(location.path.parent) if source.is_relative_to(location.path.parent) else source
+        raise PressError(f"image not found: {written}", location)
     media_type, width, height = identify_image(source, location)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8]
     href = f"images/{digest}-{_safe_name(source.name)}"

@@ -1,9 +1,15 @@
-"""The one error type shown to authors: a message with a location, no traceback."""
+"""Problems shown to authors: one line each, with a location, never a traceback.
+
+A `PressError` stops the build. Everything else goes to the build's own
+`Reporter`, which prints it, collects it, or (with --strict) turns it into an
+error; there is no process-wide warning state, so two builds in one process do
+not see each other's warnings.
+"""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -37,51 +43,103 @@ class PressError(Exception):
             return f"error: {self.message}"
         return f"{self.location}: error: {self.message}"
 
+    @property
+    def problems(self) -> list[PressError]:
+        return [self]
+
 
 class CombinedError(PressError):
     """Several problems found together, reported one line each."""
 
     def __init__(self, problems: list[PressError]) -> None:
         super().__init__(problems[0].message, problems[0].location)
-        self.problems = problems
+        self._problems = problems
 
     def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
+        return "\n".join(str(problem) for problem in self._problems)
+
+    @property
+    def problems(self) -> list[PressError]:
+        return self._problems
 
 
-class _Warnings:
-    """Whether warnings are errors (--strict), and the library warnings held back until an output is committed."""
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding of a build or a check: an error or a warning, with where it is."""
 
-    strict = False
-    held: list[str] = []  # noqa: RUF012 - one list for the process, on purpose
+    severity: str
+    message: str
+    location: Location | None = None
 
-
-def treat_warnings_as_errors(strict: bool) -> None:
-    _Warnings.strict = strict
-
-
-def warn(message: str, location: Location | None = None) -> None:
-    """Tell the author about something that did not stop the build, as one line (an error with --strict)."""
-    if _Warnings.strict:
-        raise PressError(f"{message} (a warning; --strict makes it an error)", location)
-    prefix = f"{location}: " if location is not None else ""
-    print(f"{prefix}warning: {message}", file=sys.stderr)
+    def __str__(self) -> str:
+        prefix = f"{self.location}: " if self.location is not None else ""
+        return f"{prefix}{self.severity}: {self.message}"
 
 
-def library_warning(message: str) -> None:
-    """A warning a library logged in the middle of its work: shown now, or held until the output is written."""
-    if _Warnings.strict:
-        _Warnings.held.append(message)
-    else:
-        print(f"warning: {message}", file=sys.stderr)
+STRICT_SUFFIX = " (a warning; --strict makes it an error)"
 
 
-def raise_held_warnings() -> None:
-    """With --strict, fail before an output is moved into place if a library warned while making it."""
-    if _Warnings.held:
-        first = _Warnings.held[0]
-        _Warnings.held.clear()
-        raise PressError(f"{first} (a warning; --strict makes it an error)")
+@dataclass
+class Reporter:
+    """Where one build's warnings go.
+
+    `strict` makes a warning fail the build. `collect` (for `check`) records
+    errors that the build would stop at and goes on, so that every finding is
+    reported at once. `echo`, when given, shows each finding as it is made.
+    Warnings that libraries log in the middle of their work are held under
+    `strict` until the output would be committed, so that the edition being
+    made is not left half-written.
+    """
+
+    strict: bool = False
+    collect: bool = False
+    echo: Callable[[Diagnostic], None] | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _held: list[str] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set)
+
+    def warn(self, message: str, location: Location | None = None) -> None:
+        """Something that did not stop the build (an error with --strict); each once."""
+        if self.strict and not self.collect:
+            raise PressError(message + STRICT_SUFFIX, location)
+        self._record(Diagnostic("warning", message, location))
+
+    def fail(self, error: PressError) -> None:
+        """An error: raised, or recorded when collecting every finding."""
+        if not self.collect:
+            raise error
+        for problem in error.problems:
+            self._record(Diagnostic("error", problem.message, problem.location))
+
+    def library_warning(self, message: str) -> None:
+        """A warning a library logged while working: shown now, or held until the output is committed."""
+        if self.strict and not self.collect:
+            self._held.append(message)
+        else:
+            self._record(Diagnostic("warning", message))
+
+    def raise_held(self) -> None:
+        """With --strict, fail before an output is moved into place if a library warned while making it."""
+        if self._held:
+            first = self._held[0]
+            self._held.clear()
+            raise PressError(first + STRICT_SUFFIX)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [item for item in self.diagnostics if item.severity == "warning"]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [item for item in self.diagnostics if item.severity == "error"]
+
+    def _record(self, diagnostic: Diagnostic) -> None:
+        if diagnostic in self._seen:
+            return
+        self._seen.add(diagnostic)
+        self.diagnostics.append(diagnostic)
+        if self.echo is not None:
+            self.echo(diagnostic)
 
 
 def display_path(path: Path) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CombinedError, Location, PressError, location_of, warn
+from .errors import CombinedError, Location, PressError, Reporter, location_of
 from .labels import labels_for
 
 FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -95,6 +95,8 @@ class Metadata:
     version: str | None
     illustration: Illustration | None
     bibliography: Path | None
+    #: Pandoc's `citation-abbreviations` file, which it reads besides the bibliography.
+    citation_abbreviations: Path | None
     csl: str
     reference_section_title: str | None
     suppress_bibliography: bool
@@ -159,7 +161,7 @@ def read_manuscript(path: Path) -> Manuscript:
     return Manuscript(path, text, match.group(1) or "", 2)
 
 
-def load_metadata(manuscript: Manuscript) -> Metadata:
+def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
     """Parse and validate the front matter; report every problem, then stop once."""
     path = manuscript.path
     node, values = _parse_yaml(manuscript)
@@ -183,7 +185,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
     lang = _text(values, "lang", problem) or ""
     if "lang" not in values:
         lang = DEFAULT_LANGUAGE
-        warn(
+        reporter.warn(
             f"no 'lang' in the front matter: the editions are marked as {DEFAULT_LANGUAGE} (English)"
             " for hyphenation, quotation marks and assistive technology",
             Location(path, 1),
@@ -195,6 +197,10 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
     bibliography_path = (path.parent / bibliography) if bibliography else None
     if bibliography_path is not None and not bibliography_path.is_file():
         problem("bibliography", f"bibliography file not found: {bibliography}")
+    abbreviations = _text(values, "citation-abbreviations", problem)
+    abbreviations_path = (path.parent / abbreviations) if abbreviations else None
+    if abbreviations_path is not None and not abbreviations_path.is_file():
+        problem("citation-abbreviations", f"citation abbreviations file not found: {abbreviations}")
 
     metadata = Metadata(
         source=path,
@@ -212,6 +218,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
         version=_text(values, "version", problem),
         illustration=illustration,
         bibliography=bibliography_path,
+        citation_abbreviations=abbreviations_path,
         csl=_text(values, "csl", problem) or DEFAULT_CSL,
         reference_section_title=_text(values, "reference-section-title", problem),
         suppress_bibliography=_flag(values, "suppress-bibliography", problem),

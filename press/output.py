@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import Location, PressError, raise_held_warnings
+from .errors import Location, PressError, Reporter
 
 
 @contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
+def atomic_output(target: Path, reporter: Reporter) -> Iterator[Path]:
     """A temporary path that replaces `target` only if the block completes.
 
     A failed or interrupted build leaves the previous edition untouched, and
-    Make never sees a half-written file with a fresh timestamp.
+    Make never sees a half-written file with a fresh timestamp. Under --strict,
+    a warning a library logged while the output was made stops it here.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +28,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        raise_held_warnings()
+        reporter.raise_held()
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)

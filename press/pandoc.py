@@ -2,10 +2,13 @@
 
 Pandoc runs in its sandbox with citeproc. Its messages come back as a JSON log,
 so a citation key missing from the bibliography, which Pandoc only warns about,
-becomes an error with the file and line of the citation.
+becomes an error with the file and line of the citation. A Lua filter adds the
+cited works as CSL JSON, so that no second Pandoc run is needed for them.
 
 The result is kept in the build cache under the hash of everything Pandoc
-reads, so the three editions built by separate `make` targets share one pass.
+reads (the manuscript, the files its front matter names, the style, the filters)
+and of the code that runs it, so the three editions built by separate `make`
+targets share one pass, and a changed input never reuses a stale one.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -21,12 +25,13 @@ from pathlib import Path
 import pypandoc
 
 from . import FILTERS_DIR, bibliography
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
-from .labels import labels_for
+from .inputs import code_files
+from .labels import LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
-LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
+LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua", FILTERS_DIR / "references.lua")
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
@@ -39,7 +44,8 @@ WRITER_OPTIONS = (
 )
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
-PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
+#: Bumped when what a cached pass holds changes shape.
+ENTRY_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,23 @@ class PandocOutput:
     warnings: tuple[PandocMessage, ...]
 
 
+def input_files(metadata: Metadata, style: Path) -> list[Path]:
+    """Every file Pandoc reads besides the manuscript: the style, the filters, the files the front matter names."""
+    named = [metadata.bibliography, metadata.citation_abbreviations]
+    return [style, *LUA_FILTERS, LABELS_FILE, *(path for path in named if path is not None)]
+
+
 def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
     arguments = _arguments(metadata, style)
-    inputs = [style, *LUA_FILTERS, *([metadata.bibliography] if metadata.bibliography else [])]
-    key = digest(pandoc_version(), *arguments, manuscript.text, *(path.read_bytes() for path in inputs))
+    key = digest(
+        ENTRY_FORMAT,
+        pandoc_version(),
+        *arguments,
+        manuscript.text,
+        files_digest(input_files(metadata, style)),
+        files_digest(code_files(__name__)),
+    )
     name = f"pandoc-{key}.json"
     with cache.locked(name):
         stored = cache.read(name)
@@ -72,6 +90,13 @@ def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: Buil
         output = _run(manuscript, metadata, arguments)
         cache.write(name, _dump(output))
     return output
+
+
+@cache
+def pandoc_path() -> str:
+    """The Pandoc that pypandoc-binary bundles, run directly: pypandoc's own calls start
+    three more Pandoc processes each to ask its version and formats."""
+    return str(pypandoc.get_pandoc_path())
 
 
 @cache
@@ -92,30 +117,26 @@ def _arguments(metadata: Metadata, style: Path) -> list[str]:
 def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:
     with tempfile.TemporaryDirectory(prefix="press-pandoc-") as scratch:
         log = Path(scratch) / "log.json"
-        try:
-            html = pypandoc.convert_text(
-                manuscript.text,
-                WRITER,
-                format=READER,
-                extra_args=[*arguments, f"--log={log}"],
-                cworkdir=str(manuscript.path.parent),
-            )
-        except RuntimeError as error:
+        command = [pandoc_path(), f"--from={READER}", f"--to={WRITER}", *arguments, f"--log={log}"]
+        completed = subprocess.run(
+            command,
+            input=manuscript.text.encode("utf-8"),
+            capture_output=True,
+            cwd=manuscript.path.parent,
+            check=False,
+        )
+        if completed.returncode != 0:
             if metadata.bibliography is not None:
                 bibliography.read_entries(metadata.bibliography)  # names the bibliography when it is at fault
-            raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
+            detail = " ".join(completed.stderr.decode("utf-8", errors="replace").split()) or "Pandoc failed"
+            raise PressError(f"Pandoc could not convert the manuscript: {detail}", Location(manuscript.path))
         messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
     warnings = tuple(
         PandocMessage(str(entry.get("type")), str(entry.get("verbosity")), str(entry.get("pretty")))
         for entry in messages
         if entry.get("verbosity") in ("WARNING", "ERROR")
     )
-    return PandocOutput(html, warnings)
-
-
-def _pandoc_failure(message: str) -> str:
-    detail = " ".join(PANDOC_DIED.sub("", message).split()) or "Pandoc failed"
-    return f"Pandoc could not convert the manuscript: {detail}"
+    return PandocOutput(completed.stdout.decode("utf-8"), warnings)
 
 
 def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:

@@ -1,7 +1,8 @@
 """A release: the three editions under versioned names, checked, summed and described.
 
 `python -m press.release [--manuscript FILE] [--dist DIR]` (or `make release`)
-builds every edition afresh into an empty folder, runs the validators on them,
+builds every edition afresh into an empty folder (the EPUB checked by Ace while
+it is built, so that it may claim conformance), runs the validators on them,
 and writes to dist/:
 
     <name>-<version>.pdf / .epub / .html
@@ -25,20 +26,19 @@ from pathlib import Path
 
 import yaml
 
-from . import cli, validate
-from .cache import BuildCache
-from .document import Document, build_time, load_document
-from .errors import PressError
+from . import api, cli, validate
+from .document import Document, build_time
+from .errors import PressError, Reporter
 from .labels import join_names
 from .metadata import load_metadata, read_manuscript
 
-EDITION_SUFFIXES = {"pdf": ".pdf", "epub": ".epub", "html": ".html"}
 DEFAULT_DIST = Path("dist")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
+        cli.check_source_date_epoch()
         manuscript = arguments.manuscript or cli.default_manuscript()
         release(manuscript, arguments.dist)
     except PressError as error:
@@ -51,15 +51,20 @@ def release(manuscript: Path, dist: Path) -> list[Path]:
     """Build, check and describe a release of the manuscript in `dist` (emptied first)."""
     version = release_version(manuscript)
     with tempfile.TemporaryDirectory(prefix="press-release-") as scratch:
-        build_dir = Path(scratch)
-        built = build_editions(manuscript, build_dir, version)
-        document = load_document(manuscript, BuildCache(build_dir))
+        built = api.build(
+            manuscript,
+            Path(scratch),
+            reporter=Reporter(echo=cli.print_diagnostic),
+            edition_version=version,
+            check_accessibility=True,
+        )
+        document = built.document
         if dist.exists():
             shutil.rmtree(dist)
         dist.mkdir(parents=True)
         editions = {
             name: shutil.copyfile(path, dist / f"{document.name}-{version}{path.suffix}")
-            for name, path in built.items()
+            for name, path in built.written.items()
         }
     report = validate.validate_editions(editions["pdf"], editions["epub"], editions["html"])
     files = [
@@ -81,18 +86,10 @@ def release_version(manuscript: Path) -> str:
     )
     if described.returncode == 0 and described.stdout.strip():
         return described.stdout.strip().removeprefix("v")
-    version = load_metadata(read_manuscript(manuscript)).version
+    version = load_metadata(read_manuscript(manuscript), Reporter()).version
     if not version:
         raise PressError("no version: tag the commit (git tag v1.0.0) or set 'version' in the front matter")
     return version
-
-
-def build_editions(manuscript: Path, out: Path, version: str) -> dict[str, Path]:
-    """A clean build of every edition: never a stale output."""
-    status = cli.main(["all", "--manuscript", str(manuscript), "--out", str(out), "--edition-version", version, "-q"])
-    if status != 0:
-        raise PressError("the release build failed; see the messages above")
-    return {name: out / f"{manuscript.stem}{suffix}" for name, suffix in EDITION_SUFFIXES.items()}
 
 
 def citation_file(document: Document, version: str) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 from PIL import Image
 
 from press import cover
-from press.cache import BuildCache
+from press.context import BuildContext
 from press.document import load_document
 from press.validate import ace, epubcheck
 from tests import manuscript_text
@@ -150,7 +150,18 @@ def test_accessibility_metadata_says_what_the_book_holds(name: str, request: pyt
     assert book.properties("schema:accessibilityHazard") == ["none"]
     (summary,) = book.properties("schema:accessibilitySummary")
     assert "page numbers of the print edition" in summary and "Every image has alternative text" in summary
+    # A plain build runs no accessibility checker, so it claims no conformance.
+    assert book.properties("dcterms:conformsTo") == []
+    assert "meets EPUB Accessibility" not in summary
+
+
+def test_conformance_is_claimed_when_the_build_ran_ace(tmp_path: Path) -> None:
+    run = build("epub", "--manuscript", MINIMAL, "--out", tmp_path, "--check-accessibility", "-q")
+    assert run.returncode == 0, run.stderr
+    book = Book(tmp_path / "minimal.epub")
     assert book.properties("dcterms:conformsTo") == [CONFORMANCE]
+    (summary,) = book.properties("schema:accessibilitySummary")
+    assert "Ace by DAISY found no violation when it was built" in summary
 
 
 def test_the_print_edition_is_named_as_the_page_source(essay: Editions) -> None:
@@ -213,7 +224,7 @@ def lead_illustration_alt() -> str:
 
 
 def test_the_cover_is_drawn_the_same_every_time_and_sets_hangul(tmp_path: Path) -> None:
-    document = load_document(MINIMAL, BuildCache(tmp_path))
+    document = load_document(MINIMAL, BuildContext(tmp_path))
     korean = replace(document, metadata=replace(document.metadata, title="김소월: Azaleas"))
     first, second = cover.make_cover(korean), cover.make_cover(korean)
     assert first.data == second.data and first.data != cover.make_cover(document).data

@@ -85,7 +85,7 @@ def test_missing_image(project: Path) -> None:
     line = fails_cleanly(project, "html")
     expected_line = line_of(project / "book" / "minimal.md", "images/square.png")
     assert line.startswith(f"book/minimal.md:{expected_line}:")
-    assert "image not found: square.png" in line
+    assert "image not found: images/square.png" in line
 
 
 def test_missing_bibliography(project: Path) -> None:

@@ -18,13 +18,13 @@ import lxml.html
 from markupsafe import Markup
 
 from .. import STYLES_DIR
-from ..bibliography import read_entries
-from ..cache import BuildCache
+from ..context import BuildContext
 from ..document import Document, Note
+from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
-from ..render import render, stylesheet
+from ..render import render, stylesheet, stylesheet_paths
 from ..schema import citation
 from ..webfonts import Face, font_face_rules, used_faces
 
@@ -47,19 +47,28 @@ HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
 
 
-def write(document: Document, out_dir: Path) -> Path:
-    target = out_dir / f"{document.name}{SUFFIX}"
-    context = page_context(document)
+def toolchain_files() -> list[Path]:
+    return [
+        *code_files(__name__),
+        *template_files(TEMPLATE),
+        *stylesheet_paths(*STYLESHEETS),
+        *(face.source for face in FACES),
+    ]
+
+
+def write(document: Document, context: BuildContext) -> Path:
+    target = context.out / f"{document.name}{SUFFIX}"
+    values = page_context(document)
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
+    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **values))
     faces = used_faces(FACES, text)
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
-    fonts = font_face_rules(faces, " ".join([text, *colophon]), BuildCache(out_dir))
-    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **context)
-    with atomic_output(target) as temporary:
+    fonts = font_face_rules(faces, " ".join([text, *colophon]), context.cache)
+    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **values)
+    with atomic_output(target, context.reporter) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target
 
@@ -215,8 +224,8 @@ def linked_data(document: Document) -> dict[str, Any]:
             image["creditText"] = metadata.illustration.credit
         data["image"] = image
     data["wordCount"] = word_count(document.body)
-    if document.cited_keys and metadata.bibliography is not None:
-        entries = {str(entry.get("id")): entry for entry in read_entries(metadata.bibliography)}
+    if document.cited_keys and document.references:
+        entries = {str(entry.get("id")): entry for entry in document.references}
         data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
 

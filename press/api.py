@@ -1,0 +1,159 @@
+"""The library's API: build a manuscript's editions, or check it, in one call.
+
+    from press.api import build
+    result = build(Path("book/book.md"), Path("build"), editions=("pdf",), paper="letter")
+    result.written["pdf"], result.warnings
+
+The command line (`build.py`), `make release` and the tests use these; the
+options are `press.context.Options` (the one table of defaults). Each call
+has its own context (reporter, cache, record of inputs): nothing it does is
+process-wide, so calls may follow each other in one process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from . import printlayout
+from .check import lint
+from .context import BuildContext, Options
+from .document import Document, load_document
+from .document import toolchain_files as loader_files
+from .editions import NAMES, edition
+from .errors import Diagnostic, Location, PressError, Reporter
+from .inputs import depfile
+
+#: Where the build writes, beside the editions, the files each was made from, for Make.
+DEPENDENCIES_FOLDER = ".deps"
+#: Libraries whose logged warnings become the build's own.
+LOGGING_LIBRARIES = ("weasyprint", "pypandoc")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, by edition, what it warned about, and the document it read."""
+
+    written: dict[str, Path]
+    warnings: list[Diagnostic]
+    document: Document
+
+
+def build(
+    manuscript: Path,
+    out: Path,
+    editions: Sequence[str] = NAMES,
+    *,
+    reporter: Reporter | None = None,
+    **options: Any,
+) -> BuildResult:
+    """Build the named editions of a manuscript into `out`.
+
+    Raises PressError (one line per problem) for anything that stops the build;
+    the previous editions are then left as they were. `reporter` receives the
+    warnings as they are made (the command line prints them); by default they
+    are only collected into the result.
+    """
+    settings = _options(options)
+    context = BuildContext(out, settings, reporter or Reporter(strict=settings.strict))
+    written: dict[str, Path] = {}
+    manuscript = manuscript.resolve()
+    prepare_output_folder(out)
+    with _library_warnings(context.reporter), context.cache.session([f"{manuscript.stem}.{name}" for name in editions]):
+        document = with_options(load_document(manuscript, context), settings)
+        for name in editions:
+            maker = edition(name)
+            written[name] = maker.write(document, context)
+            inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
+            _write_depfile(written[name], inputs, out)
+    return BuildResult(written, context.reporter.warnings, document)
+
+
+def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None) -> list[Diagnostic]:
+    """Every finding the build would report (its errors and warnings), and those of the checks
+    that only `check` makes (unused and incomplete bibliography entries, heading levels…)."""
+    context = BuildContext(out, Options(), reporter or Reporter())
+    context.reporter.collect = True
+    manuscript = manuscript.resolve()
+    with _library_warnings(context.reporter), context.cache.session([f"{manuscript.stem}.check"]):
+        try:
+            document = load_document(manuscript, context)
+        except PressError as error:
+            context.reporter.fail(error)
+            return context.reporter.diagnostics
+        printlayout.report_missing_glyphs(printlayout.print_page(document), document, context.reporter)
+        lint(document, context.reporter)
+    return context.reporter.diagnostics
+
+
+def with_options(document: Document, options: Options) -> Document:
+    """The document with what the command line set instead of its front matter."""
+    metadata = document.metadata
+    return replace(
+        document,
+        metadata=replace(
+            metadata,
+            paper=options.paper or metadata.paper,
+            notes=options.notes or metadata.notes,
+            version=options.edition_version or metadata.version,
+        ),
+    )
+
+
+def prepare_output_folder(out: Path) -> None:
+    """Fail before any work when the output folder cannot be made or written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # A probe of its own: the editions may be built side by side in the same folder.
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise PressError(f"cannot write to the output folder: {error.strerror}", Location(out)) from None
+
+
+def _options(given: dict[str, Any]) -> Options:
+    known = [item.name for item in fields(Options)]
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; the options are {', '.join(known)}"
+            raise TypeError(f"unknown build option {name!r}{hint}")
+    return Options(**{name: value for name, value in given.items() if value is not None})
+
+
+def _write_depfile(target: Path, inputs: list[Path], out: Path) -> None:
+    folder = out / DEPENDENCIES_FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / f"{target.name}.d").write_text(depfile(target, inputs), encoding="utf-8")
+
+
+class _LibraryWarnings(logging.Handler):
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__(logging.WARNING)
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.reporter.library_warning(f"{record.name}: {record.getMessage()}")
+
+
+@contextmanager
+def _library_warnings(reporter: Reporter) -> Iterator[None]:
+    """While the build runs, what WeasyPrint and pypandoc log as warnings goes to its reporter."""
+    handler = _LibraryWarnings(reporter)
+    loggers = [logging.getLogger(name) for name in LOGGING_LIBRARIES]
+    saved = [(logger.handlers, logger.level, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.handlers, logger.propagate = [handler], False
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers, logger.propagate = handlers, propagate
+            logger.setLevel(level)

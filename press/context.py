@@ -1,0 +1,49 @@
+"""The build context: everything one build carries from stage to stage.
+
+Options, the build cache, the reporter for warnings and the record of the
+files read travel together in one object handed to the loader and to each
+edition, so that a build depends on nothing process-wide and two builds in one
+process (the tests, `serve`, a release) cannot disturb each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import BuildCache
+from .errors import Reporter
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line or the API may set for a build; None leaves it to the front matter.
+
+    The defaults table shared by `build.py` and `press.api.build`.
+    """
+
+    paper: str | None = None
+    notes: str | None = None
+    edition_version: str | None = None
+    strict: bool = False
+    #: Run Ace by DAISY on the EPUB while building it, so that its metadata may claim
+    #: conformance to EPUB Accessibility (needs the test tools: `make release` does).
+    check_accessibility: bool = False
+
+
+@dataclass
+class BuildContext:
+    out: Path
+    options: Options = field(default_factory=Options)
+    reporter: Reporter = field(default_factory=Reporter)
+    cache: BuildCache = field(init=False)
+    #: The files the build read besides the toolchain's code, templates and styles (the
+    #: author's files, the citation style, Pandoc's filters), for Make's dependencies.
+    files_read: set[Path] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.cache = BuildCache(self.out)
+
+    def read_file(self, path: Path) -> None:
+        """Note that the build read a file (or looked for it: a missing one is an input too)."""
+        self.files_read.add(path.resolve())

@@ -1,0 +1,377 @@
+"""The print layout: the print page laid out in pages by WeasyPrint, every footnote on its call's page.
+
+The PDF edition writes this layout; the EPUB takes its page list from it (from
+the build cache when the PDF's build made it already). It lives apart from both
+so that neither edition imports the other.
+
+WeasyPrint reads only the manuscript's folder and the toolchain's styles (a
+URL fetcher of our own), and only the fonts shipped in styles/fonts (a
+fontconfig configuration of our own, loaded without touching the environment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import weasyprint
+from cffi import FFI
+from markupsafe import Markup
+from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox
+from weasyprint.text import ffi as weasyprint_ffi
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from . import STYLES_DIR, pagemap
+from .cache import digest, files_digest
+from .context import BuildContext
+from .document import Document, Note
+from .errors import Location, PressError, Reporter, location_of
+from .fonts import declared_fonts, describe, uncovered_characters
+from .inputs import code_files, template_files
+from .markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from .render import render, stylesheet_paths
+
+TEMPLATE = "print.html.j2"
+STYLESHEETS = ("common.css", "print.css")
+FONT_STYLESHEET = "print.css"
+FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
+#: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
+PDF_VARIANT = "pdf/ua-1"
+PERIODS = re.compile(r"(\.{3,})")
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+#: Layouts tried at most to keep every footnote on its call's page.
+FOOTNOTE_PASSES = 6
+#: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
+BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
+BLOCK_NUMBER = "data-block"
+GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
+
+
+def toolchain_files() -> list[Path]:
+    """The toolchain's files the print layout is made from: code, template, styles, fonts."""
+    return [
+        *code_files(__name__),
+        *template_files(TEMPLATE),
+        *stylesheet_paths(*STYLESHEETS),
+        *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
+        FONTCONFIG_FILE,
+    ]
+
+
+def laid_out(document: Document, context: BuildContext) -> weasyprint.document.Document:
+    """The print edition laid out, ready to write; its page list is kept for the EPUB's build."""
+    page = print_page(document)
+    report_missing_glyphs(page, document, context.reporter)
+    name = _pages_cache_name(page, document)
+    with context.cache.locked(name):
+        rendering = layout(document, context.reporter, page)
+        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering)))
+    return rendering
+
+
+def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
+    """Where each page of the print edition begins: from the cache when the PDF build (or an
+    earlier build) laid these very pages out, otherwise laid out here, once."""
+    page = print_page(document)
+    name = _pages_cache_name(page, document)
+    with context.cache.locked(name):
+        stored = context.cache.read(name)
+        if stored is not None:
+            return pagemap.load(stored)
+        pages = pagemap.read_pages(layout(document, context.reporter, page))
+        context.cache.write(name, pagemap.dump(pages))
+    return pages
+
+
+def _pages_cache_name(page: str, document: Document) -> str:
+    """A print layout's cache entry, named by the print page (images inline) and the toolchain's files that set it."""
+    body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
+    toolchain = files_digest(toolchain_files())
+    return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
+
+
+def layout(document: Document, reporter: Reporter, page: str | None = None) -> weasyprint.document.Document:
+    """The print edition laid out in pages, ready to write, every footnote on its call's page.
+
+    To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
+    WeasyPrint moves that page's last footnotes to the next page, whatever the
+    `footnote-policy`. Each such page is mended, and the text laid out again: the
+    block whose lines pushed the note out starts on the next page instead (or,
+    when the note's own paragraph did it, that paragraph breaks before the call).
+    `page` is the document's print page when the caller has made it already.
+    """
+    repairs: dict[str, str] = {}
+    laid_out = _render(page if page is not None else print_page(document), document)
+    if document.metadata.notes != "footnotes":
+        return laid_out
+    for _ in range(FOOTNOTE_PASSES):
+        found = _footnote_repairs(laid_out)
+        if not found or all(repairs.get(block) == style for block, style in found.items()):
+            break
+        repairs.update(found)
+        del laid_out  # one book's pages at a time in memory
+        laid_out = _render(print_page(document, repairs), document)
+    for call in _misplaced_calls(laid_out):
+        reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
+    return laid_out
+
+
+def _render(page: str, document: Document) -> weasyprint.document.Document:
+    fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
+    fonts = ShippedFonts()
+    stylesheets = [
+        CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
+    ]
+    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
+    html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
+    try:
+        return html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as error:
+        raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
+
+
+def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> str:
+    """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
+
+    `repairs` gives blocks of the text, by their number, a style that keeps
+    footnotes with their calls (see `layout`).
+    """
+    image_urls = {asset.href: asset.data_url() for asset in document.assets}
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    footnotes = document.metadata.notes == "footnotes"
+    if footnotes:
+        _place_footnotes(body, document.notes)
+        for number, block in enumerate(body.iter(*BLOCK_TAGS)):
+            block.set(BLOCK_NUMBER, str(number))
+            if repairs and str(number) in repairs:
+                block.set("style", repairs[str(number)])
+    page = render(
+        TEMPLATE,
+        document=document,
+        body=Markup(inner_html(body)),
+        image_urls=image_urls,
+        endnotes=document.notes if not footnotes else (),
+        generator=GENERATOR,
+    )
+    return _keep_periods_apart(page)
+
+
+def _keep_periods_apart(page: str) -> str:
+    """Set a written "..." as three periods, not as the font's ellipsis ligature.
+
+    A PDF maps each glyph back to one text: were "..." drawn with the ellipsis
+    glyph, every "…" of the text would read back as "..." (or the reverse).
+    """
+    if "..." not in page:
+        return page
+    tree = lxml.html.document_fromstring(page)
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("style", "script", "title", "head"):
+            continue
+        for attribute in ("text", "tail"):
+            text = getattr(element, attribute)
+            if text and "..." in text:
+                _wrap_periods(element, attribute, text)
+    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
+
+
+def _wrap_periods(element: lxml.html.HtmlElement, attribute: str, text: str) -> None:
+    pieces = PERIODS.split(text)
+    setattr(element, attribute, pieces[0])
+    anchor, parent_index = (element, None) if attribute == "text" else (element.getparent(), element)
+    spans = []
+    for index in range(1, len(pieces), 2):
+        span = lxml.html.Element("span", {"class": "periods"})
+        span.text, span.tail = pieces[index], pieces[index + 1]
+        spans.append(span)
+    if parent_index is None:
+        for position, span in enumerate(spans):
+            anchor.insert(position, span)
+    else:
+        for span in reversed(spans):
+            parent_index.addnext(span)
+
+
+def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
+    """Put each note's text right after its call, as a span the stylesheet floats to the page bottom.
+
+    What a note holds becomes phrasing content (block spans): a <p> cannot sit
+    inside the paragraph that holds the call.
+    """
+    by_identifier = {note.identifier: note for note in notes}
+    for reference in note_references(body):
+        note = by_identifier.get(reference.get("href", "").removeprefix("#"))
+        if note is None:
+            continue
+        footnote = lxml.html.fragment_fromstring(
+            f'<span class="footnote">'
+            f'<a class="note-back" id="{note.identifier}" href="#{note.reference_identifier}" role="doc-backlink">'
+            f"{note.number}.</a> {note.html}</span>"
+        )
+        as_phrasing(footnote, "footnote")
+        footnote.tail, reference.tail = reference.tail, None
+        reference.addnext(footnote)
+
+
+def _misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:
+    """The note calls whose note was set on a later page."""
+    page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    return [
+        anchor
+        for anchor, page in page_of.items()
+        if anchor.startswith("fnref") and page_of.get("fn" + anchor.removeprefix("fnref"), page) > page
+    ]
+
+
+def _footnote_repairs(laid_out: weasyprint.document.Document) -> dict[str, str]:
+    """For each note set after its call's page, the style that keeps it with its call."""
+    page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    repairs = {}
+    for call in _misplaced_calls(laid_out):
+        number = page_of[call]
+        blocks = _text_blocks(laid_out.pages[number])
+        index, line = next(
+            (
+                (index, line)
+                for index, (_, lines) in enumerate(blocks)
+                for line, box in enumerate(lines)
+                if any(_element_id(part) == call for part in box.descendants())
+            ),
+            (None, 0),
+        )
+        if index is None:
+            continue
+        later = [element for element, _ in blocks[index + 1 :] if element is not None]
+        element, lines = blocks[index]
+        if later:
+            repairs[later[0].get(BLOCK_NUMBER)] = "break-before: page"
+        elif element is not None and _starts_on(laid_out.pages, number, element):
+            repairs[element.get(BLOCK_NUMBER)] = "break-before: page"
+        elif element is not None:
+            following = sum(len(more) for other, more in _text_blocks(laid_out.pages[number + 1]) if other is element)
+            repairs[element.get(BLOCK_NUMBER)] = f"widows: {len(lines) - line + following}"
+    return {block: style for block, style in repairs.items() if block is not None}
+
+
+def _text_blocks(page: weasyprint.document.Page) -> list[tuple[Any, list[LineBox]]]:
+    """The page's blocks of text in order, each with its numbered element (if any) and its lines."""
+    found = []
+    stack = [box for box in reversed(page._page_box.children) if not isinstance(box, (FootnoteAreaBox, MarginBox))]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", [])
+        lines = [child for child in children if isinstance(child, LineBox)]
+        if lines:
+            element = getattr(box, "element", None)
+            while element is not None and element.get(BLOCK_NUMBER) is None:
+                element = element.getparent()
+            found.append((element, lines))
+        else:
+            stack.extend(reversed([child for child in children if not isinstance(child, LineBox)]))
+    return found
+
+
+def _starts_on(pages: list[weasyprint.document.Page], number: int, element: Any) -> bool:
+    return number == 0 or all(other is not element for other, _ in _text_blocks(pages[number - 1]))
+
+
+def _element_id(box: Box) -> str | None:
+    element = getattr(box, "element", None)
+    return element.get("id") if element is not None else None
+
+
+def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> None:
+    """A warning for each character of the print page that no shipped font can draw."""
+    text = "".join(str(piece) for piece in lxml.html.document_fromstring(page).itertext())
+    sources = [document.metadata.source]
+    if document.metadata.bibliography is not None:
+        sources.append(document.metadata.bibliography)
+    for character in uncovered_characters(text, FONT_STYLESHEET):
+        reporter.warn(
+            f"no font of the print edition has {describe(character)}; the PDF would not show it",
+            _first_occurrence(character, sources),
+        )
+
+
+def _first_occurrence(character: str, sources: list[Path]) -> Location:
+    for source in sources:
+        text = source.read_text(encoding="utf-8", errors="replace")
+        offset = text.find(character)
+        if offset >= 0:
+            return location_of(text, offset, source)
+    return Location(sources[0])
+
+
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    """Reads files under the given folders and data: URLs; refuses everything else.
+
+    WeasyPrint would otherwise fetch any URL a manuscript names, on the network
+    or anywhere on the disk.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(fail_on_errors=True)
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> object:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots):
+                return super().fetch(url, headers)
+        raise PressError(f"refused to read {url}: editions use only files beside the manuscript")
+
+
+
+
+FONTCONFIG = FFI()
+FONTCONFIG.cdef(
+    """
+    typedef struct _FcConfig FcConfig;
+    typedef int FcBool;
+    typedef unsigned char FcChar8;
+    FcConfig * FcConfigCreate (void);
+    FcBool FcConfigParseAndLoad (FcConfig *config, const FcChar8 *file, FcBool complain);
+    FcBool FcConfigBuildFonts (FcConfig *config);
+    void FcConfigDestroy (FcConfig *config);
+    """
+)
+FONTCONFIG_LIBRARY = FONTCONFIG.dlopen("libfontconfig.so.1")
+
+
+class ShippedFonts(FontConfiguration):  # type: ignore[misc]
+    """WeasyPrint's font configuration, limited to the fonts shipped in styles/fonts.
+
+    WeasyPrint 70 loads fontconfig's default configuration, which finds the
+    machine's own fonts; these then stand in for a character or family our
+    fonts lack, and every machine sets a different PDF. This swaps in a
+    configuration made from styles/fonts/fonts.conf alone (which maps the generic
+    families, for SVG text among others, to the shipped fonts), the way
+    WeasyPrint itself installs one, without setting FONTCONFIG_FILE in the
+    process's environment.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        config = FONTCONFIG_LIBRARY.FcConfigCreate()
+        if not (
+            FONTCONFIG_LIBRARY.FcConfigParseAndLoad(config, str(FONTCONFIG_FILE).encode(), True)
+            and FONTCONFIG_LIBRARY.FcConfigBuildFonts(config)
+        ):
+            FONTCONFIG_LIBRARY.FcConfigDestroy(config)
+            raise PressError("cannot load the print edition's fonts", Location(FONTCONFIG_FILE))
+        ffi = weasyprint_ffi.ffi
+        self._config = ffi.cast("FcConfig *", int(FONTCONFIG.cast("uintptr_t", config)))
+        font_map = ffi.cast("PangoFcFontMap *", self.font_map)
+        # The font map takes its own reference to the configuration and drops the default one.
+        weasyprint_ffi.pangoft2.pango_fc_font_map_set_config(font_map, self._config)
+        FONTCONFIG_LIBRARY.FcConfigDestroy(config)

@@ -1,0 +1,54 @@
+"""What each step reads: code found through imports, templates through includes, depfiles for Make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from press import PACKAGE_DIR, TEMPLATES_DIR
+from press.editions import NAMES, edition
+from press.inputs import code_files, depfile, template_files
+
+
+def names(paths: tuple[Path, ...] | list[Path]) -> set[str]:
+    return {str(path.relative_to(PACKAGE_DIR.parent)) for path in paths}
+
+
+def test_an_edition_is_made_with_its_own_code_and_the_code_it_imports() -> None:
+    pdf = names(code_files("press.editions.pdf"))
+    assert {"press/editions/pdf.py", "press/printlayout.py", "press/pagemap.py", "press/document.py"} <= pdf
+    assert "press/__init__.py" in pdf and "press/editions/__init__.py" in pdf
+
+
+def test_editions_never_import_each_other() -> None:
+    for name in NAMES:
+        others = {f"press/editions/{other}.py" for other in NAMES if other != name}
+        assert not names(code_files(f"press.editions.{name}")) & others, name
+
+
+def test_the_web_edition_does_not_depend_on_the_print_layout() -> None:
+    assert "press/printlayout.py" not in names(code_files("press.editions.html"))
+    assert "press/printlayout.py" in names(code_files("press.editions.epub"))
+
+
+def test_templates_bring_the_templates_they_import() -> None:
+    assert TEMPLATES_DIR / "partials.html.j2" in template_files("web.html.j2")
+    assert template_files("print.html.j2") == tuple(
+        sorted([TEMPLATES_DIR / "print.html.j2", TEMPLATES_DIR / "partials.html.j2"])
+    )
+
+
+def test_every_edition_declares_the_labels_it_prints_through_the_loader() -> None:
+    for name in NAMES:
+        files = edition(name).toolchain_files()
+        assert all(path.is_file() for path in files), name
+
+
+def test_a_depfile_names_the_target_and_each_input_as_a_rule_of_its_own(tmp_path: Path) -> None:
+    spaced = tmp_path / "my book" / "chapter #1.md"
+    text = depfile(tmp_path / "out" / "book.pdf", [spaced, PACKAGE_DIR / "errors.py", PACKAGE_DIR / "errors.py"])
+    lines = text.splitlines()
+    assert lines[0] == f"{tmp_path}/out/book.pdf: \\"
+    escaped = str(spaced).replace(" ", "\\ ").replace("#", "\\#")
+    assert f" {escaped} \\" in lines and " press/errors.py \\" in lines
+    assert f"{escaped}:" in lines and "press/errors.py:" in lines
+    assert text.count("press/errors.py") == 2  # once as a prerequisite, once as a rule
