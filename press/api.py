@@ -21,7 +21,6 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from . import printlayout
 from .check import lint
 from .context import BuildContext, Options
 from .document import Document, load_document
@@ -78,6 +77,8 @@ def build(
 def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None) -> list[Diagnostic]:
     """Every finding the build would report (its errors and warnings), and those of the checks
     that only `check` makes (unused and incomplete bibliography entries, heading levels…)."""
+    from . import printlayout  # WeasyPrint, only when checking the print page's glyphs
+
     context = BuildContext(out, Options(), reporter or Reporter())
     context.reporter.collect = True
     manuscript = manuscript.resolve()

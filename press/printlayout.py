@@ -348,6 +348,10 @@ FONTCONFIG.cdef(
 FONTCONFIG_LIBRARY = FONTCONFIG.dlopen("libfontconfig.so.1")
 
 
+#: The WeasyPrint whose FontConfiguration `ShippedFonts` adapts (its `_config` and `font_map`).
+FONT_CONFIGURATION_OF = "70."
+
+
 class ShippedFonts(FontConfiguration):  # type: ignore[misc]
     """WeasyPrint's font configuration, limited to the fonts shipped in styles/fonts.
 
