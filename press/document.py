@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,8 +23,10 @@ from PIL import Image, UnidentifiedImageError
 
 from . import pandoc
 from .cache import BuildCache
+from .contents import ContentsEntry, contents
 from .csl import resolve_style
 from .errors import Location, PressError, warn
+from .front import FrontMatterHtml, take_front_matter
 from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
@@ -98,6 +100,13 @@ class Document:
     #: The keys of the works the bibliography lists (in its order), then of any other
     #: citation: what metadata such as schema.org's `citation` describes.
     cited_keys: tuple[str, ...] = ()
+    #: Title, subtitle, names, abstract, dedication and thanks as HTML, where the front matter has them.
+    front: FrontMatterHtml = field(default_factory=FrontMatterHtml)
+
+    @property
+    def contents(self) -> list[ContentsEntry]:
+        """The table of contents the front matter asks for (`toc: true`), or none."""
+        return contents(self.sections, self.metadata.toc_depth) if self.metadata.toc else []
 
     @property
     def modified_iso(self) -> str:
@@ -116,6 +125,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         warn(message, location)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
+    front, metadata = take_front_matter(fragment, metadata)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -143,6 +153,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         identifier=metadata.identifier or _derived_identifier(metadata),
         modified=build_time(),
         cited_keys=cited_keys,
+        front=front,
     )
 
 

@@ -26,7 +26,7 @@ from .errors import CombinedError, Location, PressError, display_path, location_
 from .labels import labels_for
 from .metadata import Manuscript, Metadata
 
-LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
+LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua", FILTERS_DIR / "front-matter.lua")
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
@@ -62,7 +62,7 @@ class PandocOutput:
 def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
     arguments = _arguments(metadata, style)
-    inputs = [style, *LUA_FILTERS, *([metadata.bibliography] if metadata.bibliography else [])]
+    inputs = [style, *LUA_FILTERS, *metadata.bibliographies]
     key = digest(pandoc_version(), *arguments, manuscript.text, *(path.read_bytes() for path in inputs))
     name = f"pandoc-{key}.json"
     with cache.locked(name):
@@ -83,8 +83,7 @@ def pandoc_version() -> str:
 def _arguments(metadata: Metadata, style: Path) -> list[str]:
     credit = labels_for(metadata.lang)["illustration_by"]
     arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
-    if metadata.bibliography is not None:
-        arguments.append(f"--bibliography={metadata.bibliography}")
+    arguments += [f"--bibliography={path}" for path in metadata.bibliographies]
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
     return arguments
 
@@ -101,8 +100,8 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
                 cworkdir=str(manuscript.path.parent),
             )
         except RuntimeError as error:
-            if metadata.bibliography is not None:
-                bibliography.read_entries(metadata.bibliography)  # names the bibliography when it is at fault
+            for path in metadata.bibliographies:
+                bibliography.read_entries(path)  # names the bibliography when it is at fault
             raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
         messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
     warnings = tuple(
@@ -135,8 +134,8 @@ def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Meta
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return
-    known = list(dict.fromkeys(bibliography.keys(metadata.bibliography))) if metadata.bibliography else []
-    where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
+    known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
+    where = ", ".join(display_path(path) for path in metadata.bibliographies) or "no bibliography"
     problems: list[PressError] = []
     for key in dict.fromkeys(missing):
         close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)

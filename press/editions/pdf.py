@@ -32,6 +32,7 @@ from ..fonts import declared_fonts, describe, uncovered_characters
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
+from ..xmp import front_matter_xmp
 
 NAME = "pdf"
 SUFFIX = ".pdf"
@@ -48,6 +49,7 @@ FOOTNOTE_PASSES = 6
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 BLOCK_NUMBER = "data-block"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
+SCHEMA_ORG = "http://schema.org/"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 
 
@@ -334,7 +336,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
 
 
 def _xmp_data_url(document: Document) -> str:
-    """XMP naming the contributors with their MARC relator roles."""
+    """XMP naming the contributors with their MARC relator roles, and the authors in detail."""
     contributors = "".join(f"<rdf:li>{escape(person.name)}</rdf:li>" for person in document.contributors)
     roles = "".join(
         f"<marcrel:{person.role}>{escape(person.name)}</marcrel:{person.role}>" for person in document.contributors
@@ -342,9 +344,9 @@ def _xmp_data_url(document: Document) -> str:
     xmp = (
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        f' xmlns:marcrel="{MARC_RELATORS}">'
+        f' xmlns:marcrel="{MARC_RELATORS}" xmlns:schema="{SCHEMA_ORG}">'
         f"<dc:contributor><rdf:Bag>{contributors}</rdf:Bag></dc:contributor>{roles}"
         f"<dc:language><rdf:Bag><rdf:li>{escape(document.metadata.lang)}</rdf:li></rdf:Bag></dc:language>"
-        "</rdf:Description></rdf:RDF>"
+        f"{front_matter_xmp(document.metadata)}</rdf:Description></rdf:RDF>"
     )
     return "data:application/rdf+xml;base64," + base64.b64encode(xmp.encode("utf-8")).decode("ascii")
