@@ -33,7 +33,9 @@ MONTHS = {
     )
     for name in names
 }
-ISO = re.compile(r"(?P<year>\d{4})(?:[-/](?P<month>\d{1,2})(?:[-/](?P<day>\d{1,2}))?)?(?:[T ][\d:.+\-Z]*)?", re.IGNORECASE)
+ISO = re.compile(
+    r"(?P<year>\d{4})(?:[-/](?P<month>\d{1,2})(?:[-/](?P<day>\d{1,2}))?)?(?:[T ][\d:.+\-Z]*)?", re.IGNORECASE
+)
 MONTH_DAY_YEAR = re.compile(r"(?P<month>[a-z]+)\.?\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>\d{4})")
 DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})")
 

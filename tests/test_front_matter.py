@@ -9,6 +9,7 @@ report with tab-indented YAML and LaTeX-only keys.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import zipfile
@@ -24,8 +25,9 @@ from lxml import etree
 from press.cache import BuildCache
 from press.document import load_document
 from press.release import citation_file
-from press.validate import ace, epubcheck, nu
+from press.validate import ace, axe_violations, epubcheck, nu
 from tests.conftest import FIXTURES, Editions, Run, build
+from tests.proof import DESKTOP, PHONE, chromium, open_page
 from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
 
 TITLE_BLOCK = FIXTURES / "titleblock" / "titleblock.md"
@@ -149,6 +151,14 @@ def test_nu_html_checker_finds_nothing(fixture: str, request: pytest.FixtureRequ
 
 def test_ace_finds_nothing_in_the_article(article: Built) -> None:
     assert ace(article.editions.epub).errors == []
+
+
+def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report: Built) -> None:
+    with chromium() as browser:
+        for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), ("light", "dark")):
+            page = open_page(browser, built.editions.html, screen, theme)
+            assert axe_violations(page) == [], (built.editions.html.name, screen.name, theme)
+            page.close()
 
 
 # (a) A Pandoc title block
