@@ -327,3 +327,26 @@ def test_report_latex_keys_are_mapped(report: Built) -> None:
     assert sorted(sizes)[len(sizes) // 2] == pytest.approx(12 * 4 / 3, abs=0.1)
     pdf_text = normalise(" ".join(pdf_pages(report.editions.pdf)))
     assert re.search(r"Harvest\s*(\. ?)+\s*1", pdf_text)  # the contents with page numbers
+
+
+# A manuscript with no front matter at all
+
+
+def test_a_manuscript_without_front_matter_builds_named_after_its_file(tmp_path: Path) -> None:
+    manuscript = tmp_path / "field-notes.md"
+    manuscript.write_text("# First\n\nJust some text, and no front matter.\n", encoding="utf-8")
+    run = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "field-notes.md:1: warning: no title in the front matter; the editions use the file name, 'field notes'",
+        "field-notes.md:1: warning: no author in the front matter; the editions name none",
+        "field-notes.md:1: warning: no 'lang' in the front matter: the editions are marked as en (English)"
+        " for hyphenation, quotation marks and assistive technology",
+    ]
+    tree = html_tree(tmp_path / "out" / "field-notes.html")
+    assert tree.findtext(".//title") == "field notes" and tree.find(".//p[@class='byline']") is None
+    check = epubcheck(tmp_path / "out" / "field-notes.epub")
+    assert (check.errors, check.warnings) == ([], [])
+    assert "Just some text, and no front matter." in normalise(
+        " ".join(pdf_pages(tmp_path / "out" / "field-notes.pdf"))
+    )
