@@ -397,8 +397,8 @@ def _front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[s
             if value:
                 values[field] = value
                 lines[field] = heading.lines[field]
-    for number, block in enumerate(manuscript.yaml_blocks):
-        parsed = _parse_yaml(manuscript.path, block, opening=number == 0 and block.first_line == 2)
+    for block in manuscript.yaml_blocks:
+        parsed = _parse_yaml(manuscript.path, block)
         if parsed is None:
             continue
         node, mapping = parsed
@@ -408,30 +408,24 @@ def _front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[s
     return values, lines
 
 
-def _parse_yaml(path: Path, block: YamlBlock, opening: bool) -> tuple[yaml.MappingNode, dict[str, Any]] | None:
-    """A block's mapping, or None for a later block that is not one: Pandoc takes that for text.
-    The block the manuscript opens with must be a mapping."""
+def _parse_yaml(path: Path, block: YamlBlock) -> tuple[yaml.MappingNode, dict[str, Any]] | None:
+    """A block's mapping, or None for a block that holds something else (a list, a line of
+    text): Pandoc takes that for text. Malformed YAML is an error, as it is for Pandoc."""
     text = expand_tabs(block.text)
     first_line = block.first_line
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
-        if not opening:
-            return None
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else None
         reason = error.problem or error.context or "malformed YAML"
         raise PressError(f"malformed YAML front matter: {reason}", Location(path, line, column)) from None
     except yaml.YAMLError as error:
-        if not opening:
-            return None
         raise PressError(f"malformed YAML front matter: {error}", Location(path, first_line)) from None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
-        if not opening:
-            return None
-        raise PressError("the front matter must be a YAML mapping of keys to values", Location(path, first_line))
+        return None
     return node, {str(key): value for key, value in values.items()}
 
 

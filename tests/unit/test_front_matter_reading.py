@@ -88,10 +88,19 @@ def test_a_manuscript_without_front_matter_is_named_after_its_file(
     assert "warning: no author in the front matter" in warnings
 
 
-def test_malformed_opening_yaml_is_an_error_with_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text", ["---\ntitle: T\nauthor: [A\n---\n\nText\n", "---\ntitle: T\n---\n\nText\n\n---\nkey: [A\n...\n"]
+)
+def test_malformed_yaml_is_an_error_with_its_line(tmp_path: Path, text: str) -> None:
     with pytest.raises(PressError) as raised:
-        load(tmp_path, "---\ntitle: T\nauthor: [A\n---\n\nText\n")
+        load(tmp_path, text)
     assert "malformed YAML front matter" in str(raised.value)
+    assert raised.value.location is not None and raised.value.location.line == text.count("\n", 0, text.index("[A")) + 2
+
+
+def test_a_block_that_is_not_a_mapping_is_text(tmp_path: Path) -> None:
+    metadata = load(tmp_path, "---\ntitle: T\nauthor: A\nlang: en\n---\n\nText\n\n---\njust a line\n---\n\nMore\n")
+    assert metadata.title == "T"
 
 
 # Keys
