@@ -83,6 +83,8 @@ def pandoc_version() -> str:
 def _arguments(metadata: Metadata, style: Path) -> list[str]:
     credit = labels_for(metadata.lang)["illustration_by"]
     arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
+    # The language as a BCP 47 tag, for citeproc's locale: the front matter may say en_US or english.
+    arguments.append(f"--metadata=lang:{metadata.lang}")
     arguments += [f"--bibliography={path}" for path in metadata.bibliographies]
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
     return arguments

@@ -171,7 +171,7 @@ def test_title_block_builds_without_a_word(title_block: Built) -> None:
 def test_title_block_fields_reach_every_edition(title_block: Built) -> None:
     tree = html_tree(title_block.editions.html)
     assert tree.findtext(".//title") == "On Tidal Mills and Their Keepers"
-    assert tree.get("lang") == "en-GB"  # from the YAML block at the end
+    assert tree.get("lang") == "en-GB"  # Babel's "british", from the YAML block at the end
     heading = tree.find(".//h1")
     assert normalise(heading.text_content()) == "On Tidal Mills and Their Keepers"
     assert heading.find("em").text == "Tidal"
