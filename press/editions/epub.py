@@ -253,6 +253,9 @@ def describe(
     metadata = document.metadata
     book.set_identifier(document.identifier)
     book.set_title(metadata.title)
+    if metadata.subtitle:
+        book.add_metadata("DC", "title", metadata.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(metadata.lang)
     for number, person in enumerate(metadata.people, start=1):
         describe_author(book, person, f"creator{number}")
