@@ -1,7 +1,12 @@
 """Front matter -> a frozen, validated Metadata object.
 
-Every problem in the front matter is collected and reported at once, each with
-the line it is on, before the build stops.
+The front matter is what Pandoc reads as metadata (a title block, YAML blocks:
+see `press.frontmatter`), merged as Pandoc merges it. What Pandoc accepts is
+accepted: a key no edition uses, LaTeX's own keys among them, is a warning
+with its line (an error with --strict), and a manuscript without a title is
+named after its file. Errors (a value of the wrong type, a missing file) are
+collected and reported at once, each with the line it is on, before the build
+stops.
 """
 
 from __future__ import annotations
@@ -494,7 +499,10 @@ def _language(values: dict[str, Any], problem: Report, warning: Report) -> str:
 def _date(values: dict[str, Any], warning: Report) -> tuple[str | None, str | None]:
     """The date as written, and in ISO 8601 when it can be read (a warning when it cannot)."""
     value = values.get("date")
-    if value is None or isinstance(value, (list, dict)):
+    if value is None:
+        return None, None
+    if isinstance(value, (list, dict)):
+        warning("date", "'date' is a list or a mapping, not a date; ignored")
         return None, None
     iso = iso_date(value)
     written = iso if not isinstance(value, str) else " ".join(value.split()) or None
