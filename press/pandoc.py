@@ -31,7 +31,11 @@ from .inputs import code_files
 from .labels import LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
-LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua", FILTERS_DIR / "references.lua")
+LUA_FILTERS = (
+    FILTERS_DIR / "figure-credit.lua",
+    FILTERS_DIR / "front-matter.lua",
+    FILTERS_DIR / "references.lua",
+)
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
@@ -67,8 +71,8 @@ class PandocOutput:
 
 def input_files(metadata: Metadata, style: Path) -> list[Path]:
     """Every file Pandoc reads besides the manuscript: the style, the filters, the files the front matter names."""
-    named = [metadata.bibliography, metadata.citation_abbreviations]
-    return [style, *LUA_FILTERS, LABELS_FILE, *(path for path in named if path is not None)]
+    abbreviations = [metadata.citation_abbreviations] if metadata.citation_abbreviations else []
+    return [style, *LUA_FILTERS, LABELS_FILE, *metadata.bibliographies, *abbreviations]
 
 
 def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:
@@ -108,8 +112,9 @@ def pandoc_version() -> str:
 def _arguments(metadata: Metadata, style: Path) -> list[str]:
     credit = labels_for(metadata.lang)["illustration_by"]
     arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
-    if metadata.bibliography is not None:
-        arguments.append(f"--bibliography={metadata.bibliography}")
+    # The language as a BCP 47 tag, for citeproc's locale: the front matter may say en_US or english.
+    arguments.append(f"--metadata=lang:{metadata.lang}")
+    arguments += [f"--bibliography={path}" for path in metadata.bibliographies]
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
     return arguments
 
@@ -126,8 +131,8 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
             check=False,
         )
         if completed.returncode != 0:
-            if metadata.bibliography is not None:
-                bibliography.read_entries(metadata.bibliography)  # names the bibliography when it is at fault
+            for path in metadata.bibliographies:
+                bibliography.read_entries(path)  # names the bibliography when it is at fault
             detail = " ".join(completed.stderr.decode("utf-8", errors="replace").split()) or "Pandoc failed"
             raise PressError(f"Pandoc could not convert the manuscript: {detail}", Location(manuscript.path))
         messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
@@ -156,8 +161,8 @@ def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Meta
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return
-    known = list(dict.fromkeys(bibliography.keys(metadata.bibliography))) if metadata.bibliography else []
-    where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
+    known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
+    where = ", ".join(display_path(path) for path in metadata.bibliographies) or "no bibliography"
     problems: list[PressError] = []
     for key in dict.fromkeys(missing):
         close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)

@@ -31,6 +31,7 @@ from .document import Document, build_time
 from .errors import PressError, Reporter
 from .labels import join_names
 from .metadata import load_metadata, read_manuscript
+from .people import Author
 
 DEFAULT_DIST = Path("dist")
 
@@ -95,8 +96,10 @@ def release_version(manuscript: Path) -> str:
 def citation_file(document: Document, version: str) -> str:
     """CITATION.cff (Citation File Format 1.2.0) from the front matter."""
     metadata = document.metadata
-    released = metadata.date or build_time().date().isoformat()
-    authors = [_cff_person(name) for name in metadata.authors]
+    full_date = metadata.date_iso if metadata.date_iso and len(metadata.date_iso) == len("2014-01-20") else None
+    released = full_date or build_time().date().isoformat()
+    year = int((metadata.date_iso or released)[:4])
+    authors = [_cff_person(person) for person in metadata.people] or [{"name": metadata.publisher or "anonymous"}]
     citation: dict[str, object] = {
         "cff-version": "1.2.0",
         "message": "If you cite this work, please cite it as below.",
@@ -109,11 +112,11 @@ def citation_file(document: Document, version: str) -> str:
             "type": "article",
             "title": metadata.title,
             "authors": authors,
-            "year": int(released[:4]),
+            "year": year,
         },
     }
-    if metadata.description:
-        citation["abstract"] = metadata.description
+    if metadata.abstract or metadata.description:
+        citation["abstract"] = metadata.abstract or metadata.description
     if metadata.keywords:
         citation["keywords"] = list(metadata.keywords)
     if metadata.rights:
@@ -145,9 +148,17 @@ def checksums(files: list[Path]) -> str:
     return "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in files)
 
 
-def _cff_person(name: str) -> dict[str, str]:
-    given, _, family = name.rpartition(" ")
-    return {"given-names": given, "family-names": family} if given else {"name": name}
+def _cff_person(person: Author) -> dict[str, str]:
+    """An author as CFF writes one: names, affiliation, ORCID iD (as a URL), email."""
+    given, family = person.name_parts
+    entry = {"given-names": given, "family-names": family} if given else {"name": person.name}
+    if person.affiliations:
+        entry["affiliation"] = "; ".join(affiliation.label for affiliation in person.affiliations)
+    if person.orcid_url:
+        entry["orcid"] = person.orcid_url
+    if person.email:
+        entry["email"] = person.email
+    return entry
 
 
 def _write(path: Path, text: str) -> Path:

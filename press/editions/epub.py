@@ -38,11 +38,13 @@ from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
 from ..document import Document
 from ..errors import Location, PressError
+from ..front import as_xhtml
 from ..inputs import code_files, template_files
 from ..labels import labels_for
 from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
+from ..people import Author
 from ..render import render, stylesheet, stylesheet_paths
 
 NAME = "epub"
@@ -129,7 +131,7 @@ def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
     pages = printlayout.print_pages(document, context)
-    document = cast(Document, xml_safe(document))
+    document = cast(Document, xml_safe(replace(document, front=as_xhtml(document.front))))
     cover = make_cover(document)
     documents = content_documents(document, cover, pages)
     page_breaks = add_page_breaks(documents, pages)
@@ -315,9 +317,12 @@ def describe(
     metadata = document.metadata
     book.set_identifier(document.identifier)
     book.set_title(metadata.title)
+    if metadata.subtitle:
+        book.add_metadata("DC", "title", metadata.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(metadata.lang)
-    for number, author in enumerate(metadata.authors, start=1):
-        book.add_author(author, role="aut", uid=f"creator{number}")
+    for number, person in enumerate(metadata.people, start=1):
+        describe_author(book, person, f"creator{number}")
     for number, contributor in enumerate(document.contributors, start=1):
         book.add_metadata("DC", "contributor", contributor.name, {"id": f"contributor{number}"})
         book.add_metadata(
@@ -327,8 +332,8 @@ def describe(
             {"refines": f"#contributor{number}", "property": "role", "scheme": "marc:relators"},
         )
     for name, value in (
-        ("date", metadata.date),
-        ("description", metadata.description),
+        ("date", metadata.date_iso),
+        ("description", metadata.description or metadata.abstract),
         ("rights", metadata.rights),
         ("publisher", metadata.publisher),
     ):
@@ -354,6 +359,20 @@ def describe(
     for name, values in properties:
         for value in values:
             book.add_metadata(None, "meta", value, {"property": name})
+
+
+def describe_author(book: epub.EpubBook, person: Author, identifier: str) -> None:
+    """An author as dc:creator, refined with the name sorted for catalogues, the ORCID iD,
+    affiliations and email as schema.org properties."""
+    given, family = person.name_parts
+    book.add_author(person.name, file_as=f"{family}, {given}" if given else None, role="aut", uid=identifier)
+    refinements = [
+        *(("schema:affiliation", affiliation.label) for affiliation in person.affiliations),
+        *((("schema:sameAs", person.orcid_url),) if person.orcid_url else ()),
+        *((("schema:email", person.email),) if person.email else ()),
+    ]
+    for name, value in refinements:
+        book.add_metadata(None, "meta", value, {"refines": f"#{identifier}", "property": name})
 
 
 def add_documents(book: epub.EpubBook, documents: list[ContentDocument]) -> None:

@@ -24,6 +24,7 @@ from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
+from ..people import Affiliation, Author
 from ..render import render, stylesheet, stylesheet_paths
 from ..schema import citation
 from ..webfonts import Face, font_face_rules, used_faces
@@ -78,7 +79,7 @@ def page_context(document: Document) -> dict[str, Any]:
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
-    description = document.metadata.description or summary(body)
+    description = document.metadata.description or document.metadata.abstract or summary(body)
     add_sidenotes(body, document.notes, document.metadata.lang)
     return {
         "document": document,
@@ -173,8 +174,8 @@ def open_graph(document: Document, description: str | None) -> list[tuple[str, s
     if metadata.publisher:
         properties.append(("og:site_name", metadata.publisher))
     properties += [("article:author", name) for name in metadata.authors]
-    if metadata.date:
-        properties.append(("article:published_time", metadata.date))
+    if metadata.date_iso:
+        properties.append(("article:published_time", metadata.date_iso))
     properties.append(("article:modified_time", document.modified_iso))
     properties += [("article:tag", keyword) for keyword in metadata.keywords]
     return properties
@@ -190,15 +191,17 @@ def linked_data(document: Document) -> dict[str, Any]:
         "name": metadata.title,
         "inLanguage": metadata.lang,
         "identifier": document.identifier,
-        "author": [{"@type": "Person", "name": name} for name in metadata.authors],
+        "author": [person_data(person) for person in metadata.people],
         "dateModified": document.modified_iso,
     }
     if metadata.subtitle:
         data["alternativeHeadline"] = metadata.subtitle
-    if metadata.date:
-        data["datePublished"] = metadata.date
-    if metadata.description:
-        data["description"] = metadata.description
+    if metadata.date_iso:
+        data["datePublished"] = metadata.date_iso
+    if metadata.description or metadata.abstract:
+        data["description"] = metadata.description or metadata.abstract
+    if metadata.abstract:
+        data["abstract"] = metadata.abstract
     if metadata.keywords:
         data["keywords"] = list(metadata.keywords)
     if metadata.rights:
@@ -228,6 +231,35 @@ def linked_data(document: Document) -> dict[str, Any]:
         entries = {str(entry.get("id")): entry for entry in document.references}
         data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
+
+
+def person_data(person: Author) -> dict[str, Any]:
+    """An author as a schema.org Person: affiliations as Organizations, the ORCID iD as sameAs."""
+    data: dict[str, Any] = {"@type": "Person", "name": person.name}
+    given, family = person.name_parts
+    if person.family:
+        data["givenName"], data["familyName"] = given, family
+    if person.affiliations:
+        data["affiliation"] = [organisation_data(affiliation) for affiliation in person.affiliations]
+    if person.orcid_url:
+        data["sameAs"] = person.orcid_url
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": person.orcid}
+    if person.email:
+        data["email"] = person.email
+    if person.url:
+        data["url"] = person.url
+    return data
+
+
+def organisation_data(affiliation: Affiliation) -> dict[str, Any]:
+    organisation: dict[str, Any] = {"@type": "Organization", "name": affiliation.name}
+    if affiliation.department:
+        organisation["department"] = {"@type": "Organization", "name": affiliation.department}
+    if affiliation.address:
+        organisation["address"] = affiliation.address
+    if affiliation.url:
+        organisation["url"] = affiliation.url
+    return organisation
 
 
 def word_count(body: str) -> int:

@@ -16,10 +16,12 @@ from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
+from ..xmp import front_matter_xmp
 
 NAME = "pdf"
 SUFFIX = ".pdf"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
+SCHEMA_ORG = "http://schema.org/"
 
 
 def toolchain_files() -> list[Path]:
@@ -43,7 +45,7 @@ def _pdf_options(document: Document) -> dict[str, object]:
 
 
 def _xmp_data_url(document: Document) -> str:
-    """XMP naming the contributors with their MARC relator roles."""
+    """XMP naming the contributors with their MARC relator roles, and the authors in detail."""
     contributors = "".join(f"<rdf:li>{escape(person.name)}</rdf:li>" for person in document.contributors)
     roles = "".join(
         f"<marcrel:{person.role}>{escape(person.name)}</marcrel:{person.role}>" for person in document.contributors
@@ -51,9 +53,9 @@ def _xmp_data_url(document: Document) -> str:
     xmp = (
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        f' xmlns:marcrel="{MARC_RELATORS}">'
+        f' xmlns:marcrel="{MARC_RELATORS}" xmlns:schema="{SCHEMA_ORG}">'
         f"<dc:contributor><rdf:Bag>{contributors}</rdf:Bag></dc:contributor>{roles}"
         f"<dc:language><rdf:Bag><rdf:li>{escape(document.metadata.lang)}</rdf:li></rdf:Bag></dc:language>"
-        "</rdf:Description></rdf:RDF>"
+        f"{front_matter_xmp(document.metadata)}</rdf:Description></rdf:RDF>"
     )
     return "data:application/rdf+xml;base64," + base64.b64encode(xmp.encode("utf-8")).decode("ascii")

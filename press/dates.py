@@ -1,0 +1,66 @@
+"""Dates as authors write them, read into ISO 8601 for metadata.
+
+The editions print a date as it was written ('January 20, 2014'); metadata
+(EPUB dc:date, schema.org datePublished, CITATION.cff, the PDF's XMP) needs
+ISO 8601. The forms read are those of ISO 8601 and of English prose:
+2014, 2014-01, 2014-01-20, 2014/01/20, January 2014, January 20, 2014,
+Jan. 20 2014, 20 January 2014, 20 Jan 2014, and YAML dates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+ISO = re.compile(
+    r"(?P<year>\d{4})(?:[-/](?P<month>\d{1,2})(?:[-/](?P<day>\d{1,2}))?)?(?:[T ][\d:.+\-Z]*)?", re.IGNORECASE
+)
+MONTH_DAY_YEAR = re.compile(r"(?P<month>[a-z]+)\.?\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>\d{4})")
+DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})")
+
+
+def iso_date(value: object) -> str | None:
+    """The date as YYYY, YYYY-MM or YYYY-MM-DD, or None when it is not a date these forms cover."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = " ".join(str(value).split()).lower()
+    if found := ISO.fullmatch(text):
+        return _checked(found.group("year"), found.group("month"), found.group("day"))
+    for pattern in (MONTH_DAY_YEAR, DAY_MONTH_YEAR):
+        if (found := pattern.fullmatch(text)) and found.group("month") in MONTHS:
+            return _checked(found.group("year"), str(MONTHS[found.group("month")]), found.group("day"))
+    return None
+
+
+def _checked(year: str, month: str | None, day: str | None) -> str | None:
+    """The ISO form, if such a day (or month) exists."""
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part)])

@@ -1,0 +1,119 @@
+-- The front matter is Markdown: title, subtitle, short title, abstract,
+-- dedication, thanks and the authors' names may hold emphasis, math or
+-- superscripts. Pandoc has already read each of them as Markdown; this filter
+-- writes each one twice, as HTML (with the options of the whole pass, so math
+-- is written as in the text) and as plain text (for metadata and running
+-- heads), into one raw block at the start of the document:
+--
+--   <div id="press-front-matter">
+--     <div data-field="title"><div class="html">…</div><div class="plain">…</div></div>
+--     <div data-field="author">…</div>   (one per author with a name, in order)
+--   </div>
+--
+-- press/document.py takes that block out of the text again.
+
+local INLINE_FIELDS = { 'title', 'subtitle', 'short-title' }
+local BLOCK_FIELDS = { 'abstract', 'dedication', 'thanks' }
+local PLAIN_OPTIONS = { wrap_text = 'wrap-none' }
+
+local function escape(text)
+  return (text:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'):gsub('"', '&quot;'))
+end
+
+local function as_inlines(value)
+  local kind = pandoc.utils.type(value)
+  if kind == 'Inlines' then
+    return value
+  elseif kind == 'Blocks' then
+    return pandoc.utils.blocks_to_inlines(value)
+  elseif kind == 'string' or kind == 'number' then
+    return pandoc.Inlines(tostring(value))
+  end
+  return nil
+end
+
+local function as_blocks(value)
+  if pandoc.utils.type(value) == 'Blocks' then
+    return value
+  end
+  local inlines = as_inlines(value)
+  return inlines and pandoc.Blocks { pandoc.Para(inlines) } or nil
+end
+
+-- A name: text, or a mapping with `name` (itself text or given/family/literal parts).
+local function name_of(author)
+  if pandoc.utils.type(author) ~= 'table' then
+    return as_inlines(author)
+  end
+  local name = author.name or author
+  if pandoc.utils.type(name) ~= 'table' then
+    return as_inlines(name)
+  end
+  if name.literal then
+    return as_inlines(name.literal)
+  end
+  local parts = pandoc.Inlines {}
+  for _, key in ipairs { 'given', 'dropping-particle', 'non-dropping-particle', 'family' } do
+    local part = name[key] and as_inlines(name[key])
+    if part and #part > 0 then
+      if #parts > 0 then
+        parts:insert(pandoc.Space())
+      end
+      parts:extend(part)
+    end
+  end
+  return #parts > 0 and parts or nil
+end
+
+local function field_html(field, blocks)
+  local document = pandoc.Pandoc(blocks)
+  local html = pandoc.write(document, 'html5', PANDOC_WRITER_OPTIONS)
+  local plain = pandoc.write(document, 'plain', PLAIN_OPTIONS)
+  return string.format(
+    '<div data-field="%s"><div class="html">%s</div><div class="plain">%s</div></div>',
+    field,
+    html,
+    escape(plain:gsub('%s+$', ''))
+  )
+end
+
+local function authors(meta)
+  local value = meta.author
+  if value == nil then
+    return {}
+  end
+  if pandoc.utils.type(value) ~= 'List' then
+    value = { value }
+  end
+  local names = {}
+  for _, author in ipairs(value) do
+    local name = name_of(author)
+    if name and #name > 0 then
+      table.insert(names, name)
+    end
+  end
+  return names
+end
+
+function Pandoc(document)
+  local meta = document.meta
+  local parts = {}
+  for _, field in ipairs(INLINE_FIELDS) do
+    local inlines = meta[field] and as_inlines(meta[field])
+    if inlines and #inlines > 0 then
+      table.insert(parts, field_html(field, { pandoc.Plain(inlines) }))
+    end
+  end
+  for _, field in ipairs(BLOCK_FIELDS) do
+    local blocks = meta[field] and as_blocks(meta[field])
+    if blocks and #blocks > 0 then
+      table.insert(parts, field_html(field, blocks))
+    end
+  end
+  for _, name in ipairs(authors(meta)) do
+    table.insert(parts, field_html('author', { pandoc.Plain(name) }))
+  end
+  local block = '<div id="press-front-matter">' .. table.concat(parts) .. '</div>'
+  document.blocks:insert(1, pandoc.RawBlock('html', block))
+  return document
+end

@@ -1,0 +1,353 @@
+"""Manuscripts written for plain Pandoc, Quarto or a university template build unchanged,
+and what their front matter says reaches every edition and its metadata.
+
+Three fixtures: a Pandoc title block (with a later YAML block); a Quarto-style
+article with structured authors, affiliations, ORCID iD, a corresponding
+author, an abstract, thanks, a written-out date and two bibliographies; and a
+report with tab-indented YAML and LaTeX-only keys.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+import yaml
+from lxml import etree
+
+from press.context import BuildContext
+from press.document import load_document
+from press.release import citation_file
+from press.validate import ace, axe_violations, epubcheck, nu
+from tests.conftest import FIXTURES, Editions, Run, build
+from tests.proof import DESKTOP, PHONE, chromium, open_page
+from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
+
+TITLE_BLOCK = FIXTURES / "titleblock" / "titleblock.md"
+ARTICLE = FIXTURES / "article" / "article.md"
+REPORT = FIXTURES / "report" / "report.md"
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+ORCID = "https://orcid.org/0000-0002-1825-0097"
+LAB = "Department of Physiology, Laboratory of Cell Signalling, Leeds, United Kingdom"
+REPORT_WARNINGS = [
+    "tests/fixtures/report/report.md:8: warning: 'documentclass' is ignored, no edition uses it",
+    "tests/fixtures/report/report.md:10: warning: 'geometry' is ignored, no edition uses it",
+    "tests/fixtures/report/report.md:13: warning: 'header-includes' is ignored, no edition uses it",
+    "tests/fixtures/report/report.md:17: warning: unknown front-matter key 'abstarct', ignored;"
+    " did you mean 'abstract'?",
+]
+
+
+@dataclass(frozen=True)
+class Built:
+    editions: Editions
+    run: Run
+
+
+def build_all(manuscript: Path, out: Path) -> Built:
+    run = build("all", "--manuscript", manuscript, "--out", out, "-q")
+    assert run.returncode == 0, run.stderr
+    name = manuscript.stem
+    return Built(Editions(out / f"{name}.pdf", out / f"{name}.epub", out / f"{name}.html"), run)
+
+
+@pytest.fixture(scope="module")
+def title_block(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(TITLE_BLOCK, tmp_path_factory.mktemp("titleblock"))
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(ARTICLE, tmp_path_factory.mktemp("article"))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(REPORT, tmp_path_factory.mktemp("report"))
+
+
+def source_texts(manuscript: Path) -> list[str]:
+    """Every heading and paragraph of the manuscript's text, and of its abstract and dedication,
+    read from the Markdown without Pandoc; citations split a paragraph into the pieces around them."""
+    text = manuscript.read_text(encoding="utf-8")
+    front = "".join(re.findall(r"^---\n(.*?)^(?:---|\.\.\.)$", text, flags=re.DOTALL | re.MULTILINE))
+    body = re.sub(r"^---\n.*?^(?:---|\.\.\.)$", "", text, flags=re.DOTALL | re.MULTILINE)
+    body = re.sub(r"\A(?:%.*\n(?: .*\n)*)+", "", body)
+    values = yaml.safe_load(front.expandtabs(4)) or {}  # Pandoc's YAML takes tab indentation
+    blocks = [*re.split(r"\n\s*\n", body), *str(values.get("abstract", "")).split("\n\n")]
+    blocks.append(str(values.get("dedication", "")))
+    texts = []
+    for block in blocks:
+        block = " ".join(block.replace("*", "").replace("'", "’").split()).lstrip("# ")  # Pandoc's smart quotes
+        texts += [piece for piece in re.split(r"\s?\[@[^\]]*\]", block) if piece.strip(" .")]
+    return texts
+
+
+def edition_texts(editions: Editions) -> dict[str, str]:
+    """The letters of each edition's text (what survives line breaks and hyphenation)."""
+    tree = html_tree(editions.html)
+    for hidden in tree.xpath("//*[@aria-hidden='true'] | //script | //style"):
+        hidden.drop_tree()
+    epub = " ".join(text_of(document) for document in epub_documents(editions.epub).values())
+    return {
+        "pdf": letters(" ".join(pdf_pages(editions.pdf))),
+        "epub": letters(epub),
+        "html": letters(tree.text_content()),
+    }
+
+
+def opf(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as book:
+        container = etree.fromstring(book.read("META-INF/container.xml"))
+        name = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        return etree.fromstring(book.read(name))
+
+
+def xmp(path: Path) -> str:
+    with pikepdf.open(path) as pdf:
+        return pdf.Root.Metadata.read_bytes().decode("utf-8")
+
+
+def linked_data(path: Path) -> dict[str, object]:
+    return json.loads(html_tree(path).find(".//script[@type='application/ld+json']").text)
+
+
+# Every block of the source, in every edition
+
+
+@pytest.mark.parametrize("fixture", ["title_block", "article", "report"])
+def test_every_heading_paragraph_and_abstract_reaches_every_edition(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    manuscript = {"title_block": TITLE_BLOCK, "article": ARTICLE, "report": REPORT}[fixture]
+    built: Built = request.getfixturevalue(fixture)
+    expected = source_texts(manuscript)
+    assert len(expected) >= 5
+    for edition, text in edition_texts(built.editions).items():
+        missing = [piece for piece in expected if letters(piece) not in text]
+        assert missing == [], f"{edition} lacks {missing}"
+
+
+@pytest.mark.parametrize("fixture", ["title_block", "article", "report"])
+def test_epubcheck_finds_nothing(fixture: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(fixture)
+    check = epubcheck(built.editions.epub)
+    assert (check.errors, check.warnings) == ([], [])
+
+
+@pytest.mark.parametrize("fixture", ["title_block", "article", "report"])
+def test_nu_html_checker_finds_nothing(fixture: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(fixture)
+    check = nu(built.editions.html)
+    assert (check.errors, check.warnings) == ([], [])
+
+
+def test_ace_finds_nothing_in_the_article(article: Built) -> None:
+    assert ace(article.editions.epub).errors == []
+
+
+def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report: Built) -> None:
+    with chromium() as browser:
+        for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), ("light", "dark")):
+            page = open_page(browser, built.editions.html, screen, theme)
+            assert axe_violations(page) == [], (built.editions.html.name, screen.name, theme)
+            page.close()
+
+
+# (a) A Pandoc title block
+
+
+def test_title_block_builds_without_a_word(title_block: Built) -> None:
+    assert title_block.run.stderr == ""
+
+
+def test_title_block_fields_reach_every_edition(title_block: Built) -> None:
+    tree = html_tree(title_block.editions.html)
+    assert tree.findtext(".//title") == "On Tidal Mills and Their Keepers"
+    assert tree.get("lang") == "en-GB"  # Babel's "british", from the YAML block at the end
+    heading = tree.find(".//h1")
+    assert normalise(heading.text_content()) == "On Tidal Mills and Their Keepers"
+    assert heading.find("em").text == "Tidal"
+    assert [meta.get("content") for meta in tree.iterfind(".//meta[@name='author']")] == [
+        "Wren Holloway",
+        "Ansel Marsh",
+    ]
+    assert tree.find(".//div[@role='doc-dedication']//em").text == "millers"
+    package = opf(title_block.editions.epub)
+    assert package.findtext(".//dc:date", namespaces=OPF) == "2014-01-20"
+    assert [creator.text for creator in package.iterfind(".//dc:creator", OPF)] == ["Wren Holloway", "Ansel Marsh"]
+    with pikepdf.open(title_block.editions.pdf) as pdf:
+        assert str(pdf.docinfo["/Title"]) == "On Tidal Mills and Their Keepers"
+    assert "<rdf:li>2014-01-20</rdf:li>" in xmp(title_block.editions.pdf)
+    for text in edition_texts(title_block.editions).values():
+        assert letters("20 January 2014") in text  # printed as written
+
+
+# (b) A Quarto-style article
+
+
+def test_article_builds_without_a_word(article: Built) -> None:
+    assert article.run.stderr == ""
+
+
+def test_article_title_is_markdown_in_the_editions_and_plain_in_metadata(article: Built) -> None:
+    plain = "Calcium Waves in Ca²⁺-Loaded Xenopus Oocytes"
+    tree = html_tree(article.editions.html)
+    assert tree.findtext(".//title") == plain
+    heading = tree.find(".//h1")
+    assert heading.find("sup").text == "2+" and heading.find("em").text == "Xenopus"
+    titles = [title.text for title in opf(article.editions.epub).iterfind(".//dc:title", OPF)]
+    assert titles == [plain, "A Model with n Release Sites"]
+    with pikepdf.open(article.editions.pdf) as pdf:
+        assert str(pdf.docinfo["/Title"]) == plain
+
+
+def test_article_authors_reach_the_json_ld(article: Built) -> None:
+    data = linked_data(article.editions.html)
+    quill, reed = data["author"]  # type: ignore[misc]
+    assert quill["name"] == "Mara Quill" and (quill["givenName"], quill["familyName"]) == ("Mara", "Quill")
+    assert quill["sameAs"] == ORCID
+    assert quill["email"] == "mara.quill@example.org"
+    assert [organisation["name"] for organisation in quill["affiliation"]] == [
+        "Laboratory of Cell Signalling",
+        "Institute for Waves",
+    ]
+    assert quill["affiliation"][0]["department"]["name"] == "Department of Physiology"
+    assert [organisation["name"] for organisation in reed["affiliation"]] == ["Laboratory of Cell Signalling"]
+    assert data["datePublished"] == "2014-01-20"
+    assert str(data["abstract"]).startswith("Calcium waves travel across the oocyte at a steady speed.")
+    assert data["description"] == data["abstract"]
+
+
+def test_article_authors_reach_the_opf(article: Built) -> None:
+    package = opf(article.editions.epub)
+    creators = {creator.get("id"): creator.text for creator in package.iterfind(".//dc:creator", OPF)}
+    assert list(creators.values()) == ["Mara Quill", "Tomas Reed"]
+    quill = next(identifier for identifier, name in creators.items() if name == "Mara Quill")
+    refinements = [
+        (meta.get("property"), meta.text) for meta in package.iterfind(f".//opf:meta[@refines='#{quill}']", OPF)
+    ]
+    assert ("schema:affiliation", LAB) in refinements
+    assert ("schema:affiliation", "Institute for Waves") in refinements
+    assert ("schema:sameAs", ORCID) in refinements
+    assert ("file-as", "Quill, Mara") in refinements
+    assert package.findtext(".//dc:date", namespaces=OPF) == "2014-01-20"
+    assert package.findtext(".//dc:description", namespaces=OPF).startswith("Calcium waves travel")
+
+
+def test_article_authors_reach_the_xmp(article: Built) -> None:
+    metadata = xmp(article.editions.pdf)
+    assert f"<schema:affiliation>{LAB}</schema:affiliation>" in metadata
+    assert f'<schema:sameAs rdf:resource="{ORCID}"/>' in metadata
+    assert "<schema:email>mara.quill@example.org</schema:email>" in metadata
+    assert "<rdf:li>2014-01-20</rdf:li>" in metadata
+
+
+def test_article_authors_reach_citation_cff(article: Built, tmp_path: Path) -> None:
+    cff = yaml.safe_load(citation_file(load_document(ARTICLE, BuildContext(tmp_path)), "1.0.0"))
+    assert cff["date-released"] == "2014-01-20"
+    assert cff["authors"][0] == {
+        "given-names": "Mara",
+        "family-names": "Quill",
+        "affiliation": f"{LAB}; Institute for Waves",
+        "orcid": ORCID,
+        "email": "mara.quill@example.org",
+    }
+    assert cff["authors"][1]["affiliation"] == LAB
+    assert cff["abstract"].startswith("Calcium waves travel")
+
+
+def test_article_shows_affiliations_orcid_and_the_corresponding_author(article: Built) -> None:
+    html = html_tree(article.editions.html)
+    epub = epub_documents(article.editions.epub)["EPUB/text.xhtml"]
+    for title_block in (html.find(".//header"), epub.find(".//{http://www.w3.org/1999/xhtml}header")):
+        text = normalise(text_of(title_block))
+        assert "Mara Quill (corresponding author)" in text
+        assert LAB in text and "Institute for Waves" in text
+        links = [link.get("href") for link in title_block.iter("{*}a", "a")]
+        assert ORCID in links and "mailto:mara.quill@example.org" in links
+    pdf_text = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    assert "Mara Quill (corresponding author)" in pdf_text and ORCID in pdf_text
+    with pikepdf.open(article.editions.pdf) as pdf:
+        uris = [
+            str(annotation.A.URI) for page in pdf.pages for annotation in page.get("/Annots", []) if "/A" in annotation
+        ]
+    assert ORCID in uris
+
+
+def test_article_abstract_comes_before_the_text(article: Built) -> None:
+    for edition, text in edition_texts(article.editions).items():
+        abstract = text.find(letters("Abstract Calcium waves travel"))
+        assert 0 <= abstract < text.find(letters("Introduction Waves of calcium")), edition
+    tree = html_tree(article.editions.html)
+    assert tree.find(".//section[@role='doc-abstract']/p/em").text == "speed"
+
+
+def test_article_cites_from_both_bibliographies(article: Built) -> None:
+    for text in edition_texts(article.editions).values():
+        assert letters("Lechleiter, J. (1991)") in text and letters("Keener, J. (1998)") in text
+
+
+# (c) A university-template report
+
+
+def test_report_warns_once_about_each_ignored_key_with_its_line(report: Built) -> None:
+    lines = report.run.stderr.splitlines()
+    assert len(lines) == len(REPORT_WARNINGS)
+    for expected, line in zip(REPORT_WARNINGS, lines, strict=True):
+        assert line.startswith(expected)
+
+
+def test_report_fails_under_strict(tmp_path: Path) -> None:
+    run = build("all", "--strict", "--manuscript", REPORT, "--out", tmp_path, "-q")
+    assert run.returncode == 1
+    assert "tests/fixtures/report/report.md:8: error: 'documentclass' is ignored" in run.stderr
+    assert not list(tmp_path.glob("report.*"))
+
+
+def test_report_latex_keys_are_mapped(report: Built) -> None:
+    tree = html_tree(report.editions.html)
+    assert tree.get("lang") == "en-US"
+    contents = tree.find(".//nav[@role='doc-toc']")
+    assert [link.text for link in contents.iter("a")] == ["Harvest", "Pruning"]
+    document = pypdfium2.PdfDocument(str(report.editions.pdf))
+    try:
+        assert (round(document[0].get_width()), round(document[0].get_height())) == (612, 792)  # letter
+        textpage = document[0].get_textpage()
+        sizes = [pypdfium2.raw.FPDFText_GetFontSize(textpage.raw, index) for index in range(textpage.count_chars())]
+    finally:
+        document.close()
+    # fontsize: 12pt; pdfium gives sizes in CSS pixels, 4/3 of a point.
+    assert sorted(sizes)[len(sizes) // 2] == pytest.approx(12 * 4 / 3, abs=0.1)
+    pdf_text = normalise(" ".join(pdf_pages(report.editions.pdf)))
+    assert re.search(r"Harvest\s*(\. ?)+\s*1", pdf_text)  # the contents with page numbers
+
+
+# A manuscript with no front matter at all
+
+
+def test_a_manuscript_without_front_matter_builds_named_after_its_file(tmp_path: Path) -> None:
+    manuscript = tmp_path / "field-notes.md"
+    manuscript.write_text("# First\n\nJust some text, and no front matter.\n", encoding="utf-8")
+    run = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "field-notes.md:1: warning: no title in the front matter; the editions use the file name, 'field notes'",
+        "field-notes.md:1: warning: no author in the front matter; the editions name none",
+        "field-notes.md:1: warning: no 'lang' in the front matter: the editions are marked as en (English)"
+        " for hyphenation, quotation marks and assistive technology",
+    ]
+    tree = html_tree(tmp_path / "out" / "field-notes.html")
+    assert tree.findtext(".//title") == "field notes" and tree.find(".//p[@class='byline']") is None
+    check = epubcheck(tmp_path / "out" / "field-notes.epub")
+    assert (check.errors, check.warnings) == ([], [])
+    assert "Just some text, and no front matter." in normalise(
+        " ".join(pdf_pages(tmp_path / "out" / "field-notes.pdf"))
+    )
