@@ -20,7 +20,7 @@ from .cache import BuildCache
 from .csl import resolve_style
 from .document import identify_image
 from .errors import CombinedError, Location, PressError, location_of
-from .markup import parse_fragment
+from .markup import name_anchors_as_identifiers, parse_fragment
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
@@ -67,6 +67,7 @@ def check(manuscript_path: Path, cache: BuildCache) -> list[Finding]:
         findings += _errors(error)
         return findings
     fragment = parse_fragment(output.html)
+    name_anchors_as_identifiers(fragment)  # as the build does: `<a name>` anchors are link targets
     try:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:

@@ -25,13 +25,22 @@ from . import pandoc
 from .cache import BuildCache
 from .csl import resolve_style
 from .errors import Location, PressError, warn
-from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
+from .markup import (
+    inner_html,
+    loaded_urls,
+    name_anchors_as_identifiers,
+    pandoc_notes_section,
+    parse_fragment,
+    remove_scripts,
+)
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
 #: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG_MEDIA_TYPE = "image/svg+xml"
 ILLUSTRATOR_ROLE = "ill"
+#: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
+PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
 
 @dataclass(frozen=True)
@@ -116,10 +125,11 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         warn(message, location)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
+    name_anchors_as_identifiers(fragment)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
-    bibliography_title, bibliography = _take_bibliography(fragment)
+    bibliography_title, bibliography = _take_bibliography(fragment, manuscript)
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
@@ -165,7 +175,7 @@ def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
 
 
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
-    section = fragment.find(".//section[@id='footnotes']")
+    section = pandoc_notes_section(fragment)
     if section is None:
         return ()
     notes = []
@@ -178,7 +188,13 @@ def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+def _take_bibliography(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> tuple[str | None, str | None]:
+    """The bibliography's title and entries, taken out of the text for the editions' back matter.
+
+    A bibliography the author placed with a `{#refs}` division amid other text stays
+    where it is, as in any Pandoc output; alone in a section, that section's heading
+    becomes its title.
+    """
     references = fragment.find(".//div[@id='refs']")
     if references is None or len(references) == 0:
         if references is not None:
@@ -191,6 +207,8 @@ def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str
         # The section Pandoc makes for `reference-section-title`: a heading and the entries.
         title = children[0].text_content().strip()
         section.drop_tree()
+    elif PLACED_REFERENCES.search(manuscript.text):
+        return None, None
     else:
         references.drop_tree()
     return title, inner_html(references).strip()

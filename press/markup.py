@@ -29,6 +29,39 @@ def replace_image_sources(fragment: lxml.html.HtmlElement, sources: Mapping[str,
             image.set("src", sources[source])
 
 
+def pandoc_notes_section(fragment: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The list of notes Pandoc's writer adds after the text, if there is one.
+
+    Known by what only the writer makes: the fragment's last element, a section
+    of role doc-endnotes and class `footnotes`. An id says nothing: an author's
+    section headed "Footnotes" has the id `footnotes` too.
+    """
+    last = next((child for child in reversed(fragment) if isinstance(child.tag, str)), None)
+    if last is None or last.tag != "section" or last.get("role") != "doc-endnotes" or "footnotes" not in last.classes:
+        return None
+    return last
+
+
+def name_anchors_as_identifiers(fragment: lxml.html.HtmlElement) -> None:
+    """Make raw HTML anchors written `<a name="x">` link targets with `id="x"`.
+
+    `name` on <a> is obsolete in HTML5 and invalid in the EPUB's XHTML; an
+    identifier is what every edition links to. An anchor with an id of its own
+    gets an empty span with the name as id before it; a name that cannot be an
+    identifier (empty, with spaces) or that already is one is only taken off.
+    """
+    taken = {element.get("id") for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")}
+    for anchor in list(fragment.iter("a")):
+        name = anchor.attrib.pop("name", None)
+        if not name or name in taken or any(character.isspace() for character in name):
+            continue
+        taken.add(name)
+        if anchor.get("id") is None:
+            anchor.set("id", name)
+        else:
+            anchor.addprevious(lxml.html.Element("span", {"id": name}))
+
+
 def note_references(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The links from the text to its notes, as Pandoc writes them."""
     return list(fragment.find_class("footnote-ref"))
@@ -78,7 +111,7 @@ def remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
 PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
 PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
 #: Attributes any element, a span among them, may carry (besides data-* and aria-*).
-GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "title", "translate"))
+GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "style", "title", "translate"))
 
 
 def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
@@ -95,9 +128,40 @@ def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
             continue
         kind = [f"{prefix}-run"] if element is first_paragraph else [f"{prefix}-block", f"{prefix}-{element.tag}"]
         element.set("class", " ".join([*kind, *element.get("class", "").split()]))
+        if element.tag == "ol":
+            _keep_numbering(element, prefix)
         element.tag = "span"
         for attribute in [name for name in element.attrib if not _global_attribute(name)]:
             del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
+
+
+def start_lists_as_written(fragment: lxml.html.HtmlElement) -> None:
+    """Give each <ol start> the counter reset that starts it there, for WeasyPrint.
+
+    WeasyPrint reads `start` only among HTML's presentational hints, which the
+    print edition leaves off; browsers and reading systems read it themselves.
+    """
+    for ordered_list in fragment.iter("ol"):
+        start = ordered_list.get("start", "")
+        if start.lstrip("-").isdigit():
+            style = ordered_list.get("style", "").strip().rstrip(";")
+            reset = f"counter-reset: list-item {int(start) - 1}"
+            ordered_list.set("style", f"{style}; {reset}" if style else reset)
+
+
+#: The counter styles of HTML's <ol type>, which a span cannot carry.
+LIST_STYLES = {"1": "decimal", "a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
+
+
+def _keep_numbering(ordered_list: lxml.html.HtmlElement, prefix: str) -> None:
+    """Carry an <ol>'s start and type over to the span it becomes: the start as the reset of
+    the counter the stylesheet numbers its items with, the type as `data-list-style`."""
+    start = ordered_list.get("start", "")
+    if start.lstrip("-").isdigit() and int(start) != 1:
+        ordered_list.set("style", f"counter-reset: {prefix}-item {int(start) - 1}")
+    list_style = LIST_STYLES.get(ordered_list.get("type", "1"), "decimal")
+    if list_style != "decimal":
+        ordered_list.set("data-list-style", list_style)
 
 
 def _global_attribute(name: str) -> bool:
