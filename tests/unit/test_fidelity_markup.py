@@ -1,0 +1,80 @@
+"""Pandoc's notes found by structure, `<a name>` anchors as identifiers, lists numbered as written."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from press.markup import (
+    as_phrasing,
+    inner_html,
+    name_anchors_as_identifiers,
+    pandoc_notes_section,
+    parse_fragment,
+    start_lists_as_written,
+)
+
+PANDOC_NOTES = (
+    '<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes">'
+    '<hr /><ol><li id="fn1"><p>A note.</p></li></ol></section>'
+)
+AUTHORS_SECTION = '<section id="footnotes" class="level2"><h2>Footnotes</h2><p>Text.</p></section>'
+
+
+def test_the_notes_are_pandocs_trailing_section_not_the_authors_footnotes() -> None:
+    fragment = parse_fragment(AUTHORS_SECTION + PANDOC_NOTES)
+    section = pandoc_notes_section(fragment)
+    assert section is not None
+    assert section.get("role") == "doc-endnotes"
+    assert section is fragment[-1]
+
+
+def test_an_authors_section_headed_footnotes_is_never_the_notes() -> None:
+    assert pandoc_notes_section(parse_fragment(AUTHORS_SECTION)) is None
+    # Not even one written in raw HTML like Pandoc's, when text follows it.
+    assert pandoc_notes_section(parse_fragment(PANDOC_NOTES + "<p>After.</p>")) is None
+
+
+def test_name_anchors_become_identifiers() -> None:
+    fragment = parse_fragment('<p><a name="software"></a>Text <a name="taken"></a><span id="taken"></span></p>')
+    name_anchors_as_identifiers(fragment)
+    assert inner_html(fragment) == '<p><a id="software"></a>Text <a></a><span id="taken"></span></p>'
+
+
+def test_an_anchor_with_an_id_keeps_it_and_its_name_becomes_a_span() -> None:
+    fragment = parse_fragment('<p>See <a id="own" name="other" href="#x">this</a>.</p>')
+    name_anchors_as_identifiers(fragment)
+    assert inner_html(fragment) == '<p>See <span id="other"></span><a id="own" href="#x">this</a>.</p>'
+
+
+def test_a_name_that_cannot_be_an_identifier_is_only_taken_off() -> None:
+    fragment = parse_fragment('<p><a name="two words"></a><a name=""></a></p>')
+    name_anchors_as_identifiers(fragment)
+    assert inner_html(fragment) == "<p><a></a><a></a></p>"
+
+
+def test_lists_start_where_written_for_print() -> None:
+    fragment = parse_fragment('<ol start="7" type="1"><li>a</li></ol><ol style="color: red;" start="2"></ol><ol></ol>')
+    start_lists_as_written(fragment)
+    assert [ordered_list.get("style") for ordered_list in fragment.iter("ol")] == [
+        "counter-reset: list-item 6",
+        "color: red; counter-reset: list-item 1",
+        None,
+    ]
+
+
+def test_a_list_in_a_note_keeps_its_start_and_style() -> None:
+    note = parse_fragment('<p>A note:</p><ol start="3" type="i"><li>three</li></ol><ol type="1"><li>one</li></ol>')
+    as_phrasing(note, "footnote")
+    lists = [element for element in note.iter() if "footnote-ol" in element.get("class", "").split()]
+    assert [(element.tag, dict(element.attrib)) for element in lists] == [
+        (
+            "span",
+            {
+                "class": "footnote-block footnote-ol",
+                "style": "counter-reset: footnote-item 2",
+                "data-list-style": "lower-roman",
+            },
+        ),
+        ("span", {"class": "footnote-block footnote-ol"}),
+    ]
+    assert etree.tostring(note, encoding="unicode").count("<span") == 5
