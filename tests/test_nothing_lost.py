@@ -337,7 +337,9 @@ def test_dropped_raw_latex_is_reported_with_its_line(raw_latex: Built) -> None:
 def test_check_reports_the_same_dropped_raw_latex(tmp_path: Path) -> None:
     run = build("check", "--manuscript", RAW_LATEX, "--out", tmp_path)
     warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
-    assert [warning[: len(expected)] for warning, expected in zip(warnings, RAW_LATEX_WARNINGS)] == RAW_LATEX_WARNINGS
+    assert len(warnings) == len(RAW_LATEX_WARNINGS), run.stderr
+    for warning, expected in zip(warnings, RAW_LATEX_WARNINGS, strict=True):
+        assert warning.startswith(expected)
 
 
 def test_strict_makes_dropped_raw_latex_an_error(tmp_path: Path) -> None:
