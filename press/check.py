@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import bibliography, pandoc
+from . import bibliography, pandoc, raw
 from .cache import BuildCache
 from .csl import resolve_style
 from .document import identify_image
@@ -68,6 +68,9 @@ def check(manuscript_path: Path, cache: BuildCache) -> list[Finding]:
         return findings
     fragment = parse_fragment(output.html)
     name_anchors_as_identifiers(fragment)  # as the build does: `<a name>` anchors are link targets
+    findings += [
+        Finding("warning", message, location) for message, location in raw.carry_raw_html(fragment, manuscript)
+    ]
     try:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:

@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from . import pandoc
+from . import pandoc, raw
 from .cache import BuildCache
 from .csl import resolve_style
 from .errors import Location, PressError, warn
@@ -126,6 +126,8 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
     name_anchors_as_identifiers(fragment)
+    for message, location in raw.carry_raw_html(fragment, manuscript):
+        warn(message, location)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)

@@ -9,16 +9,39 @@ from collections.abc import Mapping
 import lxml.html
 from lxml import etree
 
+#: HTML5's empty elements that libxml2's HTML parser takes for containers of what follows them.
+EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2 = ("embed", "source", "track", "wbr")
+EMPTY_END_TAGS = re.compile(rf"</(?:{'|'.join(EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)})>")
+
 
 def parse_fragment(markup: str) -> lxml.html.HtmlElement:
     """Parse an HTML fragment into a wrapper <div> whose children are the fragment."""
-    return lxml.html.fragment_fromstring(markup, create_parent="div")
+    fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    for element in list(fragment.iter(*EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)):
+        _empty(element)
+    return fragment
+
+
+def _empty(element: lxml.html.HtmlElement) -> None:
+    """Move what the parser put inside an empty element to after it, where the markup had it."""
+    children = list(element)
+    if not element.text and not children:
+        return
+    tail = element.tail or ""
+    element.tail, element.text = element.text, None
+    last = element
+    for child in children:
+        last.addnext(child)
+        last = child
+    last.tail = (last.tail or "") + tail
 
 
 def inner_html(element: lxml.html.HtmlElement, method: str = "html") -> str:
     """The markup inside an element; method 'xml' gives XHTML for the EPUB."""
     text = html.escape(element.text, quote=False) if element.text else ""
-    return text + "".join(etree.tostring(child, encoding="unicode", method=method) for child in element)
+    markup = text + "".join(etree.tostring(child, encoding="unicode", method=method) for child in element)
+    # libxml2 writes an end tag for the empty elements it does not know, which HTML forbids.
+    return EMPTY_END_TAGS.sub("", markup) if method == "html" else markup
 
 
 def replace_image_sources(fragment: lxml.html.HtmlElement, sources: Mapping[str, str]) -> None:

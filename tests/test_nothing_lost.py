@@ -30,6 +30,7 @@ from tests.readback import (
 CONSTRUCTS = FIXTURES / "constructs" / "constructs.md"
 FOOTNOTES_SECTION = FIXTURES / "footnotes-section" / "footnotes-section.md"
 RAW_LATEX = FIXTURES / "raw-latex" / "raw-latex.md"
+RAW_HTML = FIXTURES / "raw-html" / "raw-html.md"
 HANDLE = FIXTURES / "handle" / "handle.md"
 EDITIONS = ("html", "epub", "pdf")
 BACK_LINK = "↩"
@@ -61,6 +62,11 @@ def footnotes_section(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="module")
 def raw_latex(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_all(RAW_LATEX, tmp_path_factory.mktemp("raw-latex"))
+
+
+@pytest.fixture(scope="module")
+def raw_html(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(RAW_HTML, tmp_path_factory.mktemp("raw-html"))
 
 
 # Reading an edition back.
@@ -378,10 +384,58 @@ def test_raw_latex_page_breaks_break_the_print_page(raw_latex: Built) -> None:
     assert pages[3].startswith("Colophon")
 
 
+# Raw HTML from older pages.
+
+RAW_HTML_TEXT = [
+    "Obsolete but shown",
+    "A line centred by an old element.",
+    "Some red words, big words, teletype words, struck words and an HTML acronym.",
+    "A paragraph aligned by an attribute.",
+    "A wordbreak and CSS in one sentence.",
+    "A summary line",
+    "The details text.",
+    "Not shown anywhere",
+    "The last paragraph.",
+]
+RAW_HTML_WARNINGS = [
+    "tests/fixtures/raw-html/raw-html.md:12:9: warning: raw HTML <font>: color dropped (obsolete in HTML5);"
+    " the words are kept",
+    "tests/fixtures/raw-html/raw-html.md:24:1: warning: raw HTML <style> dropped: no edition can carry it in the text",
+    "tests/fixtures/raw-html/raw-html.md:26:1: warning: raw HTML <noscript> dropped with its text"
+    " 'A fallback for browsers without scripts.': no edition can carry it in the text",
+]
+
+
+def test_raw_html_no_edition_can_carry_is_reported_with_its_line(raw_html: Built) -> None:
+    assert raw_html.stderr.splitlines() == RAW_HTML_WARNINGS
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_obsolete_raw_html_keeps_its_words_in_every_edition(raw_html: Built, edition: str) -> None:
+    text = reading_text(raw_html, edition)
+    assert not missing_from(text, RAW_HTML_TEXT, edition)
+    assert "fallback" not in text
+
+
+@pytest.mark.parametrize("edition", ["html", "epub"])
+def test_obsolete_raw_html_becomes_html5(raw_html: Built, edition: str) -> None:
+    for obsolete in ("center", "font", "big", "tt", "strike", "acronym", "style", "noscript"):
+        assert not elements(raw_html, edition, f"//*[@class='body-text']//*[local-name()='{obsolete}']"), obsolete
+    centred = elements(raw_html, edition, "//*[local-name()='div'][@class='center']")
+    assert [normalise(text_of(element)) for element in centred] == ["A line centred by an old element."]
+    aligned = elements(raw_html, edition, "//*[local-name()='p'][@style='text-align: center']")
+    assert [normalise(text_of(element)) for element in aligned] == ["A paragraph aligned by an attribute."]
+    abbreviations = elements(raw_html, edition, "//*[local-name()='abbr']")
+    assert [element.get("title") for element in abbreviations] == [
+        "HyperText Markup Language",
+        "Cascading Style Sheets",
+    ]
+
+
 # The editions pass EPUBCheck.
 
 
-@pytest.mark.parametrize("fixture", ["constructs", "footnotes_section", "raw_latex"])
+@pytest.mark.parametrize("fixture", ["constructs", "footnotes_section", "raw_latex", "raw_html"])
 def test_epubcheck_reports_nothing(fixture: str, request: pytest.FixtureRequest) -> None:
     built: Built = request.getfixturevalue(fixture)
     check = epubcheck(built.editions.epub)

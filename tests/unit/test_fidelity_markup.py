@@ -78,3 +78,14 @@ def test_a_list_in_a_note_keeps_its_start_and_style() -> None:
         ("span", {"class": "footnote-block footnote-ol"}),
     ]
     assert etree.tostring(note, encoding="unicode").count("<span") == 5
+
+
+def test_empty_elements_libxml2_does_not_know_stay_empty() -> None:
+    fragment = parse_fragment('<p>a<wbr>b <video><source src="v.webm"><track src="t.vtt">Fallback</video> <i>c</i></p>')
+    assert [element.text for element in fragment.iter("wbr", "source", "track")] == [None, None, None]
+    assert inner_html(fragment) == (
+        '<p>a<wbr>b <video><source src="v.webm"><track src="t.vtt">Fallback</video> <i>c</i></p>'
+    )
+    assert inner_html(fragment, method="xml") == (
+        '<p>a<wbr/>b <video><source src="v.webm"/><track src="t.vtt"/>Fallback</video> <i>c</i></p>'
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from press.errors import Location
+from press.markup import inner_html, parse_fragment
 from press.metadata import Manuscript
-from press.raw import describe, dropped, quote, source
+from press.raw import carry_raw_html, describe, dropped, quote, source
 
 TEXT = "---\ntitle: T\n---\n\nOne \\index{a} and \\index{a}.\n\n\\vspace{1em}\n\nLast \\index{a}.\n"
 MANUSCRIPT = Manuscript(Path("book.md"), TEXT, "title: T\n", 2)
@@ -54,3 +55,73 @@ def test_long_sources_are_quoted_on_one_line_and_shortened() -> None:
     assert len(quoted) == 62
     assert quoted.startswith("'\\begin{tikzpicture} \\draw (0,0)")
     assert quoted.endswith("…'")
+
+
+def raw_html(markup: str, text: str) -> tuple[str, list[tuple[str, Location]]]:
+    fragment = parse_fragment(markup)
+    warnings = carry_raw_html(fragment, Manuscript(Path("page.md"), text, "", 1))
+    return inner_html(fragment), warnings
+
+
+def test_obsolete_elements_become_html5_ones_showing_the_same_words() -> None:
+    markup, warnings = raw_html(
+        '<center id="c">Centred</center>'
+        '<p><tt>t</tt> <big>b</big> <strike>s</strike> <acronym title="A">A</acronym></p>',
+        "",
+    )
+    assert markup == (
+        '<div id="c" class="center">Centred</div>'
+        '<p><code>t</code> <span class="big">b</span> <s>s</s> <abbr title="A">A</abbr></p>'
+    )
+    assert warnings == []
+
+
+def test_presentation_that_cannot_be_kept_is_reported_at_its_tag() -> None:
+    text = 'One <font color="red">red</font>.\n\nTwo <font face="Arial" color="blue">blue</font>.\n'
+    markup, warnings = raw_html(
+        '<p>One <font color="red">red</font>.</p><p>Two <font face="Arial" color="blue">blue</font>.</p>', text
+    )
+    assert markup == "<p>One <span>red</span>.</p><p>Two <span>blue</span>.</p>"
+    assert warnings == [
+        ("raw HTML <font>: color dropped (obsolete in HTML5); the words are kept", Location(Path("page.md"), 1, 5)),
+        (
+            "raw HTML <font>: face, color dropped (obsolete in HTML5); the words are kept",
+            Location(Path("page.md"), 3, 5),
+        ),
+    ]
+
+
+def test_align_of_text_becomes_a_style_and_other_obsolete_attributes_go() -> None:
+    text = '<p align="center">P</p>\n<table border="1" width="50%"><tr><td valign="top">c</td></tr></table>\n'
+    markup, warnings = raw_html(text, text)
+    assert markup == '<p style="text-align: center">P</p>\n<table><tr><td>c</td></tr></table>\n'
+    assert [message for message, _ in warnings] == [
+        "raw HTML <table>: border, width dropped (obsolete in HTML5)",
+        "raw HTML <td>: valign dropped (obsolete in HTML5)",
+    ]
+    assert [location.line for _, location in warnings] == [2, 2]
+
+
+def test_the_size_of_an_image_is_not_presentation() -> None:
+    markup, warnings = raw_html('<p><img src="a.png" alt="A" width="20" height="10"></p>', "")
+    assert markup == '<p><img src="a.png" alt="A" width="20" height="10"></p>'
+    assert warnings == []
+
+
+def test_elements_no_edition_shows_are_dropped_and_reported() -> None:
+    text = "<style>p {}</style>\n\n<noscript>Fallback words.</noscript>\n\n<template><p>T</p></template>\n"
+    markup, warnings = raw_html(
+        "<style>p {}</style><noscript>Fallback words.</noscript><template><p>T</p></template>", text
+    )
+    assert markup == ""
+    assert warnings == [
+        ("raw HTML <style> dropped: no edition can carry it in the text", Location(Path("page.md"), 1, 1)),
+        (
+            "raw HTML <noscript> dropped with its text 'Fallback words.': no edition can carry it in the text",
+            Location(Path("page.md"), 3, 1),
+        ),
+        (
+            "raw HTML <template> dropped with its text 'T': no edition can carry it in the text",
+            Location(Path("page.md"), 5, 1),
+        ),
+    ]
