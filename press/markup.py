@@ -153,9 +153,30 @@ def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
         element.set("class", " ".join([*kind, *element.get("class", "").split()]))
         if element.tag == "ol":
             _keep_numbering(element, prefix)
+        _trim(element, inside=element.tag != "pre")
         element.tag = "span"
         for attribute in [name for name in element.attrib if not _global_attribute(name)]:
             del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
+
+
+def _trim(block: lxml.html.HtmlElement, inside: bool) -> None:
+    """Take the line breaks of the markup off the edges of a block that becomes a span (and,
+    unless its text is preformatted, off its inside): within a paragraph they are text, which
+    WeasyPrint sets as empty lines between the blocks."""
+    if block.tail is not None and not block.tail.strip():
+        block.tail = None
+    if not inside:
+        return
+    if block.text is not None:
+        block.text = block.text.lstrip() or None
+    last = block[-1] if len(block) else None
+    if last is None and block.text is not None:
+        block.text = block.text.rstrip() or None
+    elif last is not None and last.tail is not None:
+        last.tail = last.tail.rstrip() or None
+    for line_break in block.iterchildren("br"):
+        if line_break.tail:
+            line_break.tail = line_break.tail.lstrip("\n") or None  # a line block's indent is kept
 
 
 def start_lists_as_written(fragment: lxml.html.HtmlElement) -> None:

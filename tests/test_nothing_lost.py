@@ -171,6 +171,21 @@ CONSTRUCTS_TEXT = [
     "The software paragraph has a raw HTML anchor before it.",
     "A raw span marks a quiet place, and an anchor with an id another.",
     "Links go to the software, to the quiet place and to the named link.",
+    "Notes",
+    "A paragraph whose note holds blocks of many kinds.",
+]
+CONSTRUCTS_NOTE = [
+    "A note with small capitals in a note and blocks:",
+    "a line block in a note,",
+    "its second line.",
+    "Term in a note",
+    "Definition in a note.",
+    "Roman item in a note.",
+    "Second roman item in a note.",
+    "Note cell A",
+    "Note cell B",
+    "Note cell C",
+    "Note cell D",
 ]
 
 
@@ -180,11 +195,21 @@ def test_every_construct_reaches_every_edition(constructs: Built, edition: str) 
     assert not missing_from(reading_text(constructs, edition), CONSTRUCTS_TEXT, edition)
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_block_of_a_note_reaches_every_edition(constructs: Built, edition: str) -> None:
+    assert not missing_from(reading_text(constructs, edition), CONSTRUCTS_NOTE, edition)
+
+
+def test_a_list_in_a_footnote_keeps_its_style_in_print(constructs: Built) -> None:
+    whole = letters("".join(pdf_pages(constructs.editions.pdf)))
+    assert letters("i. Roman item in a note. ii. Second roman item in a note.") in whole
+
+
 @pytest.mark.parametrize("edition", ["html", "epub"])
 def test_lists_keep_their_start_and_style_on_screen(constructs: Built, edition: str) -> None:
     in_text = elements(constructs, edition, "//*[contains(@class, 'body-text')]//*[local-name()='ol']")
     lists = [(ol.get("start"), ol.get("type")) for ol in in_text]
-    assert lists == [("2", "1"), (None, "i"), (None, "A"), ("7", "1"), (None, None), (None, "1")]
+    assert lists[:6] == [("2", "1"), (None, "i"), (None, "A"), ("7", "1"), (None, None), (None, "1")]
     # The parentheses are drawn by the stylesheet from the classes around the list.
     wrapped = elements(constructs, edition, "//*[contains(@class, 'list-two-parens')]/*[local-name()='ol']")
     assert [ol.get("start") for ol in wrapped] == ["2", None]
@@ -200,12 +225,13 @@ def test_lists_keep_their_numbers_in_print(constructs: Built) -> None:
 
 @pytest.mark.parametrize("edition", ["html", "epub"])
 def test_inline_styles_are_marked_up_for_the_stylesheets(constructs: Built, edition: str) -> None:
-    def texts(xpath: str) -> list[str]:
-        return [text_of(element) for element in elements(constructs, edition, xpath)]
+    def texts(xpath: str) -> set[str]:
+        """Texts of the elements found (a note's margin copy in the web edition repeats it)."""
+        return {text_of(element) for element in elements(constructs, edition, xpath)}
 
-    assert texts("//*[contains(@class, 'smallcaps')]") == ["small capitals"]
-    assert texts("//*[local-name()='u']") == ["underlined words"]
-    assert texts("//*[local-name()='mark']") == ["highlighted words"]
+    assert texts("//*[contains(@class, 'smallcaps')]") == {"small capitals", "small capitals in a note"}
+    assert texts("//*[local-name()='u']") == {"underlined words"}
+    assert texts("//*[local-name()='mark']") == {"highlighted words"}
 
 
 @pytest.mark.parametrize("edition", ["html", "epub"])

@@ -89,3 +89,18 @@ def test_empty_elements_libxml2_does_not_know_stay_empty() -> None:
     assert inner_html(fragment, method="xml") == (
         '<p>a<wbr/>b <video><source src="v.webm"/><track src="t.vtt"/>Fallback</video> <i>c</i></p>'
     )
+
+
+def test_a_note_block_loses_the_line_breaks_of_the_markup_but_not_its_code() -> None:
+    note = parse_fragment(
+        "<p>First.</p>\n<dl>\n<dt>Term</dt>\n<dd>\nDefinition.\n</dd>\n</dl>\n"
+        '<div class="line-block">one,<br>\n\u00a0\u00a0two.</div>\n<pre><code>  kept\n  as is\n</code></pre>\n'
+    )
+    as_phrasing(note, "footnote")
+    assert inner_html(note) == (
+        '<span class="footnote-run">First.</span>'
+        '<span class="footnote-block footnote-dl"><span class="footnote-block footnote-dt">Term</span>'
+        '<span class="footnote-block footnote-dd">Definition.</span></span>'
+        '<span class="footnote-block footnote-div line-block">one,<br>\u00a0\u00a0two.</span>'
+        '<span class="footnote-block footnote-pre"><code>  kept\n  as is\n</code></span>'
+    )
