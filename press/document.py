@@ -32,6 +32,7 @@ from .markup import (
     pandoc_notes_section,
     parse_fragment,
     remove_scripts,
+    rename_identifiers,
 )
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
@@ -39,6 +40,10 @@ from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG_MEDIA_TYPE = "image/svg+xml"
 ILLUSTRATOR_ROLE = "ill"
+#: Identifiers the templates give what they add around the text (the title, the notes, the
+#: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
+TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
+TEMPLATE_IDENTIFIERS = frozenset([*TEMPLATE_IDENTIFIER_NAMES.split(), "colophon-title", "landmarks", "page-list"])
 #: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
 PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
@@ -126,6 +131,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
     name_anchors_as_identifiers(fragment)
+    rename_identifiers(fragment, TEMPLATE_IDENTIFIERS)
     for message, location in raw.carry_raw_html(fragment, manuscript):
         warn(message, location)
 

@@ -85,6 +85,28 @@ def name_anchors_as_identifiers(fragment: lxml.html.HtmlElement) -> None:
             anchor.addprevious(lxml.html.Element("span", {"id": name}))
 
 
+def rename_identifiers(fragment: lxml.html.HtmlElement, reserved: frozenset[str]) -> None:
+    """Give the text's elements whose identifier is reserved another one, `notes-1` for `notes`,
+    and point the text's links at it: an author's section headed "Notes" keeps its links, and
+    the list of notes the editions add keeps its own identifier."""
+    taken = {element.get("id") for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")}
+    renamed = {}
+    for element in fragment.iter():
+        identifier = element.get("id") if isinstance(element.tag, str) else None
+        if identifier not in reserved or identifier in renamed:
+            continue
+        number = 1
+        while f"{identifier}-{number}" in taken or f"{identifier}-{number}" in reserved:
+            number += 1
+        renamed[identifier] = f"{identifier}-{number}"
+        taken.add(renamed[identifier])
+        element.set("id", renamed[identifier])
+    for link in fragment.iter("a"):
+        target = link.get("href", "")
+        if target.startswith("#") and target[1:] in renamed:
+            link.set("href", f"#{renamed[target[1:]]}")
+
+
 def note_references(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The links from the text to its notes, as Pandoc writes them."""
     return list(fragment.find_class("footnote-ref"))

@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from press.validate import destination_pages, epubcheck, pdf_links
+from press.validate import destination_pages, epubcheck, nu, pdf_links
 from tests.conftest import FIXTURES, Editions, build
 from tests.readback import (
     epub_documents,
@@ -458,14 +458,31 @@ def test_obsolete_raw_html_becomes_html5(raw_html: Built, edition: str) -> None:
     ]
 
 
-# The editions pass EPUBCheck.
+# The editions pass EPUBCheck and the Nu Html Checker.
+
+FIXTURE_NAMES = ["constructs", "footnotes_section", "raw_latex", "raw_html"]
 
 
-@pytest.mark.parametrize("fixture", ["constructs", "footnotes_section", "raw_latex", "raw_html"])
+@pytest.mark.parametrize("fixture", FIXTURE_NAMES)
 def test_epubcheck_reports_nothing(fixture: str, request: pytest.FixtureRequest) -> None:
     built: Built = request.getfixturevalue(fixture)
     check = epubcheck(built.editions.epub)
     assert (check.errors, check.warnings) == ([], [])
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_NAMES)
+def test_the_web_edition_is_valid_html(fixture: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(fixture)
+    check = nu(built.editions.html)
+    assert (check.errors, check.warnings) == ([], [])
+
+
+@pytest.mark.parametrize("edition", ["html", "epub"])
+def test_a_heading_named_like_a_part_the_editions_add_keeps_its_own_identifier(constructs: Built, edition: str) -> None:
+    sections = elements(constructs, edition, "//*[local-name()='section'][*[local-name()='h2'] = 'Notes']")
+    in_text = [section.get("id") for section in sections if "level2" in section.get("class", "")]
+    added = [section.get("id") for section in sections if "notes" in section.get("class", "").split()]
+    assert (in_text, added) == (["notes-1"], ["notes"])
 
 
 # A handle is not a citation.

@@ -10,6 +10,7 @@ from press.markup import (
     name_anchors_as_identifiers,
     pandoc_notes_section,
     parse_fragment,
+    rename_identifiers,
     start_lists_as_written,
 )
 
@@ -104,3 +105,13 @@ def test_a_note_block_loses_the_line_breaks_of_the_markup_but_not_its_code() -> 
         '<span class="footnote-block footnote-div line-block">one,<br>\u00a0\u00a0two.</span>'
         '<span class="footnote-block footnote-pre"><code>  kept\n  as is\n</code></span>'
     )
+
+
+def test_identifiers_the_templates_use_are_renamed_with_the_links_to_them() -> None:
+    fragment = parse_fragment(
+        '<section id="notes"><h2>Notes</h2><p><a href="#notes">here</a> <a href="#other">there</a></p></section>'
+        '<p id="notes-1">Taken.</p><p id="title">A heading called Title.</p>'
+    )
+    rename_identifiers(fragment, frozenset(("notes", "title", "colophon")))
+    assert [element.get("id") for element in fragment.iter() if element.get("id")] == ["notes-2", "notes-1", "title-1"]
+    assert [link.get("href") for link in fragment.iter("a")] == ["#notes-2", "#other"]
