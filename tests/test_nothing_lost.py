@@ -436,6 +436,11 @@ def test_raw_html_no_edition_can_carry_is_reported_with_its_line(raw_html: Built
     assert raw_html.stderr.splitlines() == RAW_HTML_WARNINGS
 
 
+def test_check_reports_the_same_raw_html(tmp_path: Path) -> None:
+    run = build("check", "--manuscript", RAW_HTML, "--out", tmp_path)
+    assert [line for line in run.stderr.splitlines() if ": warning: " in line] == RAW_HTML_WARNINGS
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_obsolete_raw_html_keeps_its_words_in_every_edition(raw_html: Built, edition: str) -> None:
     text = reading_text(raw_html, edition)
