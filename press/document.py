@@ -23,14 +23,22 @@ import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from . import pandoc
+from . import pandoc, raw
 from .contents import ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
 from .errors import Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
-from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
+from .markup import (
+    inner_html,
+    loaded_urls,
+    name_anchors_as_identifiers,
+    pandoc_notes_section,
+    parse_fragment,
+    remove_scripts,
+    rename_identifiers,
+)
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
 #: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
@@ -39,6 +47,12 @@ SVG_MEDIA_TYPE = "image/svg+xml"
 ILLUSTRATOR_ROLE = "ill"
 #: The id of the block in which the references filter hands over the cited works.
 REFERENCES_ID = "press-references"
+#: Identifiers the templates give what they add around the text (the title, the notes, the
+#: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
+TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
+TEMPLATE_IDENTIFIERS = frozenset([*TEMPLATE_IDENTIFIER_NAMES.split(), "colophon-title", "landmarks", "page-list"])
+#: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
+PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
 
 @dataclass(frozen=True)
@@ -145,10 +159,14 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     references = _take_references(fragment)
     _confine(fragment, manuscript, reporter)
     front, metadata = take_front_matter(fragment, metadata)
+    name_anchors_as_identifiers(fragment)
+    rename_identifiers(fragment, TEMPLATE_IDENTIFIERS)
+    for message, location in raw.carry_raw_html(fragment, manuscript):
+        reporter.warn(message, location)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
-    bibliography_title, bibliography = _take_bibliography(fragment)
+    bibliography_title, bibliography = _take_bibliography(fragment, manuscript)
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
@@ -217,7 +235,7 @@ def _take_references(fragment: lxml.html.HtmlElement) -> tuple[dict[str, Any], .
 
 
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
-    section = fragment.find(".//section[@id='footnotes']")
+    section = pandoc_notes_section(fragment)
     if section is None:
         return ()
     notes = []
@@ -230,7 +248,13 @@ def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+def _take_bibliography(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> tuple[str | None, str | None]:
+    """The bibliography's title and entries, taken out of the text for the editions' back matter.
+
+    A bibliography the author placed with a `{#refs}` division amid other text stays
+    where it is, as in any Pandoc output; alone in a section, that section's heading
+    becomes its title.
+    """
     references = fragment.find(".//div[@id='refs']")
     if references is None or len(references) == 0:
         if references is not None:
@@ -243,6 +267,8 @@ def _take_bibliography(fragment: lxml.html.HtmlElement) -> tuple[str | None, str
         # The section Pandoc makes for `reference-section-title`: a heading and the entries.
         title = children[0].text_content().strip()
         section.drop_tree()
+    elif PLACED_REFERENCES.search(manuscript.text):
+        return None, None
     else:
         references.drop_tree()
     return title, inner_html(references).strip()

@@ -9,16 +9,39 @@ from collections.abc import Mapping
 import lxml.html
 from lxml import etree
 
+#: HTML5's empty elements that libxml2's HTML parser takes for containers of what follows them.
+EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2 = ("embed", "source", "track", "wbr")
+EMPTY_END_TAGS = re.compile(rf"</(?:{'|'.join(EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)})>")
+
 
 def parse_fragment(markup: str) -> lxml.html.HtmlElement:
     """Parse an HTML fragment into a wrapper <div> whose children are the fragment."""
-    return lxml.html.fragment_fromstring(markup, create_parent="div")
+    fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    for element in list(fragment.iter(*EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)):
+        _empty(element)
+    return fragment
+
+
+def _empty(element: lxml.html.HtmlElement) -> None:
+    """Move what the parser put inside an empty element to after it, where the markup had it."""
+    children = list(element)
+    if not element.text and not children:
+        return
+    tail = element.tail or ""
+    element.tail, element.text = element.text, None
+    last = element
+    for child in children:
+        last.addnext(child)
+        last = child
+    last.tail = (last.tail or "") + tail
 
 
 def inner_html(element: lxml.html.HtmlElement, method: str = "html") -> str:
     """The markup inside an element; method 'xml' gives XHTML for the EPUB."""
     text = html.escape(element.text, quote=False) if element.text else ""
-    return text + "".join(etree.tostring(child, encoding="unicode", method=method) for child in element)
+    markup = text + "".join(etree.tostring(child, encoding="unicode", method=method) for child in element)
+    # libxml2 writes an end tag for the empty elements it does not know, which HTML forbids.
+    return EMPTY_END_TAGS.sub("", markup) if method == "html" else markup
 
 
 def replace_image_sources(fragment: lxml.html.HtmlElement, sources: Mapping[str, str]) -> None:
@@ -27,6 +50,61 @@ def replace_image_sources(fragment: lxml.html.HtmlElement, sources: Mapping[str,
         source = image.get("src", "")
         if source in sources:
             image.set("src", sources[source])
+
+
+def pandoc_notes_section(fragment: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The list of notes Pandoc's writer adds after the text, if there is one.
+
+    Known by what only the writer makes: the fragment's last element, a section
+    of role doc-endnotes and class `footnotes`. An id says nothing: an author's
+    section headed "Footnotes" has the id `footnotes` too.
+    """
+    last = next((child for child in reversed(fragment) if isinstance(child.tag, str)), None)
+    if last is None or last.tag != "section" or last.get("role") != "doc-endnotes" or "footnotes" not in last.classes:
+        return None
+    return last
+
+
+def name_anchors_as_identifiers(fragment: lxml.html.HtmlElement) -> None:
+    """Make raw HTML anchors written `<a name="x">` link targets with `id="x"`.
+
+    `name` on <a> is obsolete in HTML5 and invalid in the EPUB's XHTML; an
+    identifier is what every edition links to. An anchor with an id of its own
+    gets an empty span with the name as id before it; a name that cannot be an
+    identifier (empty, with spaces) or that already is one is only taken off.
+    """
+    taken = {element.get("id") for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")}
+    for anchor in list(fragment.iter("a")):
+        name = anchor.attrib.pop("name", None)
+        if not name or name in taken or any(character.isspace() for character in name):
+            continue
+        taken.add(name)
+        if anchor.get("id") is None:
+            anchor.set("id", name)
+        else:
+            anchor.addprevious(lxml.html.Element("span", {"id": name}))
+
+
+def rename_identifiers(fragment: lxml.html.HtmlElement, reserved: frozenset[str]) -> None:
+    """Give the text's elements whose identifier is reserved another one, `notes-1` for `notes`,
+    and point the text's links at it: an author's section headed "Notes" keeps its links, and
+    the list of notes the editions add keeps its own identifier."""
+    taken = {element.get("id") for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")}
+    renamed = {}
+    for element in fragment.iter():
+        identifier = element.get("id") if isinstance(element.tag, str) else None
+        if identifier not in reserved or identifier in renamed:
+            continue
+        number = 1
+        while f"{identifier}-{number}" in taken or f"{identifier}-{number}" in reserved:
+            number += 1
+        renamed[identifier] = f"{identifier}-{number}"
+        taken.add(renamed[identifier])
+        element.set("id", renamed[identifier])
+    for link in fragment.iter("a"):
+        target = link.get("href", "")
+        if target.startswith("#") and target[1:] in renamed:
+            link.set("href", f"#{renamed[target[1:]]}")
 
 
 def note_references(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -78,7 +156,7 @@ def remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
 PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
 PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
 #: Attributes any element, a span among them, may carry (besides data-* and aria-*).
-GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "title", "translate"))
+GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "style", "title", "translate"))
 
 
 def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
@@ -95,9 +173,61 @@ def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
             continue
         kind = [f"{prefix}-run"] if element is first_paragraph else [f"{prefix}-block", f"{prefix}-{element.tag}"]
         element.set("class", " ".join([*kind, *element.get("class", "").split()]))
+        if element.tag == "ol":
+            _keep_numbering(element, prefix)
+        _trim(element, inside=element.tag != "pre")
         element.tag = "span"
         for attribute in [name for name in element.attrib if not _global_attribute(name)]:
             del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
+
+
+def _trim(block: lxml.html.HtmlElement, inside: bool) -> None:
+    """Take the line breaks of the markup off the edges of a block that becomes a span (and,
+    unless its text is preformatted, off its inside): within a paragraph they are text, which
+    WeasyPrint sets as empty lines between the blocks."""
+    if block.tail is not None and not block.tail.strip():
+        block.tail = None
+    if not inside:
+        return
+    if block.text is not None:
+        block.text = block.text.lstrip() or None
+    last = block[-1] if len(block) else None
+    if last is None and block.text is not None:
+        block.text = block.text.rstrip() or None
+    elif last is not None and last.tail is not None:
+        last.tail = last.tail.rstrip() or None
+    for line_break in block.iterchildren("br"):
+        if line_break.tail:
+            line_break.tail = line_break.tail.lstrip("\n") or None  # a line block's indent is kept
+
+
+def start_lists_as_written(fragment: lxml.html.HtmlElement) -> None:
+    """Give each <ol start> the counter reset that starts it there, for WeasyPrint.
+
+    WeasyPrint reads `start` only among HTML's presentational hints, which the
+    print edition leaves off; browsers and reading systems read it themselves.
+    """
+    for ordered_list in fragment.iter("ol"):
+        start = ordered_list.get("start", "")
+        if start.lstrip("-").isdigit():
+            style = ordered_list.get("style", "").strip().rstrip(";")
+            reset = f"counter-reset: list-item {int(start) - 1}"
+            ordered_list.set("style", f"{style}; {reset}" if style else reset)
+
+
+#: The counter styles of HTML's <ol type>, which a span cannot carry.
+LIST_STYLES = {"1": "decimal", "a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
+
+
+def _keep_numbering(ordered_list: lxml.html.HtmlElement, prefix: str) -> None:
+    """Carry an <ol>'s start and type over to the span it becomes: the start as the reset of
+    the counter the stylesheet numbers its items with, the type as `data-list-style`."""
+    start = ordered_list.get("start", "")
+    if start.lstrip("-").isdigit() and int(start) != 1:
+        ordered_list.set("style", f"counter-reset: {prefix}-item {int(start) - 1}")
+    list_style = LIST_STYLES.get(ordered_list.get("type", "1"), "decimal")
+    if list_style != "decimal":
+        ordered_list.set("data-list-style", list_style)
 
 
 def _global_attribute(name: str) -> bool:

@@ -24,17 +24,18 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography
+from . import FILTERS_DIR, bibliography, raw
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
 from .labels import LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
-LUA_FILTERS = (
-    FILTERS_DIR / "figure-credit.lua",
-    FILTERS_DIR / "front-matter.lua",
-    FILTERS_DIR / "references.lua",
+#: In order: raw TeX converted or reported, list delimiters kept, figure credits,
+#: the front matter as HTML, the cited works as CSL JSON.
+LUA_FILTERS = tuple(
+    FILTERS_DIR / name
+    for name in ("raw-tex.lua", "list-delimiters.lua", "figure-credit.lua", "front-matter.lua", "references.lua")
 )
 READER = "markdown"
 WRITER = "html5"
@@ -46,6 +47,8 @@ WRITER_OPTIONS = (
     "--sandbox",
     "--quiet",
 )
+#: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
+CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in ("fig", "tbl", "eq", "sec", "lst") for separator in ":-")
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 #: Bumped when what a cached pass holds changes shape.
@@ -59,6 +62,9 @@ class PandocMessage:
     kind: str
     verbosity: str
     text: str
+    #: For raw markup the writer left out (see `raw.NOT_RENDERED`): its format and its source.
+    raw_format: str = ""
+    raw_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,41 +147,66 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
         for entry in messages
         if entry.get("verbosity") in ("WARNING", "ERROR")
     )
-    return PandocOutput(completed.stdout.decode("utf-8"), warnings)
+    left_out = tuple(
+        PandocMessage(str(entry.get("type")), str(entry.get("verbosity")), str(entry.get("pretty")), *raw.source(entry))
+        for entry in messages
+        if entry.get("type") in raw.NOT_RENDERED
+    )
+    return PandocOutput(completed.stdout.decode("utf-8"), warnings + left_out)
 
 
 def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:
     """Pandoc's warnings other than missing citations, each with the place it names, if any."""
     found = []
     for message in output.warnings:
-        if CITATION_NOT_FOUND.search(message.text):
+        if CITATION_NOT_FOUND.search(message.text) or message.kind in raw.NOT_RENDERED:
             continue
         position = PANDOC_POSITION.search(message.text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
         found.append((f"Pandoc: {message.text}", Location(manuscript.path, line, column)))
-    return found
+    left_out = [
+        (message.raw_format, message.raw_text) for message in output.warnings if message.kind in raw.NOT_RENDERED
+    ]
+    return found + raw.dropped(left_out, manuscript)
 
 
 def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
-    """Fail on citation keys the bibliography lacks, which Pandoc only warns about."""
-    missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
+    """Fail on citation keys the bibliography lacks, which Pandoc only warns about.
+
+    Cross-references (`@fig:map`, `@tbl-data`…) are not citations and are left to
+    their own check.
+    """
+    missing = [
+        match.group(1)
+        for message in output.warnings
+        if (match := CITATION_NOT_FOUND.search(message.text)) and not match.group(1).startswith(CROSSREF_PREFIXES)
+    ]
     if not missing:
         return
     known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
-    where = ", ".join(display_path(path) for path in metadata.bibliographies) or "no bibliography"
+    where = ", ".join(display_path(path) for path in metadata.bibliographies) or None
     problems: list[PressError] = []
     for key in dict.fromkeys(missing):
-        close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join('@' + name for name in close)}?" if close else ""
-        problems.extend(
-            PressError(f"unknown citation key '@{key}' (not in {where}){hint}", location)
-            for location in _citation_locations(manuscript, key)
-        )
+        message = unknown_citation_message(key, known, where)
+        problems.extend(PressError(message, location) for location in _citation_locations(manuscript, key))
     raise CombinedError(problems)
 
 
+def unknown_citation_message(key: str, known: list[str], bibliography_name: str | None) -> str:
+    """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @."""
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    if close:
+        return (
+            f"unknown citation key '@{key}' (not in {bibliography_name}); "
+            f"did you mean {', '.join('@' + name for name in close)}?"
+        )
+    where = f"a key in {bibliography_name}" if bibliography_name else "a citation key (there is no bibliography)"
+    return f"'@{key}' is neither {where} nor a cross-reference; for a literal '@', write '\\@{key}'"
+
+
 def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
-    pattern = re.compile(rf"@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
+    # Not after a backslash (a literal @) nor inside a word (an e-mail address).
+    pattern = re.compile(rf"(?<![\\\w])@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
     text = manuscript.text
     locations = [location_of(text, found.start(), manuscript.path) for found in pattern.finditer(text)]
     return locations or [Location(manuscript.path)]

@@ -34,7 +34,14 @@ from .document import Document, Note
 from .errors import Location, PressError, Reporter, location_of
 from .fonts import declared_fonts, describe, uncovered_characters
 from .inputs import code_files, template_files
-from .markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from .markup import (
+    as_phrasing,
+    inner_html,
+    note_references,
+    parse_fragment,
+    replace_image_sources,
+    start_lists_as_written,
+)
 from .render import render, stylesheet_paths
 
 TEMPLATE = "print.html.j2"
@@ -145,6 +152,7 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
+    start_lists_as_written(body)
     footnotes = document.metadata.notes == "footnotes"
     if footnotes:
         _place_footnotes(body, document.notes)

@@ -131,7 +131,7 @@ def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
     pages = printlayout.print_pages(document, context)
-    document = cast(Document, xml_safe(replace(document, front=as_xhtml(document.front))))
+    document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=as_xhtml(document.front)))))
     cover = make_cover(document)
     documents = content_documents(document, cover, pages)
     page_breaks = add_page_breaks(documents, pages)
@@ -490,6 +490,16 @@ def xml_safe(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{item.name: xml_safe(getattr(value, item.name)) for item in fields(value) if item.init})
     return value
+
+
+def notes_as_xhtml(document: Document) -> Document:
+    """The document with its notes and bibliography in XHTML: the EPUB's documents are XML,
+    where an empty element such as a line block's <br> must be closed."""
+    notes = tuple(replace(note, html=inner_html(parse_fragment(note.html), method="xml")) for note in document.notes)
+    bibliography = document.bibliography
+    if bibliography is not None:
+        bibliography = inner_html(parse_fragment(bibliography), method="xml")
+    return replace(document, notes=notes, bibliography=bibliography)
 
 
 def _pages(count: int) -> str:

@@ -1,0 +1,75 @@
+-- Raw LaTeX in a Markdown manuscript, made into something every edition shows.
+--
+-- Pandoc's Markdown reader keeps `\emph{word}`, `\newpage` or a LaTeX
+-- environment as raw TeX, which its HTML writer then leaves out, words and all.
+-- Here:
+--   * `\newpage`, `\pagebreak`, `\clearpage` and `\cleardoublepage` become an
+--     empty element of class `page-break`, which the print stylesheet breaks
+--     the page before and the screen editions do not show;
+--   * anything Pandoc's LaTeX reader understands entirely (`\emph`, `\textbf`,
+--     `\textsc`, `\url`, `\href`, `\footnote`, environments it knows…) becomes
+--     what that reader makes of it;
+--   * the rest is left raw: the writer leaves it out and logs it as not
+--     rendered, and the toolchain turns that record into a warning with the
+--     line it is on. The same goes for raw blocks of other formats.
+
+local PAGE_BREAKS = {
+  newpage = true,
+  pagebreak = true,
+  clearpage = true,
+  cleardoublepage = true,
+}
+
+local function is_tex(format)
+  return format == 'tex' or format == 'latex'
+end
+
+-- `\newpage` alone, or `\pagebreak[4]` with LaTeX's optional urgency.
+local function is_page_break(text)
+  local name = text:match('^%s*\\(%a+)%s*$') or text:match('^%s*\\(%a+)%s*%[%d%]%s*$')
+  return name ~= nil and PAGE_BREAKS[name] == true
+end
+
+-- What the LaTeX reader makes of the text, or nil when it does not understand
+-- all of it (it keeps what it does not know as raw TeX) or finds nothing in it.
+local function read_tex(text)
+  local ok, document = pcall(pandoc.read, text, 'latex+raw_tex')
+  if not ok or #document.blocks == 0 then
+    return nil
+  end
+  local understood = true
+  local function not_understood()
+    understood = false
+  end
+  document:walk { RawInline = not_understood, RawBlock = not_understood }
+  if not understood then
+    return nil
+  end
+  return document.blocks
+end
+
+local PAGE_BREAK = { class = 'page-break' }
+
+function RawBlock(raw)
+  if not is_tex(raw.format) then
+    return nil
+  end
+  if is_page_break(raw.text) then
+    return pandoc.Div({}, PAGE_BREAK)
+  end
+  return read_tex(raw.text)
+end
+
+function RawInline(raw)
+  if not is_tex(raw.format) then
+    return nil
+  end
+  if is_page_break(raw.text) then
+    return pandoc.Span({}, PAGE_BREAK)
+  end
+  local blocks = read_tex(raw.text)
+  if blocks == nil then
+    return nil
+  end
+  return pandoc.utils.blocks_to_inlines(blocks)
+end

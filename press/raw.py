@@ -1,0 +1,195 @@
+"""Raw markup that no edition can carry: reported, with its line, never dropped in silence.
+
+Pandoc's HTML writer keeps raw HTML and leaves out raw markup of any other
+format (the raw LaTeX that `filters/raw-tex.lua` could not convert, raw blocks
+for Word or groff…), logging each piece it left out. Those records become
+warnings here, each at the place of the piece in the manuscript. Raw HTML that
+HTML5 made obsolete, which the EPUB refuses, is turned into what shows the same,
+and what cannot be is reported the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import lxml.html
+
+from .errors import Location, location_of
+from .metadata import Manuscript
+
+#: The types of Pandoc's log entries for raw markup its writer left out.
+NOT_RENDERED = frozenset(("InlineNotRendered", "BlockNotRendered"))
+TEX_FORMATS = frozenset(("tex", "latex"))
+#: How much of a dropped piece a warning quotes.
+QUOTED_LENGTH = 60
+
+
+def source(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """The format and the text of the raw markup a log entry of `NOT_RENDERED` type names."""
+    contents = entry.get("contents") or {}
+    format_and_text = contents.get("c") if isinstance(contents, Mapping) else None
+    if isinstance(format_and_text, list) and len(format_and_text) == 2:
+        return str(format_and_text[0]), str(format_and_text[1])
+    return "", ""
+
+
+def dropped(left_out: list[tuple[str, str]], manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """A warning for each piece of raw markup (format, text) left out, in the order Pandoc wrote them.
+
+    The n-th piece with a given text is placed at the n-th place that text occurs in the
+    manuscript (Markdown has no source positions in Pandoc's model).
+    """
+    seen: Counter[str] = Counter()
+    warnings = []
+    for format_name, text in left_out:
+        if not text.strip():
+            continue
+        warnings.append((describe(format_name, text), _place(manuscript, text, seen[text])))
+        seen[text] += 1
+    return warnings
+
+
+def describe(format_name: str, text: str) -> str:
+    """What was dropped and why, quoting the start of its source."""
+    quoted = quote(text)
+    if format_name in TEX_FORMATS:
+        return f"raw LaTeX {quoted} dropped: no edition can show it (only LaTeX that Pandoc can read is converted)"
+    return f"raw {format_name} {quoted} dropped: the editions carry raw HTML only"
+
+
+def quote(text: str) -> str:
+    one_line = " ".join(text.split())
+    if len(one_line) > QUOTED_LENGTH:
+        one_line = one_line[: QUOTED_LENGTH - 1] + "…"
+    return f"'{one_line}'"
+
+
+def _place(manuscript: Manuscript, text: str, occurrence: int) -> Location:
+    """The n-th (from 0) place the text occurs in the manuscript, or its last, or its first line's."""
+    for needle in (text, text.strip().splitlines()[0]):
+        offsets = _offsets(manuscript.text, needle)
+        if offsets:
+            return location_of(manuscript.text, offsets[min(occurrence, len(offsets) - 1)], manuscript.path)
+    return Location(manuscript.path)
+
+
+def _offsets(text: str, needle: str) -> list[int]:
+    offsets = []
+    start = text.find(needle)
+    while start >= 0:
+        offsets.append(start)
+        start = text.find(needle, start + len(needle))
+    return offsets
+
+
+#: Obsolete elements that browsers still show but HTML5 and EPUB do not allow, and the
+#: element (with a class for the stylesheets, if any) that shows the same words.
+OBSOLETE_ELEMENTS = {
+    "acronym": ("abbr", ""),
+    "big": ("span", "big"),
+    "blink": ("span", ""),
+    "center": ("div", "center"),
+    "font": ("span", ""),
+    "marquee": ("span", ""),
+    "nobr": ("span", ""),
+    "strike": ("s", ""),
+    "tt": ("code", ""),
+}
+#: Raw HTML elements whose content no edition shows as text: a style sheet, a template, a
+#: fallback for browsers without scripts (the EPUB's XHTML allows none of them in the text).
+UNSHOWN_ELEMENTS = ("style", "template", "noscript")
+#: Presentational attributes HTML5 made obsolete (the EPUB refuses them); `align` becomes a style.
+OBSOLETE_ATTRIBUTE_NAMES = (
+    "align background bgcolor border cellpadding cellspacing char charoff clear color compact face frame"
+    " hspace nowrap rules size valign vspace"
+)
+OBSOLETE_ATTRIBUTES = frozenset(OBSOLETE_ATTRIBUTE_NAMES.split())
+#: Elements on which width and height are presentational, not the size of what is shown.
+SIZED_BY_ATTRIBUTES = frozenset(("img", "video", "canvas", "iframe", "embed", "object", "input", "source"))
+#: Elements whose `align` said where text lines up, which CSS's text-align says now.
+TEXT_ALIGNED = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "caption", "center"))
+#: Attributes an element keeps when it is renamed from an obsolete one.
+KEPT_ATTRIBUTES = frozenset(("id", "class", "title", "lang", "dir", "style", "role"))
+
+
+def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """Make the manuscript's raw HTML valid in every edition, saying what could not be kept.
+
+    Obsolete elements become the HTML5 ones that show the same words, `align` a
+    style; what is lost (a <style> element, a <font>'s colour, an obsolete
+    attribute) is reported at its place in the manuscript.
+    """
+    found: list[tuple[str, Location]] = []
+    reported: Counter[tuple[str, str]] = Counter()
+
+    def report(element: lxml.html.HtmlElement, message: str, attribute: str = "") -> None:
+        key = (str(element.tag), attribute)
+        found.append((message, _tag_place(manuscript, *key, reported[key])))
+        reported[key] += 1
+
+    for element in fragment.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag
+        if tag in UNSHOWN_ELEMENTS:
+            words = " ".join(element.text_content().split())
+            shown = f" with its text {quote(words)}" if words and tag != "style" else ""
+            report(element, f"raw HTML <{tag}> dropped{shown}: no edition can carry it in the text")
+            continue
+        if tag in OBSOLETE_ELEMENTS:
+            lost = [name for name in element.attrib if name not in KEPT_ATTRIBUTES and name != "align"]
+            kept = "; the words are kept"
+        else:
+            lost, kept = _obsolete_attributes(element), ""
+        if lost:
+            report(element, f"raw HTML <{tag}>: {', '.join(lost)} dropped (obsolete in HTML5){kept}", lost[0])
+    for element in list(fragment.iter(*UNSHOWN_ELEMENTS)):
+        element.drop_tree()
+    for element in list(fragment.iter(*OBSOLETE_ELEMENTS)):
+        _rename(element)
+    for element in fragment.iter():
+        if isinstance(element.tag, str):
+            _drop_obsolete_attributes(element)
+    return found
+
+
+def _obsolete_attributes(element: lxml.html.HtmlElement) -> list[str]:
+    """The obsolete attributes an element carries that are lost (an `align` of text is kept as a style)."""
+    names = [name for name in element.attrib if name in OBSOLETE_ATTRIBUTES]
+    if element.tag not in SIZED_BY_ATTRIBUTES:
+        names += [name for name in ("width", "height") if name in element.attrib]
+    return [name for name in names if not (name == "align" and element.tag in TEXT_ALIGNED)]
+
+
+def _rename(element: lxml.html.HtmlElement) -> None:
+    tag, class_name = OBSOLETE_ELEMENTS[str(element.tag)]
+    if element.tag == "center":
+        element.attrib.pop("align", None)
+    for name in [name for name in element.attrib if name not in KEPT_ATTRIBUTES and name != "align"]:
+        del element.attrib[name]
+    element.tag = tag
+    if class_name:
+        element.set("class", " ".join([class_name, *element.get("class", "").split()]))
+
+
+def _drop_obsolete_attributes(element: lxml.html.HtmlElement) -> None:
+    align = element.attrib.pop("align", None)
+    if align and element.tag in TEXT_ALIGNED and align.strip().lower() in ("left", "right", "center", "justify"):
+        style = element.get("style", "").strip().rstrip(";")
+        declaration = f"text-align: {align.strip().lower()}"
+        element.set("style", f"{style}; {declaration}" if style else declaration)
+    for name in _obsolete_attributes(element):
+        element.attrib.pop(name, None)
+
+
+def _tag_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int) -> Location:
+    """The n-th (from 0) place a start tag (with the attribute, if given) occurs in the manuscript, or its last."""
+    with_attribute = rf"[^>]*\b{re.escape(attribute)}\b" if attribute else ""
+    pattern = re.compile(rf"<{re.escape(tag)}\b{with_attribute}", re.IGNORECASE)
+    offsets = [found.start() for found in pattern.finditer(manuscript.text)]
+    if not offsets:
+        return Location(manuscript.path)
+    return location_of(manuscript.text, offsets[min(occurrence, len(offsets) - 1)], manuscript.path)

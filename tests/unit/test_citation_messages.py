@@ -1,0 +1,41 @@
+"""An @word that is no citation: a misspelt key gets suggestions, anything else the way to write a literal @."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from press.errors import Location
+from press.metadata import Manuscript
+from press.pandoc import CROSSREF_PREFIXES, _citation_locations, unknown_citation_message
+
+
+def test_a_misspelt_key_gets_the_close_ones() -> None:
+    message = unknown_citation_message("knwon2020", ["known2020", "other"], "refs.bib")
+    assert message == "unknown citation key '@knwon2020' (not in refs.bib); did you mean @known2020?"
+
+
+def test_a_handle_gets_the_way_to_write_a_literal_at() -> None:
+    message = unknown_citation_message("annat", ["known2020"], "refs.bib")
+    assert message == (
+        "'@annat' is neither a key in refs.bib nor a cross-reference; for a literal '@', write '\\@annat'"
+    )
+
+
+def test_without_a_bibliography_the_message_says_so() -> None:
+    message = unknown_citation_message("annat", [], None)
+    assert message == (
+        "'@annat' is neither a citation key (there is no bibliography) nor a cross-reference;"
+        " for a literal '@', write '\\@annat'"
+    )
+
+
+def test_cross_reference_prefixes_of_both_syntaxes() -> None:
+    for label in ("fig:map", "fig-map", "tbl:data", "tbl-data", "eq:one", "eq-one", "sec:intro", "sec-intro"):
+        assert label.startswith(CROSSREF_PREFIXES)
+    assert not "figaro2020".startswith(CROSSREF_PREFIXES)
+
+
+def test_a_literal_at_and_an_email_address_are_not_the_places_of_a_handle() -> None:
+    text = "Mail ann@annat.org, write \\@annat, or follow @annat.\n"
+    manuscript = Manuscript(Path("book.md"), text, "", 1)
+    assert _citation_locations(manuscript, "annat") == [Location(Path("book.md"), 1, 46)]
