@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from . import pandoc
+from . import mathematics, pandoc
 from .cache import BuildCache
 from .csl import resolve_style
 from .errors import Location, PressError, warn
@@ -112,10 +112,12 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
+    mathematics.check_conversions(output, manuscript)
     for message, location in pandoc.other_warnings(output, manuscript):
         warn(message, location)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
+    mathematics.describe_formulas(fragment)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)

@@ -32,6 +32,7 @@ WRITER = "html5"
 WRITER_OPTIONS = (
     "--wrap=none",
     "--section-divs",
+    "--mathml",
     "--shift-heading-level-by=1",
     "--citeproc",
     "--sandbox",

@@ -432,5 +432,6 @@ def _xhtml_item(file_name: str, content: str) -> epub.EpubItem:
     item = epub.EpubItem(
         uid=Path(file_name).stem, file_name=file_name, media_type=XHTML_MEDIA_TYPE, content=content.encode("utf-8")
     )
-    item.properties = []
+    # A document showing formulas must say so, for reading systems to load their MathML support.
+    item.properties = ["mathml"] if b"<math" in item.content else []
     return item

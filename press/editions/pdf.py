@@ -30,6 +30,7 @@ from ..document import Document, Note
 from ..errors import Location, PressError, location_of, warn
 from ..fonts import declared_fonts, describe, uncovered_characters
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..mathematics import typeset_formulas
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
 
@@ -155,7 +156,7 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
-    return _keep_periods_apart(page)
+    return typeset_formulas(_keep_periods_apart(page), document.metadata.source)
 
 
 def _keep_periods_apart(page: str) -> str:
