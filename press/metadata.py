@@ -48,6 +48,8 @@ FIELDS: dict[str, str] = {
     "nocite": "Pandoc: entries to list in the bibliography without citing them",
     "notes-after-punctuation": "Pandoc: place note citations after punctuation",
     "citation-abbreviations": "Pandoc: a file of journal abbreviations",
+    "number-sections": "true to number the sections in their headings",
+    "crossref": "cross-references: `sections: true` numbers the sections in their headings",
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",

@@ -20,13 +20,14 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography
+from . import FILTERS_DIR, bibliography, crossref
 from .cache import BuildCache, digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .labels import labels_for
 from .metadata import Manuscript, Metadata
 
-LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua",)
+CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
+LUA_FILTERS = (CROSSREF_FILTER, FILTERS_DIR / "figure-credit.lua")
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
@@ -34,7 +35,6 @@ WRITER_OPTIONS = (
     "--section-divs",
     "--mathml",
     "--shift-heading-level-by=1",
-    "--citeproc",
     "--sandbox",
     "--quiet",
 )
@@ -86,7 +86,11 @@ def _arguments(metadata: Metadata, style: Path) -> list[str]:
     arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
     if metadata.bibliography is not None:
         arguments.append(f"--bibliography={metadata.bibliography}")
-    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
+    arguments += crossref.label_arguments(metadata.lang)
+    # Filters and citeproc run in the order given: cross-references first, so that
+    # citeproc never takes `@fig:map` for a citation.
+    arguments += [f"--lua-filter={CROSSREF_FILTER}", "--citeproc"]
+    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS if path != CROSSREF_FILTER]
     return arguments
 
 
@@ -123,7 +127,7 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
     """Pandoc's warnings other than missing citations, each with the place it names, if any."""
     found = []
     for message in output.warnings:
-        if CITATION_NOT_FOUND.search(message.text):
+        if CITATION_NOT_FOUND.search(message.text) or crossref.is_unresolved_reference(message.text):
             continue
         position = PANDOC_POSITION.search(message.text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
@@ -133,6 +137,7 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
 
 def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
     """Fail on citation keys the bibliography lacks, which Pandoc only warns about."""
+    crossref.check_references(output, manuscript)  # cross-references never reach the bibliography
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
     if not missing:
         return
