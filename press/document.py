@@ -22,6 +22,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from . import mathematics, pandoc
+from .blocks import prepare_blocks
 from .cache import BuildCache
 from .csl import resolve_style
 from .errors import Location, PressError, warn
@@ -118,6 +119,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
     mathematics.describe_formulas(fragment)
+    prepare_blocks(fragment, metadata.lang)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
