@@ -31,6 +31,7 @@ from PIL import Image
 
 from ..cache import BuildCache
 from ..cover import Cover, make_cover
+from ..crossref import point_references_at
 from ..document import Document
 from ..labels import labels_for
 from ..markup import inner_html, note_references, parse_fragment
@@ -105,6 +106,9 @@ def write(document: Document, out_dir: Path) -> Path:
     document = cast(Document, xml_safe(document))
     cover = make_cover(document)
     documents = content_documents(document, cover, pages)
+    for item in documents:
+        if item.file_name != TEXT_DOCUMENT:
+            point_references_at(item.tree, TEXT_DOCUMENT)  # the notes refer to figures in the text
     page_breaks = add_page_breaks(documents, pages)
     accessibility = assess(document, documents, pages, page_breaks)
     # Write: the package.
