@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import lxml.html
@@ -41,6 +42,11 @@ NOT_CONVERTED_TEX = re.compile(r"Could not convert TeX math (.*?), rendering as 
 UNITS_PER_EM = 20.0
 #: Decimals kept for sizes in ems: a thousandth of an em is far below a printed dot.
 EM_DECIMALS = 3
+#: The OpenType math font ziamath sets formulas with; the web page embeds it too.
+MATH_FONT = Path(str(files("ziamath.fonts").joinpath("STIXTwoMath-Regular.ttf")))
+MATH_FONT_NAME = "STIX Two Math"
+#: Signs MathML draws without their character in the text: the radical of a root.
+DRAWN_SIGNS = "\u221a"
 #: SVG 2 lets each glyph be drawn once and reused, which WeasyPrint supports.
 ziamath_config.svg2 = True
 

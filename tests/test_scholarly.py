@@ -297,3 +297,12 @@ def test_the_inline_icon_keeps_its_width_in_every_edition(scholarly: Editions) -
 def test_captions_and_numbers_in_the_pdf_text(scholarly: Editions) -> None:
     text = normalise(" ".join(pdf_pages(scholarly.pdf)))
     assert re.search(r"\(1\)\s", text) and "(2)" in text
+
+
+def test_the_web_page_sets_formulas_in_the_print_editions_math_font(browser: Browser, scholarly: Editions) -> None:
+    page = open_page(browser, scholarly.html, DESKTOP, "light")
+    assert page.evaluate("document.fonts.check('1em \"Press Math\"', '\\u2211\\u221a')")
+    family = page.locator("math").first.evaluate("math => getComputedStyle(math).fontFamily")
+    page.close()
+    assert family.startswith('"Press Math"')
+    assert "Set in Linux Libertine and STIX Two Math." in shown_text(html_tree(scholarly.html))

@@ -23,6 +23,7 @@ from ..cache import BuildCache
 from ..document import Document, Note
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME
 from ..output import atomic_output
 from ..render import render, stylesheet
 from ..schema import citation
@@ -40,6 +41,7 @@ FACES = (
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
     Face("Press Korean", "Nanum Myeongjo", FONTS / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL),
 )
+MATH_FACE = Face("Press Math", MATH_FONT_NAME, MATH_FONT)
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
@@ -53,7 +55,10 @@ def write(document: Document, out_dir: Path) -> Path:
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
-    faces = used_faces(FACES, text)
+    if "<math" in context["body"]:
+        # Formulas are set in the print edition's math font, with the signs browsers draw unwritten.
+        text += DRAWN_SIGNS
+    faces = used_faces([*FACES, MATH_FACE] if "<math" in context["body"] else FACES, text)
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
