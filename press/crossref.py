@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .errors import CombinedError, Location, PressError, location_of
+from .errors import Location, PressError, location_of
 from .labels import labels_for
 
 if TYPE_CHECKING:
@@ -42,8 +42,8 @@ def is_unresolved_reference(message: str) -> bool:
     return MARKER in message
 
 
-def check_references(output: PandocOutput, manuscript: Manuscript) -> None:
-    """Fail on references to identifiers the manuscript does not define, naming the closest ones."""
+def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
+    """A problem for each reference to an identifier the manuscript does not define, naming the closest ones."""
     problems: list[PressError] = []
     for message in output.warnings:
         found = UNKNOWN_REFERENCE.search(message.text)
@@ -58,8 +58,7 @@ def check_references(output: PandocOutput, manuscript: Manuscript) -> None:
             PressError(f"unknown cross-reference '@{reference}'{defined}{hint}", location)
             for location in _reference_locations(manuscript, reference)
         )
-    if problems:
-        raise CombinedError(list({str(problem): problem for problem in problems}.values()))
+    return list({str(problem): problem for problem in problems}.values())
 
 
 def _reference_locations(manuscript: Manuscript, reference: str) -> list[Location]:

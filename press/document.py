@@ -113,7 +113,6 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
-    mathematics.check_conversions(output, manuscript)
     for message, location in pandoc.other_warnings(output, manuscript):
         warn(message, location)
     fragment = parse_fragment(output.html)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml import etree
@@ -30,8 +31,10 @@ from ziamath.config import config as ziamath_config
 from ziamath.zmath import Math
 
 from .errors import CombinedError, Location, PressError, location_of
-from .metadata import Manuscript
-from .pandoc import PandocOutput
+
+if TYPE_CHECKING:
+    from .metadata import Manuscript
+    from .pandoc import PandocOutput
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 TEX_ENCODING = "application/x-tex"
@@ -71,8 +74,8 @@ class TypesettingError(Exception):
     """ziamath could not set a formula; the message says why."""
 
 
-def check_conversions(output: PandocOutput, manuscript: Manuscript) -> None:
-    """Fail on every formula Pandoc could not convert, which it would print as TeX."""
+def unconverted(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
+    """A problem for every formula Pandoc could not convert, which it would print as TeX."""
     problems = []
     for message in output.warnings:
         found = NOT_CONVERTED_TEX.search(message.text) if message.kind == NOT_CONVERTED else None
@@ -88,8 +91,7 @@ def check_conversions(output: PandocOutput, manuscript: Manuscript) -> None:
                 locate_tex(tex, manuscript.path, manuscript.text),
             )
         )
-    if problems:
-        raise CombinedError(problems)
+    return problems
 
 
 def locate_tex(tex: str, source: Path, text: str) -> Location:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography, crossref
+from . import FILTERS_DIR, bibliography, crossref, mathematics
 from .cache import BuildCache, digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .labels import labels_for
@@ -127,7 +127,9 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
     """Pandoc's warnings other than missing citations, each with the place it names, if any."""
     found = []
     for message in output.warnings:
-        if CITATION_NOT_FOUND.search(message.text) or crossref.is_unresolved_reference(message.text):
+        if CITATION_NOT_FOUND.search(message.text) or message.kind == mathematics.NOT_CONVERTED:
+            continue
+        if crossref.is_unresolved_reference(message.text):
             continue
         position = PANDOC_POSITION.search(message.text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
@@ -136,14 +138,14 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
 
 
 def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
-    """Fail on citation keys the bibliography lacks, which Pandoc only warns about."""
-    crossref.check_references(output, manuscript)  # cross-references never reach the bibliography
+    """Fail on citation keys the bibliography lacks, which Pandoc only warns about (and on
+    references to nothing and TeX left unconverted, which it warns about too)."""
+    problems = [*crossref.unresolved(output, manuscript), *mathematics.unconverted(output, manuscript)]
     missing = [match.group(1) for message in output.warnings if (match := CITATION_NOT_FOUND.search(message.text))]
-    if not missing:
+    if not missing and not problems:
         return
     known = list(dict.fromkeys(bibliography.keys(metadata.bibliography))) if metadata.bibliography else []
     where = display_path(metadata.bibliography) if metadata.bibliography else "no bibliography"
-    problems: list[PressError] = []
     for key in dict.fromkeys(missing):
         close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join('@' + name for name in close)}?" if close else ""

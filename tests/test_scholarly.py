@@ -306,3 +306,21 @@ def test_the_web_page_sets_formulas_in_the_print_editions_math_font(browser: Bro
     page.close()
     assert family.startswith('"Press Math"')
     assert "Set in Linux Libertine and STIX Two Math." in shown_text(html_tree(scholarly.html))
+
+
+def test_the_check_reports_every_unknown_reference_and_formula_at_once(tmp_path: Path) -> None:
+    manuscript = tmp_path / "draft.md"
+    manuscript.write_text(
+        "---\ntitle: T\nauthor: A\nlang: en\n---\n\n![Map](map.png){#fig:map}\n\n"
+        "See @fig:mpa and $\\frac{1$ and @tbl:none.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "map.png").write_bytes((SCHOLARLY.parent / "images" / "icon.png").read_bytes())
+    run = build("check", "--manuscript", manuscript)
+    assert run.returncode != 0
+    lines = [Path(line).name for line in (run.stdout + run.stderr).splitlines() if ": error: " in line]
+    assert lines == [
+        "draft.md:9:5: error: unknown cross-reference '@fig:mpa'; did you mean @fig:map?",
+        "draft.md:9:32: error: unknown cross-reference '@tbl:none'",
+        "draft.md:9:19: error: cannot typeset the formula $\\frac{1$: unexpected eof",
+    ]
