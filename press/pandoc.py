@@ -128,7 +128,7 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
     found = []
     for message in output.warnings:
         if CITATION_NOT_FOUND.search(message.text) or message.kind == mathematics.NOT_CONVERTED:
-            continue
+            continue  # errors, reported by check_citations
         if crossref.is_unresolved_reference(message.text):
             continue
         position = PANDOC_POSITION.search(message.text)

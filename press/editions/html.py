@@ -55,10 +55,10 @@ def write(document: Document, out_dir: Path) -> Path:
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
-    if "<math" in context["body"]:
-        # Formulas are set in the print edition's math font, with the signs browsers draw unwritten.
-        text += DRAWN_SIGNS
-    faces = used_faces([*FACES, MATH_FACE] if "<math" in context["body"] else FACES, text)
+    formulas = "<math" in context["body"]
+    if formulas:
+        text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
+    faces = used_faces([*FACES, MATH_FACE] if formulas else FACES, text)
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
