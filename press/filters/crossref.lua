@@ -72,12 +72,13 @@ local function remember(identifier, number)
   table.insert(order, identifier)
 end
 
--- The caption's first line starts with "Figure 1: ".
+-- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
 local function label_caption(caption, kind, number)
-  local label = pandoc.Inlines {
-    pandoc.Span({ pandoc.Str(words[KINDS[kind]] .. NBSP .. number .. ':') }, { class = 'caption-label' }),
-  }
   local long = caption.long
+  local colon = #long > 0 and ':' or ''
+  local label = pandoc.Inlines {
+    pandoc.Span({ pandoc.Str(words[KINDS[kind]] .. NBSP .. number .. colon) }, { class = 'caption-label' }),
+  }
   if #long == 0 then
     long:insert(pandoc.Plain(label))
   else
@@ -289,24 +290,27 @@ local function resolve(cite)
 end
 
 -- A linked image alone in its paragraph is a figure too, as an image alone is:
--- [![Map](map.png){#fig:map}](https://example.org/map) gets its caption and number.
-local function linked_figure(para)
+-- [![Map](map.png){#fig:map}](https://example.org/map) gets its caption and number;
+-- so is a labelled image without a caption, ![](map.png){#fig:map}.
+local function paragraph_figure(para)
   local only = #para.content == 1 and para.content[1]
-  if not only or only.t ~= 'Link' or #only.content ~= 1 or only.content[1].t ~= 'Image' then
+  local linked = only and only.t == 'Link' and #only.content == 1 and only.content[1].t == 'Image'
+  local image = linked and only.content[1] or (only and only.t == 'Image' and only)
+  if not image or (#image.caption == 0 and kind_of(image.identifier) ~= 'fig') then
     return nil
   end
-  local image = only.content[1]
-  if #image.caption == 0 then
-    return nil
+  if not linked and #image.caption > 0 then
+    return nil -- Pandoc made it a figure already, unless implicit figures are off
   end
   local attr = pandoc.Attr(image.identifier)
   image.identifier = ''
-  return pandoc.Figure({ pandoc.Plain { only } }, { long = { pandoc.Plain(image.caption:clone()) } }, attr)
+  local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
+  return pandoc.Figure({ pandoc.Plain { only } }, { long = caption }, attr)
 end
 
 return {
   { Meta = read_settings },
-  { Para = linked_figure },
+  { Para = paragraph_figure },
   { Pandoc = number_targets },
   { Cite = resolve },
 }

@@ -182,3 +182,9 @@ def test_the_filter_is_given_the_words_of_the_manuscripts_language() -> None:
     assert "--metadata=press-label-table:Tableau" in arguments
     assert "--metadata=press-label-and:et" in arguments
     assert "--metadata=press-label-figure:Figure" in crossref.label_arguments("ko")
+
+
+def test_a_labelled_figure_without_caption_is_captioned_by_its_number(tmp_path: Path) -> None:
+    html, _ = convert("![](a.png){#fig:a}\n\nSee @fig:a.\n", "en", tmp_path)
+    caption = lxml.html.fragment_fromstring(html, create_parent="div").find(".//figcaption")
+    assert caption is not None and collapse(caption.text_content()) == "Figure\u00a01"
