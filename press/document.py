@@ -117,7 +117,7 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
         warn(message, location)
     fragment = parse_fragment(output.html)
     _confine(fragment, manuscript)
-    mathematics.describe_formulas(fragment)
+    mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
 
     cited_keys = tuple(_cited_keys(fragment))

@@ -48,6 +48,8 @@ EM_DECIMALS = 3
 #: The OpenType math font ziamath sets formulas with; the web page embeds it too.
 MATH_FONT = Path(str(files("ziamath.fonts").joinpath("STIXTwoMath-Regular.ttf")))
 MATH_FONT_NAME = "STIX Two Math"
+#: The box a displayed formula stands in.
+DISPLAY_CLASS = "display-formula"
 #: Signs MathML draws without their character in the text: the radical of a root.
 DRAWN_SIGNS = "\u221a"
 #: SVG 2 lets each glyph be drawn once and reused, which WeasyPrint supports.
@@ -100,12 +102,20 @@ def locate_tex(tex: str, source: Path, text: str) -> Location:
     return location_of(text, offset, source) if offset >= 0 else Location(source)
 
 
-def describe_formulas(fragment: lxml.html.HtmlElement) -> None:
-    """Give each formula its TeX as `alttext`, for readers whose software cannot show MathML."""
+def prepare_formulas(fragment: lxml.html.HtmlElement) -> None:
+    """Give each formula its TeX as `alttext`, for readers whose software cannot show MathML,
+    and put each displayed one in a box that scrolls (from the keyboard too) when the
+    screen is narrower than the formula: the page itself never scrolls sideways."""
     for formula in _formulas(fragment):
         tex = tex_of(formula)
         if tex and not formula.get("alttext"):
             formula.set("alttext", tex)
+        parent = formula.getparent()
+        if formula.get("display") == "block" and parent is not None and parent.get("class") != DISPLAY_CLASS:
+            box = lxml.html.Element("span", {"class": DISPLAY_CLASS, "tabindex": "0"})
+            box.tail, formula.tail = formula.tail, None
+            parent.replace(formula, box)
+            box.append(formula)
 
 
 def typeset_formulas(page: str, source: Path) -> str:

@@ -30,9 +30,9 @@ from tests.readback import epub_documents, html_tree, normalise, pdf_pages
 SCHOLARLY = FIXTURES / "scholarly" / "scholarly.md"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
-#: Formulas in the fixture: four inline in the text, one in a note, four displayed,
+#: Formulas in the fixture: four inline in the text, one in a note, five displayed,
 #: one in a figure's caption, four in a table and its caption.
-FORMULAS = 14
+FORMULAS = 15
 LEFT_OVER_SOURCE = ("$", "\\frac", "\\sqrt", "\\int", "@fig", "@tbl", "@eq", "@sec", "@Fig", "{#", "[-@")
 #: What the references and captions become, in every edition.
 RESOLVED = (
@@ -233,6 +233,9 @@ def test_wide_code_and_tables_scroll_in_their_own_box_never_the_page(
         wide = page.locator("#tbl-wide .table-scroll")
         assert wide.evaluate("box => box.scrollWidth > box.clientWidth"), "the wide table scrolls in its box"
         assert wide.get_attribute("tabindex") == "0" and wide.get_attribute("role") == "region"
+        formula = page.locator(".display-formula", has_text="a9").first
+        assert formula.evaluate("box => box.scrollWidth > box.clientWidth"), "the long formula scrolls in its box"
+        assert formula.get_attribute("tabindex") == "0"
     page.close()
 
 

@@ -97,5 +97,16 @@ def test_tex_pandoc_could_not_convert_is_an_error_with_its_line(tmp_path: Path) 
 
 def test_formulas_on_the_web_carry_their_tex_as_alttext() -> None:
     fragment = lxml.html.fragment_fromstring(f"<p>{FRACTION}</p>")
-    mathematics.describe_formulas(fragment)
+    mathematics.prepare_formulas(fragment)
     assert fragment.find(".//math").get("alttext") == "\\frac{a+b}{c}"
+    assert fragment.find(".//math").getparent().tag == "p", "an inline formula stays in its line"
+
+
+def test_a_displayed_formula_stands_in_a_box_the_keyboard_can_scroll() -> None:
+    fragment = lxml.html.fragment_fromstring(f"<p>Sum: {SUM} done.</p>")
+    mathematics.prepare_formulas(fragment)
+    mathematics.prepare_formulas(fragment)
+    box = fragment.find(".//math").getparent()
+    assert (box.tag, box.get("class"), box.get("tabindex")) == ("span", "display-formula", "0")
+    assert box.getparent().tag == "p" and box.tail == " done."
+    assert len(fragment.find_class("display-formula")) == 1
