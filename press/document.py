@@ -163,7 +163,7 @@ def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
         parent = heading.getparent()
         identifier = heading.get("id") or (parent.get("id") if parent is not None and parent.tag == "section" else None)
         if identifier:
-            sections.append(Section(identifier, heading.text_content().strip(), int(heading.tag[1])))
+            sections.append(Section(identifier, mathematics.shown_text(heading).strip(), int(heading.tag[1])))
     return tuple(sections)
 
 

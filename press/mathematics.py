@@ -15,6 +15,7 @@ line it is on: TeX source never reaches an edition.
 from __future__ import annotations
 
 import base64
+import copy
 import logging
 import re
 from collections.abc import Iterator
@@ -116,6 +117,13 @@ def prepare_formulas(fragment: lxml.html.HtmlElement) -> None:
             box.tail, formula.tail = formula.tail, None
             parent.replace(formula, box)
             box.append(formula)
+
+
+def shown_text(element: etree._Element) -> str:
+    """The text of an element as readers see it: formulas without the TeX kept beside them."""
+    shown = copy.deepcopy(element)
+    etree.strip_elements(shown, "annotation", "annotation-xml", "{*}annotation", "{*}annotation-xml", with_tail=False)
+    return "".join(str(text) for text in shown.itertext())
 
 
 def typeset_formulas(page: str, source: Path) -> str:

@@ -30,9 +30,9 @@ from tests.readback import epub_documents, html_tree, normalise, pdf_pages
 SCHOLARLY = FIXTURES / "scholarly" / "scholarly.md"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
-#: Formulas in the fixture: four inline in the text, one in a note, five displayed,
+#: Formulas in the fixture: four inline in the text, one in a note, five displayed, one in a heading,
 #: one in a figure's caption, four in a table and its caption.
-FORMULAS = 15
+FORMULAS = 16
 LEFT_OVER_SOURCE = ("$", "\\frac", "\\sqrt", "\\int", "@fig", "@tbl", "@eq", "@sec", "@Fig", "{#", "[-@")
 #: What the references and captions become, in every edition.
 RESOLVED = (
@@ -283,6 +283,12 @@ def test_highlighted_code_is_coloured_and_numbered(browser: Browser, scholarly: 
     )
     page.close()
     assert len(numbers) == 5 and all(content not in ("none", "normal", "") for content in numbers)
+
+
+def test_a_formula_in_a_heading_reaches_the_epubs_contents_without_its_tex(scholarly: Editions) -> None:
+    nav = next(tree for name, tree in epub_documents(scholarly.epub).items() if name.endswith("nav.xhtml"))
+    entries = [normalise("".join(link.itertext())) for link in nav.iter("{*}a")]
+    assert "3 Code for ekt" in entries
 
 
 def test_the_linked_image_is_a_figure(scholarly: Editions) -> None:

@@ -23,7 +23,7 @@ from ..cache import BuildCache
 from ..document import Document, Note
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
-from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME
+from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..output import atomic_output
 from ..render import render, stylesheet
 from ..schema import citation
@@ -150,7 +150,7 @@ def summary(body: lxml.html.HtmlElement) -> str | None:
     paragraph = copy.deepcopy(paragraph)
     for call in note_references(paragraph):
         call.drop_tree()
-    text = " ".join(paragraph.text_content().split())
+    text = " ".join(shown_text(paragraph).split())
     if len(text) <= DESCRIPTION_LENGTH:
         return text or None
     return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -231,7 +231,7 @@ def word_count(body: str) -> int:
     fragment = parse_fragment(body)
     for call in note_references(fragment):
         call.drop_tree()
-    return len(re.findall(r"\w+(?:[’'-]\w+)*", fragment.text_content()))
+    return len(re.findall(r"\w+(?:[’'-]\w+)*", shown_text(fragment)))
 
 
 def _has_text(element: lxml.html.HtmlElement) -> bool:

@@ -110,3 +110,8 @@ def test_a_displayed_formula_stands_in_a_box_the_keyboard_can_scroll() -> None:
     assert (box.tag, box.get("class"), box.get("tabindex")) == ("span", "display-formula", "0")
     assert box.getparent().tag == "p" and box.tail == " done."
     assert len(fragment.find_class("display-formula")) == 1
+
+
+def test_the_shown_text_of_a_formula_leaves_its_tex_out() -> None:
+    heading = lxml.html.fragment_fromstring(f"<h2>Growth {FRACTION} <em>fast</em> now</h2>")
+    assert mathematics.shown_text(heading) == "Growth a+bc fast now"
