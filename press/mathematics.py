@@ -21,19 +21,19 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
+from functools import cache, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml import etree
-from ziamath.config import config as ziamath_config
-from ziamath.zmath import Math
 
 from .errors import CombinedError, Location, PressError, location_of
 
 if TYPE_CHECKING:
+    from ziamath.zmath import Math
+
     from .metadata import Manuscript
     from .pandoc import PandocOutput
 
@@ -47,14 +47,12 @@ UNITS_PER_EM = 20.0
 #: Decimals kept for sizes in ems: a thousandth of an em is far below a printed dot.
 EM_DECIMALS = 3
 #: The OpenType math font ziamath sets formulas with; the web page embeds it too.
-MATH_FONT = Path(str(files("ziamath.fonts").joinpath("STIXTwoMath-Regular.ttf")))
+MATH_FONT = Path(str(getattr(find_spec("ziamath"), "origin", ""))).parent / "fonts" / "STIXTwoMath-Regular.ttf"
 MATH_FONT_NAME = "STIX Two Math"
 #: The box a displayed formula stands in.
 DISPLAY_CLASS = "display-formula"
 #: Signs MathML draws without their character in the text: the radical of a root.
 DRAWN_SIGNS = "\u221a"
-#: SVG 2 lets each glyph be drawn once and reused, which WeasyPrint supports.
-ziamath_config.svg2 = True
 
 
 @dataclass(frozen=True)
@@ -191,7 +189,7 @@ def typeset_mathml(mathml: str) -> Formula:
     """One formula set as an SVG image; the same formula is set only once per process."""
     with _ziamath_complaints() as complaints:
         try:
-            math = Math(mathml, size=UNITS_PER_EM, margin=0)
+            math = _ziamath()(mathml, size=UNITS_PER_EM, margin=0)
             svg = math.svg()
         except Exception as error:  # ziamath raises whatever its parser or its font code raise
             raise TypesettingError(str(error) or type(error).__name__) from None
@@ -204,6 +202,16 @@ def typeset_mathml(mathml: str) -> Formula:
         height=_ems(box.ymax - box.ymin),
         depth=_ems(-box.ymin),
     )
+
+
+@cache
+def _ziamath() -> type[Math]:
+    """ziamath, loaded when the first formula is set: it reads its font as it loads."""
+    from ziamath.config import config
+    from ziamath.zmath import Math
+
+    config.svg2 = True  # each glyph drawn once and reused, which WeasyPrint supports
+    return Math
 
 
 def _ems(units: float) -> float:
