@@ -23,7 +23,8 @@ import lxml.html
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from . import pandoc, raw
+from . import mathematics, pandoc, raw
+from .blocks import prepare_blocks
 from .contents import ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
@@ -163,6 +164,8 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     rename_identifiers(fragment, TEMPLATE_IDENTIFIERS)
     for message, location in raw.carry_raw_html(fragment, manuscript):
         reporter.warn(message, location)
+    mathematics.prepare_formulas(fragment)
+    prepare_blocks(fragment, metadata.lang)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -218,7 +221,7 @@ def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
         parent = heading.getparent()
         identifier = heading.get("id") or (parent.get("id") if parent is not None and parent.tag == "section" else None)
         if identifier:
-            sections.append(Section(identifier, heading.text_content().strip(), int(heading.tag[1])))
+            sections.append(Section(identifier, mathematics.shown_text(heading).strip(), int(heading.tag[1])))
     return tuple(sections)
 
 

@@ -154,7 +154,7 @@ def remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
 
 #: Elements that may sit inside a paragraph (HTML's phrasing content).
 PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
-PHRASING = frozenset([*PHRASING_TAGS.split(), "time", "u", "var", "wbr"])
+PHRASING = frozenset([*PHRASING_TAGS.split(), "math", "time", "u", "var", "wbr"])
 #: Attributes any element, a span among them, may carry (besides data-* and aria-*).
 GLOBAL_ATTRIBUTES = frozenset(("class", "dir", "lang", "role", "style", "title", "translate"))
 
@@ -169,8 +169,8 @@ def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
     """
     first_paragraph = next(iter(container.iterchildren("p")), None)
     for element in container.iterdescendants():
-        if not isinstance(element.tag, str) or element.tag in PHRASING:
-            continue
+        if not isinstance(element.tag, str) or element.tag in PHRASING or element.xpath("ancestor::math"):
+            continue  # a formula's MathML is phrasing content as it is
         kind = [f"{prefix}-run"] if element is first_paragraph else [f"{prefix}-block", f"{prefix}-{element.tag}"]
         element.set("class", " ".join([*kind, *element.get("class", "").split()]))
         if element.tag == "ol":

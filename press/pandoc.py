@@ -24,26 +24,31 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography, raw
+from . import FILTERS_DIR, bibliography, crossref, mathematics, raw
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
 from .labels import LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
-#: In order: raw TeX converted or reported, list delimiters kept, figure credits,
-#: the front matter as HTML, the cited works as CSL JSON.
-LUA_FILTERS = tuple(
-    FILTERS_DIR / name
-    for name in ("raw-tex.lua", "list-delimiters.lua", "figure-credit.lua", "front-matter.lua", "references.lua")
+CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
+#: In order: cross-references (before citeproc, which would take `@fig:map` for a
+#: citation), then after citeproc raw TeX converted or reported, list delimiters
+#: kept, figure credits, the front matter as HTML, the cited works as CSL JSON.
+LUA_FILTERS = (
+    CROSSREF_FILTER,
+    *(
+        FILTERS_DIR / name
+        for name in ("raw-tex.lua", "list-delimiters.lua", "figure-credit.lua", "front-matter.lua", "references.lua")
+    ),
 )
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
     "--wrap=none",
     "--section-divs",
+    "--mathml",
     "--shift-heading-level-by=1",
-    "--citeproc",
     "--sandbox",
     "--quiet",
 )
@@ -121,7 +126,11 @@ def _arguments(metadata: Metadata, style: Path) -> list[str]:
     # The language as a BCP 47 tag, for citeproc's locale: the front matter may say en_US or english.
     arguments.append(f"--metadata=lang:{metadata.lang}")
     arguments += [f"--bibliography={path}" for path in metadata.bibliographies]
-    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS]
+    arguments += crossref.label_arguments(metadata.lang)
+    # Filters and citeproc run in the order given: cross-references first, so that
+    # citeproc never takes `@fig:map` for a citation.
+    arguments += [f"--lua-filter={CROSSREF_FILTER}", "--citeproc"]
+    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS if path != CROSSREF_FILTER]
     return arguments
 
 
@@ -159,7 +168,9 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
     """Pandoc's warnings other than missing citations, each with the place it names, if any."""
     found = []
     for message in output.warnings:
-        if CITATION_NOT_FOUND.search(message.text) or message.kind in raw.NOT_RENDERED:
+        if CITATION_NOT_FOUND.search(message.text) or message.kind == mathematics.NOT_CONVERTED:
+            continue  # errors, reported by check_citations
+        if crossref.is_unresolved_reference(message.text) or message.kind in raw.NOT_RENDERED:
             continue
         position = PANDOC_POSITION.search(message.text)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
@@ -171,21 +182,22 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
 
 
 def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:
-    """Fail on citation keys the bibliography lacks, which Pandoc only warns about.
+    """Fail on citation keys the bibliography lacks, which Pandoc only warns about (and on
+    references to nothing and TeX left unconverted, which it warns about too).
 
-    Cross-references (`@fig:map`, `@tbl-data`…) are not citations and are left to
-    their own check.
+    Cross-references (`@fig:map`, `@tbl-data`…) are not citations: the cross-reference
+    filter reports those it cannot resolve.
     """
+    problems = [*crossref.unresolved(output, manuscript), *mathematics.unconverted(output, manuscript)]
     missing = [
         match.group(1)
         for message in output.warnings
         if (match := CITATION_NOT_FOUND.search(message.text)) and not match.group(1).startswith(CROSSREF_PREFIXES)
     ]
-    if not missing:
+    if not missing and not problems:
         return
     known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
     where = ", ".join(display_path(path) for path in metadata.bibliographies) or None
-    problems: list[PressError] = []
     for key in dict.fromkeys(missing):
         message = unknown_citation_message(key, known, where)
         problems.extend(PressError(message, location) for location in _citation_locations(manuscript, key))

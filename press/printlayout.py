@@ -42,6 +42,7 @@ from .markup import (
     replace_image_sources,
     start_lists_as_written,
 )
+from .mathematics import typeset_formulas
 from .render import render, stylesheet_paths
 
 TEMPLATE = "print.html.j2"
@@ -168,7 +169,7 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
-    return _keep_periods_apart(page)
+    return typeset_formulas(_keep_periods_apart(page), document.metadata.source)
 
 
 def _keep_periods_apart(page: str) -> str:

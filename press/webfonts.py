@@ -24,9 +24,9 @@ from .cache import BuildCache, digest
 KEPT_NAME_IDS = (0, 7, 8, 9, 10, 11, 12, 13, 14)
 #: OpenType features the stylesheets use, on top of fontTools' defaults
 #: (kerning, ligatures, marks and the like).
-EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum")
+EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "ssty", "dtls", "flac")
 #: Bumped whenever the way subsets are made changes, to retire cached ones.
-SUBSET_RECIPE = "2"
+SUBSET_RECIPE = "3"
 
 
 @dataclass(frozen=True)

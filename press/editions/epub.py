@@ -36,6 +36,7 @@ from .. import printlayout, validate
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
+from ..crossref import point_references_at
 from ..document import Document
 from ..errors import Location, PressError
 from ..front import as_xhtml
@@ -134,6 +135,9 @@ def write(document: Document, context: BuildContext) -> Path:
     document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=as_xhtml(document.front)))))
     cover = make_cover(document)
     documents = content_documents(document, cover, pages)
+    for item in documents:
+        if item.file_name != TEXT_DOCUMENT:
+            point_references_at(item.tree, TEXT_DOCUMENT)  # the notes refer to figures in the text
     page_breaks = add_page_breaks(documents, pages)
     accessibility = assess(document, documents, pages, page_breaks)
     # Write: the package; checked by Ace first when the build is to back a conformance claim.
@@ -525,5 +529,6 @@ def _xhtml_item(file_name: str, content: str) -> epub.EpubItem:
     item = epub.EpubItem(
         uid=Path(file_name).stem, file_name=file_name, media_type=XHTML_MEDIA_TYPE, content=content.encode("utf-8")
     )
-    item.properties = []
+    # A document showing formulas must say so, for reading systems to load their MathML support.
+    item.properties = ["mathml"] if b"<math" in item.content else []
     return item

@@ -23,6 +23,7 @@ from ..document import Document, Note
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..output import atomic_output
 from ..people import Affiliation, Author
 from ..render import render, stylesheet, stylesheet_paths
@@ -41,6 +42,7 @@ FACES = (
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
     Face("Press Korean", "Nanum Myeongjo", FONTS / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL),
 )
+MATH_FACE = Face("Press Math", MATH_FONT_NAME, MATH_FONT)
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
@@ -53,7 +55,7 @@ def toolchain_files() -> list[Path]:
         *code_files(__name__),
         *template_files(TEMPLATE),
         *stylesheet_paths(*STYLESHEETS),
-        *(face.source for face in FACES),
+        *(face.source for face in (*FACES, MATH_FACE)),
     ]
 
 
@@ -63,7 +65,10 @@ def write(document: Document, context: BuildContext) -> Path:
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **values))
-    faces = used_faces(FACES, text)
+    formulas = "<math" in values["body"]
+    if formulas:
+        text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
+    faces = used_faces([*FACES, MATH_FACE] if formulas else FACES, text)
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
@@ -155,7 +160,7 @@ def summary(body: lxml.html.HtmlElement) -> str | None:
     paragraph = copy.deepcopy(paragraph)
     for call in note_references(paragraph):
         call.drop_tree()
-    text = " ".join(paragraph.text_content().split())
+    text = " ".join(shown_text(paragraph).split())
     if len(text) <= DESCRIPTION_LENGTH:
         return text or None
     return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -267,7 +272,7 @@ def word_count(body: str) -> int:
     fragment = parse_fragment(body)
     for call in note_references(fragment):
         call.drop_tree()
-    return len(re.findall(r"\w+(?:[’'-]\w+)*", fragment.text_content()))
+    return len(re.findall(r"\w+(?:[’'-]\w+)*", shown_text(fragment)))
 
 
 def _has_text(element: lxml.html.HtmlElement) -> bool:

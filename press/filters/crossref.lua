@@ -1,0 +1,316 @@
+-- Cross-references to figures, tables, equations and sections, numbered and linked.
+--
+-- Both common spellings are read:
+--   pandoc-crossref  ![Map](map.png){#fig:map}   Table: Results {#tbl:results}
+--                    $$ e^{i\pi} + 1 = 0 $$ {#eq:euler}   # Methods {#sec:methods}
+--                    @fig:map   [@fig:map; @fig:plan]   [-@eq:euler]   @Fig:map
+--   Quarto           {#fig-map}  {#tbl-results}  {#eq-euler}  {#sec-methods}  @fig-map
+--
+-- Labelled figures, tables and equations are numbered in the order they come;
+-- captions start with their label ("Figure 1: "), equations carry their number
+-- beside them. Sections are numbered for references, and in their headings when
+-- the front matter asks (`number-sections: true` or `crossref: {sections: true}`).
+-- Each reference becomes a link: "Figure 2", "Figures 1 and 2", "Equation (3)",
+-- "(3)" for [-@eq:id]. The words come from the toolchain, in the manuscript's
+-- language, as metadata fields press-label-<kind> and press-label-<kind>s.
+--
+-- This filter runs before citeproc, which would otherwise take every reference for a
+-- citation. A reference to an identifier that does not exist is logged as a warning
+-- starting with 'press-crossref unknown', which the toolchain turns into an error
+-- with the reference's line and the closest identifiers.
+
+local KINDS = { fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section' }
+local MARKER = 'press-crossref unknown'
+local NBSP = '\u{a0}'
+
+local words = {
+  figure = 'Figure', figures = 'Figures',
+  table = 'Table', tables = 'Tables',
+  equation = 'Equation', equations = 'Equations',
+  section = 'Section', sections = 'Sections',
+  ['and'] = 'and',
+}
+local number_headings = false
+-- Every labelled thing: targets[identifier] = { kind = 'fig', number = '2' }
+local targets = {}
+local order = {}
+
+-- The kind of an identifier ('fig' for 'fig:map', 'Fig:map' or 'fig-map'), or nil
+-- when it names no cross-reference.
+local function kind_of(identifier)
+  local prefix = identifier:match('^(%a+)[:%-].')
+  if not prefix or not KINDS[prefix:lower()] then
+    return nil
+  end
+  local lower = prefix:lower()
+  if prefix ~= lower and prefix ~= lower:sub(1, 1):upper() .. lower:sub(2) then
+    return nil
+  end
+  return lower
+end
+
+-- The identifier as it was defined: '@Fig:map' refers to 'fig:map'.
+local function defined_identifier(identifier)
+  local kind = kind_of(identifier)
+  return kind .. identifier:sub(#kind + 1)
+end
+
+local function read_settings(meta)
+  for key in pairs(words) do
+    local value = meta['press-label-' .. key]
+    if value then
+      words[key] = pandoc.utils.stringify(value)
+    end
+  end
+  local crossref = meta.crossref
+  number_headings = meta['number-sections'] == true
+    or (type(crossref) == 'table' and crossref.sections == true)
+end
+
+local function remember(identifier, number)
+  targets[identifier] = { kind = kind_of(identifier), number = number }
+  table.insert(order, identifier)
+end
+
+-- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
+local function label_caption(caption, kind, number)
+  local long = caption.long
+  local colon = #long > 0 and ':' or ''
+  local label = pandoc.Inlines {
+    pandoc.Span({ pandoc.Str(words[KINDS[kind]] .. NBSP .. number .. colon) }, { class = 'caption-label' }),
+  }
+  if #long == 0 then
+    long:insert(pandoc.Plain(label))
+  else
+    local first = long[1]
+    if first.content then
+      label:insert(pandoc.Space())
+      first.content = label .. first.content
+    else
+      long:insert(1, pandoc.Plain(label))
+    end
+  end
+  caption.long = long
+  return caption
+end
+
+-- Display math followed by its label, `$$ … $$ {#eq:id}`: the formula and its number in one span.
+local function number_equations(inlines, counters)
+  local result = pandoc.Inlines {}
+  local index = 1
+  while index <= #inlines do
+    local element = inlines[index]
+    local following = inlines[index + 1]
+    local label_at = (following and following.t == 'Space') and index + 2 or index + 1
+    local label = inlines[label_at]
+    local identifier = label and label.t == 'Str' and label.text:match('^{#([^%s}]+)}$')
+    if element.t == 'Math' and element.mathtype == 'DisplayMath' and identifier and kind_of(identifier) == 'eq' then
+      counters.eq = counters.eq + 1
+      local number = tostring(counters.eq)
+      remember(identifier, number)
+      result:insert(pandoc.Span({
+        element,
+        pandoc.Span({ pandoc.Str('(' .. number .. ')') }, { class = 'equation-number' }),
+      }, { id = identifier, class = 'equation' }))
+      index = label_at + 1
+    else
+      result:insert(element)
+      index = index + 1
+    end
+  end
+  return result
+end
+
+-- Number what is labelled, in the order it comes.
+local function number_targets(doc)
+  local counters = { fig = 0, tbl = 0, eq = 0 }
+  local top = 6
+  doc:walk {
+    Header = function(header)
+      if header.level < top then
+        top = header.level
+      end
+    end,
+  }
+  local sections = {}
+  local function inlines_with_equations(element)
+    element.content = number_equations(element.content, counters)
+    return element
+  end
+  return doc:walk {
+    traverse = 'topdown',
+    Header = function(header)
+      if header.classes:includes('unnumbered') or header.classes:includes('-') then
+        return nil
+      end
+      sections[header.level] = (sections[header.level] or 0) + 1
+      for deeper = header.level + 1, 6 do
+        sections[deeper] = nil
+      end
+      local parts = {}
+      for level = top, header.level do
+        table.insert(parts, tostring(sections[level] or 0))
+      end
+      local number = table.concat(parts, '.')
+      if kind_of(header.identifier) == 'sec' then
+        remember(header.identifier, number)
+      end
+      if number_headings then
+        header.content:insert(1, pandoc.Space())
+        header.content:insert(1, pandoc.Span({ pandoc.Str(number) }, { class = 'header-section-number' }))
+        return header
+      end
+      return nil
+    end,
+    Figure = function(figure)
+      if kind_of(figure.identifier) ~= 'fig' then
+        return nil
+      end
+      counters.fig = counters.fig + 1
+      remember(figure.identifier, tostring(counters.fig))
+      figure.caption = label_caption(figure.caption, 'fig', tostring(counters.fig))
+      return figure
+    end,
+    Table = function(tbl)
+      if kind_of(tbl.identifier) ~= 'tbl' then
+        return nil
+      end
+      counters.tbl = counters.tbl + 1
+      remember(tbl.identifier, tostring(counters.tbl))
+      tbl.caption = label_caption(tbl.caption, 'tbl', tostring(counters.tbl))
+      return tbl
+    end,
+    Para = inlines_with_equations,
+    Plain = inlines_with_equations,
+  }
+end
+
+-- "Figure", or "Figures" for several.
+local function label_for(kind, several)
+  return words[KINDS[kind] .. (several and 's' or '')]
+end
+
+local function shown_number(kind, number)
+  return kind == 'eq' and '(' .. number .. ')' or number
+end
+
+local function link(identifier, content)
+  return pandoc.Link(content, '#' .. identifier, '', { class = 'cross-ref' })
+end
+
+-- One group of references of one kind: "Figure 1", "Figures 1 and 2", "1, 2 and 3".
+local function render_group(group)
+  local result = pandoc.Inlines {}
+  local first = group[1]
+  result:extend(first.prefix)
+  if #first.prefix > 0 then
+    result:insert(pandoc.Space())
+  end
+  local kind = kind_of(first.id)
+  local suppress = first.mode == 'SuppressAuthor'
+  if #group == 1 then
+    local target = targets[defined_identifier(first.id)]
+    local text = shown_number(kind, target.number)
+    if not suppress then
+      text = label_for(kind, false) .. NBSP .. text
+    end
+    result:insert(link(defined_identifier(first.id), { pandoc.Str(text) }))
+  else
+    if not suppress then
+      result:insert(pandoc.Str(label_for(kind, true) .. NBSP))
+    end
+    for index, citation in ipairs(group) do
+      local identifier = defined_identifier(citation.id)
+      if index > 1 then
+        if index == #group then
+          result:extend { pandoc.Space(), pandoc.Str(words['and']), pandoc.Space() }
+        else
+          result:extend { pandoc.Str(','), pandoc.Space() }
+        end
+      end
+      result:insert(link(identifier, { pandoc.Str(shown_number(kind, targets[identifier].number)) }))
+    end
+  end
+  result:extend(group[#group].suffix)
+  return result
+end
+
+local function known_identifiers()
+  return table.concat(order, ' ')
+end
+
+-- A citation of cross-references becomes their text; others are left to citeproc.
+local function resolve(cite)
+  local references, others = {}, {}
+  for _, citation in ipairs(cite.citations) do
+    if kind_of(citation.id) then
+      table.insert(references, citation)
+    else
+      table.insert(others, citation)
+    end
+  end
+  if #references == 0 then
+    return nil
+  end
+  local result = pandoc.Inlines {}
+  local group = {}
+  local function flush()
+    if #group == 0 then
+      return
+    end
+    if #result > 0 then
+      result:extend { pandoc.Str(';'), pandoc.Space() }
+    end
+    result:extend(render_group(group))
+    group = {}
+  end
+  for _, citation in ipairs(references) do
+    local identifier = defined_identifier(citation.id)
+    if not targets[identifier] then
+      pandoc.log.warn(MARKER .. ' ' .. citation.id .. ' among ' .. known_identifiers())
+      flush()
+      if #result > 0 then
+        result:extend { pandoc.Str(';'), pandoc.Space() }
+      end
+      result:insert(pandoc.Str('??'))
+    else
+      local previous = group[#group]
+      if previous and kind_of(previous.id) ~= kind_of(citation.id) then
+        flush()
+      end
+      table.insert(group, citation)
+    end
+  end
+  flush()
+  if #others > 0 then
+    result:insert(pandoc.Space())
+    result:insert(pandoc.Cite(cite.content, others))
+  end
+  return result
+end
+
+-- A linked image alone in its paragraph is a figure too, as an image alone is:
+-- [![Map](map.png){#fig:map}](https://example.org/map) gets its caption and number;
+-- so is a labelled image without a caption, ![](map.png){#fig:map}.
+local function paragraph_figure(para)
+  local only = #para.content == 1 and para.content[1]
+  local linked = only and only.t == 'Link' and #only.content == 1 and only.content[1].t == 'Image'
+  local image = linked and only.content[1] or (only and only.t == 'Image' and only)
+  if not image or (#image.caption == 0 and kind_of(image.identifier) ~= 'fig') then
+    return nil
+  end
+  if not linked and #image.caption > 0 then
+    return nil -- Pandoc made it a figure already, unless implicit figures are off
+  end
+  local attr = pandoc.Attr(image.identifier)
+  image.identifier = ''
+  local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
+  return pandoc.Figure({ pandoc.Plain { only } }, { long = caption }, attr)
+end
+
+return {
+  { Meta = read_settings },
+  { Para = paragraph_figure },
+  { Pandoc = number_targets },
+  { Cite = resolve },
+}

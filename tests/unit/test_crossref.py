@@ -1,0 +1,190 @@
+"""The cross-reference filter on small manuscripts: numbers, captions, links, words, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pypandoc
+import pytest
+
+from press import crossref
+from press.metadata import Manuscript
+from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput
+
+PANDOC = pypandoc.get_pandoc_path()
+
+
+def convert(markdown: str, lang: str, tmp_path: Path) -> tuple[str, list[str]]:
+    """The manuscript through the filter alone, as the one Pandoc pass runs it: its HTML and its warnings."""
+    log = tmp_path / "crossref-log.json"
+    completed = subprocess.run(
+        [
+            PANDOC,
+            "--from=markdown",
+            "--to=html5",
+            "--mathml",
+            *crossref.label_arguments(lang),
+            f"--lua-filter={CROSSREF_FILTER}",
+            f"--log={log}",
+        ],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    warnings = [entry["message"] for entry in json.loads(log.read_text(encoding="utf-8"))]
+    return completed.stdout, warnings
+
+
+def text(html: str) -> str:
+    """The text of some HTML, its spaces collapsed but its no-break spaces kept."""
+    return collapse(lxml.html.fragment_fromstring(html, create_parent="div").text_content())
+
+
+def collapse(words: str) -> str:
+    return re.sub(r"[ \t\n]+", " ", words).strip()
+
+
+ARTICLE = """\
+# Methods {#sec:methods}
+
+![Map](map.png){#fig:map}
+
+![Plan](plan.png){#fig-plan}
+
+![Unlabelled](other.png)
+
+| a |
+|---|
+| 1 |
+
+: Results {#tbl:results}
+
+$$ e^{i\\pi} + 1 = 0 $$ {#eq:euler}
+
+## Details {#sec-details}
+
+REFERENCES
+"""
+
+
+def resolve(references: str, tmp_path: Path, lang: str = "en") -> str:
+    html, warnings = convert(ARTICLE.replace("REFERENCES", references), lang, tmp_path)
+    assert warnings == []
+    paragraph = lxml.html.fragment_fromstring(html, create_parent="div").xpath("//p[last()]")[0]
+    return collapse(paragraph.text_content())
+
+
+@pytest.mark.parametrize(
+    ("references", "resolved"),
+    [
+        ("@fig:map", "Figure\u00a01"),
+        ("@Fig:map", "Figure\u00a01"),
+        ("@fig-plan", "Figure\u00a02"),
+        ("[@fig:map; @fig-plan]", "Figures\u00a01 and 2"),
+        ("[@fig:map; @tbl:results]", "Figure\u00a01; Table\u00a01"),
+        ("[-@fig:map]", "1"),
+        ("@eq:euler", "Equation\u00a0(1)"),
+        ("[-@eq:euler]", "(1)"),
+        ("@sec:methods and @sec-details", "Section\u00a01 and Section\u00a01.1"),
+        ("[see @tbl:results, left]", "see Table\u00a01, left"),
+    ],
+)
+def test_references_resolve_to_words_and_numbers(references: str, resolved: str, tmp_path: Path) -> None:
+    assert resolve(references, tmp_path) == resolved
+
+
+def test_three_references_are_listed_with_the_languages_and(tmp_path: Path) -> None:
+    markdown = "![A](a.png){#fig:a}\n\n![B](b.png){#fig:b}\n\n![C](c.png){#fig:c}\n\n[@fig:a; @fig:b; @fig:c]\n"
+    html, _ = convert(markdown, "de", tmp_path)
+    assert "Abbildungen\u00a01, 2 und 3" in text(html)
+
+
+def test_references_are_links_to_their_targets(tmp_path: Path) -> None:
+    html, _ = convert(ARTICLE.replace("REFERENCES", "@fig:map, @eq:euler"), "en", tmp_path)
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    links = {link.get("href"): link.text_content() for link in fragment.find_class("cross-ref")}
+    assert links == {"#fig:map": "Figure\u00a01", "#eq:euler": "Equation\u00a0(1)"}
+    assert fragment.get_element_by_id("eq:euler").get("class") == "equation"
+
+
+def test_captions_carry_their_numbers_and_unlabelled_figures_none(tmp_path: Path) -> None:
+    html, _ = convert(ARTICLE.replace("REFERENCES", ""), "en", tmp_path)
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    captions = [collapse(caption.text_content()) for caption in fragment.iter("figcaption", "caption")]
+    assert captions[:3] == ["Figure\u00a01: Map", "Figure\u00a02: Plan", "Unlabelled"]
+    assert "Table\u00a01: Results" in captions
+    number = fragment.find_class("equation-number")[0]
+    assert number.text == "(1)" and number.getprevious().tag == "math"
+    assert "{#eq" not in text(html)
+
+
+def test_captions_in_the_manuscripts_language(tmp_path: Path) -> None:
+    html, _ = convert("![Karte](karte.png){#fig:karte}\n\nSiehe @fig:karte.\n", "de", tmp_path)
+    assert "Abbildung\u00a01: Karte" in text(html) and "Siehe Abbildung\u00a01." in text(html)
+
+
+@pytest.mark.parametrize("front_matter", ["number-sections: true", "crossref:\n  sections: true"])
+def test_sections_are_numbered_in_their_headings_when_asked(front_matter: str, tmp_path: Path) -> None:
+    html, _ = convert(f"---\n{front_matter}\n---\n\n# One\n\n# Two\n\n## Two and a half\n", "en", tmp_path)
+    numbers = [span.text for span in lxml.html.fragment_fromstring(html, create_parent="div").iter("span")]
+    assert numbers == ["1", "2", "2.1"]
+
+
+def test_sections_are_not_numbered_in_their_headings_by_default(tmp_path: Path) -> None:
+    html, _ = convert("# One\n\n# Two {#sec:two}\n\nSee @sec:two.\n", "en", tmp_path)
+    assert "header-section-number" not in html
+    assert "See Section\u00a02." in text(html)
+
+
+def test_a_linked_image_alone_in_its_paragraph_is_a_figure(tmp_path: Path) -> None:
+    html, _ = convert("[![Chart](chart.png){#fig:chart}](https://example.org)\n\nSee @fig:chart.\n", "en", tmp_path)
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    figure = fragment.find(".//figure")
+    assert figure is not None and figure.get("id") == "fig:chart"
+    assert figure.find("a").get("href") == "https://example.org"
+    assert "Figure\u00a01: Chart" in text(html) and "See Figure\u00a01." in text(html)
+
+
+def test_citations_are_left_to_citeproc(tmp_path: Path) -> None:
+    html, warnings = convert("![A](a.png){#fig:a}\n\n[@fig:a; @doe2020]\n", "en", tmp_path)
+    assert warnings == []
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert fragment.find_class("cross-ref")[0].text_content() == "Figure\u00a01"
+    assert fragment.find_class("citation")[0].get("data-cites") == "doe2020"
+
+
+def test_an_unknown_reference_is_logged_with_the_known_identifiers(tmp_path: Path) -> None:
+    html, warnings = convert("![A](a.png){#fig:map}\n\nSee @fig:mpa.\n", "en", tmp_path)
+    assert warnings == ["press-crossref unknown fig:mpa among fig:map"]
+    assert "@fig" not in text(html)
+
+
+def test_an_unknown_reference_is_an_error_at_each_of_its_lines_with_the_closest_identifiers(tmp_path: Path) -> None:
+    manuscript_text = "---\ntitle: t\n---\n\nSee @fig:mpa.\n\nAgain [@fig:mpa].\n"
+    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, "title: t\n", 2)
+    logged = "press-crossref unknown fig:mpa among fig:map fig:maps tbl:other"
+    message = PandocMessage("ScriptingWarning", "WARNING", logged)
+    problems = crossref.unresolved(PandocOutput("", (message, message)), manuscript)
+    where = tmp_path / "m.md"
+    assert [str(problem) for problem in problems] == [
+        f"{where}:5:5: error: unknown cross-reference '@fig:mpa'; did you mean @fig:map, @fig:maps?",
+        f"{where}:7:8: error: unknown cross-reference '@fig:mpa'; did you mean @fig:map, @fig:maps?",
+    ]
+
+
+def test_the_filter_is_given_the_words_of_the_manuscripts_language() -> None:
+    arguments = crossref.label_arguments("fr-CA")
+    assert "--metadata=press-label-table:Tableau" in arguments
+    assert "--metadata=press-label-and:et" in arguments
+    assert "--metadata=press-label-figure:Figure" in crossref.label_arguments("ko")
+
+
+def test_a_labelled_figure_without_caption_is_captioned_by_its_number(tmp_path: Path) -> None:
+    html, _ = convert("![](a.png){#fig:a}\n\nSee @fig:a.\n", "en", tmp_path)
+    caption = lxml.html.fragment_fromstring(html, create_parent="div").find(".//figcaption")
+    assert caption is not None and collapse(caption.text_content()) == "Figure\u00a01"
