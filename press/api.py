@@ -74,12 +74,12 @@ def build(
     return BuildResult(written, context.reporter.warnings, document)
 
 
-def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None) -> list[Diagnostic]:
+def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **options: Any) -> list[Diagnostic]:
     """Every finding the build would report (its errors and warnings), and those of the checks
     that only `check` makes (unused and incomplete bibliography entries, heading levels…)."""
     from . import printlayout  # WeasyPrint, only when checking the print page's glyphs
 
-    context = BuildContext(out, Options(), reporter or Reporter())
+    context = BuildContext(out, _options(options), reporter or Reporter())
     context.reporter.collect = True
     manuscript = manuscript.resolve()
     with _library_warnings(context.reporter), context.cache.session([f"{manuscript.stem}.check"]):

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import TOOLCHAIN_ROOT, api
 from .editions import NAMES
 from .errors import Diagnostic, Location, PressError, Reporter, display_path
+from .invocation import MetadataOptions, combine, parse_value, read_defaults
 from .metadata import NOTE_PLACEMENTS, PAPER_SIZES
 
 DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
@@ -27,15 +28,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.out = DEFAULT_OUT_DIR
     try:
         check_source_date_epoch()
-        manuscript = arguments.manuscript or default_manuscript()
+        metadata, named = _metadata_options(arguments)
+        manuscript = arguments.manuscript or _single(named) or default_manuscript()
         if arguments.command == "check":
-            return _check(arguments, manuscript)
+            return _check(arguments, manuscript, metadata)
         if arguments.command == "serve":
             from .serve import serve  # watchfiles and the server only when serving
 
-            serve(manuscript, arguments.out, arguments.port, partial(_build, arguments, manuscript, ("html",)))
+            serve(
+                manuscript, arguments.out, arguments.port, partial(_build, arguments, manuscript, ("html",), metadata)
+            )
             return 0
-        _build(arguments, manuscript, NAMES if arguments.command == "all" else (arguments.command,))
+        _build(arguments, manuscript, NAMES if arguments.command == "all" else (arguments.command,), metadata)
     except PressError as error:
         if arguments.debug:
             raise
@@ -82,7 +86,27 @@ def print_diagnostic(diagnostic: Diagnostic) -> None:
     print(diagnostic, file=sys.stderr)
 
 
-def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str]) -> None:
+def _metadata_options(arguments: argparse.Namespace) -> tuple[MetadataOptions, tuple[Path, ...]]:
+    """Pandoc's metadata options: a defaults file first, then what the command line gives."""
+    given = MetadataOptions(
+        files=tuple(path.resolve() for path in arguments.metadata_file),
+        values=tuple(parse_value(assignment) for assignment in arguments.metadata),
+        bibliographies=tuple(path.resolve() for path in arguments.bibliography),
+        csl=str(Path(arguments.csl).resolve()) if arguments.csl and arguments.csl.endswith(".csl") else arguments.csl,
+    )
+    if arguments.defaults is None:
+        return given, ()
+    from_defaults, inputs = read_defaults(arguments.defaults, Reporter(strict=arguments.strict, echo=print_diagnostic))
+    return combine(from_defaults, given), inputs
+
+
+def _single(inputs: tuple[Path, ...]) -> Path | None:
+    if len(inputs) > 1:
+        raise PressError("the defaults file names several input files; give the book's one manuscript")
+    return inputs[0] if inputs else None
+
+
+def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str], metadata: MetadataOptions) -> None:
     started = time.perf_counter()
     result = api.build(
         manuscript,
@@ -94,17 +118,18 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         edition_version=arguments.edition_version,
         strict=arguments.strict,
         check_accessibility=arguments.check_accessibility,
+        metadata=metadata,
     )
     if not arguments.quiet:
         names = ", ".join(display_path(path) for path in result.written.values())
         print(f"wrote {names} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
 
 
-def _check(arguments: argparse.Namespace, manuscript: Path) -> int:
+def _check(arguments: argparse.Namespace, manuscript: Path, metadata: MetadataOptions) -> int:
     """Report every finding, one line each; fail when any is an error (or any at all with --strict)."""
     with tempfile.TemporaryDirectory(prefix="press-check-") as scratch:
         out = arguments.out or Path(scratch)
-        findings = api.check(manuscript, out, reporter=Reporter(echo=print_diagnostic))
+        findings = api.check(manuscript, out, reporter=Reporter(echo=print_diagnostic), metadata=metadata)
     errors = sum(finding.severity == "error" for finding in findings)
     if not arguments.quiet:
         print(f"{display_path(manuscript)}: {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
@@ -133,6 +158,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--edition-version", metavar="VERSION", help="version printed in the colophon (default: front matter 'version')"
+    )
+    parser.add_argument(
+        "-M",
+        "--metadata",
+        action="append",
+        default=[],
+        metavar="KEY[=VALUE]",
+        help="set a metadata field, over the front matter's (as Pandoc's -M)",
+    )
+    parser.add_argument(
+        "--metadata-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="read metadata from a YAML file; the front matter wins (as Pandoc's)",
+    )
+    parser.add_argument(
+        "-d", "--defaults", type=Path, metavar="FILE", help="a Pandoc defaults file: its metadata, bibliography, csl"
+    )
+    parser.add_argument(
+        "--bibliography",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a bibliography file, instead of the front matter's (repeatable)",
+    )
+    parser.add_argument(
+        "--csl", metavar="STYLE", help="a citation style name or .csl file, instead of the front matter's"
     )
     parser.add_argument("--port", type=int, default=8000, help="port of `serve` on 127.0.0.1 (default: 8000)")
     parser.add_argument(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .cache import BuildCache
 from .errors import Reporter
+from .invocation import MetadataOptions
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Options:
     #: Run Ace by DAISY on the EPUB while building it, so that its metadata may claim
     #: conformance to EPUB Accessibility (needs the test tools: `make release` does).
     check_accessibility: bool = False
+    #: Metadata from the command line or a defaults file, as Pandoc's -M, --metadata-file,
+    #: --bibliography and --csl give it.
+    metadata: MetadataOptions = field(default_factory=MetadataOptions)
 
 
 @dataclass

@@ -145,11 +145,12 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     manuscript_path = manuscript_path.resolve()
     context.read_file(manuscript_path)
     manuscript = read_manuscript(manuscript_path)
-    metadata = load_metadata(manuscript, reporter)
+    extra = context.options.metadata
+    metadata = load_metadata(manuscript, reporter, extra)
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
-    for path in pandoc.input_files(metadata, style):
+    for path in pandoc.input_files(metadata, style, extra):
         context.read_file(path)
-    output = pandoc.convert(manuscript, metadata, style, context.cache)
+    output = pandoc.convert(manuscript, metadata, style, extra, context.cache)
     try:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:

@@ -23,9 +23,12 @@ import yaml
 from .dates import iso_date
 from .errors import CombinedError, Location, PressError, Reporter, location_of
 from .frontmatter import TitleBlock, YamlBlock, expand_tabs, title_block, yaml_blocks
+from .invocation import MetadataOptions
 from .labels import labels_for
 from .people import Author, read_authors
 
+#: Where a value given on the command line is said to be, in messages about it.
+COMMAND_LINE = Location(Path("command line"))
 #: A tag such as `en_US`, as LaTeX and POSIX locales write it: BCP 47 has a hyphen.
 POSIX_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})_([A-Za-z]{2}|[0-9]{3})$")
 #: Babel's and Polyglossia's language names (`lang: english`), as BCP 47 tags.
@@ -323,17 +326,31 @@ def read_manuscript(path: Path) -> Manuscript:
     return Manuscript(path, text, tuple(yaml_blocks(text)), title_block(text))
 
 
-def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
-    """Parse and check the front matter; warn about what no edition uses, report every error, then stop once."""
+def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOptions | None = None) -> Metadata:
+    """Parse and check the front matter; warn about what no edition uses, report every error, then stop once.
+
+    `extra` is what the command line adds, merged as Pandoc merges it (see press.invocation).
+    """
     path = manuscript.path
+    extra = extra or MetadataOptions()
+    file_values, origins = extra.file_values()
     values, field_lines = _front_matter_values(manuscript)
+    overrides = extra.overrides()
+    origins = {
+        **{key: where for key, where in origins.items() if key not in values},
+        **{key: extra.origins.get(key, COMMAND_LINE) for key in overrides},
+    }
+    values = {**file_values, **values, **overrides}
     problems: list[PressError] = []
 
+    def where(field: str) -> Location:
+        return origins.get(field) or Location(path, field_lines.get(field, 1))
+
     def problem(field: str, message: str) -> None:
-        problems.append(PressError(message, Location(path, field_lines.get(field, 1))))
+        problems.append(PressError(message, where(field)))
 
     def warning(field: str, message: str) -> None:
-        reporter.warn(message, Location(path, field_lines.get(field, 1)))
+        reporter.warn(message, where(field))
 
     for key, value in values.items():
         field = FIELDS.get(key)

@@ -28,6 +28,7 @@ from . import FILTERS_DIR, bibliography, crossref, mathematics, raw
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
+from .invocation import MetadataOptions
 from .labels import LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
@@ -80,21 +81,23 @@ class PandocOutput:
     warnings: tuple[PandocMessage, ...]
 
 
-def input_files(metadata: Metadata, style: Path) -> list[Path]:
+def input_files(metadata: Metadata, style: Path, extra: MetadataOptions) -> list[Path]:
     """Every file Pandoc reads besides the manuscript: the style, the filters, the files the front matter names."""
     abbreviations = [metadata.citation_abbreviations] if metadata.citation_abbreviations else []
-    return [style, *LUA_FILTERS, LABELS_FILE, *metadata.bibliographies, *abbreviations]
+    return [style, *LUA_FILTERS, LABELS_FILE, *metadata.bibliographies, *abbreviations, *extra.files]
 
 
-def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:
+def convert(
+    manuscript: Manuscript, metadata: Metadata, style: Path, extra: MetadataOptions, cache: BuildCache
+) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
-    arguments = _arguments(metadata, style)
+    arguments = [*_arguments(metadata, style), *extra.pandoc_arguments()]
     key = digest(
         ENTRY_FORMAT,
         pandoc_version(),
         *arguments,
         manuscript.text,
-        files_digest(input_files(metadata, style)),
+        files_digest(input_files(metadata, style, extra)),
         files_digest(code_files(__name__)),
     )
     name = f"pandoc-{key}.json"

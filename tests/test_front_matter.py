@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from press.context import BuildContext
 from press.document import load_document
 from press.release import citation_file
 from press.validate import ace, axe_violations, epubcheck, nu
-from tests.conftest import FIXTURES, Editions, Run, build
+from tests.conftest import FIXTURES, MINIMAL, Editions, Run, build
 from tests.proof import DESKTOP, PHONE, chromium, open_page
 from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
 
@@ -351,3 +352,45 @@ def test_a_manuscript_without_front_matter_builds_named_after_its_file(tmp_path:
     assert "Just some text, and no front matter." in normalise(
         " ".join(pdf_pages(tmp_path / "out" / "field-notes.pdf"))
     )
+
+
+def test_pandoc_metadata_options_on_the_command_line(tmp_path: Path) -> None:
+    """A manuscript built as its author built it with Pandoc: its bibliography, style and part of
+    its metadata given by a defaults file, a metadata file and -M, not in its front matter."""
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    manuscript = book / "minimal.md"
+    text = manuscript.read_text(encoding="utf-8")
+    text = text.replace("bibliography: references.yaml\n", "").replace("csl: apa\n", "")
+    manuscript.write_text(text.replace('title: "A Minimal Manuscript"\n', ""), encoding="utf-8")
+    (book / "meta.yaml").write_text("title: Given *Elsewhere*\nabstract: An abstract from a file.\n", "utf-8")
+    (book / "defaults.yaml").write_text(
+        "input-file: minimal.md\nbibliography: references.yaml\ncsl: apa\nmetadata:\n  subtitle: From Defaults\n"
+        "to: pdf\n",
+        encoding="utf-8",
+    )
+    run = build(
+        "all",
+        "--out",
+        tmp_path / "out",
+        "-q",
+        "-d",
+        "defaults.yaml",
+        "--metadata-file",
+        "meta.yaml",
+        "-M",
+        "keywords=cli",
+        cwd=book,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        "defaults.yaml:6: warning: 'to' in the defaults file is ignored: the toolchain makes its own editions"
+    ]
+    page = html_tree(tmp_path / "out" / "minimal.html")
+    assert normalise(text_of(page.find(".//h1"))) == "Given Elsewhere"
+    assert page.find(".//h1//em") is not None
+    body = normalise(text_of(page))
+    assert "From Defaults" in body and "An abstract from a file." in body
+    assert "Doe, 2020, p. 12" in body  # APA, from the defaults file's bibliography and style
+    pdf = normalise(" ".join(pdf_pages(tmp_path / "out" / "minimal.pdf")))
+    assert "Given Elsewhere" in pdf and "From Defaults" in pdf

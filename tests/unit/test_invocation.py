@@ -1,0 +1,64 @@
+"""Pandoc's metadata options: -M, --metadata-file, defaults files, --bibliography and --csl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from press.errors import PressError, Reporter
+from press.invocation import MetadataOptions, combine, parse_value, read_defaults
+from press.metadata import load_metadata, read_manuscript
+
+
+def test_a_value_is_yaml_boolean_or_text_and_none_is_true() -> None:
+    assert parse_value("toc") == ("toc", True)
+    assert parse_value("toc=false") == ("toc", False)
+    assert parse_value("title=A: B") == ("title", "A: B")
+    assert parse_value("version=1.10") == ("version", "1.10")
+    with pytest.raises(PressError):
+        parse_value("=x")
+
+
+def test_repeated_values_make_a_list_and_the_command_line_wins() -> None:
+    options = MetadataOptions(values=(("keywords", "a"), ("keywords", "b")), csl="apa")
+    assert options.overrides() == {"keywords": ["a", "b"], "csl": "apa"}
+    later = combine(MetadataOptions(csl="mla", bibliographies=(Path("/a.bib"),)), MetadataOptions(csl="apa"))
+    assert later.csl == "apa" and later.bibliographies == (Path("/a.bib"),)
+
+
+def test_a_defaults_file_gives_metadata_files_and_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "defaults.yaml").write_text(
+        "input-files: [paper.md]\nmetadata-file: ${.}/meta.yaml\nbibliography: refs.bib\n"
+        "metadata:\n  subtitle: Sub\nstandalone: true\n",
+        encoding="utf-8",
+    )
+    shown: list[str] = []
+    options, inputs = read_defaults(tmp_path / "defaults.yaml", Reporter(echo=lambda item: shown.append(str(item))))
+    assert inputs == (Path("paper.md"),)
+    assert options.files == ((tmp_path / "meta.yaml").resolve(),)
+    assert options.bibliographies == ((tmp_path / "refs.bib").resolve(),)
+    assert options.values == (("subtitle", "Sub"),)
+    assert shown == [
+        "defaults.yaml:6: warning: 'standalone' in the defaults file is ignored: the toolchain makes its own editions"
+    ]
+
+
+def test_metadata_merges_as_pandoc_merges_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "meta.yaml").write_text("title: From the file\nsubtitle: File subtitle\nlang: de\n", encoding="utf-8")
+    manuscript = tmp_path / "paper.md"
+    manuscript.write_text("---\nsubtitle: Manuscript subtitle\nauthor: A\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    options = MetadataOptions(files=(tmp_path / "meta.yaml",), values=(("lang", "fr"),))
+    metadata = load_metadata(read_manuscript(manuscript), Reporter(), options)
+    # The file's title (the manuscript has none), the manuscript's subtitle, the command line's language.
+    assert (metadata.title, metadata.subtitle, metadata.lang) == ("From the file", "Manuscript subtitle", "fr")
+
+
+def test_a_bad_value_from_the_command_line_says_so(tmp_path: Path) -> None:
+    manuscript = tmp_path / "paper.md"
+    manuscript.write_text("---\ntitle: T\nauthor: A\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    with pytest.raises(PressError) as raised:
+        load_metadata(read_manuscript(manuscript), Reporter(), MetadataOptions(values=(("notes", "sidenotes"),)))
+    assert str(raised.value).startswith("command line: error: 'notes' must be one of")
