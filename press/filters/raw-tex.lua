@@ -9,15 +9,26 @@
 --   * anything Pandoc's LaTeX reader understands entirely (`\emph`, `\textbf`,
 --     `\textsc`, `\url`, `\href`, `\footnote`, environments it knows…) becomes
 --     what that reader makes of it;
+--   * macro definitions (`\newcommand`, `\renewcommand`, `\newenvironment`,
+--     `\renewenvironment`) are taken out: Pandoc's Markdown reader has already
+--     applied them to the text (its `latex_macros` extension);
 --   * the rest is left raw: the writer leaves it out and logs it as not
 --     rendered, and the toolchain turns that record into a warning with the
---     line it is on. The same goes for raw blocks of other formats.
+--     line it is on. The same goes for raw blocks of other formats. Citations
+--     (`\cite`) stay raw too: citeproc has run before this filter.
 
 local PAGE_BREAKS = {
   newpage = true,
   pagebreak = true,
   clearpage = true,
   cleardoublepage = true,
+}
+
+local APPLIED_DEFINITIONS = {
+  newcommand = true,
+  renewcommand = true,
+  newenvironment = true,
+  renewenvironment = true,
 }
 
 local function is_tex(format)
@@ -56,6 +67,9 @@ function RawBlock(raw)
   end
   if is_page_break(raw.text) then
     return pandoc.Div({}, PAGE_BREAK)
+  end
+  if APPLIED_DEFINITIONS[raw.text:match('^%s*\\(%a+)')] then
+    return {}
   end
   return read_tex(raw.text)
 end

@@ -85,3 +85,9 @@ def test_lists_with_parentheses_are_wrapped_with_their_delimiter_and_style(tmp_p
     assert '<div class="list-two-parens">\n<ol start="2" type="1">' in output
     assert '<div class="list-one-paren list-lower-roman">\n<ol type="i">' in output
     assert "<p>Text.</p>\n<ol>" in output.replace(' type="1"', "")
+
+
+def test_macro_definitions_pandoc_has_applied_are_taken_out(tmp_path: Path) -> None:
+    output, left_out = convert("\\newcommand{\\tool}{\\textsc{Press}}\n\nUse \\tool{} now.\n", tmp_path, "raw-tex.lua")
+    assert output.strip() == '<p>Use <span class="smallcaps">Press</span> now.</p>'
+    assert left_out == []
