@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -27,7 +26,7 @@ from press.context import BuildContext
 from press.document import load_document
 from press.release import citation_file
 from press.validate import ace, axe_violations, epubcheck, nu
-from tests.conftest import FIXTURES, MINIMAL, Editions, Run, build
+from tests.conftest import FIXTURES, MINIMAL, Built, Editions, build, build_all
 from tests.proof import DESKTOP, PHONE, chromium, open_page
 from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
 
@@ -44,19 +43,6 @@ REPORT_WARNINGS = [
     "tests/fixtures/report/report.md:17: warning: unknown front-matter key 'abstarct', ignored;"
     " did you mean 'abstract'?",
 ]
-
-
-@dataclass(frozen=True)
-class Built:
-    editions: Editions
-    run: Run
-
-
-def build_all(manuscript: Path, out: Path) -> Built:
-    run = build("all", "--manuscript", manuscript, "--out", out, "-q")
-    assert run.returncode == 0, run.stderr
-    name = manuscript.stem
-    return Built(Editions(out / f"{name}.pdf", out / f"{name}.epub", out / f"{name}.html"), run)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +152,7 @@ def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report:
 
 
 def test_title_block_builds_without_a_word(title_block: Built) -> None:
-    assert title_block.run.stderr == ""
+    assert title_block.stderr == ""
 
 
 def test_title_block_fields_reach_every_edition(title_block: Built) -> None:
@@ -195,7 +181,7 @@ def test_title_block_fields_reach_every_edition(title_block: Built) -> None:
 
 
 def test_article_builds_without_a_word(article: Built) -> None:
-    assert article.run.stderr == ""
+    assert article.stderr == ""
 
 
 def test_article_title_is_markdown_in_the_editions_and_plain_in_metadata(article: Built) -> None:
@@ -300,7 +286,7 @@ def test_article_cites_from_both_bibliographies(article: Built) -> None:
 
 
 def test_report_warns_once_about_each_ignored_key_with_its_line(report: Built) -> None:
-    lines = report.run.stderr.splitlines()
+    lines = report.stderr.splitlines()
     assert len(lines) == len(REPORT_WARNINGS)
     for expected, line in zip(REPORT_WARNINGS, lines, strict=True):
         assert line.startswith(expected)

@@ -8,7 +8,6 @@ into all three editions and read back: every paragraph, heading, list item
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -16,7 +15,7 @@ import pytest
 from lxml import etree
 
 from press.validate import destination_pages, epubcheck, nu, pdf_links
-from tests.conftest import FIXTURES, Editions, build
+from tests.conftest import FIXTURES, Built, build, build_all
 from tests.readback import (
     epub_documents,
     html_tree,
@@ -34,19 +33,6 @@ RAW_HTML = FIXTURES / "raw-html" / "raw-html.md"
 HANDLE = FIXTURES / "handle" / "handle.md"
 EDITIONS = ("html", "epub", "pdf")
 BACK_LINK = "↩"
-
-
-@dataclass(frozen=True)
-class Built:
-    editions: Editions
-    stderr: str
-
-
-def build_all(manuscript: Path, out: Path) -> Built:
-    run = build("all", "--manuscript", manuscript, "--out", out, "-q")
-    assert run.returncode == 0, run.stderr
-    name = manuscript.stem
-    return Built(Editions(out / f"{name}.pdf", out / f"{name}.epub", out / f"{name}.html"), run.stderr)
 
 
 @pytest.fixture(scope="module")
