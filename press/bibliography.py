@@ -10,6 +10,7 @@ from typing import Any
 import pypandoc
 
 from .errors import Location, PressError
+from .limits import PANDOC_RTS
 
 PANDOC_POSITION = re.compile(r"\(line (\d+), column (\d+)\):?")
 #: Pandoc's reader for each bibliography file suffix.
@@ -24,9 +25,13 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
             entries = json.loads(path.read_text(encoding="utf-8"))
         elif suffix in (".yaml", ".yml"):
             wrapped = f"---\n{path.read_text(encoding='utf-8')}\n...\n"
-            entries = json.loads(pypandoc.convert_text(wrapped, "csljson", format="markdown", sandbox=True))
+            entries = json.loads(
+                pypandoc.convert_text(wrapped, "csljson", format="markdown", sandbox=True, extra_args=PANDOC_RTS)
+            )
         elif suffix in READERS:
-            entries = json.loads(pypandoc.convert_file(str(path), "csljson", format=READERS[suffix], sandbox=True))
+            entries = json.loads(
+                pypandoc.convert_file(str(path), "csljson", format=READERS[suffix], sandbox=True, extra_args=PANDOC_RTS)
+            )
         else:
             known = ", ".join(sorted([*READERS, ".json", ".yaml"]))
             raise PressError(f"unknown bibliography format '{suffix}'; use one of {known}", Location(path))

@@ -19,13 +19,12 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
 
-from . import pandoc
+from . import limits, pandoc, sanitize
 from .cache import BuildCache
 from .csl import resolve_style
-from .errors import Location, PressError, warn
-from .markup import inner_html, loaded_urls, parse_fragment, remove_scripts
+from .errors import Location, PressError, location_of, warn
+from .markup import inner_html, parse_fragment
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
 #: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
@@ -53,9 +52,11 @@ class Asset:
     media_type: str
     width: int | None
     height: int | None
+    #: The bytes the editions carry: the file's, or for an SVG image, the file's made safe (see press.sanitize).
+    content: bytes
 
     def read(self) -> bytes:
-        return self.source.read_bytes()
+        return self.content
 
     def data_url(self) -> str:
         """The image inline, so that an edition depends on its bytes, not on where it lies."""
@@ -104,18 +105,27 @@ class Document:
         return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
-    """Read a manuscript and everything it names into one Document."""
+@limits.within_budget("reading the manuscript")
+def load_document(manuscript_path: Path, cache: BuildCache, *, remove_active_content: bool = False) -> Document:
+    """Read a manuscript and everything it names into one Document.
+
+    Active content in the manuscript's HTML is refused, or with
+    `remove_active_content` removed with a warning (see press.sanitize).
+    """
     manuscript_path = manuscript_path.resolve()
+    limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
     manuscript = read_manuscript(manuscript_path)
     metadata = load_metadata(manuscript)
-    style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
+    folder = manuscript_path.parent
+    image_limits = limits.image_limits(limits.parse_yaml(manuscript.front_matter)[1], metadata.location)
+    _check_inputs(manuscript, metadata)
+    style = resolve_style(metadata.csl, folder, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
     for message, location in pandoc.other_warnings(output, manuscript):
         warn(message, location)
     fragment = parse_fragment(output.html)
-    _confine(fragment, manuscript)
+    _confine(fragment, manuscript, metadata, remove_active_content)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -123,11 +133,13 @@ def load_document(manuscript_path: Path, cache: BuildCache) -> Document:
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
-        lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"))
+        location = metadata.location("illustration")
+        lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits)
     for image in fragment.iter("img"):
         # `_confine` let through only images without a scheme: files beside the manuscript.
-        source = manuscript.path.parent / unquote(urlsplit(image.get("src", "")).path)
-        image.set("src", _asset(source, assets, manuscript.locate(image.get("src", ""))).href)
+        source = folder / unquote(urlsplit(image.get("src", "")).path)
+        location = manuscript.locate(image.get("src", ""))
+        image.set("src", _asset(source, folder, assets, location, image_limits).href)
 
     return Document(
         name=manuscript_path.stem,
@@ -203,54 +215,86 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
-def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> None:
-    """Keep raw HTML in the manuscript from reaching outside the project or running code.
-
-    Images are read from beside the manuscript; nothing else is loaded from
-    anywhere, and scripts and event handlers are taken out.
-    """
-    images = {image.get("src", "") for image in fragment.iter("img")}
-    for url in loaded_urls(fragment):
-        if url.startswith("data:") or (url in images and not urlsplit(url).scheme and not url.startswith("//")):
-            continue
-        raise PressError(
-            f"the manuscript loads '{url}'; editions carry only images beside the manuscript, so this is refused",
-            manuscript.locate(url),
-        )
-    for removed in dict.fromkeys(remove_scripts(fragment)):
-        warn(
-            f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
-            manuscript.locate(removed.rstrip("=>").lstrip("<")),
-        )
+def _check_inputs(manuscript: Manuscript, metadata: Metadata) -> None:
+    """Before Pandoc reads them: the bibliography inside the folder and within its size, YAML within its limits."""
+    limits.check_metadata_blocks(manuscript.text, manuscript.path)
+    bibliography = metadata.bibliography
+    if bibliography is not None:
+        location = metadata.location("bibliography")
+        limits.check_inside(bibliography, manuscript.path.parent, "bibliography", location)
+        limits.check_file_size(bibliography, limits.BIBLIOGRAPHY_BYTES, "bibliography", location)
+        if bibliography.suffix.lower() in (".yaml", ".yml"):
+            limits.check_yaml_file(bibliography)
 
 
-def _asset(source: Path, assets: dict[Path, Asset], location: Location) -> Asset:
+def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, remove: bool) -> None:
+    """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
+    sources = [(manuscript.path, manuscript.text)]
+    if metadata.bibliography is not None:
+        sources.append((metadata.bibliography, metadata.bibliography.read_text(encoding="utf-8", errors="replace")))
+
+    def locate(text: str) -> Location:
+        """The first place the text is written: the manuscript (its notes and raw HTML), then the bibliography."""
+        for path, content in sources:
+            offset = content.find(text) if text else -1
+            if offset < 0 and text:
+                offset = content.lower().find(text.lower())
+            if offset >= 0:
+                return location_of(content, offset, path)
+        return Location(manuscript.path)
+
+    def is_image_file(url: str) -> bool:
+        return sanitize.url_scheme(url) is None and not url.startswith("//")
+
+    sanitize.refuse_active_content(fragment, locate, is_image_file, remove=remove)
+
+
+def _asset(
+    source: Path, folder: Path, assets: dict[Path, Asset], location: Location, image_limits: limits.ImageLimits
+) -> Asset:
     key = source.resolve()
     if key in assets:
         return assets[key]
     if not source.is_file():
         raise PressError(f"image not found: {source.name}", location)
-    media_type, width, height = identify_image(source, location)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8]
+    limits.check_inside(source, folder, "image", location)
+    media_type, width, height = identify_image(source, location, image_limits)
+    content = source.read_bytes()
+    if media_type == SVG_MEDIA_TYPE:
+        content = _clean_svg(source, location, image_limits)
+    digest = hashlib.sha256(content).hexdigest()[:8]
     href = f"images/{digest}-{_safe_name(source.name)}"
-    assets[key] = Asset(source, href, media_type, width, height)
+    assets[key] = Asset(source, href, media_type, width, height, content)
     return assets[key]
 
 
-def identify_image(source: Path, location: Location) -> tuple[str, int | None, int | None]:
+def _clean_svg(source: Path, location: Location, image_limits: limits.ImageLimits) -> bytes:
+    """The SVG image's bytes without active content; what was removed is said once."""
+    cleaned = sanitize.clean_svg(source.read_bytes(), lambda data: limits.inline_image_problem(data, image_limits))
+    if cleaned.removed:
+        warn(
+            f"removed {sanitize.describe_removed(cleaned.removed)} from the SVG image {source.name}:"
+            " editions carry no code and nothing from outside the image",
+            location,
+        )
+    return cleaned.data
+
+
+def identify_image(
+    source: Path, location: Location, image_limits: limits.ImageLimits | None = None
+) -> tuple[str, int | None, int | None]:
+    """The media type and size of an image, read from its header within the limits, before anything decodes it."""
+    image_limits = image_limits or limits.ImageLimits()
     if source.suffix.lower() == ".svg":
+        limits.check_file_size(source, image_limits.bytes, "image", location)
         try:
-            root = etree.parse(str(source)).getroot()
+            root = etree.parse(str(source), sanitize.safe_xml_parser()).getroot()
         except etree.XMLSyntaxError as error:
             raise PressError(f"image {source.name} is not valid SVG: {error.msg}", location) from None
-        if root.tag != "{http://www.w3.org/2000/svg}svg":
+        if root.tag != f"{{{sanitize.SVG_NAMESPACE}}}svg":
             raise PressError(f"image {source.name} is not an SVG image", location)
         return SVG_MEDIA_TYPE, None, None
-    try:
-        with Image.open(source) as image:
-            kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError):
-        raise PressError(f"image {source.name} is not a readable image file", location) from None
+    kind, width, height = limits.read_image_header(source, location, image_limits)
     if kind not in IMAGE_MEDIA_TYPES:
         supported = ", ".join(sorted([*IMAGE_MEDIA_TYPES, "SVG"]))
         raise PressError(f"image {source.name} is {kind}; use one of {supported}", location)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import CombinedError, Location, PressError, location_of, warn
 from .labels import labels_for
 
@@ -48,6 +49,7 @@ FIELDS: dict[str, str] = {
     "nocite": "Pandoc: entries to list in the bibliography without citing them",
     "notes-after-punctuation": "Pandoc: place note citations after punctuation",
     "citation-abbreviations": "Pandoc: a file of journal abbreviations",
+    **limits.FRONT_MATTER_FIELDS,
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
@@ -227,8 +229,7 @@ def load_metadata(manuscript: Manuscript) -> Metadata:
 def _parse_yaml(manuscript: Manuscript) -> tuple[yaml.MappingNode, dict[str, Any]]:
     first_line = manuscript.front_matter_first_line
     try:
-        node = yaml.compose(manuscript.front_matter, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(manuscript.front_matter)
+        node, values = limits.parse_yaml(manuscript.front_matter)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography
+from . import FILTERS_DIR, bibliography, limits
 from .cache import BuildCache, digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .labels import labels_for
@@ -93,13 +94,7 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
     with tempfile.TemporaryDirectory(prefix="press-pandoc-") as scratch:
         log = Path(scratch) / "log.json"
         try:
-            html = pypandoc.convert_text(
-                manuscript.text,
-                WRITER,
-                format=READER,
-                extra_args=[*arguments, f"--log={log}"],
-                cworkdir=str(manuscript.path.parent),
-            )
+            html = _pandoc([*arguments, f"--log={log}"], manuscript)
         except RuntimeError as error:
             if metadata.bibliography is not None:
                 bibliography.read_entries(metadata.bibliography)  # names the bibliography when it is at fault
@@ -113,7 +108,30 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
     return PandocOutput(html, warnings)
 
 
+def _pandoc(arguments: list[str], manuscript: Manuscript) -> str:
+    """Pandoc on the manuscript's text, within its memory and the stage's time (see press.limits)."""
+    command = [pypandoc.get_pandoc_path(), f"--from={READER}", f"--to={WRITER}", *arguments, *limits.PANDOC_RTS]
+    with limits.stage("Pandoc", Location(manuscript.path)):
+        try:
+            completed = subprocess.run(
+                command,
+                input=manuscript.text.encode("utf-8"),
+                capture_output=True,
+                cwd=manuscript.path.parent,
+                timeout=limits.remaining(),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise limits.stage_timeout_error("Pandoc", Location(manuscript.path)) from None
+    if completed.returncode != 0:
+        stderr = completed.stderr.decode("utf-8", errors="replace")
+        raise RuntimeError(f'Pandoc died with exitcode "{completed.returncode}" during conversion: {stderr}')
+    return completed.stdout.decode("utf-8")
+
+
 def _pandoc_failure(message: str) -> str:
+    if limits.PANDOC_OUT_OF_MEMORY in message:
+        return f"Pandoc needed more than its {limits.PANDOC_HEAP}B of memory for the manuscript, and was stopped"
     detail = " ".join(PANDOC_DIED.sub("", message).split()) or "Pandoc failed"
     return f"Pandoc could not convert the manuscript: {detail}"
 
