@@ -222,7 +222,8 @@ def _positive_number(values: dict[str, Any], key: str, locate: Callable[[str], L
 
 
 def read_image_header(source: Path, location: Location, limits: ImageLimits) -> tuple[str, int, int]:
-    """The format and size of a raster image from its header alone, within the limits; nothing is decoded."""
+    """The format and size of a raster image, checked against the limits from its header alone
+    before the image is decoded (once, to find a damaged file before an edition does)."""
     check_file_size(source, limits.bytes, "image", location)
     try:
         kind, width, height = _header(source, limits)
@@ -234,6 +235,11 @@ def read_image_header(source: Path, location: Location, limits: ImageLimits) -> 
             f" are refused (raise the limit with '{MAX_IMAGE_PIXELS_KEY}' in the front matter)",
             location,
         )
+    try:
+        with Image.open(source) as image:
+            image.load()  # within the limits now: a damaged file is found here, not by an edition
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise PressError(f"image {source.name} cannot be decoded: the file is damaged or truncated", location) from None
     return kind, width, height
 
 

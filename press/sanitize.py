@@ -103,6 +103,8 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 SVG_REMOVED_ELEMENTS = frozenset(("script", "foreignObject", "handler", "listener", "iframe", "embed", "object"))
+#: Elements that only show what their href names.
+SVG_REFERENCING = frozenset(("image", "use", "feImage"))
 SVG_ANIMATIONS = frozenset(("animate", "set", "animateMotion", "animateTransform", "animateColor"))
 
 Locate = Callable[[str], Location]
@@ -330,6 +332,9 @@ def clean_svg(data: bytes, check_inline_image: Callable[[bytes], str | None] | N
             elif local == "href" and (problem := _reference_problem(value, check_inline_image)) is not None:
                 removed.append(problem)
                 del element.attrib[name]
+                if etree.QName(element).localname in SVG_REFERENCING:
+                    _remove_keeping_tail(element)  # nothing left to show
+                    break
             elif "url(" in value.lower() or "@import" in value.lower():
                 element.attrib[name] = _clean_css(value, check_inline_image, removed)
         if etree.QName(element).localname == "style" and element.text:
@@ -357,8 +362,10 @@ def _reference_problem(url: str, check_inline_image: Callable[[bytes], str | Non
     if url_scheme(url) != "data":
         return f"a reference to {_short(url, 60)}"
     media_type, data = _data_url(url)
-    if media_type not in INLINE_IMAGE_TYPES or data is None:
+    if media_type not in INLINE_IMAGE_TYPES:
         return f"an inline {media_type or 'resource'}"
+    if data is None:
+        return f"an unreadable inline {media_type}"
     problem = check_inline_image(data) if check_inline_image is not None else None
     return f"an inline image ({problem})" if problem is not None else None
 
@@ -386,7 +393,8 @@ def _data_url(url: str) -> tuple[str, bytes | None]:
     media_type = parts[0].strip().lower()
     try:
         if "base64" in (part.strip().lower() for part in parts[1:]):
-            return media_type, base64.b64decode(re.sub(r"\s+", "", payload), validate=True)
+            packed = re.sub(r"\s+", "", payload)
+            return media_type, base64.b64decode(packed + "=" * (-len(packed) % 4), validate=True)
         return media_type, unquote_to_bytes(payload)
     except (binascii.Error, ValueError):
         return media_type, None

@@ -29,6 +29,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
+from .. import limits
 from ..cache import BuildCache
 from ..cover import Cover, make_cover
 from ..document import Document
@@ -98,6 +99,7 @@ class Accessibility:
     conforms_to: str | None
 
 
+@limits.within_budget("the EPUB edition")
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.

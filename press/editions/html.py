@@ -17,9 +17,10 @@ from typing import Any
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR
+from .. import STYLES_DIR, limits
 from ..bibliography import read_entries
 from ..cache import BuildCache
+from ..csp import content_security_policy
 from ..document import Document, Note
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
@@ -47,18 +48,24 @@ HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
 
 
+@limits.within_budget("the web edition")
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
     context = page_context(document)
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **context))
+    text = page_text(
+        render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **context)
+    )
     faces = used_faces(FACES, text)
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), BuildCache(out_dir))
-    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **context)
+    context["stylesheet"], context["colophon"] = Markup(f"{fonts}\n{styles}".strip()), colophon
+    # The policy is read off the page itself: its inline style and script, hashed.
+    policy = content_security_policy(render(TEMPLATE, content_security_policy="", **context))
+    page = render(TEMPLATE, content_security_policy=policy, **context)
     with atomic_output(target) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target

@@ -8,9 +8,11 @@ media. With `notes: endnotes` they are listed after the text instead.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,10 +26,10 @@ from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox,
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from .. import STYLES_DIR, pagemap
+from .. import STYLES_DIR, limits, pagemap
 from ..cache import BuildCache, digest
 from ..document import Document, Note
-from ..errors import Location, PressError, location_of, warn
+from ..errors import Location, PressError, display_path, location_of, warn
 from ..fonts import declared_fonts, describe, uncovered_characters
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
@@ -47,10 +49,12 @@ FOOTNOTE_PASSES = 6
 #: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 BLOCK_NUMBER = "data-block"
+DATA_URL = re.compile(r"data:[^\s'\"]+")
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 
 
+@limits.within_budget("the PDF edition")
 def write(document: Document, out_dir: Path) -> Path:
     target = out_dir / f"{document.name}{SUFFIX}"
     page = print_page(document)
@@ -61,7 +65,7 @@ def write(document: Document, out_dir: Path) -> Path:
         laid_out = layout(document, page)
         # The EPUB's page list follows these pages: keep them for its build.
         cache.write(name, pagemap.dump(pagemap.read_pages(laid_out)))
-    with atomic_output(target) as temporary:
+    with atomic_output(target) as temporary, naming_images(document):
         laid_out.write_pdf(temporary, **_pdf_options(document))
     return target
 
@@ -88,6 +92,7 @@ def _pages_cache_name(page: str, document: Document) -> str:
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, *stylesheets, *fonts)}.json"
 
 
+@limits.within_budget("the print layout")
 def layout(document: Document, page: str | None = None) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write, every footnote on its call's page.
 
@@ -126,7 +131,8 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
-        return html.render(stylesheets=stylesheets, font_config=fonts, **_pdf_options(document))
+        with naming_images(document):
+            return html.render(stylesheets=stylesheets, font_config=fonts, **_pdf_options(document))
     except FatalURLFetchingError as error:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
@@ -309,6 +315,34 @@ def _pdf_options(document: Document) -> dict[str, object]:
         "custom_metadata": True,
         "xmp_metadata": [_xmp_data_url(document)],
     }
+
+
+@contextmanager
+def naming_images(document: Document) -> Iterator[None]:
+    """WeasyPrint's messages about an image (while it lays out or draws) name its file, not its data: URL."""
+    names = ImageNames({asset.data_url(): display_path(asset.source) for asset in document.assets})
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(names)
+    try:
+        yield
+    finally:
+        logger.removeFilter(names)
+
+
+class ImageNames(logging.Filter):
+    """Replaces the data: URL (base64 and all) an image has in WeasyPrint's messages by the image's file."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "data:" in message:
+            for url, name in self.names.items():
+                message = message.replace(url, name)
+            record.msg, record.args = DATA_URL.sub("an inline image", message), ()
+        return True
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]

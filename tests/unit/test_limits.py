@@ -91,6 +91,13 @@ def test_an_unreadable_image_is_one_line(tmp_path: Path) -> None:
         limits.read_image_header(image, Location(image), limits.ImageLimits())
 
 
+def test_a_damaged_image_is_one_line(tmp_path: Path) -> None:
+    image = png(tmp_path / "cut.png", 300, 300)
+    image.write_bytes(image.read_bytes()[:-40])
+    with pytest.raises(PressError, match=r"image cut\.png cannot be decoded: the file is damaged or truncated"):
+        limits.read_image_header(image, Location(image), limits.ImageLimits())
+
+
 def test_inline_image_problems() -> None:
     assert limits.inline_image_problem(b"not an image", limits.ImageLimits()) == "not a readable image"
     tiny = limits.ImageLimits(pixels=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,17 @@ def test_a_clean_svg_is_left_alone() -> None:
 def test_describe_removed() -> None:
     assert sanitize.describe_removed(["<script>"]) == "<script>"
     assert sanitize.describe_removed(["a", "b", "c"]) == "a, b and c"
+
+
+def test_weasyprint_messages_name_image_files_not_data_urls() -> None:
+    from press.editions.pdf import ImageNames
+
+    url = "data:image/svg+xml;base64," + "A" * 600
+    record = logging.LogRecord("weasyprint", logging.ERROR, "x", 1, "Failed to render SVG image %s", (url,), None)
+    ImageNames({url: "images/figure.svg"}).filter(record)
+    assert record.getMessage() == "Failed to render SVG image images/figure.svg"
+    other = logging.LogRecord(
+        "weasyprint", logging.ERROR, "x", 1, "Failed to load image at %r", ("data:x;base64,AAA",), None
+    )
+    ImageNames({}).filter(other)
+    assert other.getMessage() == "Failed to load image at 'an inline image'"
