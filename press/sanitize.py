@@ -74,7 +74,7 @@ HTML_ELEMENTS = _names(
 MATHML_ELEMENTS = _names(
     """math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom menclose msub msup
     msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr mtd mlabeledtr semantics
-    annotation annotation-xml"""
+    annotation annotation-xml mfenced"""
 )
 #: SVG drawn inline in raw HTML: shapes, text, paint servers, filters; no scripts, no foreign objects.
 SVG_ELEMENTS = _names(

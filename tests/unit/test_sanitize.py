@@ -226,3 +226,14 @@ def test_weasyprint_messages_name_image_files_not_data_urls() -> None:
 def test_a_link_that_is_no_url_is_refused(url: str) -> None:
     with pytest.raises(PressError, match="it is not a valid URL"):
         cleaned(f'<a href="{url}">x</a>')
+
+
+def test_a_url_is_found_where_it_is_written() -> None:
+    from press.document import find_written
+
+    text = '---\ntitle: x onclick y\n---\nText <img src="x"> and [x](x) <iframe>'
+    start = text.index("Text")
+    assert text[find_written(text, "x", start) or 0 :].startswith('x"> and')
+    assert text[find_written(text, "iframe", start) or 0 :].startswith("iframe>")
+    assert find_written(text, "onclick", start) is None
+    assert find_written(text, "TEXT") == start
