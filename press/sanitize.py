@@ -99,7 +99,6 @@ URL_TRIM = "".join(chr(code) for code in range(0x21))
 URL_IGNORED = re.compile("[\t\n\r]")
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 SVG_REMOVED_ELEMENTS = frozenset(("script", "foreignObject", "handler", "listener", "iframe", "embed", "object"))
@@ -131,9 +130,15 @@ def url_scheme(url: str) -> str | None:
 
 
 def is_safe_link(url: str) -> bool:
-    """A relative link, a #fragment, or a URL with one of the safe schemes."""
+    """A relative link, a #fragment, or a URL with one of the safe schemes.
+
+    Not a link to another host without a scheme (`//host/share`): the PDF would make a `file://host/share`
+    of it, which some readers open as a network share.
+    """
     scheme = url_scheme(url)
-    return scheme is None or scheme in SAFE_LINK_SCHEMES
+    if scheme is None:
+        return not URL_IGNORED.sub("", url.strip(URL_TRIM)).replace("\\", "/").startswith("//")
+    return scheme in SAFE_LINK_SCHEMES
 
 
 def is_valid_url(url: str) -> bool:
@@ -176,8 +181,8 @@ def refuse_active_content(
             locate(removed.rstrip("=>").lstrip("<")),
         )
     for element in list(fragment.iter()):
-        if not isinstance(element.tag, str) or element is fragment:
-            continue
+        if not isinstance(element.tag, str) or element is fragment or fragment not in element.iterancestors():
+            continue  # the fragment itself, or inside an element `remove` took out
         if element.tag not in ALLOWED_ELEMENTS or (element.tag == "input" and element.get("type") != "checkbox"):
             tag = f"<{element.tag}>"
             _refuse(element, None, element.tag, tag, _element_reason(element.tag), locate, remove)
@@ -185,7 +190,8 @@ def refuse_active_content(
         for name in LINK_ATTRIBUTES:
             url = element.get(name)
             if url is not None and not is_safe_link(url):
-                reason = f"editions carry no {url_scheme(url)}: links"
+                scheme = url_scheme(url)
+                reason = f"editions carry no {scheme}: links" if scheme else "a link to another host needs a scheme"
                 _refuse(element, name, url, f"the link '{_short(url)}'", reason, locate, remove)
             elif url is not None and not is_valid_url(url):
                 _refuse(element, name, url, f"the link '{_short(url)}'", "it is not a valid URL", locate, remove)

@@ -57,6 +57,8 @@ REFUSED = {
     "meta-refresh": "book.md:9:2: error: <meta> is refused:"
     " the manuscript's raw HTML may not change how the page is read or loaded",
     "iframe": "book.md:9:2: error: <iframe> is refused: editions embed no other documents or plug-ins",
+    "network-share-link": "book.md:7:15: error: the link '//attacker.invalid/share/minutes.docx' is refused:"
+    " a link to another host needs a scheme",
     "form": "book.md:9:2: error: <form> is refused: editions hold no forms",
     "css-in-raw-html": "book.md:9:21: error: loading '{server}/import.css' is refused:"
     " editions carry only image files beside the manuscript, which the build checks",

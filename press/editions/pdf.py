@@ -34,6 +34,7 @@ from ..fonts import declared_fonts, describe, uncovered_characters
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..output import atomic_output
 from ..render import render, stylesheet_paths
+from ..sanitize import url_scheme
 
 NAME = "pdf"
 SUFFIX = ".pdf"
@@ -49,6 +50,12 @@ FOOTNOTE_PASSES = 6
 #: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 BLOCK_NUMBER = "data-block"
+#: A link target that is neither a #fragment nor a URL with a scheme: another file.
+NOT_FRAGMENT_OR_SCHEME = r"(?!#|[A-Za-z][A-Za-z0-9+.-]*:)"
+RELATIVE_LINK = re.compile(
+    rf"""<a\b[^>]*\shref=(?:"{NOT_FRAGMENT_OR_SCHEME}|'{NOT_FRAGMENT_OR_SCHEME}|(?!["'])"""
+    rf"""{NOT_FRAGMENT_OR_SCHEME})"""
+)
 DATA_URL = re.compile(r"data:[^\s'\"]+")
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
@@ -161,7 +168,20 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
-    return _keep_periods_apart(page)
+    return _keep_periods_apart(_unlink_other_files(page))
+
+
+def _unlink_other_files(page: str) -> str:
+    """A link to another file (`other.html`) stays text: the PDF does not carry the file, and WeasyPrint
+    would make a `file:///…` link of it, naming a folder of the machine that built the PDF."""
+    if not RELATIVE_LINK.search(page):
+        return page
+    tree = lxml.html.document_fromstring(page)
+    for link in tree.iter("a"):
+        href = link.get("href", "")
+        if href and not href.startswith("#") and url_scheme(href) is None:
+            del link.attrib["href"]
+    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
 
 
 def _keep_periods_apart(page: str) -> str:

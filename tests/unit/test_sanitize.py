@@ -237,3 +237,24 @@ def test_a_url_is_found_where_it_is_written() -> None:
     assert text[find_written(text, "iframe", start) or 0 :].startswith("iframe>")
     assert find_written(text, "onclick", start) is None
     assert find_written(text, "TEXT") == start
+
+
+@pytest.mark.parametrize("url", ["//host/share", "\\\\host\\share", " //host"])
+def test_a_link_to_another_host_without_a_scheme_is_refused(url: str) -> None:
+    with pytest.raises(PressError, match="a link to another host needs a scheme"):
+        cleaned(f'<a href="{url}">x</a>')
+
+
+def test_remove_takes_out_an_element_once_with_what_it_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cleaned('<div>a<form action="x"><input type="text"></form>b</div>', remove=True) == "<div>ab</div>"
+    assert capsys.readouterr().err.count("removed") == 1
+
+
+def test_the_pdf_keeps_links_to_other_files_as_text() -> None:
+    from press.editions.pdf import _unlink_other_files
+
+    page = (
+        '<html><body><p><a href="other.html">o</a> <a href="#n">n</a> <a href="https://e.org">e</a></p></body></html>'
+    )
+    assert '<a>o</a> <a href="#n">n</a> <a href="https://e.org">e</a>' in _unlink_other_files(page)
+    assert _unlink_other_files('<p><a href="#n">n</a></p>') == '<p><a href="#n">n</a></p>'
