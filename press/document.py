@@ -14,6 +14,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +24,7 @@ from lxml import etree
 from . import limits, pandoc, sanitize
 from .cache import BuildCache
 from .csl import resolve_style
-from .errors import Location, PressError, location_of, warn
+from .errors import Location, PressError, warn
 from .markup import inner_html, parse_fragment
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
 
@@ -118,7 +119,7 @@ def load_document(manuscript_path: Path, cache: BuildCache, *, remove_active_con
     metadata = load_metadata(manuscript)
     folder = manuscript_path.parent
     image_limits = limits.image_limits(limits.parse_yaml(manuscript.front_matter)[1], metadata.location)
-    _check_inputs(manuscript, metadata)
+    limits.check_inputs(manuscript.text, manuscript.path, metadata.bibliography, metadata.location("bibliography"))
     style = resolve_style(metadata.csl, folder, metadata.location("csl"))
     output = pandoc.convert(manuscript, metadata, style, cache)
     pandoc.check_citations(output, manuscript, metadata)
@@ -135,12 +136,11 @@ def load_document(manuscript_path: Path, cache: BuildCache, *, remove_active_con
     if metadata.illustration is not None:
         location = metadata.location("illustration")
         lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits)
+    locate = sanitize.text_locator([(manuscript.path, manuscript.text, _body_start(manuscript))])
     for image in fragment.iter("img"):
         # `_confine` let through only images without a scheme: files beside the manuscript.
         source = folder / unquote(urlsplit(image.get("src", "")).path)
-        offset = find_written(manuscript.text, image.get("src", ""), _body_start(manuscript))
-        location = location_of(manuscript.text, offset, manuscript.path) if offset is not None else Location(folder)
-        image.set("src", _asset(source, folder, assets, location, image_limits).href)
+        image.set("src", _asset(source, folder, assets, locate(image.get("src", "")), image_limits).href)
 
     return Document(
         name=manuscript_path.stem,
@@ -216,18 +216,6 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
-def _check_inputs(manuscript: Manuscript, metadata: Metadata) -> None:
-    """Before Pandoc reads them: the bibliography inside the folder and within its size, YAML within its limits."""
-    limits.check_metadata_blocks(manuscript.text, manuscript.path)
-    bibliography = metadata.bibliography
-    if bibliography is not None:
-        location = metadata.location("bibliography")
-        limits.check_inside(bibliography, manuscript.path.parent, "bibliography", location)
-        limits.check_file_size(bibliography, limits.BIBLIOGRAPHY_BYTES, "bibliography", location)
-        if bibliography.suffix.lower() in (".yaml", ".yml"):
-            limits.check_yaml_file(bibliography)
-
-
 def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, remove: bool) -> None:
     """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
     # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
@@ -235,41 +223,18 @@ def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: 
     if metadata.bibliography is not None:
         sources.append((metadata.bibliography, metadata.bibliography.read_text(encoding="utf-8", errors="replace"), 0))
 
-    def locate(text: str) -> Location:
-        """The first place the text is written: the manuscript (its notes and raw HTML), then the bibliography."""
-        # A URL Pandoc completed (https:// before a bibliography's URL field) is found by what was written.
-        for written in dict.fromkeys([text, text.split("://", 1)[-1]]):
-            for path, content, start in sources:
-                offset = find_written(content, written, start)
-                if offset is not None:
-                    return location_of(content, offset, path)
-        return Location(manuscript.path)
-
     def is_image_file(url: str) -> bool:
         return sanitize.url_scheme(url) is None and not url.startswith("//")
 
+    locate = sanitize.text_locator(sources, manuscript.path)
     sanitize.refuse_active_content(fragment, locate, is_image_file, remove=remove)
-
-
-def find_written(text: str, written: str, start: int = 0) -> int | None:
-    """Where a URL or a tag name is written in a text (from `start`): as an attribute's value, a Markdown
-    link's target or a tag first, anywhere (whatever its case) after that; None when nowhere."""
-    if not written:
-        return None
-    for before in ('="', "='", "(", "<", ""):
-        offset = text.find(before + written, start)
-        if offset < 0 and not before:
-            offset = text.lower().find(written.lower(), start)
-        if offset >= 0:
-            return offset + len(before)
-    return None
 
 
 def _body_start(manuscript: Manuscript) -> int:
     """Where the text after the front matter begins."""
-    return (
-        manuscript.text.find(manuscript.front_matter) + len(manuscript.front_matter) if manuscript.front_matter else 0
-    )
+    if not manuscript.front_matter:
+        return 0
+    return manuscript.text.find(manuscript.front_matter) + len(manuscript.front_matter)
 
 
 def _asset(
@@ -284,23 +249,11 @@ def _asset(
     media_type, width, height = identify_image(source, location, image_limits)
     content = source.read_bytes()
     if media_type == SVG_MEDIA_TYPE:
-        content = _clean_svg(source, location, image_limits)
+        content = sanitize.clean_svg_file(source, location, partial(limits.inline_image_problem, limits=image_limits))
     digest = hashlib.sha256(content).hexdigest()[:8]
     href = f"images/{digest}-{_safe_name(source.name)}"
     assets[key] = Asset(source, href, media_type, width, height, content)
     return assets[key]
-
-
-def _clean_svg(source: Path, location: Location, image_limits: limits.ImageLimits) -> bytes:
-    """The SVG image's bytes without active content; what was removed is said once."""
-    cleaned = sanitize.clean_svg(source.read_bytes(), lambda data: limits.inline_image_problem(data, image_limits))
-    if cleaned.removed:
-        warn(
-            f"removed {sanitize.describe_removed(cleaned.removed)} from the SVG image {source.name}:"
-            " editions carry no code and nothing from outside the image",
-            location,
-        )
-    return cleaned.data
 
 
 def identify_image(

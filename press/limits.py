@@ -164,6 +164,17 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def check_inputs(text: str, path: Path, bibliography: Path | None, bibliography_location: Location) -> None:
+    """What the manuscript names, before Pandoc reads it: YAML blocks in its text within the limits,
+    the bibliography inside its folder, within its size and (in YAML) within the limits."""
+    check_metadata_blocks(text, path)
+    if bibliography is not None:
+        check_inside(bibliography, path.parent, "bibliography", bibliography_location)
+        check_file_size(bibliography, BIBLIOGRAPHY_BYTES, "bibliography", bibliography_location)
+        if bibliography.suffix.lower() in (".yaml", ".yml"):
+            check_yaml_file(bibliography)
+
+
 def check_yaml_file(path: Path) -> None:
     """Refuse a YAML file (a bibliography) whose aliases expand beyond the limits, before Pandoc reads it."""
     _check_yaml_documents(path.read_text(encoding="utf-8", errors="replace"), path, 0, "the bibliography")

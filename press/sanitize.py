@@ -41,14 +41,15 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import lxml.html
 from lxml import etree
 
-from .errors import Location, PressError, warn
+from .errors import Location, PressError, location_of, warn
 
 #: URL schemes a link may have: places on the web, mail and telephone numbers, identifiers.
 SAFE_LINK_SCHEMES = frozenset(
@@ -158,6 +159,38 @@ def is_valid_url(url: str) -> bool:
 def css_urls(css: str) -> list[str]:
     """The URLs a piece of CSS loads: url() and @import."""
     return [(match.group(2) or match.group(4) or "").strip() for match in CSS_URL.finditer(css)]
+
+
+def text_locator(sources: Sequence[tuple[Path, str, int]], fallback: Path | None = None) -> Locate:
+    """Finds where a URL or a tag is written in the author's files: (path, text, where to start) in order.
+
+    A URL Pandoc completed (`https://` before a bibliography's URL field) is found by what was written.
+    Without a place, the location is the fallback file, or the first.
+    """
+
+    def locate(written: str) -> Location:
+        for candidate in dict.fromkeys([written, written.split("://", 1)[-1]]):
+            for path, text, start in sources:
+                offset = find_written(text, candidate, start)
+                if offset is not None:
+                    return location_of(text, offset, path)
+        return Location(fallback or sources[0][0])
+
+    return locate
+
+
+def find_written(text: str, written: str, start: int = 0) -> int | None:
+    """Where a URL or a tag name is written in a text (from `start`): as an attribute's value, a Markdown
+    link's target or a tag first, anywhere (whatever its case) after that; None when nowhere."""
+    if not written:
+        return None
+    for before in ('="', "='", "(", "<", ""):
+        offset = text.find(before + written, start)
+        if offset < 0 and not before:
+            offset = text.lower().find(written.lower(), start)
+        if offset >= 0:
+            return offset + len(before)
+    return None
 
 
 # The manuscript's HTML
@@ -375,6 +408,18 @@ def _removed_svg_element(element: etree._Element) -> bool:
         target = element.get("attributeName", "").lower()
         return target.endswith("href") or target.startswith("on")
     return False
+
+
+def clean_svg_file(source: Path, location: Location, check_inline_image: Callable[[bytes], str | None]) -> bytes:
+    """An SVG image file's bytes without active content; what was removed is said once, at `location`."""
+    cleaned = clean_svg(source.read_bytes(), check_inline_image)
+    if cleaned.removed:
+        warn(
+            f"removed {describe_removed(cleaned.removed)} from the SVG image {source.name}:"
+            " editions carry no code and nothing from outside the image",
+            location,
+        )
+    return cleaned.data
 
 
 def _reference_problem(url: str, check_inline_image: Callable[[bytes], str | None] | None) -> str | None:

@@ -229,14 +229,12 @@ def test_a_link_that_is_no_url_is_refused(url: str) -> None:
 
 
 def test_a_url_is_found_where_it_is_written() -> None:
-    from press.document import find_written
-
     text = '---\ntitle: x onclick y\n---\nText <img src="x"> and [x](x) <iframe>'
     start = text.index("Text")
-    assert text[find_written(text, "x", start) or 0 :].startswith('x"> and')
-    assert text[find_written(text, "iframe", start) or 0 :].startswith("iframe>")
-    assert find_written(text, "onclick", start) is None
-    assert find_written(text, "TEXT") == start
+    assert text[sanitize.find_written(text, "x", start) or 0 :].startswith('x"> and')
+    assert text[sanitize.find_written(text, "iframe", start) or 0 :].startswith("iframe>")
+    assert sanitize.find_written(text, "onclick", start) is None
+    assert sanitize.find_written(text, "TEXT") == start
 
 
 @pytest.mark.parametrize("url", ["//host/share", "\\\\host\\share", " //host"])
