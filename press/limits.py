@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import yaml
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .errors import Location, PressError
 
@@ -246,11 +246,16 @@ def read_image_header(source: Path, location: Location, limits: ImageLimits) -> 
             f" are refused (raise the limit with '{MAX_IMAGE_PIXELS_KEY}' in the front matter)",
             location,
         )
+    # Within the limits now: a damaged file is found here, not by an edition. WeasyPrint, once imported,
+    # has Pillow fill a truncated image with grey: not while it is checked.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(source) as image:
-            image.load()  # within the limits now: a damaged file is found here, not by an edition
+            image.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise PressError(f"image {source.name} cannot be decoded: the file is damaged or truncated", location) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return kind, width, height
 
 

@@ -126,7 +126,7 @@ def _pandoc(arguments: list[str], manuscript: Manuscript) -> str:
     if completed.returncode != 0:
         stderr = completed.stderr.decode("utf-8", errors="replace")
         raise RuntimeError(f'Pandoc died with exitcode "{completed.returncode}" during conversion: {stderr}')
-    return completed.stdout.decode("utf-8")
+    return completed.stdout.decode("utf-8", errors="replace")
 
 
 def _pandoc_failure(message: str) -> str:
