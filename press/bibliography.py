@@ -10,7 +10,7 @@ from typing import Any
 import pypandoc
 
 from .errors import Location, PressError
-from .limits import PANDOC_RTS
+from .limits import PANDOC_HEAP, PANDOC_OUT_OF_MEMORY, PANDOC_RTS
 
 PANDOC_POSITION = re.compile(r"\(line (\d+), column (\d+)\):?")
 #: Pandoc's reader for each bibliography file suffix.
@@ -46,6 +46,10 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
 
 def bibliography_error(pandoc_message: str, path: Path) -> PressError:
     """Pandoc's complaint about a bibliography file as one line with its position."""
+    if PANDOC_OUT_OF_MEMORY in pandoc_message:
+        # BibTeX's @string macros can double a text at every step.
+        reason = f"Pandoc needed more than its {PANDOC_HEAP}B of memory for it, and was stopped"
+        return PressError(f"cannot read the bibliography: {reason}", Location(path))
     position = PANDOC_POSITION.search(pandoc_message)
     detail = [line.strip() for line in pandoc_message[position.end() if position else 0 :].splitlines() if line.strip()]
     reason = detail[0] if detail else "Pandoc cannot parse it"

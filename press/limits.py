@@ -327,13 +327,21 @@ def stage(name: str, location: Location | None = None) -> Iterator[None]:
     seconds = min(budget, outer_remaining) if outer_remaining > 0 else budget
     started = time.monotonic()
 
+    expired = False
+
     def stop(signum: int, frame: object) -> None:
+        nonlocal expired
+        expired = True
         raise stage_timeout_error(name, location)
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds, TIMEOUT_REPEAT)
     try:
         yield
+    except BaseException:
+        if expired:  # whatever a library made of the stop (pypandoc: "No pandoc was found"), it was the stop
+            raise stage_timeout_error(name, location) from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -173,3 +173,23 @@ def test_a_subprocess_gets_what_is_left(budget: None) -> None:
 
 def test_no_budget_by_default() -> None:
     assert limits.stage_timeout() is None and limits.remaining() is None
+
+
+def test_the_front_matter_knows_the_limit_keys(tmp_path: Path) -> None:
+    from press.metadata import load_metadata, read_manuscript
+
+    manuscript = tmp_path / "book.md"
+    manuscript.write_text(
+        "---\ntitle: T\nauthor: A\nlang: en\nmax-image-pixels: 80000000\nmax-image-megabytes: 40\n---\n\nText.\n",
+        encoding="utf-8",
+    )
+    metadata = load_metadata(read_manuscript(manuscript))
+    assert metadata.location("max-image-pixels").line == 5
+
+
+def test_a_stop_a_library_turned_into_another_error_is_still_a_stop(budget: None) -> None:
+    with pytest.raises(limits.StageTimeoutError), limits.stage("Pandoc"):
+        try:
+            time.sleep(5)
+        except limits.StageTimeoutError:
+            raise OSError("No pandoc was found") from None  # as pypandoc does
