@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .check import lint
 from .context import BuildContext, Options
 from .document import Document, load_document
@@ -64,7 +65,12 @@ def build(
     written: dict[str, Path] = {}
     manuscript = manuscript.resolve()
     prepare_output_folder(out)
-    with _library_warnings(context.reporter), context.cache.session([f"{manuscript.stem}.{name}" for name in editions]):
+    owners = [f"{manuscript.stem}.{name}" for name in editions]
+    with (
+        limits.stage_budget(settings.timeout),
+        _library_warnings(context.reporter),
+        context.cache.session(owners),
+    ):
         document = with_options(load_document(manuscript, context), settings)
         for name in editions:
             maker = edition(name)
@@ -82,7 +88,11 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
     context = BuildContext(out, _options(options), reporter or Reporter())
     context.reporter.collect = True
     manuscript = manuscript.resolve()
-    with _library_warnings(context.reporter), context.cache.session([f"{manuscript.stem}.check"]):
+    with (
+        limits.stage_budget(context.options.timeout),
+        _library_warnings(context.reporter),
+        context.cache.session([f"{manuscript.stem}.check"]),
+    ):
         try:
             document = load_document(manuscript, context)
         except PressError as error:

@@ -10,6 +10,7 @@ from typing import Any
 import pypandoc
 
 from .errors import Location, PressError
+from .limits import PANDOC_HEAP, PANDOC_OUT_OF_MEMORY, PANDOC_RTS
 
 PANDOC_POSITION = re.compile(r"\(line (\d+), column (\d+)\):?")
 #: Pandoc's reader for each bibliography file suffix.
@@ -24,9 +25,13 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
             entries = json.loads(path.read_text(encoding="utf-8"))
         elif suffix in (".yaml", ".yml"):
             wrapped = f"---\n{path.read_text(encoding='utf-8')}\n...\n"
-            entries = json.loads(pypandoc.convert_text(wrapped, "csljson", format="markdown", sandbox=True))
+            entries = json.loads(
+                pypandoc.convert_text(wrapped, "csljson", format="markdown", sandbox=True, extra_args=PANDOC_RTS)
+            )
         elif suffix in READERS:
-            entries = json.loads(pypandoc.convert_file(str(path), "csljson", format=READERS[suffix], sandbox=True))
+            entries = json.loads(
+                pypandoc.convert_file(str(path), "csljson", format=READERS[suffix], sandbox=True, extra_args=PANDOC_RTS)
+            )
         else:
             known = ", ".join(sorted([*READERS, ".json", ".yaml"]))
             raise PressError(f"unknown bibliography format '{suffix}'; use one of {known}", Location(path))
@@ -41,6 +46,10 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
 
 def bibliography_error(pandoc_message: str, path: Path) -> PressError:
     """Pandoc's complaint about a bibliography file as one line with its position."""
+    if PANDOC_OUT_OF_MEMORY in pandoc_message:
+        # BibTeX's @string macros can double a text at every step.
+        reason = f"Pandoc needed more than its {PANDOC_HEAP}B of memory for it, and was stopped"
+        return PressError(f"cannot read the bibliography: {reason}", Location(path))
     position = PANDOC_POSITION.search(pandoc_message)
     detail = [line.strip() for line in pandoc_message[position.end() if position else 0 :].splitlines() if line.strip()]
     reason = detail[0] if detail else "Pandoc cannot parse it"

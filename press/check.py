@@ -45,7 +45,8 @@ def lint(document: Document, reporter: Reporter) -> None:
     alternative text; links to identifiers that do not exist; skipped heading levels."""
     metadata = document.metadata
     manuscript = read_manuscript(metadata.source)
-    style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"))
+    # The loader resolved and confined the style already.
+    style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"), confined=False)
     entries = _bibliography(metadata, reporter)
     body = parse_fragment(document.body)
     notes = {identifier for note in document.notes for identifier in (note.identifier, note.reference_identifier)}

@@ -118,6 +118,8 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         edition_version=arguments.edition_version,
         strict=arguments.strict,
         check_accessibility=arguments.check_accessibility,
+        remove_active_content=arguments.remove_active_content,
+        timeout=arguments.timeout,
         metadata=metadata,
     )
     if not arguments.quiet:
@@ -129,7 +131,14 @@ def _check(arguments: argparse.Namespace, manuscript: Path, metadata: MetadataOp
     """Report every finding, one line each; fail when any is an error (or any at all with --strict)."""
     with tempfile.TemporaryDirectory(prefix="press-check-") as scratch:
         out = arguments.out or Path(scratch)
-        findings = api.check(manuscript, out, reporter=Reporter(echo=print_diagnostic), metadata=metadata)
+        findings = api.check(
+            manuscript,
+            out,
+            reporter=Reporter(echo=print_diagnostic),
+            metadata=metadata,
+            remove_active_content=arguments.remove_active_content,
+            timeout=arguments.timeout,
+        )
     errors = sum(finding.severity == "error" for finding in findings)
     if not arguments.quiet:
         print(f"{display_path(manuscript)}: {errors} errors, {len(findings) - errors} warnings", file=sys.stderr)
@@ -194,6 +203,17 @@ def _parser() -> argparse.ArgumentParser:
         "--check-accessibility",
         action="store_true",
         help="run Ace by DAISY on the EPUB while building it, so that it may claim conformance (needs the test tools)",
+    )
+    parser.add_argument(
+        "--remove-active-content",
+        action="store_true",
+        help="take active content (javascript: links, iframes…) out of the manuscript with a warning, not refuse it",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="the wall-clock time each stage of the build may take (default: no limit)",
     )
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but warnings and errors")

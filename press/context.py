@@ -30,6 +30,11 @@ class Options:
     #: Run Ace by DAISY on the EPUB while building it, so that its metadata may claim
     #: conformance to EPUB Accessibility (needs the test tools: `make release` does).
     check_accessibility: bool = False
+    #: Take active content (javascript: links, iframes, event handlers…) out of the manuscript's
+    #: HTML with a warning, instead of refusing the manuscript (see press.sanitize).
+    remove_active_content: bool = False
+    #: Wall-clock seconds each stage of the build may take (None: no limit); see press.limits.
+    timeout: float | None = None
     #: Metadata from the command line or a defaults file, as Pandoc's -M, --metadata-file,
     #: --bibliography and --csl give it.
     metadata: MetadataOptions = field(default_factory=MetadataOptions)

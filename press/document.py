@@ -15,29 +15,27 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
 
-from . import mathematics, pandoc, raw
+from . import limits, mathematics, pandoc, raw, sanitize
 from .blocks import prepare_blocks
 from .contents import ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
-from .errors import Location, PressError, Reporter
+from .errors import Location, PressError
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
 from .markup import (
     inner_html,
-    loaded_urls,
     name_anchors_as_identifiers,
     pandoc_notes_section,
     parse_fragment,
-    remove_scripts,
     rename_identifiers,
 )
 from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
@@ -48,6 +46,8 @@ SVG_MEDIA_TYPE = "image/svg+xml"
 ILLUSTRATOR_ROLE = "ill"
 #: The id of the block in which the references filter hands over the cited works.
 REFERENCES_ID = "press-references"
+#: The line a YAML block at the very top of a manuscript starts on, after its opening fence.
+FIRST_YAML_LINE = 2
 #: Identifiers the templates give what they add around the text (the title, the notes, the
 #: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
 TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
@@ -75,9 +75,11 @@ class Asset:
     media_type: str
     width: int | None
     height: int | None
+    #: The bytes the editions carry: the file's, or for an SVG image, the file's made safe (see press.sanitize).
+    content: bytes
 
     def read(self) -> bytes:
-        return self.source.read_bytes()
+        return self.content
 
     def data_url(self) -> str:
         """The image inline, so that an edition depends on its bytes, not on where it lies."""
@@ -135,19 +137,31 @@ class Document:
         return self.modified.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@limits.within_budget("reading the manuscript")
 def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     """Read a manuscript and everything it names into one Document.
 
     Problems a build would stop at go to the context's reporter, which raises
     them, or records them and goes on when it collects every finding (`check`).
+    Active content in the manuscript's HTML is refused, or with the option
+    `remove_active_content` removed with a warning (see press.sanitize).
     """
     reporter = context.reporter
     manuscript_path = manuscript_path.resolve()
     context.read_file(manuscript_path)
+    limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
     manuscript = read_manuscript(manuscript_path)
     extra = context.options.metadata
     metadata = load_metadata(manuscript, reporter, extra)
-    style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
+    folder = manuscript_path.parent
+    image_limits = limits.image_limits(metadata.values, metadata.location)
+    # Files the command line names are the operator's; those the manuscript names stay in its folder.
+    for path in metadata.bibliographies:
+        named = path if path not in extra.bibliographies else None
+        limits.check_inputs(manuscript.text, manuscript.path, named, metadata.location("bibliography"))
+    if not metadata.bibliographies:
+        limits.check_inputs(manuscript.text, manuscript.path, None, metadata.location("bibliography"))
+    style = resolve_style(metadata.csl, folder, metadata.location("csl"), confined=metadata.csl != extra.csl)
     for path in pandoc.input_files(metadata, style, extra):
         context.read_file(path)
     output = pandoc.convert(manuscript, metadata, style, extra, context.cache)
@@ -159,7 +173,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         reporter.warn(message, location)
     fragment = parse_fragment(output.html)
     references = _take_references(fragment)
-    _confine(fragment, manuscript, reporter)
+    _confine(fragment, manuscript, metadata, context)
     front, metadata = take_front_matter(fragment, metadata)
     name_anchors_as_identifiers(fragment)
     rename_identifiers(fragment, TEMPLATE_IDENTIFIERS)
@@ -174,12 +188,14 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
-        lead_image = _asset(metadata.illustration.image, assets, metadata.location("illustration"), context)
+        location = metadata.location("illustration")
+        lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits, context)
+    locate = sanitize.text_locator([(manuscript.path, manuscript.text, _body_start(manuscript))])
     for image in fragment.iter("img"):
         # `_confine` let through only images without a scheme: files beside the manuscript.
-        source = manuscript.path.parent / unquote(urlsplit(image.get("src", "")).path)
+        source = folder / unquote(urlsplit(image.get("src", "")).path)
         try:
-            image.set("src", _asset(source, assets, manuscript.locate(image.get("src", "")), context).href)
+            image.set("src", _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context).href)
         except PressError as error:
             reporter.fail(error)
 
@@ -285,30 +301,42 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
-def _confine(fragment: lxml.html.HtmlElement, manuscript: Manuscript, reporter: Reporter) -> None:
-    """Keep raw HTML in the manuscript from reaching outside the project or running code.
+def _confine(
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, context: BuildContext
+) -> None:
+    """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
+    # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
+    sources = [(manuscript.path, manuscript.text, _body_start(manuscript))]
+    sources += [(path, path.read_text(encoding="utf-8", errors="replace"), 0) for path in metadata.bibliographies]
 
-    Images are read from beside the manuscript; nothing else is loaded from
-    anywhere, and scripts and event handlers are taken out.
-    """
-    images = {image.get("src", "") for image in fragment.iter("img")}
-    for url in loaded_urls(fragment):
-        if url.startswith("data:") or (url in images and not urlsplit(url).scheme and not url.startswith("//")):
-            continue
-        reporter.fail(
-            PressError(
-                f"the manuscript loads '{url}'; editions carry only images beside the manuscript, so this is refused",
-                manuscript.locate(url),
-            )
+    def is_image_file(url: str) -> bool:
+        return sanitize.url_scheme(url) is None and not url.startswith("//")
+
+    locate = sanitize.text_locator(sources, manuscript.path)
+    try:
+        sanitize.refuse_active_content(
+            fragment, locate, is_image_file, remove=context.options.remove_active_content, reporter=context.reporter
         )
-    for removed in dict.fromkeys(remove_scripts(fragment)):
-        reporter.warn(
-            f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
-            manuscript.locate(removed.rstrip("=>").lstrip("<")),
-        )
+    except PressError as error:
+        context.reporter.fail(error)
 
 
-def _asset(source: Path, assets: dict[Path, Asset], location: Location, context: BuildContext) -> Asset:
+def _body_start(manuscript: Manuscript) -> int:
+    """Where the text after the front matter at the top of the manuscript begins."""
+    if not manuscript.yaml_blocks or manuscript.yaml_blocks[0].first_line != FIRST_YAML_LINE:
+        return 0
+    first = manuscript.yaml_blocks[0].text
+    return manuscript.text.find(first) + len(first)
+
+
+def _asset(
+    source: Path,
+    folder: Path,
+    assets: dict[Path, Asset],
+    location: Location,
+    image_limits: limits.ImageLimits,
+    context: BuildContext,
+) -> Asset:
     key = source.resolve()
     if key in assets:
         return assets[key]
@@ -316,27 +344,34 @@ def _asset(source: Path, assets: dict[Path, Asset], location: Location, context:
     if not source.is_file():
         written = source.relative_to(location.path.parent) if source.is_relative_to(location.path.parent) else source
         raise PressError(f"image not found: {written}", location)
-    media_type, width, height = identify_image(source, location)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8]
+    limits.check_inside(source, folder, "image", location)
+    media_type, width, height = identify_image(source, location, image_limits)
+    content = source.read_bytes()
+    if media_type == SVG_MEDIA_TYPE:
+        content = sanitize.clean_svg_file(
+            source, location, partial(limits.inline_image_problem, limits=image_limits), context.reporter
+        )
+    digest = hashlib.sha256(content).hexdigest()[:8]
     href = f"images/{digest}-{_safe_name(source.name)}"
-    assets[key] = Asset(source, href, media_type, width, height)
+    assets[key] = Asset(source, href, media_type, width, height, content)
     return assets[key]
 
 
-def identify_image(source: Path, location: Location) -> tuple[str, int | None, int | None]:
+def identify_image(
+    source: Path, location: Location, image_limits: limits.ImageLimits | None = None
+) -> tuple[str, int | None, int | None]:
+    """The media type and size of an image, read from its header within the limits, before anything decodes it."""
+    image_limits = image_limits or limits.ImageLimits()
     if source.suffix.lower() == ".svg":
+        limits.check_file_size(source, image_limits.bytes, "image", location)
         try:
-            root = etree.parse(str(source)).getroot()
+            root = etree.parse(str(source), sanitize.safe_xml_parser()).getroot()
         except etree.XMLSyntaxError as error:
             raise PressError(f"image {source.name} is not valid SVG: {error.msg}", location) from None
-        if root.tag != "{http://www.w3.org/2000/svg}svg":
+        if root.tag != f"{{{sanitize.SVG_NAMESPACE}}}svg":
             raise PressError(f"image {source.name} is not an SVG image", location)
         return SVG_MEDIA_TYPE, None, None
-    try:
-        with Image.open(source) as image:
-            kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError):
-        raise PressError(f"image {source.name} is not a readable image file", location) from None
+    kind, width, height = limits.read_image_header(source, location, image_limits)
     if kind not in IMAGE_MEDIA_TYPES:
         supported = ", ".join(sorted([*IMAGE_MEDIA_TYPES, "SVG"]))
         raise PressError(f"image {source.name} is {kind}; use one of {supported}", location)

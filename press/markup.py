@@ -112,46 +112,6 @@ def note_references(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlEleme
     return list(fragment.find_class("footnote-ref"))
 
 
-#: Attributes through which a page loads something when it opens (links to follow are not among them).
-LOADING_ATTRIBUTES = ("src", "srcset", "poster", "data", "background")
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
-
-
-def loaded_urls(fragment: lxml.html.HtmlElement) -> list[str]:
-    """Every URL the fragment would load when shown: sources, stylesheets, CSS url() and @import."""
-    urls = []
-    for element in fragment.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for attribute in LOADING_ATTRIBUTES:
-            value = element.get(attribute)
-            if value:
-                urls += [candidate.split()[0] for candidate in value.split(",")] if attribute == "srcset" else [value]
-        if element.tag == "link" and element.get("href"):
-            urls.append(element.get("href", ""))
-        styles = [element.get("style", "")]
-        if element.tag == "style":
-            styles.append(element.text or "")
-        for style in styles:
-            urls += [first or second for first, second in CSS_URL.findall(style)]
-    return urls
-
-
-def remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
-    """Take out <script> elements and on… event attributes; say what was removed."""
-    removed = []
-    for script in list(fragment.iter("script")):
-        removed.append("<script>")
-        script.drop_tree()
-    for element in fragment.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
-            removed.append(f"{attribute}=")
-            del element.attrib[attribute]
-    return removed
-
-
 #: Elements that may sit inside a paragraph (HTML's phrasing content).
 PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
 PHRASING = frozenset([*PHRASING_TAGS.split(), "math", "time", "u", "var", "wbr"])

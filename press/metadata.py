@@ -11,6 +11,7 @@ stops.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .dates import iso_date
 from .errors import CombinedError, Location, PressError, Reporter, location_of
 from .frontmatter import TitleBlock, YamlBlock, expand_tabs, title_block, yaml_blocks
@@ -179,6 +181,7 @@ FIELDS: dict[str, Field] = {
     "engine": _ignored("Quarto: the computation engine"),
     "editor": _ignored("Quarto: the visual editor's settings"),
     "output": _ignored("R Markdown: output formats"),
+    **{key: Field(meaning) for key, meaning in limits.FRONT_MATTER_FIELDS.items()},
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
@@ -251,6 +254,9 @@ class Metadata:
     toc_depth: int
     toc_title: str | None
     field_lines: dict[str, int]
+    #: Every value as read and merged, for the keys only one part of the toolchain reads
+    #: (the image limits, say).
+    values: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def authors(self) -> tuple[str, ...]:
@@ -410,6 +416,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         toc_depth=_toc_depth(values, warning),
         toc_title=_text(values, "toc-title", problem),
         field_lines=field_lines,
+        values=values,
     )
     if problems:
         raise CombinedError(problems)
@@ -444,8 +451,7 @@ def _parse_yaml(path: Path, block: YamlBlock) -> tuple[yaml.MappingNode, dict[st
     text = expand_tabs(block.text)
     first_line = block.first_line
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
+        node, values = limits.parse_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line

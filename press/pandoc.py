@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pypandoc
 
-from . import FILTERS_DIR, bibliography, crossref, mathematics, raw
+from . import FILTERS_DIR, bibliography, crossref, limits, mathematics, raw
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
@@ -57,6 +57,7 @@ WRITER_OPTIONS = (
 CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in ("fig", "tbl", "eq", "sec", "lst") for separator in ":-")
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
+PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 #: Bumped when what a cached pass holds changes shape.
 ENTRY_FORMAT = "2"
 
@@ -140,19 +141,12 @@ def _arguments(metadata: Metadata, style: Path) -> list[str]:
 def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:
     with tempfile.TemporaryDirectory(prefix="press-pandoc-") as scratch:
         log = Path(scratch) / "log.json"
-        command = [pandoc_path(), f"--from={READER}", f"--to={WRITER}", *arguments, f"--log={log}"]
-        completed = subprocess.run(
-            command,
-            input=manuscript.text.encode("utf-8"),
-            capture_output=True,
-            cwd=manuscript.path.parent,
-            check=False,
-        )
-        if completed.returncode != 0:
+        try:
+            html = _pandoc([*arguments, f"--log={log}"], manuscript)
+        except RuntimeError as error:
             for path in metadata.bibliographies:
                 bibliography.read_entries(path)  # names the bibliography when it is at fault
-            detail = " ".join(completed.stderr.decode("utf-8", errors="replace").split()) or "Pandoc failed"
-            raise PressError(f"Pandoc could not convert the manuscript: {detail}", Location(manuscript.path))
+            raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
         messages = json.loads(log.read_text(encoding="utf-8")) if log.is_file() else []
     warnings = tuple(
         PandocMessage(str(entry.get("type")), str(entry.get("verbosity")), str(entry.get("pretty")))
@@ -164,7 +158,35 @@ def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> Pa
         for entry in messages
         if entry.get("type") in raw.NOT_RENDERED
     )
-    return PandocOutput(completed.stdout.decode("utf-8"), warnings + left_out)
+    return PandocOutput(html, warnings + left_out)
+
+
+def _pandoc(arguments: list[str], manuscript: Manuscript) -> str:
+    """Pandoc on the manuscript's text, within its memory and the stage's time (see press.limits)."""
+    command = [pandoc_path(), f"--from={READER}", f"--to={WRITER}", *arguments, *limits.PANDOC_RTS]
+    with limits.stage("Pandoc", Location(manuscript.path)):
+        try:
+            completed = subprocess.run(
+                command,
+                input=manuscript.text.encode("utf-8"),
+                capture_output=True,
+                cwd=manuscript.path.parent,
+                timeout=limits.remaining(),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise limits.stage_timeout_error("Pandoc", Location(manuscript.path)) from None
+    if completed.returncode != 0:
+        stderr = completed.stderr.decode("utf-8", errors="replace")
+        raise RuntimeError(f'Pandoc died with exitcode "{completed.returncode}" during conversion: {stderr}')
+    return completed.stdout.decode("utf-8", errors="replace")
+
+
+def _pandoc_failure(message: str) -> str:
+    if limits.PANDOC_OUT_OF_MEMORY in message:
+        return f"Pandoc needed more than its {limits.PANDOC_HEAP}B of memory for the manuscript, and was stopped"
+    detail = " ".join(PANDOC_DIED.sub("", message).split()) or "Pandoc failed"
+    return f"Pandoc could not convert the manuscript: {detail}"
 
 
 def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:

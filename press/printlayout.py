@@ -11,8 +11,10 @@ fontconfig configuration of our own, loaded without touching the environment).
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,11 +29,11 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, pagemap
+from . import STYLES_DIR, limits, pagemap
 from .cache import digest, files_digest
 from .context import BuildContext
 from .document import Document, Note
-from .errors import Location, PressError, Reporter, location_of
+from .errors import Location, PressError, Reporter, display_path, location_of
 from .fonts import declared_fonts, describe, uncovered_characters
 from .inputs import code_files, template_files
 from .markup import (
@@ -44,6 +46,7 @@ from .markup import (
 )
 from .mathematics import typeset_formulas
 from .render import render, stylesheet_paths
+from .sanitize import url_scheme
 
 TEMPLATE = "print.html.j2"
 STYLESHEETS = ("common.css", "print.css")
@@ -59,6 +62,13 @@ FOOTNOTE_PASSES = 6
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 BLOCK_NUMBER = "data-block"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
+#: A link target that is neither a #fragment nor a URL with a scheme: another file.
+NOT_FRAGMENT_OR_SCHEME = r"(?!#|[A-Za-z][A-Za-z0-9+.-]*:)"
+RELATIVE_LINK = re.compile(
+    rf"""<a\b[^>]*\shref=(?:"{NOT_FRAGMENT_OR_SCHEME}|'{NOT_FRAGMENT_OR_SCHEME}|(?!["'])"""
+    rf"""{NOT_FRAGMENT_OR_SCHEME})"""
+)
+DATA_URL = re.compile(r"data:[^\s'\"]+")
 
 
 def toolchain_files() -> list[Path]:
@@ -104,6 +114,7 @@ def _pages_cache_name(page: str, document: Document) -> str:
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
 
 
+@limits.within_budget("the print layout")
 def layout(document: Document, reporter: Reporter, page: str | None = None) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write, every footnote on its call's page.
 
@@ -139,7 +150,8 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
-        return html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
+        with naming_images(document):
+            return html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as error:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
@@ -169,7 +181,20 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
-    return typeset_formulas(_keep_periods_apart(page), document.metadata.source)
+    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.metadata.source)
+
+
+def _unlink_other_files(page: str) -> str:
+    """A link to another file (`other.html`) stays text: the PDF does not carry the file, and WeasyPrint
+    would make a `file:///…` link of it, naming a folder of the machine that built the PDF."""
+    if not RELATIVE_LINK.search(page):
+        return page
+    tree = lxml.html.document_fromstring(page)
+    for link in tree.iter("a"):
+        href = link.get("href", "")
+        if href and not href.startswith("#") and url_scheme(href) is None:
+            del link.attrib["href"]
+    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
 
 
 def _keep_periods_apart(page: str) -> str:
@@ -340,6 +365,32 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         raise PressError(f"refused to read {url}: editions use only files beside the manuscript")
 
 
+@contextmanager
+def naming_images(document: Document) -> Iterator[None]:
+    """WeasyPrint's messages about an image (while it lays out or draws) name its file, not its data: URL."""
+    names = ImageNames({asset.data_url(): display_path(asset.source) for asset in document.assets})
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(names)
+    try:
+        yield
+    finally:
+        logger.removeFilter(names)
+
+
+class ImageNames(logging.Filter):
+    """Replaces the data: URL (base64 and all) an image has in WeasyPrint's messages by the image's file."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "data:" in message:
+            for url, name in self.names.items():
+                message = message.replace(url, name)
+            record.msg, record.args = DATA_URL.sub("an inline image", message), ()
+        return True
 
 
 FONTCONFIG = FFI()

@@ -111,6 +111,8 @@ OBSOLETE_ATTRIBUTES = frozenset(OBSOLETE_ATTRIBUTE_NAMES.split())
 SIZED_BY_ATTRIBUTES = frozenset(("img", "video", "canvas", "iframe", "embed", "object", "input", "source"))
 #: Elements whose `align` said where text lines up, which CSS's text-align says now.
 TEXT_ALIGNED = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "caption", "center"))
+#: Roots of the foreign content HTML embeds: MathML and SVG.
+FOREIGN_ROOTS = frozenset(("math", "svg"))
 #: Attributes an element keeps when it is renamed from an obsolete one.
 KEPT_ATTRIBUTES = frozenset(("id", "class", "title", "lang", "dir", "style", "role"))
 
@@ -131,7 +133,7 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
         reported[key] += 1
 
     for element in fragment.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or _foreign(element):
             continue
         tag = element.tag
         if tag in UNSHOWN_ELEMENTS:
@@ -151,9 +153,16 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
     for element in list(fragment.iter(*OBSOLETE_ELEMENTS)):
         _rename(element)
     for element in fragment.iter():
-        if isinstance(element.tag, str):
+        if isinstance(element.tag, str) and not _foreign(element):
             _drop_obsolete_attributes(element)
     return found
+
+
+def _foreign(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element is MathML or SVG, whose attributes (`width` on <mspace>) are their own, not HTML's."""
+    return any(
+        str(tag) in FOREIGN_ROOTS for tag in (element.tag, *(ancestor.tag for ancestor in element.iterancestors()))
+    )
 
 
 def _obsolete_attributes(element: lxml.html.HtmlElement) -> list[str]:

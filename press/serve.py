@@ -18,10 +18,11 @@ from pathlib import Path
 from watchfiles import watch
 
 from . import STYLES_DIR, TEMPLATES_DIR
+from .csp import allow_script
 from .errors import PressError
 
 RELOAD_PATH = "/__press_build"
-RELOAD_SCRIPT = f"""<script>
+RELOAD_CODE = f"""
 (() => {{
   let seen = null;
   setInterval(async () => {{
@@ -32,7 +33,7 @@ RELOAD_SCRIPT = f"""<script>
     }} catch (error) {{}}
   }}, 1000);
 }})();
-</script>"""
+"""
 
 
 class BuildCounter:
@@ -60,7 +61,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
         path = Path(self.translate_path(self.path))
         if path.suffix == ".html" and path.is_file():
-            page = path.read_text(encoding="utf-8").replace("</body>", f"{RELOAD_SCRIPT}\n</body>")
+            page = path.read_text(encoding="utf-8").replace("</body>", f"<script>{RELOAD_CODE}</script>\n</body>")
+            page = allow_script(page, RELOAD_CODE, connect="'self'")  # the page's policy admits it
             self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return
         super().do_GET()

@@ -32,7 +32,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import printlayout, validate
+from .. import limits, printlayout, validate
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
@@ -128,6 +128,7 @@ def toolchain_files() -> list[Path]:
     ]
 
 
+@limits.within_budget("the EPUB edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.

@@ -17,8 +17,9 @@ from typing import Any
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR
+from .. import STYLES_DIR, limits
 from ..context import BuildContext
+from ..csp import content_security_policy
 from ..document import Document, Note
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
@@ -59,12 +60,15 @@ def toolchain_files() -> list[Path]:
     ]
 
 
+@limits.within_budget("the web edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     values = page_context(document)
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **values))
+    text = page_text(
+        render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **values)
+    )
     formulas = "<math" in values["body"]
     if formulas:
         text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
@@ -73,7 +77,10 @@ def write(document: Document, context: BuildContext) -> Path:
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), context.cache)
-    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **values)
+    values["stylesheet"], values["colophon"] = Markup(f"{fonts}\n{styles}".strip()), colophon
+    # The policy is read off the page itself: its inline style and script, hashed.
+    policy = content_security_policy(render(TEMPLATE, content_security_policy="", **values))
+    page = render(TEMPLATE, content_security_policy=policy, **values)
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target

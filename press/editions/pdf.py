@@ -11,7 +11,7 @@ import base64
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import printlayout
+from .. import limits, printlayout
 from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
@@ -28,10 +28,11 @@ def toolchain_files() -> list[Path]:
     return [*code_files(__name__), *printlayout.toolchain_files()]
 
 
+@limits.within_budget("the PDF edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
-    with atomic_output(target, context.reporter) as temporary:
+    with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, **_pdf_options(document))
     return target
 
