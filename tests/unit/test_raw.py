@@ -129,7 +129,8 @@ def test_elements_no_edition_shows_are_dropped_and_reported() -> None:
 
 def test_mathml_and_svg_keep_their_own_attributes() -> None:
     fragment = parse_fragment(
-        '<p><math><mspace width="1em"></mspace></math><svg width="10" height="10"><rect width="4" height="4"/></svg></p>'
+        '<p><math><mspace width="1em"></mspace></math>'
+        '<svg width="10" height="10"><rect width="4" height="4"/></svg></p>'
     )
     assert carry_raw_html(fragment, MANUSCRIPT) == []
     assert fragment.find(".//mspace").get("width") == "1em" and fragment.find(".//rect").get("width") == "4"

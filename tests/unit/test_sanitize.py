@@ -26,7 +26,9 @@ def is_image_file(url: str) -> bool:
 
 def cleaned(markup: str, remove: bool = False) -> str:
     fragment = parse_fragment(markup)
-    sanitize.refuse_active_content(fragment, locate, is_image_file, remove=remove, reporter=Reporter(echo=print_diagnostic))
+    sanitize.refuse_active_content(
+        fragment, locate, is_image_file, remove=remove, reporter=Reporter(echo=print_diagnostic)
+    )
     return inner_html(fragment)
 
 
