@@ -50,6 +50,7 @@ import lxml.html
 from lxml import etree
 
 from .errors import Location, PressError, Reporter, location_of
+from .raw import OBSOLETE_ELEMENTS, UNSHOWN_ELEMENTS
 
 #: URL schemes a link may have: places on the web, mail and telephone numbers, identifiers.
 SAFE_LINK_SCHEMES = frozenset(
@@ -85,7 +86,12 @@ SVG_ELEMENTS = _names(
     fedistantlight fedropshadow feflood fefunca fefuncb fefuncg fefuncr fegaussianblur feimage femerge
     femergenode femorphology feoffset fepointlight fespecularlighting fespotlight fetile feturbulence"""
 )
-ALLOWED_ELEMENTS = HTML_ELEMENTS | MATHML_ELEMENTS | SVG_ELEMENTS
+#: Obsolete presentational elements pass, and so do those whose content no edition shows
+#: (<noscript>, <template>): the loader then turns the first into HTML5 ones and drops the
+#: others with a warning (see press.raw). What they hold is checked all the same.
+ALLOWED_ELEMENTS = (
+    HTML_ELEMENTS | MATHML_ELEMENTS | SVG_ELEMENTS | frozenset(OBSOLETE_ELEMENTS) | frozenset(UNSHOWN_ELEMENTS)
+)
 #: Attributes holding a link to follow (or a page to send a form to), whatever the element.
 LINK_ATTRIBUTES = ("href", "xlink:href", "action", "formaction", "cite", "longdesc")
 LOADING_REASON = "editions carry only image files beside the manuscript, which the build checks"

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
+
+from tests.proof import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAY = ROOT / "manuscript" / "chongryon.md"
@@ -67,6 +71,13 @@ def build_editions(manuscript: Path, out: Path) -> Editions:
     built = build_all(manuscript, out)
     assert "warning" not in built.stderr.lower(), built.stderr
     return built.editions
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for the whole session: Playwright's synchronous API allows one at a time."""
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")

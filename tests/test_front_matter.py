@@ -21,13 +21,14 @@ import pypdfium2
 import pytest
 import yaml
 from lxml import etree
+from playwright.sync_api import Browser
 
 from press.context import BuildContext
 from press.document import load_document
 from press.release import citation_file
 from press.validate import ace, axe_violations, epubcheck, nu
 from tests.conftest import FIXTURES, MINIMAL, Built, Editions, build, build_all
-from tests.proof import DESKTOP, PHONE, chromium, open_page
+from tests.proof import DESKTOP, PHONE, open_page
 from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
 
 TITLE_BLOCK = FIXTURES / "titleblock" / "titleblock.md"
@@ -140,12 +141,11 @@ def test_ace_finds_nothing_in_the_article(article: Built) -> None:
     assert ace(article.editions.epub).errors == []
 
 
-def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report: Built) -> None:
-    with chromium() as browser:
-        for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), ("light", "dark")):
-            page = open_page(browser, built.editions.html, screen, theme)
-            assert axe_violations(page) == [], (built.editions.html.name, screen.name, theme)
-            page.close()
+def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report: Built, browser: Browser) -> None:
+    for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), ("light", "dark")):
+        page = open_page(browser, built.editions.html, screen, theme)
+        assert axe_violations(page) == [], (built.editions.html.name, screen.name, theme)
+        page.close()
 
 
 # (a) A Pandoc title block

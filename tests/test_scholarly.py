@@ -13,7 +13,6 @@ import copy
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -24,7 +23,7 @@ from playwright.sync_api import Browser
 
 from press.validate import ace, axe_violations, epubcheck, nu, pdf_structure
 from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.proof import DESKTOP, PHONE, Screen, chromium, open_page
+from tests.proof import DESKTOP, PHONE, Screen, open_page
 from tests.readback import epub_documents, html_tree, normalise, pdf_pages
 
 SCHOLARLY = FIXTURES / "scholarly" / "scholarly.md"
@@ -52,12 +51,6 @@ WIDTHS = (Screen("narrowest", 320, 640), Screen("desktop", 1280, 800))
 @pytest.fixture(scope="module")
 def scholarly(tmp_path_factory: pytest.TempPathFactory) -> Editions:
     return build_editions(SCHOLARLY, tmp_path_factory.mktemp("scholarly"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 def shown_text(tree: etree._Element) -> str:

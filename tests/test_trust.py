@@ -23,7 +23,7 @@ from press.pandoc import pandoc_path
 from tests.conftest import EPOCH, MINIMAL, ROOT, build
 from tests.readback import epub_documents, normalise, text_of
 
-TOOLCHAIN_PARTS = ("press", "templates", "styles", "build.py", "Makefile")
+TOOLCHAIN_PARTS = ("press", "templates", "styles", "build.py", "Makefile", "requirements.lock", "requirements-dev.lock")
 EDITIONS = ("pdf", "epub", "html")
 
 
@@ -91,7 +91,12 @@ EDITS: list[Edit] = [
     ("press/pagemap.py", lambda p: replace_in(p, '{"A4": (210.0', '{"ISO A4": (210.0'), {"pdf", "epub"}, {"epub"}),
     ("styles/print.css", lambda p: append_to(p, "\nh1 { letter-spacing: 0.02em; }\n"), {"pdf", "epub"}, {"pdf"}),
     ("styles/fonts/fonts.conf", lambda p: append_to(p, "\n<!-- edited -->\n"), {"pdf", "epub"}, set()),
-    ("templates/epub/colophon.xhtml.j2", lambda p: append_to(p, "<!-- edited -->\n"), {"epub"}, {"epub"}),
+    (
+        "templates/epub/colophon.xhtml.j2",
+        lambda p: replace_in(p, "{% block content %}\n", "{% block content %}\n<p>Edited.</p>\n"),
+        {"epub"},
+        {"epub"},
+    ),
     ("styles/epub.css", lambda p: append_to(p, "\nh1 { letter-spacing: 0.02em; }\n"), {"epub"}, {"epub"}),
     ("styles/screen.css", lambda p: append_to(p, "\nh1 { letter-spacing: 0.02em; }\n"), {"html"}, {"html"}),
     ("templates/web.html.j2", lambda p: append_to(p, "<!-- edited -->\n"), {"html"}, {"html"}),
@@ -162,7 +167,7 @@ def test_a_missing_input_is_an_error_even_with_a_cache_entry(tmp_path: Path) -> 
     (book / "abbr.json").unlink()
     run = build("html", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
     assert run.returncode == 1
-    assert run.stderr.strip() == "book/minimal.md:14: error: citation abbreviations file not found: abbr.json"
+    assert run.stderr.strip() == "book/minimal.md:13: error: citation abbreviations file not found: abbr.json"
 
 
 def test_one_pandoc_process_per_edition_build(tmp_path: Path) -> None:

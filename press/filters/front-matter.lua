@@ -3,7 +3,8 @@
 -- superscripts. Pandoc has already read each of them as Markdown; this filter
 -- writes each one twice, as HTML (with the options of the whole pass, so math
 -- is written as in the text) and as plain text (for metadata and running
--- heads), into one raw block at the start of the document:
+-- heads), into one raw block at the start of the document. Raw HTML in a field
+-- is shown as written (see raw_as_text):
 --
 --   <div id="press-front-matter">
 --     <div data-field="title"><div class="html">…</div><div class="plain">…</div></div>
@@ -65,8 +66,22 @@ local function name_of(author)
   return #parts > 0 and parts or nil
 end
 
+-- Raw HTML in a front-matter field is shown as written, not read as markup: the
+-- fields are Markdown, and a title is no place for code (it would otherwise go
+-- on to every edition's metadata and headings).
+local function raw_as_text(blocks)
+  return pandoc.Blocks(blocks):walk {
+    RawInline = function(raw)
+      return pandoc.Str(raw.text)
+    end,
+    RawBlock = function(raw)
+      return pandoc.Para { pandoc.Str(raw.text) }
+    end,
+  }
+end
+
 local function field_html(field, blocks)
-  local document = pandoc.Pandoc(blocks)
+  local document = pandoc.Pandoc(raw_as_text(blocks))
   local html = pandoc.write(document, 'html5', PANDOC_WRITER_OPTIONS)
   local plain = pandoc.write(document, 'plain', PLAIN_OPTIONS)
   return string.format(
