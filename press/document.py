@@ -123,7 +123,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     manuscript = read_manuscript(manuscript_path)
     metadata = load_metadata(manuscript, reporter)
     style = resolve_style(metadata.csl, manuscript_path.parent, metadata.location("csl"))
-    for path in pandoc.input_files(metadata, style):
+    for path in (*pandoc.input_files(metadata, style), *metadata.fonts):
         context.read_file(path)
     output = pandoc.convert(manuscript, metadata, style, context.cache)
     try:

@@ -48,6 +48,9 @@ FIELDS: dict[str, str] = {
     "nocite": "Pandoc: entries to list in the bibliography without citing them",
     "notes-after-punctuation": "Pandoc: place note citations after punctuation",
     "citation-abbreviations": "Pandoc: a file of journal abbreviations",
+    "dir": "the direction of the text: ltr (left to right) or rtl (right to left: Arabic, Hebrew)",
+    "fonts": "a list of font files (OTF, TTF, WOFF2) beside the manuscript for characters the shipped fonts lack",
+    "allow-missing-glyphs": "true to build even when no font can draw some character",
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
@@ -59,6 +62,7 @@ DEFAULT_CSL = "chicago-notes-bibliography"
 DEFAULT_LANGUAGE = "en"
 PAPER_SIZES = ("a4", "letter")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
+DIRECTIONS = ("ltr", "rtl")
 Report = Callable[[str, str], None]
 """Records a problem with a front-matter field: (field, message)."""
 #: Characters XML, and so the EPUB, cannot hold: C0 controls other than tab and line ends.
@@ -103,6 +107,10 @@ class Metadata:
     paper: str
     notes: str
     field_lines: dict[str, int]
+    direction: str = "ltr"
+    #: The author's own fonts (`fonts:`), inside the manuscript's folder.
+    fonts: tuple[Path, ...] = ()
+    allow_missing_glyphs: bool = False
 
     def location(self, field: str) -> Location:
         """Where a front-matter field is written, for messages about its value."""
@@ -225,6 +233,9 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter) -> Metadata:
         paper=_choice(values, "paper", PAPER_SIZES, problem),
         notes=_choice(values, "notes", NOTE_PLACEMENTS, problem),
         field_lines=field_lines,
+        direction=_choice(values, "dir", DIRECTIONS, problem),
+        fonts=_font_files(values.get("fonts"), path.parent, problem),
+        allow_missing_glyphs=_flag(values, "allow-missing-glyphs", problem),
     )
     if problems:
         raise CombinedError(problems)
@@ -284,6 +295,26 @@ def _flag(values: dict[str, Any], field: str, problem: Report) -> bool:
         return value
     problem(field, f"'{field}' must be true or false")
     return False
+
+
+def _font_files(value: Any, folder: Path, problem: Report) -> tuple[Path, ...]:
+    """The author's font files, each inside the manuscript's folder (as every input is)."""
+    if value is None:
+        return ()
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        problem("fonts", "'fonts' must be a font file or a list of them, relative to the manuscript")
+        return ()
+    found = []
+    for name in names:
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            problem("fonts", f"font '{name}' is outside the manuscript's folder; editions use only files beside it")
+        elif not path.is_file():
+            problem("fonts", f"font file not found: {name}")
+        else:
+            found.append(path)
+    return tuple(found)
 
 
 def _choice(values: dict[str, Any], field: str, choices: tuple[str, ...], problem: Report) -> str:

@@ -25,6 +25,7 @@ KEPT_NAME_IDS = (0, 7, 8, 9, 10, 11, 12, 13, 14)
 #: OpenType features the stylesheets use, on top of fontTools' defaults
 #: (kerning, ligatures, marks and the like).
 EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum")
+SPACES = frozenset((0x20, 0xA0))
 #: Bumped whenever the way subsets are made changes, to retire cached ones.
 SUBSET_RECIPE = "2"
 
@@ -84,7 +85,9 @@ def font_face_rules(faces: Iterable[Face], text: str, cache: BuildCache) -> str:
 
 
 def _code_points(text: str) -> set[int]:
-    return {ord(character) for character in text if not character.isspace()}
+    """The characters a text sets: the word space and no-break space included, which the
+    text face must draw (or another font's spaces would set the lines)."""
+    return {ord(character) for character in text if not character.isspace()} | SPACES
 
 
 def subset_woff2(face: Face, code_points: set[int], cache: BuildCache) -> bytes:

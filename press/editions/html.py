@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR
+from .. import STYLES_DIR, scripts
 from ..context import BuildContext
 from ..document import Document, Note
 from ..inputs import code_files, template_files
@@ -53,6 +53,7 @@ def toolchain_files() -> list[Path]:
         *template_files(TEMPLATE),
         *stylesheet_paths(*STYLESHEETS),
         *(face.source for face in FACES),
+        *scripts.toolchain_files(),
     ]
 
 
@@ -61,13 +62,18 @@ def write(document: Document, context: BuildContext) -> Path:
     values = page_context(document)
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    text = page_text(render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **values))
-    faces = used_faces(FACES, text)
+    first = render(TEMPLATE, stylesheet=Markup(styles), colophon=[], **values)
+    text = page_text(first)
+    metadata = document.metadata
+    languages = scripts.text_by_language(lxml.html.document_fromstring(first), metadata.lang)
+    selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
+    faces = [*used_faces(FACES, text), *scripts.embedded_faces(selection, metadata.fonts)]
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), context.cache)
-    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}"), colophon=colophon, **values)
+    families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
+    page = render(TEMPLATE, stylesheet=Markup(f"{fonts}\n{styles}\n{families}"), colophon=colophon, **values)
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target
