@@ -104,6 +104,12 @@ def css_unicode_range(ranges: Iterable[tuple[int, int]]) -> str:
     return ", ".join(f"U+{low:04X}-{high:04X}" if low != high else f"U+{low:04X}" for low, high in ranges)
 
 
+#: The text face's Hangul (Nanum Myeongjo), which editions that carry their fonts embed with the catalogue's.
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
+KOREAN_FACE = Face(
+    "Press Korean", "Nanum Myeongjo", STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL
+)
+
 #: Han first in the order of these languages' tags; the most specific tag wins (zh-Hant over zh).
 TYPEFACES = (
     Typeface("Press SC", "Noto Serif SC", "noto-serif-sc", ("zh", "zh-hans", "zh-cn", "zh-sg")),

@@ -84,6 +84,40 @@ def font_face_rules(faces: Iterable[Face], text: str, cache: BuildCache) -> str:
     return "\n".join(rules)
 
 
+@dataclass(frozen=True)
+class FontFile:
+    """A subset font stored beside the documents (in an EPUB), at `href` in the package."""
+
+    href: str
+    data: bytes
+
+
+def font_files(
+    faces: Iterable[Face], text: str, cache: BuildCache, folder: str, base_url: str
+) -> tuple[list[FontFile], str]:
+    """The faces that set some character of the text as WOFF2 files in `folder`, and
+    @font-face rules naming them by `base_url` (the folder as the stylesheet reaches it)."""
+    code_points = _code_points(text)
+    files: list[FontFile] = []
+    rules = []
+    for face in faces:
+        wanted = face.wanted(code_points)
+        if not wanted - SPACES:
+            continue
+        name = f"{face.family.lower().replace(' ', '-')}-{len(files) + 1}.woff2"
+        files.append(FontFile(f"{folder}/{name}", subset_woff2(face, wanted, cache)))
+        descriptors = [
+            f'font-family: "{face.family}"',
+            f"font-style: {face.style}",
+            f"font-weight: {face.weight}",
+            f'src: url("{base_url}{name}") format("woff2")',
+        ]
+        if face.ranges:
+            descriptors.append(f"unicode-range: {face.unicode_range}")
+        rules.append("@font-face {\n  " + ";\n  ".join(descriptors) + ";\n}")
+    return files, "\n".join(rules)
+
+
 def _code_points(text: str) -> set[int]:
     """The characters a text sets: the word space and no-break space included, which the
     text face must draw (or another font's spaces would set the lines)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -196,3 +197,16 @@ def test_the_web_page_draws_every_character_with_its_embedded_fonts(
 def test_epubcheck_is_clean_with_the_fonts_embedded(scripts_editions: Editions) -> None:
     check = epubcheck(scripts_editions.epub)
     assert (check.errors, check.warnings) == ([], [])
+
+
+def test_the_epub_carries_subsets_for_its_scripts(scripts_editions: Editions) -> None:
+    with zipfile.ZipFile(scripts_editions.epub) as book:
+        names = book.namelist()
+        package = book.read("EPUB/content.opf").decode("utf-8")
+        css = book.read("EPUB/css/epub.css").decode("utf-8")
+    fonts = [name.removeprefix("EPUB/") for name in names if name.startswith("EPUB/fonts/")]
+    assert {re.sub(r"-\d+\.woff2$", "", name) for name in fonts} >= {"fonts/press-jp", "fonts/press-arabic"}
+    for name in fonts:
+        assert re.search(f'<item href="{re.escape(name)}" id="font\\d+" media-type="font/woff2"/>', package)
+        assert f'url("../{name}")' in css
+    assert ':lang(ja) { --press-scripts: "Press Korean", "Press JP"' in css

@@ -33,12 +33,11 @@ SUFFIX = ".html"
 TEMPLATE = "web.html.j2"
 STYLESHEETS = ("common.css", "screen.css")
 FONTS = STYLES_DIR / "fonts"
-HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
 FACES = (
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_R.otf"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RI.otf", style="italic"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
-    Face("Press Korean", "Nanum Myeongjo", FONTS / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL),
+    scripts.KOREAN_FACE,
 )
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
