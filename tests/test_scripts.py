@@ -12,6 +12,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -46,7 +47,7 @@ def scripts_editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("script-pdfs")
     built = {}
-    for manuscript in (CHINESE, JAPANESE, RTL):
+    for manuscript in (CHINESE, JAPANESE):
         run = build("pdf", "--manuscript", manuscript, "--out", out, "-q")
         assert run.returncode == 0, run.stderr
         assert "warning" not in run.stderr.lower(), run.stderr
@@ -63,8 +64,15 @@ def _fonts(pdf: Path) -> set[str]:
         }
 
 
-def test_no_glyph_is_missing_in_any_script(scripts_editions: Editions, pdfs: dict[str, Path]) -> None:
-    for pdf in (scripts_editions.pdf, *pdfs.values()):
+@pytest.fixture(scope="module")
+def rtl_editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
+    return build_editions(RTL, tmp_path_factory.mktemp("rtl"))
+
+
+def test_no_glyph_is_missing_in_any_script(
+    scripts_editions: Editions, pdfs: dict[str, Path], rtl_editions: Editions
+) -> None:
+    for pdf in (scripts_editions.pdf, *pdfs.values(), rtl_editions.pdf):
         with pikepdf.open(pdf) as document:
             assert notdef_glyphs(document) == [], pdf.name
 
@@ -194,9 +202,12 @@ def test_the_web_page_draws_every_character_with_its_embedded_fonts(
         page.close()
 
 
-def test_epubcheck_is_clean_with_the_fonts_embedded(scripts_editions: Editions) -> None:
-    check = epubcheck(scripts_editions.epub)
-    assert (check.errors, check.warnings) == ([], [])
+def test_epubcheck_is_clean_with_fonts_embedded_and_right_to_left(
+    scripts_editions: Editions, rtl_editions: Editions
+) -> None:
+    with ThreadPoolExecutor() as pool:
+        checks = list(pool.map(epubcheck, (scripts_editions.epub, rtl_editions.epub)))
+    assert [(check.errors, check.warnings) for check in checks] == [([], []), ([], [])]
 
 
 def test_the_epub_carries_subsets_for_its_scripts(scripts_editions: Editions) -> None:
@@ -210,3 +221,53 @@ def test_the_epub_carries_subsets_for_its_scripts(scripts_editions: Editions) ->
         assert re.search(f'<item href="{re.escape(name)}" id="font\\d+" media-type="font/woff2"/>', package)
         assert f'url("../{name}")' in css
     assert ':lang(ja) { --press-scripts: "Press Korean", "Press JP"' in css
+
+
+def test_a_right_to_left_document_is_marked_in_every_edition(rtl_editions: Editions) -> None:
+    assert '<html lang="he" dir="rtl">' in rtl_editions.html.read_text(encoding="utf-8")
+    with zipfile.ZipFile(rtl_editions.epub) as book:
+        package = book.read("EPUB/content.opf").decode("utf-8")
+        text = book.read("EPUB/text.xhtml").decode("utf-8")
+    assert re.search(r'<spine [^>]*page-progression-direction="rtl"', package)
+    assert re.search(r'<html [^>]*xml:lang="he" dir="rtl">', text)
+
+
+def test_right_to_left_pages_are_mirrored(rtl_editions: Editions) -> None:
+    """The running title stands on the right, the author on the left; text ends at the right margin."""
+    document = pypdfium2.PdfDocument(str(rtl_editions.pdf))
+    try:
+        assert len(document) >= 2
+        page = document[1]
+        width, height = page.get_size()
+        text = page.get_textpage()
+        heads = {
+            text.get_text_range(index, 1): text.get_charbox(index)
+            for index in range(text.count_chars())
+            if text.get_charbox(index)[1] > height - 60
+        }
+        assert heads["ס"][0] > width / 2  # from the title, הספר והדף
+        assert heads["נ"][2] < width / 2  # from the author, דנה כהן
+        first = document[0].get_textpage()
+        boxes = [first.get_charbox(index) for index in range(first.count_chars())]
+        assert max(box[2] for box in boxes) > width - 90  # lines start at the right margin
+    finally:
+        document.close()
+
+
+def test_mixed_direction_text_reads_in_order(rtl_editions: Editions) -> None:
+    """An English phrase inside Hebrew reads left to right, and the Hebrew around it right to left:
+    on the line, "Press" stands left of "WeasyPrint", both left of the Hebrew word before them."""
+    document = pypdfium2.PdfDocument(str(rtl_editions.pdf))
+    try:
+        text = document[0].get_textpage()
+
+        def left_edge(word: str) -> float:
+            searcher = text.search(word)
+            found = searcher.get_next()
+            assert found is not None, word
+            return float(text.get_charbox(found[0])[0])
+
+        assert left_edge("Press") < left_edge("WeasyPrint") < left_edge("באנגלית")
+    finally:
+        document.close()
+    assert letters("ספר טוב נקרא בקלות מימין לשמאל.") in letters("".join(pdf_pages(rtl_editions.pdf)))

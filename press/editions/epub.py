@@ -322,6 +322,8 @@ def describe(
     book.set_identifier(document.identifier)
     book.set_title(metadata.title)
     book.set_language(metadata.lang)
+    if metadata.direction == "rtl":
+        book.set_direction("rtl")  # the spine's page-progression-direction
     for number, author in enumerate(metadata.authors, start=1):
         book.add_author(author, role="aut", uid=f"creator{number}")
     for number, contributor in enumerate(document.contributors, start=1):
