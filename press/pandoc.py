@@ -28,7 +28,7 @@ from . import FILTERS_DIR, bibliography
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
-from .labels import LABELS_FILE, labels_for
+from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
 LUA_FILTERS = (FILTERS_DIR / "figure-credit.lua", FILTERS_DIR / "references.lua")
@@ -68,7 +68,7 @@ class PandocOutput:
 def input_files(metadata: Metadata, style: Path) -> list[Path]:
     """Every file Pandoc reads besides the manuscript: the style, the filters, the files the front matter names."""
     named = [metadata.bibliography, metadata.citation_abbreviations]
-    return [style, *LUA_FILTERS, LABELS_FILE, *(path for path in named if path is not None)]
+    return [style, *LUA_FILTERS, LABELS_FILE, PANDOC_LABELS_FILE, *(path for path in named if path is not None)]
 
 
 def convert(manuscript: Manuscript, metadata: Metadata, style: Path, cache: BuildCache) -> PandocOutput:

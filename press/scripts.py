@@ -32,6 +32,7 @@ import tinycss2
 from fontTools.ttLib import TTFont
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT
+from .errors import PressError
 from .webfonts import Face
 
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
@@ -131,6 +132,8 @@ TYPEFACES = (
 def toolchain_files() -> list[Path]:
     """What stands for the catalogue's fonts in cache keys and Make's dependencies: each
     package's version and slice table (hashing every font file would cost more than a build)."""
+    if missing := missing_packages():
+        raise PressError(f"the fonts for other scripts are not installed ({missing[0]}): run `make` (npm ci)")
     return [path for typeface in TYPEFACES for path in (typeface.folder / "package.json", typeface.stylesheet)]
 
 

@@ -23,7 +23,7 @@ from press.pandoc import pandoc_path
 from tests.conftest import EPOCH, MINIMAL, ROOT, build
 from tests.readback import epub_documents, normalise, text_of
 
-TOOLCHAIN_PARTS = ("press", "templates", "styles", "build.py", "Makefile")
+TOOLCHAIN_PARTS = ("press", "templates", "styles", "build.py", "Makefile", "package.json", "package-lock.json")
 EDITIONS = ("pdf", "epub", "html")
 
 
@@ -35,6 +35,7 @@ def copy_toolchain(folder: Path) -> Path:
         else:
             shutil.copy2(source, folder / part)
     (folder / ".venv").symlink_to(ROOT / ".venv")
+    (folder / "node_modules").symlink_to(ROOT / "node_modules")  # the fonts for other scripts
     shutil.copytree(MINIMAL.parent, folder / "book")
     return folder
 
