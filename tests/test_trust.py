@@ -204,8 +204,8 @@ def test_check_reports_what_the_build_warns_about(tmp_path: Path) -> None:
     book = tmp_path / "book"
     shutil.copytree(MINIMAL.parent, book)
     manuscript = book / "minimal.md"
-    replace_in(manuscript, "lang: en-GB\n", "")
-    append_to(manuscript, "\n[^unused]: A note nobody calls.\n\nA snowman: ☃.\n")
+    replace_in(manuscript, "lang: en-GB\n", "allow-missing-glyphs: true\n")
+    append_to(manuscript, "\n[^unused]: A note nobody calls.\n\nA syllable: 𐀀.\n")
     built = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     warned = [line for line in built.stderr.splitlines() if ": warning: " in line]
