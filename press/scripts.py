@@ -33,7 +33,6 @@ from fontTools.ttLib import TTFont
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT
 from .errors import PressError
-from .webfonts import Face
 
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 #: The weight of the catalogue's faces; bold runs in these scripts are emboldened by the renderer.
@@ -104,12 +103,6 @@ def runs(points: Iterable[int]) -> list[tuple[int, int]]:
 def css_unicode_range(ranges: Iterable[tuple[int, int]]) -> str:
     return ", ".join(f"U+{low:04X}-{high:04X}" if low != high else f"U+{low:04X}" for low, high in ranges)
 
-
-#: The text face's Hangul (Nanum Myeongjo), which editions that carry their fonts embed with the catalogue's.
-HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
-KOREAN_FACE = Face(
-    "Press Korean", "Nanum Myeongjo", STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL
-)
 
 #: Han first in the order of these languages' tags; the most specific tag wins (zh-Hant over zh).
 TYPEFACES = (
@@ -347,12 +340,3 @@ def font_face_rules(selection: Selection, fonts: tuple[Path, ...]) -> str:
         for item, points in selection.slices
     ]
     return "\n".join(rules)
-
-
-def embedded_faces(selection: Selection, fonts: tuple[Path, ...]) -> list[Face]:
-    """The faces an edition that carries its fonts (web page, EPUB) embeds for the other
-    scripts: the author's fonts, then the selected slices, each cut to its own characters."""
-    faces = [Face(family, path.stem, path) for family, path in zip(author_families(fonts), fonts, strict=True)]
-    for item, points in selection.slices:
-        faces.append(Face(item.typeface.family, item.typeface.name, item.source, ranges=tuple(runs(points))))
-    return faces

@@ -17,6 +17,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from . import STYLES_DIR, scripts
 from .cache import BuildCache, digest
 
 #: Name records a subset keeps from its original: copyright, trademark, maker,
@@ -176,3 +177,19 @@ def _rename(font: TTFont, face: Face) -> None:
         cff.fontNames = [postscript]
         top.FullName = f"{face.family} {style}".strip()
         top.FamilyName = face.family
+
+
+#: The text face's Hangul (Nanum Myeongjo), which editions that carry their fonts embed with the catalogue's.
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
+KOREAN_FACE = Face(
+    "Press Korean", "Nanum Myeongjo", STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL
+)
+
+
+def embedded_faces(selection: scripts.Selection, fonts: tuple[Path, ...]) -> list[Face]:
+    """The faces an edition that carries its fonts (web page, EPUB) embeds for the other
+    scripts: the author's fonts, then the selected slices, each cut to its own characters."""
+    faces = [Face(family, path.stem, path) for family, path in zip(scripts.author_families(fonts), fonts, strict=True)]
+    for item, points in selection.slices:
+        faces.append(Face(item.typeface.family, item.typeface.name, item.source, ranges=tuple(scripts.runs(points))))
+    return faces

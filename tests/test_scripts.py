@@ -8,21 +8,21 @@ Chinese, one Japanese and one right-to-left (Hebrew and Arabic) manuscript.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
 import pypdfium2
 import pytest
-from playwright.sync_api import Browser
 
 from press.validate import epubcheck, notdef_glyphs
-from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.proof import chromium
+from tests.conftest import FIXTURES, ROOT, Editions, build, build_editions
 from tests.readback import letters, pdf_pages
 
 SCRIPTS = FIXTURES / "scripts" / "scripts.md"
@@ -169,37 +169,24 @@ def test_the_authors_own_font_covers_a_character(tmp_path: Path) -> None:
     assert "book.md:5: error: font '../elsewhere.woff2' is outside the manuscript's folder" in refused.stderr
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-def test_the_web_page_draws_every_character_with_its_embedded_fonts(
-    browser: Browser, scripts_editions: Editions
-) -> None:
+def test_the_web_page_draws_every_character_with_its_embedded_fonts(scripts_editions: Editions) -> None:
     """Chromium's own account of the fonts it drew each element's text with: only the
-    page's embedded fonts (the machine has none for these scripts)."""
-    page = browser.new_page()
-    try:
-        page.goto(scripts_editions.html.resolve().as_uri())
-        page.evaluate("document.fonts.ready")
-        session = page.context.new_cdp_session(page)
-        session.send("DOM.enable")
-        session.send("CSS.enable")
-        root = session.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        nodes = session.send("DOM.querySelectorAll", {"nodeId": root, "selector": "main p, main h2, span[lang]"})
-        assert len(nodes["nodeIds"]) > 20
-        for node in nodes["nodeIds"]:
-            used = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-            outside = [font["familyName"] for font in used if not font["isCustomFont"]]
-            text = session.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
-            assert outside == [], text
-        japanese = session.send("DOM.querySelector", {"nodeId": root, "selector": 'span[lang="ja"]'})["nodeId"]
-        used = session.send("CSS.getPlatformFontsForNode", {"nodeId": japanese})["fonts"]
-        assert [font["familyName"] for font in used] == ["Press JP"]
-    finally:
-        page.close()
+    page's embedded fonts (the machine has none for these scripts, and no other font
+    stands in for a character they lack)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.fontprobe", str(scripts_editions.html), "main p, main h2, span[lang]"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    elements = json.loads(completed.stdout)
+    assert len(elements) > 20
+    for element in elements:
+        assert [font["familyName"] for font in element["fonts"] if not font["isCustomFont"]] == [], element["html"]
+    japanese = next(element for element in elements if 'lang="ja"' in element["html"])
+    assert [font["familyName"] for font in japanese["fonts"]] == ["Press JP"]
 
 
 def test_epubcheck_is_clean_with_fonts_embedded_and_right_to_left(

@@ -44,7 +44,7 @@ from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
 from ..render import render, stylesheet, stylesheet_paths
-from ..webfonts import FontFile, font_files
+from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
 NAME = "epub"
 SUFFIX = ".epub"
@@ -123,7 +123,7 @@ def toolchain_files() -> list[Path]:
         *template_files(*TEMPLATES),
         *stylesheet_paths(*STYLESHEETS),
         *COVER_FONTS,
-        scripts.KOREAN_FACE.source,
+        KOREAN_FACE.source,
         *scripts.toolchain_files(),
         *printlayout.toolchain_files(),
     ]
@@ -385,7 +385,7 @@ def embedded_fonts(
         for lang, text in scripts.text_by_language(item.tree, metadata.lang).items():
             languages[lang] = languages.get(lang, "") + text
     selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
-    faces = [scripts.KOREAN_FACE, *scripts.embedded_faces(selection, metadata.fonts)]
+    faces = [KOREAN_FACE, *embedded_faces(selection, metadata.fonts)]
     files, rules = font_files(faces, "".join(languages.values()), context.cache, FONTS_FOLDER, "../fonts/")
     families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
     return files, f"\n{rules}\n{families}\n" if files else ""

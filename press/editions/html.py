@@ -26,7 +26,7 @@ from ..markup import as_phrasing, inner_html, note_references, parse_fragment, r
 from ..output import atomic_output
 from ..render import render, stylesheet, stylesheet_paths
 from ..schema import citation
-from ..webfonts import Face, font_face_rules, used_faces
+from ..webfonts import KOREAN_FACE, Face, embedded_faces, font_face_rules, used_faces
 
 NAME = "html"
 SUFFIX = ".html"
@@ -37,7 +37,7 @@ FACES = (
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_R.otf"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RI.otf", style="italic"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
-    scripts.KOREAN_FACE,
+    KOREAN_FACE,
 )
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
@@ -66,7 +66,7 @@ def write(document: Document, context: BuildContext) -> Path:
     metadata = document.metadata
     languages = scripts.text_by_language(lxml.html.document_fromstring(first), metadata.lang)
     selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
-    faces = [*used_faces(FACES, text), *scripts.embedded_faces(selection, metadata.fonts)]
+    faces = [*used_faces(FACES, text), *embedded_faces(selection, metadata.fonts)]
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []

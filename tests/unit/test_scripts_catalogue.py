@@ -9,6 +9,7 @@ import pytest
 
 from press import scripts
 from press.scripts import TYPEFACES, Typeface
+from press.webfonts import embedded_faces
 
 JAPANESE = next(typeface for typeface in TYPEFACES if typeface.family == "Press JP")
 SIMPLIFIED = next(typeface for typeface in TYPEFACES if typeface.family == "Press SC")
@@ -89,7 +90,7 @@ def test_selection_takes_each_language_s_face_and_names_what_nothing_sets() -> N
     assert chosen == {"Press SC": (0x76F4,), "Press JP": (0x76F4,)}
     assert selection.missing == ("\U00010000",)
     assert selection.families(JAPANESE) == [item.family for item, _ in selection.slices if item.typeface == JAPANESE]
-    faces = scripts.embedded_faces(selection, ())
+    faces = embedded_faces(selection, ())
     assert [(face.family, face.ranges) for face in faces] == [
         ("Press SC", ((0x76F4, 0x76F4),)),
         ("Press JP", ((0x76F4, 0x76F4),)),
