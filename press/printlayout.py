@@ -294,9 +294,10 @@ def script_fonts(page: str, document: Document) -> str:
     metadata = document.metadata
     selection = _selection(page, document)
     families = scripts.author_families(metadata.fonts)
-    languages = scripts.text_by_language(lxml.html.document_fromstring(page), metadata.lang)
+    tree = lxml.html.document_fromstring(page)
+    languages = scripts.text_by_language(tree, metadata.lang)
     rules = scripts.family_rules(languages, families, selection.families)
-    return scripts.font_face_rules(selection, metadata.fonts) + "\n" + rules
+    return scripts.font_face_rules(selection, metadata.fonts, scripts.bold_characters(tree)) + "\n" + rules
 
 
 def _selection(page: str, document: Document) -> scripts.Selection:

@@ -37,6 +37,9 @@ from .errors import PressError
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 #: The weight of the catalogue's faces; bold runs in these scripts are emboldened by the renderer.
 WEIGHT = 400
+#: The bold weight, for the characters of the elements the stylesheets set in bold (headings above all).
+BOLD_WEIGHT = 700
+BOLD_ELEMENTS = ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th")
 #: The custom property holding the script faces, in the order a language wants them.
 PROPERTY = "--press-scripts"
 #: Characters that are never drawn, so need no glyph.
@@ -323,9 +326,21 @@ def page_selection(tree: lxml.html.HtmlElement, lang: str, base: frozenset[int],
     return select(text_by_language(tree, lang), base | font_coverage(fonts))
 
 
-def font_face_rules(selection: Selection, fonts: tuple[Path, ...]) -> str:
+def bold_characters(tree: lxml.html.HtmlElement) -> frozenset[int]:
+    """The characters of the elements set in bold."""
+    return frozenset(ord(character) for element in tree.iter(*BOLD_ELEMENTS) for character in element.text_content())
+
+
+def bold_source(item: Slice) -> Path | None:
+    """The bold weight's file of a slice (the same characters), when the typeface has one."""
+    path = item.source.with_name(item.source.name.replace(f"-{WEIGHT}-normal.", f"-{BOLD_WEIGHT}-normal."))
+    return path if path != item.source and path.is_file() else None
+
+
+def font_face_rules(selection: Selection, fonts: tuple[Path, ...], bold: frozenset[int] = frozenset()) -> str:
     """@font-face rules naming the author's fonts and the selected slices by their file
-    URLs (for the print edition, whose renderer reads them from the disk)."""
+    URLs (for the print edition, whose renderer reads them from the disk); a slice's
+    bold weight too for the characters in `bold` (a renderer does not embolden a face)."""
     rules = [
         f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); }}'
         for family, path in zip(author_families(fonts), fonts, strict=True)
@@ -339,4 +354,12 @@ def font_face_rules(selection: Selection, fonts: tuple[Path, ...]) -> str:
         f" unicode-range: {css_unicode_range(runs(points))}; }}"
         for item, points in selection.slices
     ]
+    for item, points in selection.slices:
+        source = bold_source(item)
+        wanted = sorted(bold.intersection(points))
+        if source is not None and wanted:
+            rules.append(
+                f'@font-face {{ font-family: "{item.family}"; font-weight: bold; src: url("{source.as_uri()}");'
+                f" unicode-range: {css_unicode_range(runs(wanted))}; }}"
+            )
     return "\n".join(rules)

@@ -129,6 +129,11 @@ def test_chinese_lines_break_and_stay_inside_the_text_block(pdfs: dict[str, Path
     assert letters("中文没有用空格分隔词语") in letters("".join(pdf_pages(pdfs["chinese"])))
 
 
+def test_chinese_headings_are_set_in_the_bold_weight(pdfs: dict[str, Path]) -> None:
+    fonts = _fonts(pdfs["chinese"])
+    assert any(name.startswith("Press-SC-") and name.endswith("-Bold") for name in fonts), fonts
+
+
 def test_a_missing_glyph_stops_the_build_with_its_place(tmp_path: Path) -> None:
     run = build("pdf", "--manuscript", MISSING, "--out", tmp_path)
     assert run.returncode == 1

@@ -112,3 +112,15 @@ def test_print_rules_name_each_slice_and_only_the_characters_chosen_for_it(tmp_p
     css = scripts.font_face_rules(scripts.Selection(((chosen, (0x41, 0x42, 0x44)),), ()), (author,))
     assert f'@font-face {{ font-family: "Press Author 1"; src: url("{author.as_uri()}"); }}' in css
     assert '"Press X 7"' in css and "unicode-range: U+0041-0042, U+0044;" in css
+
+
+def test_bold_characters_get_the_slices_bold_weight(tmp_path: Path) -> None:
+    typeface = Typeface("Press X", "X", "x")
+    (tmp_path / "x-7-700-normal.woff2").write_bytes(b"")
+    chosen = scripts.Slice(typeface, tmp_path / "x-7-400-normal.woff2", ((0, 0x10FFFF),))
+    assert scripts.bold_source(chosen) == tmp_path / "x-7-700-normal.woff2"
+    tree = lxml.html.fromstring("<div><h2>AB</h2><p>C <strong>D</strong></p></div>")
+    bold = scripts.bold_characters(tree)
+    assert bold == frozenset(map(ord, "ABD"))
+    css = scripts.font_face_rules(scripts.Selection(((chosen, (0x41, 0x43, 0x44)),), ()), (), bold)
+    assert '"Press X 7"; font-weight: bold;' in css and "unicode-range: U+0041, U+0044; }" in css
