@@ -39,8 +39,9 @@ epub: $(EPUB)
 html: $(HTML)
 
 # Before the first build, an edition depends on the manuscript and the toolchain's
-# installation; the depfiles the builds write add the rest.
-$(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed
+# installation (the fonts for scripts other than Latin, Greek, Cyrillic, Hebrew
+# and Hangul come from npm); the depfiles the builds write add the rest.
+$(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed node_modules/.installed
 	$(PY) build.py $(subst .,,$(suffix $@)) --manuscript $(MANUSCRIPT) --out $(OUT)
 
 # The EPUB's page list gives the print edition's page numbers: when both are to be
@@ -50,7 +51,7 @@ $(EPUB): | $(PDF)
 -include $(wildcard $(OUT)/.deps/$(NAME).*.d)
 
 # Check the manuscript without building: every finding as file:line:column.
-check: $(VENV)/.installed
+check: $(VENV)/.installed node_modules/.installed
 	$(PY) build.py check --manuscript $(MANUSCRIPT) --out $(OUT)
 
 # Rebuild the web edition on every save and serve it on 127.0.0.1 with automatic reload.
@@ -66,8 +67,8 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
-# The validators from npm (Ace, Nu Html Checker, axe-core). No browser is
-# downloaded: they drive Debian's Chromium through tests/tools/chromium.
+# The fonts for other scripts and the validators from npm (Ace, Nu Html Checker,
+# axe-core). No browser is downloaded: they drive Debian's Chromium through tests/tools/chromium.
 node_modules/.installed: package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
 	touch $@

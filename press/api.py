@@ -94,7 +94,7 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
         context.cache.session([f"{manuscript.stem}.check"]),
     ):
         try:
-            document = load_document(manuscript, context)
+            document = with_options(load_document(manuscript, context), context.options)
         except PressError as error:
             context.reporter.fail(error)
             return context.reporter.diagnostics
@@ -113,6 +113,7 @@ def with_options(document: Document, options: Options) -> Document:
             paper=options.paper or metadata.paper,
             notes=options.notes or metadata.notes,
             version=options.edition_version or metadata.version,
+            allow_missing_glyphs=options.allow_missing_glyphs or metadata.allow_missing_glyphs,
         ),
     )
 

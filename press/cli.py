@@ -119,6 +119,7 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         strict=arguments.strict,
         check_accessibility=arguments.check_accessibility,
         remove_active_content=arguments.remove_active_content,
+        allow_missing_glyphs=arguments.allow_missing_glyphs,
         timeout=arguments.timeout,
         metadata=metadata,
     )
@@ -137,6 +138,7 @@ def _check(arguments: argparse.Namespace, manuscript: Path, metadata: MetadataOp
             reporter=Reporter(echo=print_diagnostic),
             metadata=metadata,
             remove_active_content=arguments.remove_active_content,
+            allow_missing_glyphs=arguments.allow_missing_glyphs,
             timeout=arguments.timeout,
         )
     errors = sum(finding.severity == "error" for finding in findings)
@@ -208,6 +210,11 @@ def _parser() -> argparse.ArgumentParser:
         "--remove-active-content",
         action="store_true",
         help="take active content (javascript: links, iframes…) out of the manuscript with a warning, not refuse it",
+    )
+    parser.add_argument(
+        "--allow-missing-glyphs",
+        action="store_true",
+        help="build even when no font can draw some character (a warning, not an error)",
     )
     parser.add_argument(
         "--timeout",

@@ -33,6 +33,9 @@ class Options:
     #: Take active content (javascript: links, iframes, event handlers…) out of the manuscript's
     #: HTML with a warning, instead of refusing the manuscript (see press.sanitize).
     remove_active_content: bool = False
+    #: Build even when no font can draw some character (a warning then, not an error);
+    #: the front matter's `allow-missing-glyphs: true` does the same.
+    allow_missing_glyphs: bool = False
     #: Wall-clock seconds each stage of the build may take (None: no limit); see press.limits.
     timeout: float | None = None
     #: Metadata from the command line or a defaults file, as Pandoc's -M, --metadata-file,

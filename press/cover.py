@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from . import STYLES_DIR
+from . import STYLES_DIR, scripts
 from .document import SVG_MEDIA_TYPE, Document
 from .labels import join_names, labels_for
 
@@ -210,13 +210,22 @@ def _runs(text: str, font: Path) -> list[tuple[str, Path]]:
     runs: list[tuple[str, Path]] = []
     for character in text:
         path = font
-        if not character.isspace() and ord(character) not in _cmap(font) and ord(character) in _cmap(FALLBACK_FONT):
-            path = FALLBACK_FONT
+        if not character.isspace() and ord(character) not in _cmap(font):
+            path = _fallback(ord(character)) or font
         if runs and (runs[-1][1] == path or character.isspace()):
             runs[-1] = (runs[-1][0] + character, runs[-1][1])
         else:
             runs.append((character, path))
     return runs
+
+
+def _fallback(point: int) -> Path | None:
+    """The font for a character the text face lacks: Nanum Myeongjo, else the catalogue's
+    face for its script (press.scripts, in its default order)."""
+    if point in _cmap(FALLBACK_FONT):
+        return FALLBACK_FONT
+    found = next((item for typeface in scripts.TYPEFACES if (item := scripts.slice_for(typeface, point))), None)
+    return found.source if found is not None else None
 
 
 @cache

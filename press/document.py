@@ -162,7 +162,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     if not metadata.bibliographies:
         limits.check_inputs(manuscript.text, manuscript.path, None, metadata.location("bibliography"))
     style = resolve_style(metadata.csl, folder, metadata.location("csl"), confined=metadata.csl != extra.csl)
-    for path in pandoc.input_files(metadata, style, extra):
+    for path in (*pandoc.input_files(metadata, style, extra), *metadata.fonts):
         context.read_file(path)
     output = pandoc.convert(manuscript, metadata, style, extra, context.cache)
     try:

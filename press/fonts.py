@@ -1,25 +1,14 @@
-"""The print edition's fonts: which characters they can set, so that no glyph is missing.
+"""The fonts a stylesheet declares with @font-face, and how a character is named in messages.
 
-The fonts are those the print stylesheet declares with @font-face; a character
-none of them covers would fall back to whatever the machine has, or to an empty
-box, so the build names each such character and where it occurs.
+Which characters the editions' fonts can set is press.scripts' business.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
 from pathlib import Path
 
 import tinycss2
-from fontTools.ttLib import TTFont
-
-from . import STYLES_DIR
-
-#: Characters that are never drawn, so need no glyph.
-INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
-#: Variation selectors and other default-ignorable marks, drawn as nothing.
-IGNORABLE_RANGES = ((0x034F, 0x034F), (0x180B, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 
 
 def declared_fonts(stylesheet: Path) -> list[Path]:
@@ -38,31 +27,6 @@ def declared_fonts(stylesheet: Path) -> list[Path]:
                         if argument.type == "string"
                     )
     return list(dict.fromkeys(fonts))
-
-
-@cache
-def covered_characters(stylesheet_name: str) -> frozenset[int]:
-    """Every code point some declared font has a glyph for."""
-    covered: set[int] = set()
-    for path in declared_fonts(STYLES_DIR / stylesheet_name):
-        with TTFont(path, lazy=True) as font:
-            covered.update(font.getBestCmap())
-    return frozenset(covered)
-
-
-def uncovered_characters(text: str, stylesheet_name: str) -> list[str]:
-    """The characters of a text that no declared font can set, each once, in order of appearance."""
-    covered = covered_characters(stylesheet_name)
-    missing = []
-    for character in dict.fromkeys(text):
-        if ord(character) in covered or character.isspace():
-            continue
-        if unicodedata.category(character) in INVISIBLE_CATEGORIES:
-            continue
-        if any(low <= ord(character) <= high for low, high in IGNORABLE_RANGES):
-            continue
-        missing.append(character)
-    return missing
 
 
 def describe(character: str) -> str:

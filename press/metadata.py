@@ -182,6 +182,9 @@ FIELDS: dict[str, Field] = {
     "editor": _ignored("Quarto: the visual editor's settings"),
     "output": _ignored("R Markdown: output formats"),
     **{key: Field(meaning) for key, meaning in limits.FRONT_MATTER_FIELDS.items()},
+    "dir": Field("the direction of the text: ltr (left to right) or rtl (right to left: Arabic, Hebrew)"),
+    "fonts": Field("a list of font files (OTF, TTF, WOFF2) beside the manuscript, for what the shipped fonts lack"),
+    "allow-missing-glyphs": Field("true to build even when no font can draw some character"),
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
@@ -194,6 +197,7 @@ DEFAULT_LANGUAGE = "en"
 DEFAULT_TOC_DEPTH = 3
 PAPER_SIZES = ("a4", "letter")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
+DIRECTIONS = ("ltr", "rtl")
 Report = Callable[[str, str], None]
 """Records a problem with a front-matter field: (field, message)."""
 #: Characters XML, and so the EPUB, cannot hold: C0 controls other than tab and line ends.
@@ -254,6 +258,10 @@ class Metadata:
     toc_depth: int
     toc_title: str | None
     field_lines: dict[str, int]
+    direction: str = "ltr"
+    #: The author's own fonts (`fonts:`), inside the manuscript's folder.
+    fonts: tuple[Path, ...] = ()
+    allow_missing_glyphs: bool = False
     #: Every value as read and merged, for the keys only one part of the toolchain reads
     #: (the image limits, say).
     values: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
@@ -416,6 +424,9 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         toc_depth=_toc_depth(values, warning),
         toc_title=_text(values, "toc-title", problem),
         field_lines=field_lines,
+        direction=_choice(values, "dir", DIRECTIONS, problem),
+        fonts=_font_files(values.get("fonts"), path.parent, problem),
+        allow_missing_glyphs=_flag(values, "allow-missing-glyphs", problem),
         values=values,
     )
     if problems:
@@ -498,6 +509,26 @@ def _flag(values: dict[str, Any], field: str, problem: Report) -> bool:
         return value
     problem(field, f"'{field}' must be true or false")
     return False
+
+
+def _font_files(value: Any, folder: Path, problem: Report) -> tuple[Path, ...]:
+    """The author's font files, each inside the manuscript's folder (as every input is)."""
+    if value is None:
+        return ()
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        problem("fonts", "'fonts' must be a font file or a list of them, relative to the manuscript")
+        return ()
+    found = []
+    for name in names:
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            problem("fonts", f"font '{name}' is outside the manuscript's folder; editions use only files beside it")
+        elif not path.is_file():
+            problem("fonts", f"font file not found: {name}")
+        else:
+            found.append(path)
+    return tuple(found)
 
 
 def _choice(values: dict[str, Any], field: str, choices: tuple[str, ...], problem: Report) -> str:

@@ -29,7 +29,7 @@ from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path, location_of
 from .inputs import code_files
 from .invocation import MetadataOptions
-from .labels import LABELS_FILE, labels_for
+from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
 CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
@@ -85,7 +85,15 @@ class PandocOutput:
 def input_files(metadata: Metadata, style: Path, extra: MetadataOptions) -> list[Path]:
     """Every file Pandoc reads besides the manuscript: the style, the filters, the files the front matter names."""
     abbreviations = [metadata.citation_abbreviations] if metadata.citation_abbreviations else []
-    return [style, *LUA_FILTERS, LABELS_FILE, *metadata.bibliographies, *abbreviations, *extra.files]
+    return [
+        style,
+        *LUA_FILTERS,
+        LABELS_FILE,
+        PANDOC_LABELS_FILE,
+        *metadata.bibliographies,
+        *abbreviations,
+        *extra.files,
+    ]
 
 
 def convert(

@@ -29,12 +29,12 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, limits, pagemap
+from . import STYLES_DIR, limits, pagemap, scripts
 from .cache import digest, files_digest
 from .context import BuildContext
 from .document import Document, Note
-from .errors import Location, PressError, Reporter, display_path, location_of
-from .fonts import declared_fonts, describe, uncovered_characters
+from .errors import CombinedError, Location, PressError, Reporter, display_path, location_of
+from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
     as_phrasing,
@@ -79,6 +79,7 @@ def toolchain_files() -> list[Path]:
         *stylesheet_paths(*STYLESHEETS),
         *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
         FONTCONFIG_FILE,
+        *scripts.toolchain_files(),
     ]
 
 
@@ -142,11 +143,12 @@ def layout(document: Document, reporter: Reporter, page: str | None = None) -> w
 
 
 def _render(page: str, document: Document) -> weasyprint.document.Document:
-    fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR))
+    fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
     stylesheets = [
         CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
     ]
+    stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
@@ -321,17 +323,39 @@ def _element_id(box: Box) -> str | None:
     return element.get("id") if element is not None else None
 
 
+def script_fonts(page: str, document: Document) -> str:
+    """The fonts of the other scripts the page sets, and their order for each of its languages."""
+    metadata = document.metadata
+    selection = _selection(page, document)
+    families = scripts.author_families(metadata.fonts)
+    tree = lxml.html.document_fromstring(page)
+    languages = scripts.text_by_language(tree, metadata.lang)
+    rules = scripts.family_rules(languages, families, selection.families)
+    return scripts.font_face_rules(selection, metadata.fonts, scripts.bold_characters(tree)) + "\n" + rules
+
+
+def _selection(page: str, document: Document) -> scripts.Selection:
+    tree = lxml.html.document_fromstring(page)
+    return scripts.page_selection(tree, document.metadata.lang, scripts.text_face_coverage(), document.metadata.fonts)
+
+
 def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> None:
-    """A warning for each character of the print page that no shipped font can draw."""
-    text = "".join(str(piece) for piece in lxml.html.document_fromstring(page).itertext())
+    """An error for each character of the print page that no font can draw (the shipped
+    fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
+    matter allows missing glyphs (`allow-missing-glyphs: true`)."""
     sources = [document.metadata.source]
     if document.metadata.bibliography is not None:
         sources.append(document.metadata.bibliography)
-    for character in uncovered_characters(text, FONT_STYLESHEET):
-        reporter.warn(
-            f"no font of the print edition has {describe(character)}; the PDF would not show it",
-            _first_occurrence(character, sources),
-        )
+    problems = []
+    for character in _selection(page, document).missing:
+        message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
+        location = _first_occurrence(character, sources)
+        if document.metadata.allow_missing_glyphs:
+            reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
+        else:
+            problems.append(PressError(message, location))
+    if problems:
+        reporter.fail(CombinedError(problems))
 
 
 def _first_occurrence(character: str, sources: list[Path]) -> Location:

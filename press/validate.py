@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import STYLES_DIR, TOOLCHAIN_ROOT
+from . import STYLES_DIR, TOOLCHAIN_ROOT, scripts
 
 NODE_MODULES = TOOLCHAIN_ROOT / "node_modules"
 CHROMIUM_WRAPPER = TOOLCHAIN_ROOT / "tests" / "tools" / "chromium"
@@ -219,6 +219,9 @@ def shipped_font_names() -> tuple[str, ...]:
 
     stylesheet = (STYLES_DIR / "print.css").read_text(encoding="utf-8")
     families = set(re.findall(r'font-family:\s*"([^"]+)";\s*(?:font-[a-z]+:[^;]+;\s*)*src:', stylesheet))
+    # The catalogue's faces for other scripts (one family a slice, 'Press JP 119'), and the author's own.
+    families.update(typeface.family for typeface in scripts.TYPEFACES)
+    families.add("Press Author")
     for path in (STYLES_DIR / "fonts").glob("*/*.[ot]tf"):
         with TTFont(path, lazy=True) as font:
             families.add(str(font["name"].getDebugName(1)))

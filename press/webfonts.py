@@ -17,6 +17,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from . import STYLES_DIR, scripts
 from .cache import BuildCache, digest
 
 #: Name records a subset keeps from its original: copyright, trademark, maker,
@@ -25,6 +26,7 @@ KEPT_NAME_IDS = (0, 7, 8, 9, 10, 11, 12, 13, 14)
 #: OpenType features the stylesheets use, on top of fontTools' defaults
 #: (kerning, ligatures, marks and the like).
 EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "ssty", "dtls", "flac")
+SPACES = frozenset((0x20, 0xA0))
 #: Bumped whenever the way subsets are made changes, to retire cached ones.
 SUBSET_RECIPE = "3"
 
@@ -83,8 +85,44 @@ def font_face_rules(faces: Iterable[Face], text: str, cache: BuildCache) -> str:
     return "\n".join(rules)
 
 
+@dataclass(frozen=True)
+class FontFile:
+    """A subset font stored beside the documents (in an EPUB), at `href` in the package."""
+
+    href: str
+    data: bytes
+
+
+def font_files(
+    faces: Iterable[Face], text: str, cache: BuildCache, folder: str, base_url: str
+) -> tuple[list[FontFile], str]:
+    """The faces that set some character of the text as WOFF2 files in `folder`, and
+    @font-face rules naming them by `base_url` (the folder as the stylesheet reaches it)."""
+    code_points = _code_points(text)
+    files: list[FontFile] = []
+    rules = []
+    for face in faces:
+        wanted = face.wanted(code_points)
+        if not wanted - SPACES:
+            continue
+        name = f"{face.family.lower().replace(' ', '-')}-{len(files) + 1}.woff2"
+        files.append(FontFile(f"{folder}/{name}", subset_woff2(face, wanted, cache)))
+        descriptors = [
+            f'font-family: "{face.family}"',
+            f"font-style: {face.style}",
+            f"font-weight: {face.weight}",
+            f'src: url("{base_url}{name}") format("woff2")',
+        ]
+        if face.ranges:
+            descriptors.append(f"unicode-range: {face.unicode_range}")
+        rules.append("@font-face {\n  " + ";\n  ".join(descriptors) + ";\n}")
+    return files, "\n".join(rules)
+
+
 def _code_points(text: str) -> set[int]:
-    return {ord(character) for character in text if not character.isspace()}
+    """The characters a text sets: the word space and no-break space included, which the
+    text face must draw (or another font's spaces would set the lines)."""
+    return {ord(character) for character in text if not character.isspace()} | SPACES
 
 
 def subset_woff2(face: Face, code_points: set[int], cache: BuildCache) -> bytes:
@@ -139,3 +177,19 @@ def _rename(font: TTFont, face: Face) -> None:
         cff.fontNames = [postscript]
         top.FullName = f"{face.family} {style}".strip()
         top.FamilyName = face.family
+
+
+#: The text face's Hangul (Nanum Myeongjo), which editions that carry their fonts embed with the catalogue's.
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
+KOREAN_FACE = Face(
+    "Press Korean", "Nanum Myeongjo", STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL
+)
+
+
+def embedded_faces(selection: scripts.Selection, fonts: tuple[Path, ...]) -> list[Face]:
+    """The faces an edition that carries its fonts (web page, EPUB) embeds for the other
+    scripts: the author's fonts, then the selected slices, each cut to its own characters."""
+    faces = [Face(family, path.stem, path) for family, path in zip(scripts.author_families(fonts), fonts, strict=True)]
+    for item, points in selection.slices:
+        faces.append(Face(item.typeface.family, item.typeface.name, item.source, ranges=tuple(scripts.runs(points))))
+    return faces

@@ -75,14 +75,16 @@ def test_unknown_style_name_suggests_close_ones(tmp_path: Path) -> None:
 def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     book = tmp_path / "book"
     book.mkdir()
-    (book / "book.md").write_text("---\ntitle: T\nauthor: A\nlang: en\n---\n\n# One\n\n### Three\n\nText ☃.\n")
+    (book / "book.md").write_text(
+        "---\ntitle: T\nauthor: A\nlang: en\nallow-missing-glyphs: true\n---\n\n# One\n\n### Three\n\nText 𐀀.\n"
+    )
     assert build("check", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 0
     assert build("check", "--strict", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 1
     assert build("pdf", "--manuscript", book / "book.md", "--out", tmp_path / "out", "-q").returncode == 0
     previous = (tmp_path / "out" / "book.pdf").read_bytes()
     strict = build("pdf", "--strict", "--manuscript", book / "book.md", "--out", tmp_path / "out", cwd=tmp_path)
     assert strict.returncode == 1
-    assert "book/book.md:11:6: error: no font of the print edition has '☃'" in strict.stderr
+    assert "book/book.md:12:6: error: no font of the print edition has '𐀀'" in strict.stderr
     assert "Traceback" not in strict.stderr
     assert (tmp_path / "out" / "book.pdf").read_bytes() == previous
 

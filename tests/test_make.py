@@ -74,7 +74,7 @@ def test_second_make_does_nothing(built: Path) -> None:
         ("styles/fonts/fonts.conf", {"pdf", "epub"}),
         ("press/filters/references.lua", {"pdf", "epub", "html"}),
         ("press/printlayout.py", {"pdf", "epub"}),
-        ("press/webfonts.py", {"html"}),
+        ("press/webfonts.py", {"html", "epub"}),
         ("press/document.py", {"pdf", "epub", "html"}),
         ("tests/fixtures/minimal/minimal.md", {"pdf", "epub", "html"}),
         ("tests/fixtures/minimal/references.yaml", {"pdf", "epub", "html"}),

@@ -90,8 +90,13 @@ def test_missing_glyphs_are_reported_with_their_place(tmp_path: Path) -> None:
     book = tmp_path / "book"
     book.mkdir()
     (book / "book.md").write_text(
-        "---\ntitle: Glyphs\nauthor: A. Writer\nlang: en\n---\n\nPlain text.\n\nA snowman ☃ here.\n", encoding="utf-8"
+        "---\ntitle: Glyphs\nauthor: A. Writer\nlang: en\nallow-missing-glyphs: true\n---\n\n"
+        "Plain text.\n\nA syllable 𐀀 here.\n",
+        encoding="utf-8",
     )
     run = build("pdf", "--manuscript", book / "book.md", "--out", tmp_path / "out", "-q", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "book/book.md:9:11: warning: no font of the print edition has '☃' (U+2603 SNOWMAN)" in run.stderr
+    assert (
+        "book/book.md:10:12: warning: no font of the print edition has '𐀀' (U+10000 LINEAR B SYLLABLE B008 A)"
+        in run.stderr
+    )

@@ -23,7 +23,17 @@ from press.pandoc import pandoc_path
 from tests.conftest import EPOCH, MINIMAL, ROOT, build
 from tests.readback import epub_documents, normalise, text_of
 
-TOOLCHAIN_PARTS = ("press", "templates", "styles", "build.py", "Makefile", "requirements.lock", "requirements-dev.lock")
+TOOLCHAIN_PARTS = (
+    "press",
+    "templates",
+    "styles",
+    "build.py",
+    "Makefile",
+    "requirements.lock",
+    "requirements-dev.lock",
+    "package.json",
+    "package-lock.json",
+)
 EDITIONS = ("pdf", "epub", "html")
 
 
@@ -35,6 +45,7 @@ def copy_toolchain(folder: Path) -> Path:
         else:
             shutil.copy2(source, folder / part)
     (folder / ".venv").symlink_to(ROOT / ".venv")
+    (folder / "node_modules").symlink_to(ROOT / "node_modules")  # the fonts for other scripts
     shutil.copytree(MINIMAL.parent, folder / "book")
     return folder
 
@@ -208,8 +219,8 @@ def test_check_reports_what_the_build_warns_about(tmp_path: Path) -> None:
     book = tmp_path / "book"
     shutil.copytree(MINIMAL.parent, book)
     manuscript = book / "minimal.md"
-    replace_in(manuscript, "lang: en-GB\n", "")
-    append_to(manuscript, "\n[^unused]: A note nobody calls.\n\nA snowman: ☃.\n")
+    replace_in(manuscript, "lang: en-GB\n", "allow-missing-glyphs: true\n")
+    append_to(manuscript, "\n[^unused]: A note nobody calls.\n\nA syllable: 𐀀.\n")
     built = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", "-q", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     warned = [line for line in built.stderr.splitlines() if ": warning: " in line]

@@ -32,7 +32,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import limits, printlayout, validate
+from .. import limits, printlayout, scripts, validate
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
@@ -47,6 +47,7 @@ from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
 from ..people import Author
 from ..render import render, stylesheet, stylesheet_paths
+from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
 NAME = "epub"
 SUFFIX = ".epub"
@@ -61,6 +62,7 @@ TEMPLATES = (
     "epub/nav.xhtml.j2",
 )
 STYLESHEET_HREF = "css/epub.css"
+FONTS_FOLDER = "fonts"
 COVER_IMAGE = "images/cover.jpg"
 COVER_DOCUMENT = "cover.xhtml"
 TITLE_PAGE_DOCUMENT = "titlepage.xhtml"
@@ -124,6 +126,8 @@ def toolchain_files() -> list[Path]:
         *template_files(*TEMPLATES),
         *stylesheet_paths(*STYLESHEETS),
         *COVER_FONTS,
+        KOREAN_FACE.source,
+        *scripts.toolchain_files(),
         *printlayout.toolchain_files(),
     ]
 
@@ -140,13 +144,14 @@ def write(document: Document, context: BuildContext) -> Path:
         if item.file_name != TEXT_DOCUMENT:
             point_references_at(item.tree, TEXT_DOCUMENT)  # the notes refer to figures in the text
     page_breaks = add_page_breaks(documents, pages)
+    fonts = embedded_fonts(document, documents, context)
     accessibility = assess(document, documents, pages, page_breaks)
     # Write: the package; checked by Ace first when the build is to back a conformance claim.
-    book = build_book(document, documents, cover, accessibility, page_breaks)
+    book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
     if context.options.check_accessibility:
         _check_accessibility(book, target)
         accessibility = assess(document, documents, pages, page_breaks, checked=True)
-        book = build_book(document, documents, cover, accessibility, page_breaks)
+        book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_bytes(book)
     return target
@@ -158,11 +163,12 @@ def build_book(
     cover: Cover,
     accessibility: Accessibility,
     page_breaks: list[tuple[PageBreak, str]],
+    fonts: tuple[list[FontFile], str],
 ) -> bytes:
     book = epub.EpubBook()
     describe(book, document, accessibility, page_breaks)
     add_documents(book, documents)
-    add_resources(book, document, cover)
+    add_resources(book, document, cover, fonts)
     add_navigation(book, document, documents, page_breaks)
     return package(book, document)
 
@@ -326,6 +332,8 @@ def describe(
         book.add_metadata("DC", "title", metadata.subtitle, {"id": "subtitle"})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(metadata.lang)
+    if metadata.direction == "rtl":
+        book.set_direction("rtl")  # the spine's page-progression-direction
     for number, person in enumerate(metadata.people, start=1):
         describe_author(book, person, f"creator{number}")
     for number, contributor in enumerate(document.contributors, start=1):
@@ -390,15 +398,37 @@ def add_documents(book: epub.EpubBook, documents: list[ContentDocument]) -> None
     book.spine = spine
 
 
-def add_resources(book: epub.EpubBook, document: Document, cover: Cover) -> None:
+def embedded_fonts(
+    document: Document, documents: list[ContentDocument], context: BuildContext
+) -> tuple[list[FontFile], str]:
+    """Subsets of the fonts for the scripts the book's text uses beyond Latin, Greek,
+    Cyrillic and Hebrew (which the reader's own fonts set), and the CSS that names them."""
+    metadata = document.metadata
+    languages: dict[str, str] = {}
+    for item in documents:
+        for lang, text in scripts.text_by_language(item.tree, metadata.lang).items():
+            languages[lang] = languages.get(lang, "") + text
+    selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
+    faces = [KOREAN_FACE, *embedded_faces(selection, metadata.fonts)]
+    files, rules = font_files(faces, "".join(languages.values()), context.cache, FONTS_FOLDER, "../fonts/")
+    families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
+    return files, f"\n{rules}\n{families}\n" if files else ""
+
+
+def add_resources(book: epub.EpubBook, document: Document, cover: Cover, fonts: tuple[list[FontFile], str]) -> None:
+    files, font_rules = fonts
     book.add_item(
         epub.EpubItem(
             uid="stylesheet",
             file_name=STYLESHEET_HREF,
             media_type="text/css",
-            content=stylesheet(*STYLESHEETS).encode("utf-8"),
+            content=(stylesheet(*STYLESHEETS) + font_rules).encode("utf-8"),
         )
     )
+    for number, font in enumerate(files, start=1):
+        book.add_item(
+            epub.EpubItem(uid=f"font{number}", file_name=font.href, media_type="font/woff2", content=font.data)
+        )
     cover_item = epub.EpubItem(
         uid="cover-image", file_name=COVER_IMAGE, media_type=cover.media_type, content=cover.data
     )

@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR, limits
+from .. import STYLES_DIR, limits, scripts
 from ..context import BuildContext
 from ..csp import content_security_policy
 from ..document import Document, Note
@@ -29,19 +29,18 @@ from ..output import atomic_output
 from ..people import Affiliation, Author
 from ..render import render, stylesheet, stylesheet_paths
 from ..schema import citation
-from ..webfonts import Face, font_face_rules, used_faces
+from ..webfonts import KOREAN_FACE, Face, embedded_faces, font_face_rules, used_faces
 
 NAME = "html"
 SUFFIX = ".html"
 TEMPLATE = "web.html.j2"
 STYLESHEETS = ("common.css", "screen.css")
 FONTS = STYLES_DIR / "fonts"
-HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
 FACES = (
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_R.otf"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RI.otf", style="italic"),
     Face("Press Serif", "Linux Libertine", FONTS / "linux-libertine" / "LinLibertine_RB.otf", weight=700),
-    Face("Press Korean", "Nanum Myeongjo", FONTS / "nanum" / "NanumMyeongjo.ttf", ranges=HANGUL),
+    KOREAN_FACE,
 )
 MATH_FACE = Face("Press Math", MATH_FONT_NAME, MATH_FONT)
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
@@ -57,6 +56,7 @@ def toolchain_files() -> list[Path]:
         *template_files(TEMPLATE),
         *stylesheet_paths(*STYLESHEETS),
         *(face.source for face in (*FACES, MATH_FACE)),
+        *scripts.toolchain_files(),
     ]
 
 
@@ -66,18 +66,25 @@ def write(document: Document, context: BuildContext) -> Path:
     values = page_context(document)
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    text = page_text(
-        render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **values)
-    )
+    first = render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **values)
+    text = page_text(first)
     formulas = "<math" in values["body"]
     if formulas:
         text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
-    faces = used_faces([*FACES, MATH_FACE] if formulas else FACES, text)
+    metadata = document.metadata
+    languages = scripts.text_by_language(lxml.html.document_fromstring(first), metadata.lang)
+    selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
+    faces = [
+        *used_faces([*FACES, MATH_FACE] if formulas else FACES, text),
+        *embedded_faces(selection, metadata.fonts),
+    ]
     words = labels_for(document.metadata.lang)
     names = join_names(list(dict.fromkeys(face.name for face in faces)), document.metadata.lang)
     colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), context.cache)
-    values["stylesheet"], values["colophon"] = Markup(f"{fonts}\n{styles}".strip()), colophon
+    families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
+    values["stylesheet"] = Markup(f"{fonts}\n{styles}\n{families}".strip())
+    values["colophon"] = colophon
     # The policy is read off the page itself: its inline style and script, hashed.
     policy = content_security_policy(render(TEMPLATE, content_security_policy="", **values))
     page = render(TEMPLATE, content_security_policy=policy, **values)
