@@ -294,16 +294,7 @@ def _short(text: str, length: int = 80) -> str:
 
 def _drop_comments(fragment: lxml.html.HtmlElement) -> None:
     for node in list(fragment.iter(etree.Comment, etree.ProcessingInstruction)):
-        parent = node.getparent()
-        if parent is None:
-            continue
-        if node.tail:
-            previous = node.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + node.tail
-            else:
-                parent.text = (parent.text or "") + node.tail
-        parent.remove(node)
+        _remove_keeping_tail(node)
 
 
 def _remove_scripts(fragment: lxml.html.HtmlElement) -> list[str]:
@@ -484,10 +475,11 @@ def _data_url(url: str) -> tuple[str, bytes | None]:
 
 
 def _remove_keeping_tail(node: etree._Element) -> None:
+    """Take a node out, leaving the text that follows it in place."""
     parent = node.getparent()
     if parent is None:
         return
-    if node.tail and node.tail.strip():
+    if node.tail:
         previous = node.getprevious()
         if previous is not None:
             previous.tail = (previous.tail or "") + node.tail

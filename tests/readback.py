@@ -80,3 +80,15 @@ def pdf_text_without_superscripts(path: Path) -> str:
     return "".join(
         character for page in pages for character, size in page if character.isspace() or size >= 0.85 * body_size
     )
+
+
+def remove_keeping_tail(element: etree._Element) -> None:
+    """Take an element out of a tree read back, leaving the text that follows it in place."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    tail = element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)

@@ -21,6 +21,7 @@ from tests.readback import (
     normalise,
     pdf_pages,
     pdf_text_without_superscripts,
+    remove_keeping_tail,
     text_of,
 )
 
@@ -33,19 +34,8 @@ def html_body_text(tree: etree._Element) -> str:
     copies of the notes, which sit beside their calls inside the paragraphs."""
     hidden = "//*[@aria-hidden='true']"
     for call in tree.xpath(f"//*[local-name()='a'][contains(@class, 'footnote-ref')] | {hidden}"):
-        _remove_keeping_tail(call)
+        remove_keeping_tail(call)
     return normalise(text_of(tree))
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    previous = element.getprevious()
-    tail = element.tail or ""
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def note_texts_html(tree: etree._Element) -> list[str]:

@@ -23,6 +23,7 @@ from tests.readback import (
     normalise,
     pdf_pages,
     pdf_text_without_superscripts,
+    remove_keeping_tail,
     text_of,
 )
 
@@ -77,20 +78,9 @@ def reading_text(built: Built, edition: str, *, superscripts: bool = True) -> st
             "//*[local-name()='a'][contains(@class, 'footnote-ref')] | //*[@aria-hidden='true'] "
             "| //*[@role='doc-pagebreak']"
         ):
-            _remove_keeping_tail(skipped)
+            remove_keeping_tail(skipped)
         texts.append(normalise(text_of(tree)))
     return "\n".join(texts)
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    previous = element.getprevious()
-    tail = element.tail or ""
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def missing_from(text: str, expected: list[str], edition: str) -> list[str]:
