@@ -28,7 +28,7 @@ from .blocks import prepare_blocks
 from .contents import ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
-from .errors import Location, PressError
+from .errors import Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
 from .markup import (
@@ -181,6 +181,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         reporter.warn(message, location)
     mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
+    _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -319,6 +320,30 @@ def _confine(
         )
     except PressError as error:
         context.reporter.fail(error)
+
+
+def _report_what_print_and_epub_cannot_carry(
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, reporter: Reporter
+) -> None:
+    """Links to other files of a website (`/about/`, `other.html`) work on the web only: the
+    PDF and the EPUB keep their words as text. Tables without header cells cannot tell
+    readers of the tagged PDF, or of a screen reader, what their columns hold."""
+    for href in dict.fromkeys(link.get("href", "") for link in fragment.iter("a")):
+        if href and not href.startswith("#") and sanitize.url_scheme(href) is None:
+            reporter.warn(
+                f"the link to '{href}' works in the web edition only; the PDF and the EPUB, which do not"
+                " carry that file, keep its words as text (give a full address, https://…, to keep it)",
+                manuscript.locate(f"({href}") if f"({href}" in manuscript.text else manuscript.locate(href),
+            )
+    for table in fragment.iter("table"):
+        if next(table.iter("th"), None) is None:
+            words = next(table.iter("td"), table).text_content().split()
+            written = next((text for text in (" ".join(words), "<table") if text in manuscript.text), "")
+            reporter.warn(
+                "a table without header cells: readers of the tagged PDF and screen readers cannot tell what its"
+                " columns hold (give it a header row)",
+                manuscript.locate(written),
+            )
 
 
 def _body_start(manuscript: Manuscript) -> int:

@@ -47,6 +47,7 @@ from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
 from ..people import Author
 from ..render import render, stylesheet, stylesheet_paths
+from ..sanitize import url_scheme
 from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
 NAME = "epub"
@@ -214,7 +215,7 @@ def content_documents(document: Document, cover: Cover, pages: PrintPages) -> li
     if document.bibliography:
         pages_to_render.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}, True))
     pages_to_render.append((COLOPHON_DOCUMENT, "epub/colophon.xhtml.j2", {"colophon_lines": colophon_lines}, True))
-    return [
+    documents = [
         ContentDocument(
             file_name,
             etree.fromstring(
@@ -225,6 +226,19 @@ def content_documents(document: Document, cover: Cover, pages: PrintPages) -> li
         )
         for file_name, template, context, in_print in pages_to_render
     ]
+    unlink_other_files(documents)
+    return documents
+
+
+def unlink_other_files(documents: list[ContentDocument]) -> None:
+    """A link to a file the book does not hold (`/about/`, `other.html`) stays as text: a
+    reading system could not open it. The loader has warned the author about each one."""
+    names = {item.file_name for item in documents}
+    for item in documents:
+        for link in item.tree.iter(f"{{{XHTML_NAMESPACE}}}a"):
+            href = link.get("href", "")
+            if href and not href.startswith("#") and url_scheme(href) is None and href.split("#")[0] not in names:
+                del link.attrib["href"]
 
 
 def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list[tuple[PageBreak, str]]:
