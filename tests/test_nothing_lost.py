@@ -14,9 +14,11 @@ import pikepdf
 import pytest
 from lxml import etree
 
+from press import api
 from press.validate import destination_pages, epubcheck, nu, pdf_links
 from tests.conftest import FIXTURES, Built, build, build_all
 from tests.readback import (
+    XHTML,
     epub_documents,
     html_tree,
     letters,
@@ -476,3 +478,25 @@ def test_a_handle_is_an_error_that_says_how_to_write_a_literal_at(tmp_path: Path
         "tests/fixtures/handle/handle.md:11:23: error: '@annat' is neither a citation key (there is no bibliography)"
         " nor a cross-reference; for a literal '@', write '\\@annat'"
     ]
+
+
+def test_what_print_and_the_epub_cannot_carry_is_said(tmp_path: Path) -> None:
+    """A link to another page of a website works on the web only; a table without header cells
+    cannot tell a screen reader what its columns hold: both are said, with their lines."""
+    manuscript = tmp_path / "site.md"
+    manuscript.write_text(
+        "---\ntitle: Site\nauthor: A. Writer\nlang: en\n---\n\nSee [the other page](/about/) for more.\n\n"
+        "<table><tr><td>cell one</td><td>cell two</td></tr></table>\n",
+        encoding="utf-8",
+    )
+    result = api.build(manuscript, tmp_path / "out", ("epub", "html"))
+    assert [str(warning).split(": warning: ")[0] for warning in result.warnings] == [
+        f"{manuscript}:7:21",
+        f"{manuscript}:9:16",
+    ]
+    assert "the link to '/about/' works in the web edition only" in result.warnings[0].message
+    assert "a table without header cells" in result.warnings[1].message
+    text = epub_documents(result.written["epub"])["EPUB/text.xhtml"]
+    (link,) = [element for element in text.iter(f"{XHTML}a") if "other page" in "".join(element.itertext())]
+    assert link.get("href") is None
+    assert 'href="/about/"' in result.written["html"].read_text(encoding="utf-8")
