@@ -124,6 +124,18 @@ end
 -- Number what is labelled, in the order it comes.
 local function number_targets(doc)
   local counters = { fig = 0, tbl = 0, eq = 0 }
+  -- A figure or a table labelled as its kind: numbered, remembered, its caption labelled.
+  local function number_captioned(kind)
+    return function(element)
+      if kind_of(element.identifier) ~= kind then
+        return nil
+      end
+      counters[kind] = counters[kind] + 1
+      remember(element.identifier, tostring(counters[kind]))
+      element.caption = label_caption(element.caption, kind, tostring(counters[kind]))
+      return element
+    end
+  end
   local top = 6
   doc:walk {
     Header = function(header)
@@ -162,24 +174,8 @@ local function number_targets(doc)
       end
       return nil
     end,
-    Figure = function(figure)
-      if kind_of(figure.identifier) ~= 'fig' then
-        return nil
-      end
-      counters.fig = counters.fig + 1
-      remember(figure.identifier, tostring(counters.fig))
-      figure.caption = label_caption(figure.caption, 'fig', tostring(counters.fig))
-      return figure
-    end,
-    Table = function(tbl)
-      if kind_of(tbl.identifier) ~= 'tbl' then
-        return nil
-      end
-      counters.tbl = counters.tbl + 1
-      remember(tbl.identifier, tostring(counters.tbl))
-      tbl.caption = label_caption(tbl.caption, 'tbl', tostring(counters.tbl))
-      return tbl
-    end,
+    Figure = number_captioned('fig'),
+    Table = number_captioned('tbl'),
     Para = inlines_with_equations,
     Plain = inlines_with_equations,
   }
