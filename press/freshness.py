@@ -1,0 +1,116 @@
+"""An edition is made again only when something it is made from has changed.
+
+Each build records, beside the depfile it writes for Make (`.deps/`), what an
+edition was made from: the files (those of the depfile, with their contents'
+digest), the build's options, the environment that reaches the editions
+(SOURCE_DATE_EPOCH), the installed libraries, the digest of the edition as
+written, and the warnings its build gave. A later build of that edition whose
+record still holds, every file and setting the same and the output as it was
+written, keeps the output, repeats the warnings, and reads nothing else: the
+manuscript is not even parsed. Make does the same from file times; this holds
+for `build.py` and the API too, and for files touched but not changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .cache import digest, files_digest
+from .context import Options
+from .errors import Diagnostic, Location, PressError, Reporter
+
+
+@dataclass(frozen=True)
+class Record:
+    """What an edition was last made from, and what it was."""
+
+    target: Path
+    inputs: tuple[Path, ...]
+    made_from: str
+    output: str
+    warnings: tuple[Diagnostic, ...]
+
+    def replay(self, reporter: Reporter) -> None:
+        """Give the reporter the warnings the edition's build gave, as that build did."""
+        for warning in self.warnings:
+            reporter.warn(warning.message, warning.location)
+
+
+def reusable(path: Path, options: Options) -> Record | None:
+    """The record at `path` when the edition it describes can be kept as it is, otherwise None."""
+    record = _read(path)
+    if record is None or not record.target.is_file() or _file_digest(record.target) != record.output:
+        return None
+    try:
+        made_from = _made_from(record.inputs, options)
+    except PressError:  # an input is gone: the build will say which
+        return None
+    return record if made_from == record.made_from else None
+
+
+def write(path: Path, target: Path, inputs: list[Path], options: Options, warnings: list[Diagnostic]) -> None:
+    """Record what the edition just written to `target` was made from."""
+    paths = tuple(sorted({input_path.resolve() for input_path in inputs}))
+    fields = {
+        "target": str(target.resolve()),
+        "inputs": [str(input_path) for input_path in paths],
+        "made_from": _made_from(paths, options),
+        "output": _file_digest(target),
+        "warnings": [_diagnostic_fields(warning) for warning in warnings],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fields, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _made_from(inputs: tuple[Path, ...], options: Options) -> str:
+    return digest(files_digest(inputs), repr(options), os.environ.get("SOURCE_DATE_EPOCH", ""), _installed_libraries())
+
+
+@cache
+def _installed_libraries() -> str:
+    """The Python and every library installed beside the toolchain (Pandoc comes with pypandoc-binary)."""
+    libraries = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
+    return "\n".join([sys.version, *libraries])
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _read(path: Path) -> Record | None:
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        return Record(
+            Path(fields["target"]),
+            tuple(Path(input_path) for input_path in fields["inputs"]),
+            fields["made_from"],
+            fields["output"],
+            tuple(_diagnostic(warning) for warning in fields["warnings"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _diagnostic_fields(diagnostic: Diagnostic) -> dict[str, object]:
+    location = diagnostic.location
+    return {
+        "message": diagnostic.message,
+        "location": None if location is None else [str(location.path), location.line, location.column],
+    }
+
+
+def _diagnostic(fields: dict[str, Any]) -> Diagnostic:
+    location = fields["location"]
+    if location is None:
+        return Diagnostic("warning", str(fields["message"]))
+    path, line, column = location
+    return Diagnostic("warning", str(fields["message"]), Location(Path(path), line, column))
