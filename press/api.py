@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import freshness, limits
+from .cache import owner
 from .check import lint
 from .context import BuildContext, Options
 from .document import Document, load_document
@@ -81,7 +82,7 @@ def build(
     with (
         limits.stage_budget(settings.timeout),
         _library_warnings(context.reporter),
-        context.cache.session([f"{manuscript.stem}.{name}" for name in to_make]),
+        context.cache.session([owner(manuscript.stem, name) for name in to_make]),
     ):
         document = with_options(load_document(manuscript, context), settings)
         loader_warnings = context.reporter.warnings
@@ -107,7 +108,7 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
     with (
         limits.stage_budget(context.options.timeout),
         _library_warnings(context.reporter),
-        context.cache.session([f"{manuscript.stem}.check"]),
+        context.cache.session([owner(manuscript.stem, "check")]),
     ):
         try:
             document = with_options(load_document(manuscript, context), context.options)

@@ -31,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from . import STYLES_DIR, limits, pagemap, scripts
-from .cache import digest, files_digest
+from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note
 from .errors import CombinedError, Location, PressError, Reporter, display_path, location_of
@@ -51,6 +51,8 @@ from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 
 TEMPLATE = "print.html.j2"
+#: The edition that writes this layout, and whose build the EPUB's page list waits for.
+PDF_EDITION = "pdf"
 STYLESHEETS = ("common.css", "print.css")
 FONT_STYLESHEET = "print.css"
 FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
@@ -96,9 +98,13 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
 
 def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
     """Where each page of the print edition begins: from the cache when the PDF build (or an
-    earlier build) laid these very pages out, otherwise laid out here, once."""
+    earlier build) laid these very pages out, or as soon as a PDF build running beside this one
+    has (Make builds the editions side by side); otherwise laid out here, once."""
     page = print_page(document)
     name = _pages_cache_name(page, document)
+    stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
+    if stored is not None:
+        return pagemap.load(stored)
     with context.cache.locked(name):
         stored = context.cache.read(name)
         if stored is not None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from press import api, printlayout
+from press.cache import BuildCache, owner
 from tests.conftest import EPOCH, MINIMAL
 
 
@@ -45,6 +50,49 @@ def test_the_epub_takes_its_page_list_from_the_layout_the_pdf_build_made(
     api.build(manuscript, out, ("epub",))
     api.build(manuscript, tmp_path / "all", ("pdf", "epub", "html"))
     assert len(layouts) == 2, "one layout for each output folder"
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """Two builds at once each set and reset the libraries' loggers: put them back as they were."""
+    loggers = [logging.getLogger(name) for name in api.LOGGING_LIBRARIES]
+    saved = [(logger.handlers, logger.level, logger.propagate) for logger in loggers]
+    yield
+    for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+        logger.handlers, logger.propagate = handlers, propagate
+        logger.setLevel(level)
+
+
+def test_an_epub_built_beside_the_pdf_waits_for_its_layout(
+    manuscript: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logging_restored: None
+) -> None:
+    """As Make runs them, side by side: the EPUB asks for the page list while the PDF build is under way."""
+    out = tmp_path / "out"
+    epub_waits = threading.Event()
+    layouts: list[object] = []
+    original_layout, original_running = printlayout.layout, BuildCache.running
+
+    def layout_once_the_epub_waits(*arguments: Any) -> Any:
+        layouts.append(arguments)
+        assert epub_waits.wait(timeout=120), "the EPUB build never asked for the page list"
+        return original_layout(*arguments)
+
+    def running(cache: BuildCache, name: str) -> bool:
+        busy = original_running(cache, name)
+        if busy:
+            epub_waits.set()
+        return busy
+
+    monkeypatch.setattr(printlayout, "layout", layout_once_the_epub_waits)
+    monkeypatch.setattr(BuildCache, "running", running)
+    pdf = threading.Thread(target=api.build, args=(manuscript, out, ("pdf",)))
+    pdf.start()
+    while not BuildCache(out).running(owner(manuscript.stem, "pdf")):
+        time.sleep(0.05)
+    api.build(manuscript, out, ("epub",))
+    pdf.join()
+    assert epub_waits.is_set() and len(layouts) == 1
+    assert (out / "minimal.pdf").is_file() and (out / "minimal.epub").is_file()
 
 
 def test_a_build_with_nothing_changed_keeps_every_edition_without_reading_the_manuscript(

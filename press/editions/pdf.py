@@ -16,9 +16,10 @@ from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
+from ..patches import page_references
 from ..xmp import front_matter_xmp
 
-NAME = "pdf"
+NAME = printlayout.PDF_EDITION
 SUFFIX = ".pdf"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 SCHEMA_ORG = "http://schema.org/"
@@ -32,6 +33,7 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
+    page_references.install()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, **_pdf_options(document))
     return target
