@@ -1,32 +1,40 @@
-"""WeasyPrint's footnote area, appended to instead of laid out again for every note.
+"""WeasyPrint's footnotes, each laid out once, and pages settled one by one.
 
 WeasyPrint 70 keeps a page's footnote area up to date as the page is laid out
 (`LayoutContext._update_footnote_area`): each time a note is added to the page,
 or taken off it, it lays out a fresh copy of the whole area, every note of the
-page again. A page of n notes costs n²/2 note layouts, and a note that is put
-on a page, taken off and put back (as the text around its call is laid out
-again) costs it each time. In a book of 1,860 notes this is half the layout.
+page again, and `make_page` lays the area out once more when the page is done.
+A page of n notes costs n²/2 note layouts, and a note that is put on a page,
+taken off and put back (as the text around its call is laid out again) costs it
+each time. In a book of 1,860 notes this was half the layout.
 
 Notes stack in the area one below the other, and a note's layout depends only
 on the notes above it. So the area is remembered as the notes laid out so far,
 each with where it ends: adding a note lays out that note alone, below the
 last one, exactly as the area's own layout would place it (the same function,
 the same containing block, position and adjoining margins); taking notes off
-the end forgets them. Where that equivalence is not plain (notes with vertical
+the end forgets them; and the area `make_page` lays out at the end of the page
+is the one stacked. Where that equivalence is not plain (notes with vertical
 margins, floats or positioned boxes inside a note, notes inside a note, forced
 breaks between notes, an area with a fixed height or columns, floats on the
 page that may reach the area), the area is laid out whole, as before. The
 height and the overflow WeasyPrint reads are computed as `block_container_layout`
 computes them, so pages break exactly where they did.
 
-A second, smaller change: `_linebox_layout` asks of every box of every line
-whether the box's `footnote` is among the notes still waiting for a page
-(`context.footnotes`); most boxes have none, and asking a list whether it holds
-None compares None with every note of the document that is still waiting.
+A smaller change: `_linebox_layout` asks of every box of every line whether the
+box's `footnote` is among the notes still waiting for a page (`context.footnotes`);
+most boxes have none, and asking a list whether it holds None compares None with
+every note of the document still waiting.
 
-Both are pinned to WeasyPrint 70.0 (`install` refuses another version) and
-are covered by tests/unit/test_footnote_patch.py: the same pages and positions
-with and without them, and each note laid out a bounded number of times.
+And a hook WeasyPrint lacks (`settling_pages`): each page is shown, as soon as
+it is made, to a function that may restyle something on it and have the page
+made again from where it began, so that a layout can be corrected page by page
+instead of being done again whole.
+
+All of it is pinned to WeasyPrint 70.0 (`install` refuses another version) and
+covered by tests/unit/test_footnote_patch.py: every update gives WeasyPrint's own
+numbers, the same pages and positions with and without the patch, each note laid
+out a bounded number of times, and a page made again unchanged is the same page.
 """
 
 from __future__ import annotations
@@ -55,8 +63,9 @@ from ..errors import PressError
 
 #: The WeasyPrint this module patches; on any other, `install` refuses.
 WEASYPRINT_VERSION = "70.0"
-#: WeasyPrint's own methods, as they are without the patch (the tests compare both).
+#: WeasyPrint's own functions, as they are without the patch (the tests compare both).
 UNPATCHED_UPDATE_FOOTNOTE_AREA = LayoutContext._update_footnote_area
+UNPATCHED_PAGE_BLOCK_LEVEL_LAYOUT = page_layout.block_level_layout
 
 
 def install() -> None:
@@ -68,6 +77,7 @@ def install() -> None:
             "or check the patch against the new version and pin it there"
         )
     LayoutContext._update_footnote_area = update_footnote_area
+    page_layout.block_level_layout = page_block_level_layout
     LayoutContext.footnotes = property(_waiting_footnotes, _set_waiting_footnotes)
 
 
@@ -102,6 +112,19 @@ def update_footnote_area(self: Any) -> bool:
     last_bottom = last.position_y + last.margin_height() - last.margin_bottom
     area_bottom = outline.position_y + outline.margin_height() - outline.margin_bottom
     return bool(last_bottom > area_bottom)
+
+
+def page_block_level_layout(context: Any, box: Any, *arguments: Any, **keywords: Any) -> tuple[Any, ...]:
+    """`block_level_layout` as `make_page` calls it: the footnote area it lays out once more when
+    the page is done is the one the notes were stacked into, when that holds the page's notes."""
+    if isinstance(box, boxes.FootnoteAreaBox):
+        stack: FootnoteStack | None = getattr(context, "_footnote_stack", None)
+        area = context.current_footnote_area
+        if stack is not None and stack.area is area and stack.holds_exactly(area.children):
+            laid_out = stack.laid_out()
+            return laid_out, None, {"break": "any", "page": laid_out.page_values()[1]}, [], False, None
+    result: tuple[Any, ...] = UNPATCHED_PAGE_BLOCK_LEVEL_LAYOUT(context, box, *arguments, **keywords)
+    return result
 
 
 @dataclass
@@ -163,6 +186,16 @@ class FootnoteStack:
                 return False
             self.placed.append(appended)
         return True
+
+    def holds_exactly(self, footnotes: list[Any]) -> bool:
+        return len(self.placed) == len(footnotes) and all(
+            placed.footnote is footnote for placed, footnote in zip(self.placed, footnotes, strict=True)
+        )
+
+    def laid_out(self) -> Any:
+        """The area with its notes, as laying it out whole would make it."""
+        outline, _ = self.measured()
+        return outline.copy_with_children([placed.box for placed in self.placed])
 
     def measured(self) -> tuple[Any, Any]:
         """The area's outline with its height for the notes held, and the last note's box.
