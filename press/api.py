@@ -71,7 +71,9 @@ def build(
     manuscript = manuscript.resolve()
     prepare_output_folder(out)
     records = {name: out / DEPENDENCIES_FOLDER / f"{manuscript.stem}.{name}.json" for name in editions}
-    kept = {name: record for name in editions if (record := freshness.reusable(records[name], settings))}
+    kept = {
+        name: record for name in editions if (record := freshness.reusable(records[name], manuscript, out, settings))
+    }
     for record in kept.values():
         record.replay(context.reporter)
         record.target.touch()  # for Make, which compares times: up to date now
@@ -93,7 +95,7 @@ def build(
             inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
             _write_depfile(written[name], inputs, out)
             warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
-            freshness.write(records[name], written[name], inputs, settings, warnings)
+            freshness.write(records[name], manuscript, written[name], inputs, settings, warnings)
     return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
 
 

@@ -1,8 +1,8 @@
 """An edition is made again only when something it is made from has changed.
 
 Each build records, beside the depfile it writes for Make (`.deps/`), what an
-edition was made from: the files (those of the depfile, with their contents'
-digest), the build's options, the environment that reaches the editions
+edition was made from: the manuscript, the files (those of the depfile, with
+their contents' digest), the build's options, the environment that reaches the editions
 (SOURCE_DATE_EPOCH), the installed libraries, the digest of the edition as
 written, and the warnings its build gave. A later build of that edition whose
 record still holds, every file and setting the same and the output as it was
@@ -32,6 +32,8 @@ from .errors import Diagnostic, Location, PressError, Reporter
 class Record:
     """What an edition was last made from, and what it was."""
 
+    manuscript: Path
+    #: The edition, in the output folder that holds the record.
     target: Path
     inputs: tuple[Path, ...]
     made_from: str
@@ -44,25 +46,31 @@ class Record:
             reporter.warn(warning.message, warning.location)
 
 
-def reusable(path: Path, options: Options) -> Record | None:
-    """The record at `path` when the edition it describes can be kept as it is, otherwise None."""
-    record = _read(path)
-    if record is None or not record.target.is_file() or _file_digest(record.target) != record.output:
+def reusable(path: Path, manuscript: Path, out: Path, options: Options) -> Record | None:
+    """The record at `path` when the edition of `manuscript` it describes, in `out`, can be kept
+    as it is; otherwise None."""
+    record = _read(path, out)
+    if record is None or record.manuscript != manuscript.resolve():
+        return None
+    if not record.target.is_file() or _file_digest(record.target) != record.output:
         return None
     try:
-        made_from = _made_from(record.inputs, options)
+        made_from = _made_from(record.manuscript, record.inputs, options)
     except PressError:  # an input is gone: the build will say which
         return None
     return record if made_from == record.made_from else None
 
 
-def write(path: Path, target: Path, inputs: list[Path], options: Options, warnings: list[Diagnostic]) -> None:
-    """Record what the edition just written to `target` was made from."""
+def write(
+    path: Path, manuscript: Path, target: Path, inputs: list[Path], options: Options, warnings: list[Diagnostic]
+) -> None:
+    """Record what the edition of `manuscript` just written to `target` was made from."""
     paths = tuple(sorted({input_path.resolve() for input_path in inputs}))
     fields = {
-        "target": str(target.resolve()),
+        "manuscript": str(manuscript.resolve()),
+        "target": target.name,
         "inputs": [str(input_path) for input_path in paths],
-        "made_from": _made_from(paths, options),
+        "made_from": _made_from(manuscript.resolve(), paths, options),
         "output": _file_digest(target),
         "warnings": [_diagnostic_fields(warning) for warning in warnings],
     }
@@ -70,8 +78,14 @@ def write(path: Path, target: Path, inputs: list[Path], options: Options, warnin
     path.write_text(json.dumps(fields, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _made_from(inputs: tuple[Path, ...], options: Options) -> str:
-    return digest(files_digest(inputs), repr(options), os.environ.get("SOURCE_DATE_EPOCH", ""), _installed_libraries())
+def _made_from(manuscript: Path, inputs: tuple[Path, ...], options: Options) -> str:
+    return digest(
+        str(manuscript),
+        files_digest(inputs),
+        repr(options),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        _installed_libraries(),
+    )
 
 
 @cache
@@ -86,11 +100,12 @@ def _file_digest(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _read(path: Path) -> Record | None:
+def _read(path: Path, out: Path) -> Record | None:
     try:
         fields = json.loads(path.read_text(encoding="utf-8"))
         return Record(
-            Path(fields["target"]),
+            Path(fields["manuscript"]),
+            out / fields["target"],
             tuple(Path(input_path) for input_path in fields["inputs"]),
             fields["made_from"],
             fields["output"],

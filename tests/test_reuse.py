@@ -130,3 +130,15 @@ def test_a_kept_edition_gives_its_warnings_again(manuscript: Path, tmp_path: Pat
     again = api.build(manuscript, out, ("html",), remove_active_content=True)
     assert first.warnings and again.kept == ("html",)
     assert again.warnings == first.warnings
+
+
+def test_editions_built_from_another_copy_of_the_manuscript_are_not_kept(manuscript: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    api.build(manuscript, out, ("html",))
+    shutil.copytree(manuscript.parent, tmp_path / "copy")
+    shutil.copytree(out, tmp_path / "copy-out")
+    copy = tmp_path / "copy" / manuscript.name
+    assert api.build(copy, tmp_path / "copy-out", ("html",)).kept == ()
+    assert api.build(manuscript, tmp_path / "copy-out", ("html",)).kept == ()  # made from the copy just now
+    shutil.copytree(out, tmp_path / "moved-out")
+    assert api.build(manuscript, tmp_path / "moved-out", ("html",)).kept == ("html",)
