@@ -8,7 +8,6 @@ media. With `notes: endnotes` they are listed after the text instead.
 from __future__ import annotations
 
 import base64
-import gc
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,9 +33,6 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
-    # What the layout made and dropped (pages made again, notes laid out again) is held in
-    # reference cycles: collected now, its memory serves the drawing instead of adding to it.
-    gc.collect()
     page_references.install()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, **_pdf_options(document))
