@@ -1,9 +1,33 @@
-"""The web edition: one self-contained HTML page, styles, fonts, images and script inside it.
+"""The web edition: self-contained HTML pages, styles, fonts, images and script inside each.
 
 Notes stay where Pandoc put them (a call in the text, the list of notes at the
 end) and each call gains a margin copy of its note, hidden from assistive
 technology, which the stylesheet floats beside the call on wide screens and
 the page's script opens in place on narrow ones.
+
+A book is written twice from the one document:
+
+- `<name>.html`, the whole book on one page: what Make builds and a release
+  ships, the copy to keep, read offline, search through or print. Its contents
+  stand in a panel (beside the text on wide screens, a disclosure at the top on
+  narrow ones); its notes are listed by division, numbered afresh in each.
+- `<name>/`, the book as a website, as mdBook and Quarto publish books:
+  `index.html` (the title, front matter, contents and copyright page) and a page
+  for each division (part, chapter, appendix, preface…) and for the
+  bibliography, each with the contents panel, its division's notes, and links to
+  the previous and the next page.
+
+Why the website: a long book on one page is megabytes that a reader downloads,
+and a browser lays out, before the first chapter shows; a division's page
+weighs its own text and the page's styles and fonts. Why every page
+self-contained all the same (styles, fonts and images inline, a policy of its
+own): a page opens from disk as from any server and fetches nothing, and
+browsers refuse fonts shared between pages opened from disk (file: URLs are
+cross-origin to each other). The fonts are cut once, to the characters of the
+whole book, and every page carries that one cut. Why Make is untouched: the one
+page is the target and its depfile names what the edition reads; the website
+is made in the same step from the same inputs, and both are written beside
+their place and moved in whole, so that a failed build leaves the previous ones.
 """
 
 from __future__ import annotations
@@ -11,21 +35,26 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import lxml.html
 from markupsafe import Markup
 
 from .. import STYLES_DIR, limits, scripts
+from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..csp import content_security_policy
+from ..divisions import Division
 from ..document import Document, Note
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
-from ..output import atomic_output
+from ..output import atomic_folder, atomic_output
 from ..people import Affiliation, Author
 from ..render import render, stylesheet, stylesheet_paths
 from ..schema import citation
@@ -48,12 +77,72 @@ SIDENOTE_PREFIX = "side-"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
+#: The pages of a book's website, its front page's file and the bibliography's page (named by its identifier).
+SITE_TEMPLATE = "web-book.html.j2"
+FRONT_PAGE = "index.html"
+BIBLIOGRAPHY = "bibliography"
+#: Between a page's own title and the book's, in the window's title.
+TITLE_SEPARATOR = " – "
+#: What a page's file name keeps of its division's identifier: letters, digits, `_`, `.` and `-`.
+NOT_IN_FILE_NAMES = re.compile(r"[^\w.-]+")
+#: The divisions schema.org calls chapters; a part or the bibliography is a CreativeWork of the book.
+CHAPTER_KINDS = frozenset(("front", "chapter", "appendix", "back"))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file of the edition: its name, its template and what the template is given (fonts aside)."""
+
+    file: str
+    template: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another page, with the title it shows."""
+
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ContentsLink:
+    """An entry of a book's contents as a page shows it: where it leads, and whether that is the page itself."""
+
+    href: str
+    title: str
+    label: str | None = None
+    children: tuple[ContentsLink, ...] = ()
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class NotesGroup:
+    """The notes of one division, as the whole book's page lists them; no title for notes without a division."""
+
+    title: str
+    href: str
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class DivisionPage:
+    """A page of a book's website: a division, with any text without a heading of its own before it."""
+
+    file: str
+    divisions: tuple[Division, ...]
+
+    @property
+    def division(self) -> Division:
+        """The division that gives the page its title."""
+        return next(division for division in self.divisions if division.title)
 
 
 def toolchain_files() -> list[Path]:
     return [
         *code_files(__name__),
-        *template_files(TEMPLATE),
+        *template_files(TEMPLATE, SITE_TEMPLATE),
         *stylesheet_paths(*STYLESHEETS),
         *(face.source for face in (*FACES, MATH_FACE)),
         *scripts.toolchain_files(),
@@ -63,16 +152,19 @@ def toolchain_files() -> list[Path]:
 @limits.within_budget("the web edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
-    values = page_context(document)
+    pages = [Page(target.name, TEMPLATE, page_context(document)), *(site_pages(document) if document.is_book else [])]
     styles = stylesheet(*STYLESHEETS)
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
-    first = render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **values)
-    text = page_text(first)
-    formulas = "<math" in values["body"]
+    drafts = [
+        render(page.template, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **page.values)
+        for page in pages
+    ]
+    text = "".join(page_text(draft) for draft in drafts)
+    formulas = any("<math" in draft for draft in drafts)
     if formulas:
         text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
     metadata = document.metadata
-    languages = scripts.text_by_language(lxml.html.document_fromstring(first), metadata.lang)
+    languages = scripts.text_by_language(lxml.html.document_fromstring(drafts[0]), metadata.lang)
     selection = scripts.select(languages, scripts.text_face_coverage() | scripts.font_coverage(metadata.fonts))
     faces = [
         *used_faces([*FACES, MATH_FACE] if formulas else FACES, text),
@@ -83,32 +175,273 @@ def write(document: Document, context: BuildContext) -> Path:
     colophon = [words["set_in"].format(fonts=names)] if faces else []
     fonts = font_face_rules(faces, " ".join([text, *colophon]), context.cache)
     families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
-    values["stylesheet"] = Markup(f"{fonts}\n{styles}\n{families}".strip())
-    values["colophon"] = colophon
-    # The policy is read off the page itself: its inline style and script, hashed.
-    policy = content_security_policy(render(TEMPLATE, content_security_policy="", **values))
-    page = render(TEMPLATE, content_security_policy=policy, **values)
+    shared = {"stylesheet": Markup(f"{fonts}\n{styles}\n{families}".strip()), "colophon": colophon}
+    finished = [finished_page(page, shared) for page in pages]
     with atomic_output(target, context.reporter) as temporary:
-        temporary.write_text(page, encoding="utf-8")
+        if document.is_book:
+            with atomic_folder(context.out / document.name, context.reporter) as folder:
+                for page, markup in zip(pages[1:], finished[1:], strict=True):
+                    (folder / page.file).write_text(markup, encoding="utf-8")
+        temporary.write_text(finished[0], encoding="utf-8")
     return target
 
 
+def finished_page(page: Page, shared: dict[str, Any]) -> str:
+    """The page with its fonts, and the policy read off the page itself: its inline style and script, hashed."""
+    values = {**page.values, **shared}
+    policy = content_security_policy(render(page.template, content_security_policy="", **values))
+    return render(page.template, content_security_policy=policy, **values)
+
+
 def page_context(document: Document) -> dict[str, Any]:
-    """What the page template is given, fonts and colophon aside."""
+    """What the template of the one page is given, fonts and colophon aside."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     description = document.metadata.description or document.metadata.abstract or summary(body)
-    add_sidenotes(body, document.notes, document.metadata.lang)
+    notes = notes_with_images(document.notes, image_urls)
+    add_sidenotes(body, notes, document.metadata.lang)
     return {
         "document": document,
+        "page_title": document.metadata.title,
         "body": Markup(inner_html(body)),
+        "notes": notes,
+        "notes_groups": notes_by_division(document, notes) if document.is_book else (),
+        "contents_panel": one_page_contents(document) if document.is_book else (),
         "image_urls": image_urls,
         "description": description,
         "open_graph": open_graph(document, description),
         "sidenote_prefix": SIDENOTE_PREFIX,
-        "json_ld": Markup(_script_safe(json.dumps(linked_data(document), ensure_ascii=False, indent=1))),
+        "json_ld": json_script(linked_data(document)),
     }
+
+
+def notes_with_images(notes: tuple[Note, ...], image_urls: dict[str, str]) -> tuple[Note, ...]:
+    """The notes with their images inline, as the text's are."""
+    prepared = []
+    for note in notes:
+        content = parse_fragment(note.html)
+        replace_image_sources(content, image_urls)
+        prepared.append(replace(note, html=inner_html(content)))
+    return tuple(prepared)
+
+
+# A book on one page
+
+
+def one_page_contents(document: Document) -> tuple[ContentsLink, ...]:
+    """The whole book's contents, then its notes and bibliography, as links within the page."""
+    words = labels_for(document.metadata.lang)
+    back = [
+        *([ContentsLink("#notes", words["notes"])] if document.notes else []),
+        *([ContentsLink(f"#{BIBLIOGRAPHY}", bibliography_title(document))] if document.bibliography else []),
+    ]
+    return (*contents_links(book_contents(document), lambda identifier: f"#{identifier}"), *back)
+
+
+def notes_by_division(document: Document, notes: tuple[Note, ...]) -> tuple[NotesGroup, ...]:
+    """The notes in groups, one for each division that has notes, under its title."""
+    divisions = {division.identifier: division for division in document.divisions}
+    groups: dict[str, list[Note]] = {}
+    for note in notes:
+        groups.setdefault(note.division, []).append(note)
+    return tuple(
+        NotesGroup(divisions[key].numbered_title if key in divisions else "", f"#{key}", tuple(group))
+        for key, group in groups.items()
+    )
+
+
+# A book as a website
+
+
+def site_pages(document: Document) -> list[Page]:
+    """The pages of a book's website: its front page, one page for each division, and the bibliography's."""
+    metadata = document.metadata
+    image_urls = {asset.href: asset.data_url() for asset in document.assets}
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    sections = {element.get("id", ""): element for element in body}
+    front_divisions, division_pages = paginate(document.divisions)
+    descriptions = {page.file: summary(sections[page.division.identifier]) for page in division_pages}
+    notes = notes_with_images(document.notes, image_urls)
+    add_sidenotes(body, notes, metadata.lang)
+
+    page_of = {division.identifier: FRONT_PAGE for division in front_divisions}
+    page_of |= {division.identifier: page.file for page in division_pages for division in page.divisions}
+    located = {
+        identifier: page_of[section_identifier]
+        for section_identifier, section in sections.items()
+        for identifier in identifiers(section)
+    }
+    last_page = division_pages[-1].file if division_pages else FRONT_PAGE
+    notes_on: dict[str, list[Note]] = {}
+    for note in notes:
+        file = page_of.get(note.division, last_page)
+        located[note.identifier] = file
+        notes_on.setdefault(file, []).append(note)
+    bibliography_file = f"{BIBLIOGRAPHY}.html" if document.bibliography else None
+    if bibliography_file and document.bibliography:
+        located |= dict.fromkeys([BIBLIOGRAPHY, *identifiers(parse_fragment(document.bibliography))], bibliography_file)
+
+    def href(identifier: str) -> str:
+        """A division's page, or the place on its page of a heading within a division."""
+        file = located.get(identifier, FRONT_PAGE)
+        return file if identifier in page_of else f"{file}#{identifier}"
+
+    def panel(current: str) -> tuple[ContentsLink, ...]:
+        links = contents_links(book_contents(document), href, current)
+        if bibliography_file:
+            title = bibliography_title(document)
+            links += (ContentsLink(bibliography_file, title, current=current == bibliography_file),)
+        return links
+
+    sequence = [
+        Link(FRONT_PAGE, metadata.title),
+        *(Link(page.file, page.division.numbered_title) for page in division_pages),
+        *([Link(bibliography_file, bibliography_title(document))] if bibliography_file else []),
+    ]
+
+    def page(file: str, kind: str, title: str | None, description: str | None, **values: Any) -> Page:
+        position = next(index for index, link in enumerate(sequence) if link.href == file)
+        shown = f"{title}{TITLE_SEPARATOR}{metadata.title}" if title else metadata.title
+        page_notes = tuple(replace(note, html=relinked(note.html, file, located)) for note in notes_on.get(file, []))
+        return Page(
+            file,
+            SITE_TEMPLATE,
+            {
+                "document": document,
+                "page_kind": kind,
+                "page_title": shown,
+                "page_heading": title,
+                "notes": page_notes,
+                "previous": sequence[position - 1] if position > 0 else None,
+                "next": sequence[position + 1] if position + 1 < len(sequence) else None,
+                "home": FRONT_PAGE,
+                "image_urls": image_urls,
+                "description": description,
+                "open_graph": open_graph(document, description, shown),
+                "sidenote_prefix": SIDENOTE_PREFIX,
+                "json_ld": json_script(linked_data(document) if title is None else part_data(document, kind, title)),
+                **values,
+            },
+        )
+
+    def page_body(file: str, divisions: Iterable[Division], own_page: bool) -> Markup:
+        fragment = lxml.html.Element("div")
+        fragment.extend(sections[division.identifier] for division in divisions)
+        if own_page:
+            as_page(fragment)
+        relink(fragment, file, located)
+        return Markup(inner_html(fragment))
+
+    description = metadata.description or metadata.abstract
+    pages = [
+        page(
+            FRONT_PAGE,
+            "home",
+            None,
+            description,
+            body=page_body(FRONT_PAGE, front_divisions, own_page=False),
+            contents=panel(FRONT_PAGE),
+            contents_panel=(),
+        )
+    ]
+    pages += [
+        page(
+            division_page.file,
+            division_page.division.kind,
+            division_page.division.numbered_title,
+            descriptions[division_page.file],
+            body=page_body(division_page.file, division_page.divisions, own_page=True),
+            contents_panel=panel(division_page.file),
+        )
+        for division_page in division_pages
+    ]
+    if bibliography_file:
+        title = bibliography_title(document)
+        pages.append(page(bibliography_file, BIBLIOGRAPHY, title, None, contents_panel=panel(bibliography_file)))
+    return pages
+
+
+def paginate(divisions: tuple[Division, ...]) -> tuple[list[Division], list[DivisionPage]]:
+    """The divisions of the front page, and the other pages with theirs: a page for each division with a
+    title, text without a heading of its own read with the division after it (the last one's, at the end).
+    A book none of whose divisions has a title is all on its front page."""
+    groups: list[list[Division]] = []
+    waiting: list[Division] = []
+    for division in divisions:
+        waiting.append(division)
+        if division.title:
+            groups.append(waiting)
+            waiting = []
+    if not groups:
+        return waiting, []
+    groups[-1] += waiting
+    taken = {FRONT_PAGE, f"{BIBLIOGRAPHY}.html"}
+    pages = []
+    for group in groups:
+        stem = NOT_IN_FILE_NAMES.sub("-", next(division for division in group if division.title).identifier)
+        stem = stem.strip(".-").lower() or "page"
+        file, number = f"{stem}.html", 1
+        while file in taken:  # identifiers differing in case only, or cut to the same name
+            number += 1
+            file = f"{stem}-{number}.html"
+        taken.add(file)
+        pages.append(DivisionPage(file, tuple(group)))
+    return [], pages
+
+
+def book_contents(document: Document) -> list[ContentsEntry]:
+    """A book's contents: always, to the depth the front matter asks for."""
+    return contents(document.sections, document.metadata.toc_depth)
+
+
+def contents_links(
+    entries: list[ContentsEntry], href: Callable[[str], str], current: str | None = None
+) -> tuple[ContentsLink, ...]:
+    return tuple(
+        ContentsLink(
+            href(entry.identifier),
+            entry.title,
+            entry.label,
+            contents_links(entry.children, href, current),
+            current=href(entry.identifier) == current,
+        )
+        for entry in entries
+    )
+
+
+def bibliography_title(document: Document) -> str:
+    return document.bibliography_title or str(labels_for(document.metadata.lang)["bibliography"])
+
+
+def identifiers(element: lxml.html.HtmlElement) -> list[str]:
+    """The identifiers of an element and of everything in it."""
+    return [str(node.get("id")) for node in element.iter() if isinstance(node.tag, str) and node.get("id")]
+
+
+def relink(fragment: lxml.html.HtmlElement, file: str, located: dict[str, str]) -> None:
+    """Point the links of a page to identifiers on other pages of the website at those pages."""
+    for link in fragment.iter("a"):
+        target = link.get("href", "")
+        elsewhere = located.get(unquote(target[1:])) if target.startswith("#") else None
+        if elsewhere is not None and elsewhere != file:
+            link.set("href", f"{elsewhere}{target}")
+
+
+def relinked(markup: str, file: str, located: dict[str, str]) -> str:
+    fragment = parse_fragment(markup)
+    relink(fragment, file, located)
+    return inner_html(fragment)
+
+
+def as_page(fragment: lxml.html.HtmlElement) -> None:
+    """Divisions made a page of their own: their titles become the page's h1 (every heading one
+    level up), and their sections plain blocks of the page's article, whose title the h1 is."""
+    for heading in [element for element in fragment.iter(*HEADINGS) if element.tag != "h1"]:
+        heading.tag = f"h{int(heading.tag[1]) - 1}"
+    for division in fragment.iterchildren("section"):
+        division.tag = "div"
 
 
 def page_text(page: str) -> str:
@@ -180,23 +513,31 @@ def summary(body: lxml.html.HtmlElement) -> str | None:
     return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def open_graph(document: Document, description: str | None) -> list[tuple[str, str]]:
-    """OpenGraph properties for link previews, in the order the protocol lists them."""
+def open_graph(document: Document, description: str | None, title: str | None = None) -> list[tuple[str, str]]:
+    """OpenGraph properties for link previews, in the order the protocol lists them: an article's,
+    or a book's (for each of its pages, under that page's title)."""
     metadata = document.metadata
+    kind = "book" if document.is_book else "article"
     properties = [
-        ("og:type", "article"),
-        ("og:title", metadata.title),
+        ("og:type", kind),
+        ("og:title", title or metadata.title),
         ("og:locale", metadata.lang.replace("-", "_")),
     ]
     if description:
         properties.append(("og:description", description))
     if metadata.publisher:
         properties.append(("og:site_name", metadata.publisher))
-    properties += [("article:author", name) for name in metadata.authors]
-    if metadata.date_iso:
-        properties.append(("article:published_time", metadata.date_iso))
-    properties.append(("article:modified_time", document.modified_iso))
-    properties += [("article:tag", keyword) for keyword in metadata.keywords]
+    properties += [(f"{kind}:author", name) for name in metadata.authors]
+    if document.is_book:
+        if "html" in metadata.isbn:
+            properties.append(("book:isbn", metadata.isbn["html"]))
+        if metadata.date_iso:
+            properties.append(("book:release_date", metadata.date_iso))
+    else:
+        if metadata.date_iso:
+            properties.append(("article:published_time", metadata.date_iso))
+        properties.append(("article:modified_time", document.modified_iso))
+    properties += [(f"{kind}:tag", keyword) for keyword in metadata.keywords]
     return properties
 
 
@@ -205,7 +546,7 @@ def linked_data(document: Document) -> dict[str, Any]:
     metadata = document.metadata
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Article",
+        "@type": "Book" if document.is_book else "Article",
         "headline": metadata.title,
         "name": metadata.title,
         "inLanguage": metadata.lang,
@@ -245,11 +586,42 @@ def linked_data(document: Document) -> dict[str, Any]:
         if metadata.illustration.credit:
             image["creditText"] = metadata.illustration.credit
         data["image"] = image
-    data["wordCount"] = word_count(document.body)
+    if document.is_book:
+        if "html" in metadata.isbn:
+            data["isbn"] = metadata.isbn["html"]
+        if metadata.edition:
+            data["bookEdition"] = metadata.edition
+    else:
+        data["wordCount"] = word_count(document.body)
     if document.cited_keys and document.references:
         entries = {str(entry.get("id")): entry for entry in document.references}
         data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
+
+
+def part_data(document: Document, kind: str, title: str) -> dict[str, Any]:
+    """schema.org description of a page of a book's website: a chapter (or another part) of the book."""
+    metadata = document.metadata
+    book: dict[str, Any] = {
+        "@type": "Book",
+        "name": metadata.title,
+        "identifier": document.identifier,
+        "author": [person_data(person) for person in metadata.people],
+    }
+    if "html" in metadata.isbn:
+        book["isbn"] = metadata.isbn["html"]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Chapter" if kind in CHAPTER_KINDS else "CreativeWork",
+        "name": title,
+        "inLanguage": metadata.lang,
+        "isPartOf": book,
+    }
+
+
+def json_script(data: dict[str, Any]) -> Markup:
+    """JSON-LD for a <script> element."""
+    return Markup(_script_safe(json.dumps(data, ensure_ascii=False, indent=1)))
 
 
 def person_data(person: Author) -> dict[str, Any]:
