@@ -159,7 +159,8 @@ def write(document: Document, context: BuildContext) -> Path:
         render(page.template, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **page.values)
         for page in pages
     ]
-    text = "".join(page_text(draft) for draft in drafts)
+    # What the fonts must set is which characters the pages hold, not how often: one of each.
+    text = "".join(sorted(set().union(*(page_text(draft) for draft in drafts))))
     formulas = any("<math" in draft for draft in drafts)
     if formulas:
         text += DRAWN_SIGNS  # formulas are set in the print edition's math font, which draws these unwritten
