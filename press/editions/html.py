@@ -83,8 +83,10 @@ FRONT_PAGE = "index.html"
 BIBLIOGRAPHY = "bibliography"
 #: Between a page's own title and the book's, in the window's title.
 TITLE_SEPARATOR = " – "
-#: What a page's file name keeps of its division's identifier: letters, digits, `_`, `.` and `-`.
+#: What a page's file name keeps of its division's identifier: letters, digits, `_`, `.` and `-`, and
+#: no more characters than file systems allow bytes in a name (255) for letters of three bytes.
 NOT_IN_FILE_NAMES = re.compile(r"[^\w.-]+")
+FILE_NAME_LENGTH = 80
 #: The divisions schema.org calls chapters; a part or the bibliography is a CreativeWork of the book.
 CHAPTER_KINDS = frozenset(("front", "chapter", "appendix", "back"))
 
@@ -257,55 +259,89 @@ def notes_by_division(document: Document, notes: tuple[Note, ...]) -> tuple[Note
 
 def site_pages(document: Document) -> list[Page]:
     """The pages of a book's website: its front page, one page for each division, and the bibliography's."""
-    metadata = document.metadata
-    image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
-    replace_image_sources(body, image_urls)
-    sections = {element.get("id", ""): element for element in body}
-    front_divisions, division_pages = paginate(document.divisions)
-    descriptions = {page.file: summary(sections[page.division.identifier]) for page in division_pages}
-    notes = notes_with_images(document.notes, image_urls)
-    add_sidenotes(body, notes, metadata.lang)
+    return Website(document).pages()
 
-    page_of = {division.identifier: FRONT_PAGE for division in front_divisions}
-    page_of |= {division.identifier: page.file for page in division_pages for division in page.divisions}
-    located = {
-        identifier: page_of[section_identifier]
-        for section_identifier, section in sections.items()
-        for identifier in identifiers(section)
-    }
-    last_page = division_pages[-1].file if division_pages else FRONT_PAGE
-    notes_on: dict[str, list[Note]] = {}
-    for note in notes:
-        file = page_of.get(note.division, last_page)
-        located[note.identifier] = file
-        notes_on.setdefault(file, []).append(note)
-    bibliography_file = f"{BIBLIOGRAPHY}.html" if document.bibliography else None
-    if bibliography_file and document.bibliography:
-        located |= dict.fromkeys([BIBLIOGRAPHY, *identifiers(parse_fragment(document.bibliography))], bibliography_file)
 
-    def href(identifier: str) -> str:
-        """A division's page, or the place on its page of a heading within a division."""
-        file = located.get(identifier, FRONT_PAGE)
-        return file if identifier in page_of else f"{file}#{identifier}"
+class Website:
+    """A book's website as it is put together: its pages in reading order, and the page each
+    identifier of the text is on, for links and contents that lead from page to page."""
 
-    def panel(current: str) -> tuple[ContentsLink, ...]:
-        links = contents_links(book_contents(document), href, current)
-        if bibliography_file:
-            title = bibliography_title(document)
-            links += (ContentsLink(bibliography_file, title, current=current == bibliography_file),)
-        return links
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.image_urls = {asset.href: asset.data_url() for asset in document.assets}
+        body = parse_fragment(document.body)
+        replace_image_sources(body, self.image_urls)
+        self.sections = {element.get("id", ""): element for element in body}
+        self.front_divisions, self.division_pages = paginate(document.divisions)
+        # Described by their opening words, before the margin notes join them.
+        self.descriptions = {
+            page.file: summary(self.sections[page.division.identifier]) for page in self.division_pages
+        }
+        notes = notes_with_images(document.notes, self.image_urls)
+        add_sidenotes(body, notes, document.metadata.lang)
+        self.page_of = {division.identifier: FRONT_PAGE for division in self.front_divisions}
+        self.page_of |= {division.identifier: page.file for page in self.division_pages for division in page.divisions}
+        self.located = {
+            identifier: self.page_of[division]
+            for division, section in self.sections.items()
+            for identifier in identifiers(section)
+        }
+        # A note is listed on its division's page; a note no division claims, on the last page.
+        last_page = self.division_pages[-1].file if self.division_pages else FRONT_PAGE
+        self.notes_on: dict[str, list[Note]] = {}
+        for note in notes:
+            file = self.page_of.get(note.division, last_page)
+            self.located[note.identifier] = file
+            self.notes_on.setdefault(file, []).append(note)
+        self.bibliography_file = f"{BIBLIOGRAPHY}.html" if document.bibliography else None
+        if self.bibliography_file and document.bibliography:
+            on_its_page = [BIBLIOGRAPHY, *identifiers(parse_fragment(document.bibliography))]
+            self.located |= dict.fromkeys(on_its_page, self.bibliography_file)
+        self.sequence = [
+            Link(FRONT_PAGE, document.metadata.title),
+            *(Link(page.file, page.division.numbered_title) for page in self.division_pages),
+            *([Link(self.bibliography_file, bibliography_title(document))] if self.bibliography_file else []),
+        ]
 
-    sequence = [
-        Link(FRONT_PAGE, metadata.title),
-        *(Link(page.file, page.division.numbered_title) for page in division_pages),
-        *([Link(bibliography_file, bibliography_title(document))] if bibliography_file else []),
-    ]
+    def pages(self) -> list[Page]:
+        metadata = self.document.metadata
+        pages = [
+            self.page(
+                FRONT_PAGE,
+                "home",
+                None,
+                metadata.description or metadata.abstract,
+                body=self.body(FRONT_PAGE, self.front_divisions, own_page=False),
+                contents=self.contents(FRONT_PAGE),
+                contents_panel=(),
+            )
+        ]
+        pages += [
+            self.page(
+                page.file,
+                page.division.kind,
+                page.division.numbered_title,
+                self.descriptions[page.file],
+                body=self.body(page.file, page.divisions, own_page=True),
+                contents_panel=self.contents(page.file),
+            )
+            for page in self.division_pages
+        ]
+        if self.bibliography_file:
+            title = bibliography_title(self.document)
+            contents = self.contents(self.bibliography_file)
+            pages.append(self.page(self.bibliography_file, BIBLIOGRAPHY, title, None, contents_panel=contents))
+        return pages
 
-    def page(file: str, kind: str, title: str | None, description: str | None, **values: Any) -> Page:
-        position = next(index for index, link in enumerate(sequence) if link.href == file)
-        shown = f"{title}{TITLE_SEPARATOR}{metadata.title}" if title else metadata.title
-        page_notes = tuple(replace(note, html=relinked(note.html, file, located)) for note in notes_on.get(file, []))
+    def page(self, file: str, kind: str, title: str | None, description: str | None, **values: Any) -> Page:
+        """A page with its place in the book, its notes and its metadata; `title` None for the front page."""
+        document = self.document
+        position = next(index for index, link in enumerate(self.sequence) if link.href == file)
+        shown = f"{title}{TITLE_SEPARATOR}{document.metadata.title}" if title else document.metadata.title
+        notes = tuple(
+            replace(note, html=relinked(note.html, file, self.located)) for note in self.notes_on.get(file, [])
+        )
+        data = linked_data(document) if title is None else part_data(document, kind, title)
         return Page(
             file,
             SITE_TEMPLATE,
@@ -314,54 +350,40 @@ def site_pages(document: Document) -> list[Page]:
                 "page_kind": kind,
                 "page_title": shown,
                 "page_heading": title,
-                "notes": page_notes,
-                "previous": sequence[position - 1] if position > 0 else None,
-                "next": sequence[position + 1] if position + 1 < len(sequence) else None,
+                "notes": notes,
+                "previous": self.sequence[position - 1] if position > 0 else None,
+                "next": self.sequence[position + 1] if position + 1 < len(self.sequence) else None,
                 "home": FRONT_PAGE,
-                "image_urls": image_urls,
+                "image_urls": self.image_urls,
                 "description": description,
                 "open_graph": open_graph(document, description, shown),
                 "sidenote_prefix": SIDENOTE_PREFIX,
-                "json_ld": json_script(linked_data(document) if title is None else part_data(document, kind, title)),
+                "json_ld": json_script(data),
                 **values,
             },
         )
 
-    def page_body(file: str, divisions: Iterable[Division], own_page: bool) -> Markup:
+    def body(self, file: str, divisions: Iterable[Division], own_page: bool) -> Markup:
+        """The divisions' text, its links to other pages leading there."""
         fragment = lxml.html.Element("div")
-        fragment.extend(sections[division.identifier] for division in divisions)
+        fragment.extend(self.sections[division.identifier] for division in divisions)
         if own_page:
             as_page(fragment)
-        relink(fragment, file, located)
+        relink(fragment, file, self.located)
         return Markup(inner_html(fragment))
 
-    description = metadata.description or metadata.abstract
-    pages = [
-        page(
-            FRONT_PAGE,
-            "home",
-            None,
-            description,
-            body=page_body(FRONT_PAGE, front_divisions, own_page=False),
-            contents=panel(FRONT_PAGE),
-            contents_panel=(),
-        )
-    ]
-    pages += [
-        page(
-            division_page.file,
-            division_page.division.kind,
-            division_page.division.numbered_title,
-            descriptions[division_page.file],
-            body=page_body(division_page.file, division_page.divisions, own_page=True),
-            contents_panel=panel(division_page.file),
-        )
-        for division_page in division_pages
-    ]
-    if bibliography_file:
-        title = bibliography_title(document)
-        pages.append(page(bibliography_file, BIBLIOGRAPHY, title, None, contents_panel=panel(bibliography_file)))
-    return pages
+    def contents(self, current: str) -> tuple[ContentsLink, ...]:
+        """The book's contents as the page `current` shows them, the bibliography last."""
+        links = contents_links(book_contents(self.document), self.href, current)
+        if self.bibliography_file:
+            title = bibliography_title(self.document)
+            links += (ContentsLink(self.bibliography_file, title, current=current == self.bibliography_file),)
+        return links
+
+    def href(self, identifier: str) -> str:
+        """A division's page, or a heading's place on its division's page."""
+        file = self.located[identifier]
+        return file if identifier in self.page_of else f"{file}#{identifier}"
 
 
 def paginate(divisions: tuple[Division, ...]) -> tuple[list[Division], list[DivisionPage]]:
@@ -382,7 +404,7 @@ def paginate(divisions: tuple[Division, ...]) -> tuple[list[Division], list[Divi
     pages = []
     for group in groups:
         stem = NOT_IN_FILE_NAMES.sub("-", next(division for division in group if division.title).identifier)
-        stem = stem.strip(".-").lower() or "page"
+        stem = stem[:FILE_NAME_LENGTH].strip(".-").lower() or "page"
         file, number = f"{stem}.html", 1
         while file in taken:  # identifiers differing in case only, or cut to the same name
             number += 1

@@ -44,7 +44,7 @@ def test_a_book_without_a_single_title_is_all_on_its_front_page() -> None:
     assert layout(division("division-1"), division("division-2")) == (["division-1", "division-2"], [])
 
 
-def test_file_names_are_safe_and_never_taken_twice() -> None:
+def test_file_names_are_safe_short_and_never_taken_twice() -> None:
     names = [
         file
         for file, _ in layout(
@@ -52,6 +52,8 @@ def test_file_names_are_safe_and_never_taken_twice() -> None:
         )[1]
     ]
     assert names == ["intro.html", "intro-2.html", "index-2.html", "a-b-c.html", "日本.html"]
+    long = layout(division("日" * 300, "Long"))[1][0][0]
+    assert len(long.encode()) < 255
 
 
 def test_links_to_other_pages_name_the_page_and_links_within_a_page_stay() -> None:
