@@ -352,6 +352,16 @@ def test_the_contents_stand_beside_the_text_on_a_desktop_and_open_on_demand_on_a
     phone.close()
 
 
+def test_beside_the_text_the_contents_show_the_page_s_own_entry(browser: Browser, book: WebBook) -> None:
+    """On a screen too short for all of them, the contents are scrolled to the page's entry."""
+    page = open_page(browser, book.site / "bibliography.html", Screen("low", 1440, 400), "light")
+    current = page.locator(".contents-panel a[aria-current='page']")
+    box = current.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 400
+    assert page.evaluate("document.querySelector('.contents-panel').scrollTop") > 0
+    page.close()
+
+
 def test_within_the_one_page_a_link_of_the_contents_closes_them_on_a_phone(browser: Browser, book: WebBook) -> None:
     page = open_page(browser, book.page, PHONE, "light")
     page.locator(".contents-panel summary").click()
