@@ -237,13 +237,13 @@ def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
 
 def _number(kind: str, count: int) -> str:
     if kind == "part":
-        return _roman(count)
+        return roman_numeral(count)
     if kind == "appendix":
         return _letters(count)
     return str(count)
 
 
-def _roman(number: int) -> str:
+def roman_numeral(number: int) -> str:
     digits = []
     for value, numeral in ROMAN:
         while number >= value:

@@ -68,6 +68,8 @@ class PrintPages:
     starts: tuple[int, ...]
     width_mm: float
     height_mm: float
+    #: Each page's number as printed on it: a book's front matter in roman (i, ii…), then arabic from 1.
+    labels: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -97,11 +99,11 @@ def dump(pages: PrintPages) -> bytes:
 
 def load(stored: bytes) -> PrintPages:
     fields = json.loads(stored)
-    return PrintPages(**{**fields, "starts": tuple(fields["starts"])})
+    return PrintPages(**{**fields, "starts": tuple(fields["starts"]), "labels": tuple(fields["labels"])})
 
 
-def read_pages(rendering: Any) -> PrintPages:
-    """Read each laid-out page's main flow as letters."""
+def read_pages(rendering: Any, labels: Sequence[str]) -> PrintPages:
+    """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
     letters: list[str] = []
     starts = []
     for page in rendering.pages:
@@ -111,7 +113,9 @@ def read_pages(rendering: Any) -> PrintPages:
             if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
                 letters.extend(_box_letters(box))
     first = rendering.pages[0]
-    return PrintPages("".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM)
+    return PrintPages(
+        "".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, tuple(labels)
+    )
 
 
 def is_letter(character: str) -> bool:
