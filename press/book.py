@@ -63,9 +63,11 @@ class ChapterFile:
 
 
 def read_source(path: Path, reporter: Reporter) -> Manuscript:
-    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder."""
+    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file)."""
     if path.is_dir():
         return _read_folder(path, reporter)
+    if path.name in METADATA_FILES:
+        return _read_folder(path.parent, reporter)
     manuscript = read_manuscript(path)
     values, lines = front_matter_values(manuscript)
     if "chapters" not in values and "appendices" not in values:
