@@ -16,8 +16,15 @@ BOOK = ROOT / "tests" / "fixtures" / "book"
 
 def make(manuscript: Path, out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["make", "--no-print-directory", f"OUT={out}", f"MANUSCRIPT={manuscript}", f"SOURCE_DATE_EPOCH={EPOCH}", "html"]
-        + list(arguments),
+        [
+            "make",
+            "--no-print-directory",
+            f"OUT={out}",
+            f"MANUSCRIPT={manuscript}",
+            f"SOURCE_DATE_EPOCH={EPOCH}",
+            "html",
+            *arguments,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -42,7 +49,7 @@ def folder_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_a_folder_book_builds_its_chapters_in_numbered_order(folder_book: tuple[Path, Path]) -> None:
-    folder, out = folder_book
+    _, out = folder_book
     page = (out / "keepers.html").read_text(encoding="utf-8")
     titles = ["First Lights", "Towers in the Sea", "Lamps and Lenses", "The Keepers", "Families", "The Last Watch"]
     positions = [page.index(f"{title}</h2>") for title in titles]
