@@ -23,7 +23,7 @@ back to its file, so that every message names the chapter file and its line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -62,8 +62,22 @@ class ChapterFile:
     title: str | None = None
 
 
-def read_source(path: Path, reporter: Reporter) -> Manuscript:
-    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file)."""
+def read_source(path: Path, reporter: Reporter, chapters: Sequence[Path] = ()) -> Manuscript:
+    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file).
+
+    `chapters` are files the command line names after the manuscript, read after it as Pandoc reads
+    several input files: the operator's files, like a bibliography the command line names, not confined.
+    """
+    if chapters:
+        manuscript = read_manuscript(path)
+        pieces = _Pieces()
+        pieces.copy(path, manuscript.text, 0, len(manuscript.text))
+        named = Location(Path("command line"))
+        files = [ChapterFile(chapter, "chapter", named) for chapter in chapters]
+        for chapter in files:
+            if not chapter.path.is_file():
+                raise PressError(f"chapter file not found: {display_path(chapter.path)}", named)
+        return _joined(manuscript, pieces, files, reporter)
     if path.is_dir():
         return _read_folder(path, reporter)
     if path.name in METADATA_FILES:
