@@ -103,7 +103,6 @@ def _metadata_options(arguments: argparse.Namespace) -> tuple[MetadataOptions, t
     return combine(from_defaults, given), inputs
 
 
-
 def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str], metadata: MetadataOptions) -> None:
     started = time.perf_counter()
     result = api.build(

@@ -175,5 +175,5 @@ def test_files_the_command_line_names_after_the_manuscript_are_its_chapters(tmp_
     manuscript = read_source(tmp_path / "front.md", Reporter(), [tmp_path / "one.md", tmp_path / "two.md"])
     assert manuscript.files == (tmp_path / "front.md", tmp_path / "one.md", tmp_path / "two.md")
     assert str(manuscript.locate("Text.")) == f"{tmp_path / 'two.md'}:3:1"
-    with pytest.raises(PressError, match="chapter file not found: .*three.md"):
+    with pytest.raises(PressError, match=r"chapter file not found: .*three\.md"):
         read_source(tmp_path / "front.md", Reporter(), [tmp_path / "three.md"])
