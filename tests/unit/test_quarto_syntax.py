@@ -38,7 +38,8 @@ def test_cells_become_code_blocks_and_page_breaks_new_pages_with_their_lines_kep
     assert "```{.r .cell}\nlibrary(tides)" in manuscript.text
     assert "\n\\newpage\n" in manuscript.text
     # Inside another code block, a cell and a shortcode are the text of that block.
-    assert '```{python}\nprint("shown, not rewritten")' in manuscript.text and "{{< video shown.mp4 >}}" in manuscript.text
+    assert '```{python}\nprint("shown, not rewritten")' in manuscript.text
+    assert "{{< video shown.mp4 >}}" in manuscript.text
     assert [(str(warning.location), warning.message.split(":")[0]) for warning in reporter.warnings] == [
         (f"{path}:3:1", "a code cell ({r setup, include=FALSE}) is shown as code"),
         (f"{path}:18:1", "the Quarto shortcode {{< include _appendix.qmd >}} is printed as written"),
