@@ -108,7 +108,7 @@ def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(t
     assert run.returncode == 0, run.stderr
     warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
     places = [line.split(": warning: ")[0].removeprefix(f"{QUARTO_BOOK.relative_to(ROOT)}/") for line in warnings]
-    assert places == ["intro.qmd:7:1", "gauges.qmd:7:1", "_quarto.yml:8"]
+    assert places == ["intro.qmd:7:1", "gauges.qmd:7:1"]
     assert "code cell ({python}) is shown as code" in warnings[0] and "{{< video" in warnings[1]
     page = (tmp_path / "quarto-book.html").read_text(encoding="utf-8")
     assert "<title>Tides of the North Sea" in page and "Ingrid Halvorsen" in page
