@@ -184,8 +184,9 @@ def _gathered(
 
 def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> list[str]:
     """What each division is: parts, chapters and appendices as marked; unnumbered chapters at
-    either end front and back matter; bookdown's appendix marker heading dropped."""
+    either end front and back matter; bookdown's appendix marker heading an unnumbered appendix."""
     kinds: list[str] = []
+    marked: list[bool] = []  # marked as what it is, not taken from its place
     appendices = False
     for element, given, _ in elements:
         heading = element.find("h2")
@@ -195,32 +196,35 @@ def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> li
             heading.text = BOOKDOWN_APPENDIX.sub("", text)
             appendices = True
             element.set("class", " ".join([*element.get("class", "").split(), "unnumbered"]))
-            kinds.append("appendix-marker")
+            kinds.append("appendix")
+            marked.append(True)
             continue
         if heading is not None and BOOKDOWN_PART.match(text):
             heading.text = BOOKDOWN_PART.sub("", text)
             kinds.append("part")
         elif given == "part" or "part" in classes:
             kinds.append("part")
-        elif given == "appendix" or "appendix" in classes or appendices:
+        elif given == "appendix" or "appendix" in classes:
             kinds.append("appendix")
         else:
-            kinds.append("chapter")
+            kinds.append("appendix" if appendices else "chapter")
+            marked.append(False)
+            continue
+        marked.append(True)
     numbered = [
         index
         for index, (element, _, _) in enumerate(elements)
-        if kinds[index] in ("part", "chapter", "appendix")
+        if kinds[index] != "front"
         and "unnumbered" not in element.get("class", "").split()
         and element.find("h2") is not None
     ]
     first, last = (numbered[0], numbered[-1]) if numbered else (len(elements), len(elements))
-    for index in range(len(kinds)):
-        if kinds[index] == "chapter" and index < first:
+    for index, (element, _, _) in enumerate(elements):
+        unnumbered = "unnumbered" in element.get("class", "").split() or element.find("h2") is None
+        if index < first and kinds[index] == "chapter":
             kinds[index] = "front"
-        elif kinds[index] == "chapter" and index > last:
+        elif index > last and unnumbered and not marked[index]:
             kinds[index] = "back"
-        elif kinds[index] == "appendix-marker":
-            kinds[index] = "appendix" if index > first else "front"
     return kinds
 
 

@@ -171,7 +171,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     context.read_file(manuscript_path)
     if not manuscript_path.is_dir():
         limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
-    manuscript = read_source(manuscript_path, reporter)
+    manuscript = read_source(manuscript_path, reporter, context.options.metadata.chapters)
     for path in manuscript.files:
         context.read_file(path)
     extra = context.options.metadata
