@@ -3,11 +3,13 @@
 The print page is laid out once, exactly as the PDF edition sets it (the PDF
 module's `layout`), and each page's main flow is read back as text: its running
 heads and its footnote area are left out, and so are note calls, which the
-editions number differently, and what only print has (`data-print-only`). Text is compared as *letters* — no whitespace, no
-hyphens — because line breaking and hyphenation change nothing else.
+editions number differently, and what only print has (`data-print-only`). Text
+is compared as *letters* — no whitespace, no hyphens — because line breaking and
+hyphenation change nothing else.
 
 A page's start is then found in the EPUB's documents by its letters, searching
-forward from the previous page's start, and a page-break marker goes in before
+forward from the previous page's start (and confirmed by the pages after it,
+which must not be found before it), and a page-break marker goes in before
 the first whole word of the page (a page that begins inside a hyphenated word is
 marked after that word). Images count as one letter, U+FFFC, on both sides, so a
 page that starts with a figure is marked before the figure.
