@@ -161,8 +161,9 @@ def _index_pages(
     """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
     if not document.is_book:
         return None
-    _, book = _print_page(document, repairs)
-    if book is None or not book.index_marks:
+    body, _, endnotes = _print_body(document, repairs)
+    book = printbook.prepare(body, document, endnotes)
+    if not book.index_marks:
         return None
     page_of = {anchor: str(number) for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
     pages = {mark.identifier: page_of[mark.identifier] for mark in book.index_marks if mark.identifier in page_of}
@@ -205,25 +206,7 @@ def print_page(
     footnotes with their calls (see `layout`); `index_pages` the page of each
     mark of a book's index, so that the index gives each page once.
     """
-    return _print_page(document, repairs, index_pages)[0]
-
-
-def _print_page(
-    document: Document, repairs: Mapping[str, str] | None = None, index_pages: Mapping[str, str] | None = None
-) -> tuple[str, printbook.PrintBook | None]:
-    """The print page, and for a book what the template set around its text."""
-    image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
-    replace_image_sources(body, image_urls)
-    start_lists_as_written(body)
-    footnotes = document.metadata.notes == "footnotes"
-    endnotes = document.notes if not footnotes else ()
-    if footnotes:
-        _place_footnotes(body, document.notes)
-        for number, block in enumerate(body.iter(*BLOCK_TAGS)):
-            block.set(BLOCK_NUMBER, str(number))
-            if repairs and str(number) in repairs:
-                block.set("style", repairs[str(number)])
+    body, image_urls, endnotes = _print_body(document, repairs)
     book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
     page = render(
         TEMPLATE,
@@ -234,7 +217,25 @@ def _print_page(
         book=book,
         generator=GENERATOR,
     )
-    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources), book
+    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
+
+
+def _print_body(
+    document: Document, repairs: Mapping[str, str] | None
+) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
+    """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
+    image_urls = {asset.href: asset.data_url() for asset in document.assets}
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    start_lists_as_written(body)
+    footnotes = document.metadata.notes == "footnotes"
+    if footnotes:
+        _place_footnotes(body, document.notes)
+        for number, block in enumerate(body.iter(*BLOCK_TAGS)):
+            block.set(BLOCK_NUMBER, str(number))
+            if repairs and str(number) in repairs:
+                block.set("style", repairs[str(number)])
+    return body, image_urls, document.notes if not footnotes else ()
 
 
 def _unlink_other_files(page: str) -> str:
