@@ -1,8 +1,8 @@
 """The print edition of a book (tests/fixtures/book), read back from its PDF as a reader turns its pages.
 
 The book is built from a clean copy of the fixture: in A5 with footnotes (its chapters then
-run over several pages, so that running heads show), and in US trade size with endnotes
-and printer marks.
+run over several pages, so that running heads show), the same right to left, and in US
+trade size with endnotes and printer marks.
 """
 
 from __future__ import annotations
@@ -148,6 +148,13 @@ def footnotes_pdf(book_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="module")
+def right_to_left_pdf(book_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same book with its pages mirrored (`dir: rtl`): its rectos are left-hand pages."""
+    out = tmp_path_factory.mktemp("rtl")
+    return build_pdf(book_copy, out, "--paper", "a5", "-M", "fontsize=13pt", "-M", "dir=rtl")
+
+
+@pytest.fixture(scope="module")
 def endnotes_pdf(book_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("trade")
     return build_pdf(book_copy, out, "--paper", "us-trade", "--notes", "endnotes", "--printer-marks")
@@ -196,7 +203,10 @@ def test_the_contents_give_the_pages_the_divisions_open_on(pages: list[Page]) ->
     assert {"List of Figures", "List of Tables", "Coal and candles"} <= contents.keys()
 
 
-def test_running_heads_follow_the_chapters(pages: list[Page]) -> None:
+@pytest.mark.parametrize("variant", ["footnotes_pdf", "right_to_left_pdf"])
+def test_running_heads_follow_the_chapters(variant: str, request: pytest.FixtureRequest) -> None:
+    """The book's title on versos, the chapter's on rectos, none on openings, left to right and right to left."""
+    pages = read_pages(request.getfixturevalue(variant))
     openings = opening_pages(pages)
     colophon = next(page for page in pages if page.body[:1] == ["Colophon"])
     checked = {"verso": 0, "recto": 0}
