@@ -139,7 +139,7 @@ def build_pdf(manuscript: Path, out: Path, *options: str) -> Path:
     run = build("pdf", "--manuscript", manuscript, "--out", out, "-q", *options)
     assert run.returncode == 0, run.stderr
     assert run.stderr == "", "the build should give no warning"
-    return out / "book.pdf"
+    return out / f"{manuscript.stem}.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +326,21 @@ def test_the_tagged_pdf_passes_the_checks(variant: str, request: pytest.FixtureR
     path: Path = request.getfixturevalue(variant)
     for check in (pdf_structure(path), pdfua(path)):
         assert (check.errors, check.warnings) == ([], [])
+
+
+def test_a_book_of_chapters_alone_opens_its_first_chapter_on_page_1(tmp_path: Path) -> None:
+    """No parts, preface, contents, ISBN or notes at the back: the front matter is the title pages alone."""
+    manuscript = tmp_path / "tiny.md"
+    manuscript.write_text(
+        "---\ntitle: A Tiny Book\nauthor: A. Writer\nlang: en\nbook: true\n---\n\n"
+        "# One\n\nText of one.[^a]\n\n# Two\n\nText of two.\n\n[^a]: A note.\n",
+        encoding="utf-8",
+    )
+    pages = read_pages(build_pdf(manuscript, tmp_path / "out"))
+    first, second = (
+        next(page for page in pages if page.opens(label, title))
+        for label, title in (("Chapter 1", "One"), ("Chapter 2", "Two"))
+    )
+    assert (first.label, first.foot, first.recto) == ("1", "1", True)
+    assert second.recto and second.label == "3"
+    assert [page.label for page in pages[: first.number - 1]] == ["i", "ii", "iii", "iv"]
