@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: The class press.book gives each chapter file's division.
 DIVISION_CLASS = "press-division"
+#: The separator between a heading's label and its title, which readers hear and print does not show.
+SEPARATOR_CLASS = "division-separator"
 KINDS = ("front", "part", "chapter", "appendix", "back")
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
@@ -182,8 +184,9 @@ def _gathered(
 
 def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> list[str]:
     """What each division is: parts, chapters and appendices as marked; unnumbered chapters at
-    either end front and back matter; bookdown's appendix marker heading dropped."""
+    either end front and back matter; bookdown's appendix marker heading an unnumbered appendix."""
     kinds: list[str] = []
+    marked: list[bool] = []  # marked as what it is, not taken from its place
     appendices = False
     for element, given, _ in elements:
         heading = element.find("h2")
@@ -193,39 +196,42 @@ def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> li
             heading.text = BOOKDOWN_APPENDIX.sub("", text)
             appendices = True
             element.set("class", " ".join([*element.get("class", "").split(), "unnumbered"]))
-            kinds.append("appendix-marker")
+            kinds.append("appendix")
+            marked.append(True)
             continue
         if heading is not None and BOOKDOWN_PART.match(text):
             heading.text = BOOKDOWN_PART.sub("", text)
             kinds.append("part")
         elif given == "part" or "part" in classes:
             kinds.append("part")
-        elif given == "appendix" or "appendix" in classes or appendices:
+        elif given == "appendix" or "appendix" in classes:
             kinds.append("appendix")
         else:
-            kinds.append("chapter")
+            kinds.append("appendix" if appendices else "chapter")
+            marked.append(False)
+            continue
+        marked.append(True)
     numbered = [
         index
         for index, (element, _, _) in enumerate(elements)
-        if kinds[index] in ("part", "chapter", "appendix")
+        if kinds[index] != "front"
         and "unnumbered" not in element.get("class", "").split()
         and element.find("h2") is not None
     ]
     first, last = (numbered[0], numbered[-1]) if numbered else (len(elements), len(elements))
-    for index in range(len(kinds)):
-        if kinds[index] == "chapter" and index < first:
+    for index, (element, _, _) in enumerate(elements):
+        unnumbered = "unnumbered" in element.get("class", "").split() or element.find("h2") is None
+        if index < first and kinds[index] == "chapter":
             kinds[index] = "front"
-        elif kinds[index] == "chapter" and index > last:
+        elif index > last and unnumbered and not marked[index]:
             kinds[index] = "back"
-        elif kinds[index] == "appendix-marker":
-            kinds[index] = "appendix" if index > first else "front"
     return kinds
 
 
 def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
     """Put the division's label in its heading: `<span class="division-label">Chapter 3</span>`, then
     a separator readers hear ("Chapter 3: Beginnings") and print styles hide."""
-    separator = lxml.html.Element("span", {"class": "division-separator"})
+    separator = lxml.html.Element("span", {"class": SEPARATOR_CLASS})
     separator.text = ": "
     separator.tail = heading.text
     mark = lxml.html.Element("span", {"class": "division-label"})
@@ -237,13 +243,13 @@ def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
 
 def _number(kind: str, count: int) -> str:
     if kind == "part":
-        return _roman(count)
+        return roman_numeral(count)
     if kind == "appendix":
         return _letters(count)
     return str(count)
 
 
-def _roman(number: int) -> str:
+def roman_numeral(number: int) -> str:
     digits = []
     for value, numeral in ROMAN:
         while number >= value:
