@@ -36,6 +36,7 @@ READING_ORDER = [
     "Appendix A: Glossary",
     "Appendix B: Lights Named in This Book",
     "Bibliography",
+    "Index",
 ]
 #: Notes in each chapter of the fixture, as its files number them.
 NOTES_BY_CHAPTER = {
@@ -75,7 +76,7 @@ def heading(tree: lxml.html.HtmlElement) -> str:
 
 def walk(book: WebBook, rel: str) -> list[Path]:
     """The pages met following `rel` links from the front page (forwards) or from the last page."""
-    start = book.site / "index.html" if rel == "next" else book.site / "bibliography.html"
+    start = book.site / "index.html" if rel == "next" else book.site / "book-index.html"
     pages = [start]
     while (link := html_tree(pages[-1]).find(f".//a[@rel='{rel}']")) is not None:
         following = book.site / link.get("href")
@@ -111,6 +112,7 @@ def chapter_files() -> list[Path]:
 def paragraph_openings(path: Path) -> list[str]:
     """The first words of each paragraph of a chapter file, read from the Markdown."""
     text = re.sub(r"^---\n.*?\n---\n", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    text = re.sub(r"\[([^\]^@]*)\]\{[^}]*\}", r"\1", text)  # [an index mark]{.index} reads as its words
     openings = []
     for block in re.split(r"\n\s*\n", text.strip()):
         # A paragraph, or a term of a definition list and its definition.
@@ -120,7 +122,7 @@ def paragraph_openings(path: Path) -> list[str]:
 
 
 def test_every_chapter_reads_back_on_its_page_in_order(book: WebBook) -> None:
-    pages = [page for page in walk(book, "next")[1:] if page.name != "bibliography.html"]
+    pages = [page for page in walk(book, "next")[1:] if page.name not in ("bibliography.html", "book-index.html")]
     chapters = [page for page in pages if html_tree(page).find(".//*[@data-division='part']") is None]
     assert len(chapters) == len(chapter_files()) == 9
     for page, source in zip(chapters, chapter_files(), strict=True):
@@ -140,7 +142,7 @@ def test_every_chapter_reads_back_on_its_page_in_order(book: WebBook) -> None:
 def test_the_one_page_holds_every_chapter_in_order(book: WebBook) -> None:
     tree = html_tree(book.page)
     titles = [normalise(element.text_content()) for element in tree.xpath("//*[@data-division]/h2[1]")]
-    assert titles == READING_ORDER[:-1]
+    assert titles == READING_ORDER[:-2]
     running = letters(tree.find(".//div[@class='body-text']").text_content())
     position = 0
     for source in chapter_files():
@@ -229,6 +231,46 @@ def test_the_one_page_lists_the_notes_under_their_chapters(book: WebBook) -> Non
             assert call.xpath("ancestor::*[@data-division]")[0].get("id") == group.find("a").get("href")[1:]
 
 
+# The index
+
+
+#: The fixture's index: each heading with the divisions it is marked in (once each, a note's mark included).
+INDEX = [
+    ("Eddystone", ["Chapter 1", "Chapter 2"]),
+    ("Fresnel, Augustin", ["Chapter 3"]),
+    ("Lamps", []),
+    ("Argand", ["Chapter 3", "Appendix A"]),
+    ("Logbooks", ["Preface", "Chapter 6"]),
+    ("Pharos of Alexandria", ["Chapter 1"]),
+    ("Smalls", ["Chapter 4"]),
+]
+
+
+@pytest.mark.parametrize("where", ["one page", "website"])
+def test_the_index_leads_to_each_division_a_term_is_marked_in(book: WebBook, where: str) -> None:
+    page = book.page if where == "one page" else book.site / "book-index.html"
+    index = html_tree(page).find(".//*[@role='doc-index']")
+    entries = [
+        (normalise(item.text.rstrip(", ")), [link.text for link in item.iterchildren("a")]) for item in index.iter("li")
+    ]
+    assert entries == INDEX
+    for link in index.iter("a"):
+        file, _, mark = link.get("href").rpartition("#")
+        tree = html_tree(page.parent / file if file else page)
+        target = tree.get_element_by_id(mark)
+        assert "index" in target.classes
+        assert link.text in division_title(tree, target), link.get("href")
+
+
+def division_title(tree: lxml.html.HtmlElement, element: lxml.html.HtmlElement) -> str:
+    """The title of the division an element stands in; for an element in a note, its call's."""
+    note = element.xpath("ancestor::li[starts-with(@id, 'fn')]")
+    if note:
+        element = tree.get_element_by_id(note[0].find("a").get("href").removeprefix("#"))
+    division = element.xpath("ancestor::*[@data-division]")[0]
+    return normalise(division.xpath("h1 | h2")[0].text_content())
+
+
 # Front matter
 
 
@@ -243,10 +285,10 @@ def test_title_dedication_epigraph_and_copyright_page(book: WebBook, where: str)
     assert epigraph.find("p[@class='epigraph-source']").text == "Trinity House standing order, 1836"
     copyright_page = [normalise(p.text_content()) for p in tree.find(".//section[@class='copyright-page']").iter("p")]
     assert copyright_page == [
-        "First edition, 2026",
         "© 2026 Morwenna Tregarthen. All rights reserved.",
-        "ISBN 978-1-86197-871-4",
+        "First edition, 2026",
         "Published by Harbour Lane Press.",
+        "ISBN 978-1-86197-871-4",
         "Illustration by Ainav Rabinowitz.",
     ]
     properties = {meta.get("property"): meta.get("content") for meta in tree.iterfind(".//meta[@property]")}

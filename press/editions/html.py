@@ -36,7 +36,7 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -44,7 +44,7 @@ from urllib.parse import unquote
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR, limits, scripts
+from .. import STYLES_DIR, bookindex, limits, scripts
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..csp import content_security_policy
@@ -77,10 +77,13 @@ SIDENOTE_PREFIX = "side-"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
-#: The pages of a book's website, its front page's file and the bibliography's page (named by its identifier).
+#: The pages of a book's website, its front page's file, and the identifiers of the bibliography and the
+#: index (the bibliography's page is named by its identifier; the index's cannot be, the front page is).
 SITE_TEMPLATE = "web-book.html.j2"
 FRONT_PAGE = "index.html"
 BIBLIOGRAPHY = "bibliography"
+INDEX = "index"
+INDEX_PAGE = "book-index.html"
 #: Between a page's own title and the book's, in the window's title.
 TITLE_SEPARATOR = " – "
 #: What a page's file name keeps of its division's identifier: letters, digits, `_`, `.` and `-`, and
@@ -98,6 +101,17 @@ class Page:
     file: str
     template: str
     values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Text:
+    """The text and notes as the pages carry them: images inline, and in a book the index's marks
+    given identifiers, with the division each stands in."""
+
+    body: lxml.html.HtmlElement
+    notes: tuple[Note, ...]
+    marks: tuple[bookindex.Mark, ...] = ()
+    marked_in: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -199,18 +213,19 @@ def finished_page(page: Page, shared: dict[str, Any]) -> str:
 def page_context(document: Document) -> dict[str, Any]:
     """What the template of the one page is given, fonts and colophon aside."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
-    replace_image_sources(body, image_urls)
-    description = document.metadata.description or document.metadata.abstract or summary(body)
-    notes = notes_with_images(document.notes, image_urls)
-    add_sidenotes(body, notes, document.metadata.lang)
+    text = prepared_text(document, image_urls)
+    description = document.metadata.description or document.metadata.abstract or summary(text.body)
+    add_sidenotes(text.body, text.notes, document.metadata.lang)
+    index = book_index(text)
     return {
         "document": document,
         "page_title": document.metadata.title,
-        "body": Markup(inner_html(body)),
-        "notes": notes,
-        "notes_groups": notes_by_division(document, notes) if document.is_book else (),
-        "contents_panel": one_page_contents(document) if document.is_book else (),
+        "body": Markup(inner_html(text.body)),
+        "notes": text.notes,
+        "notes_groups": notes_by_division(document, text.notes) if document.is_book else (),
+        "contents_panel": one_page_contents(document, bool(index)) if document.is_book else (),
+        "index": index,
+        "index_places": index_places(document, text, lambda identifier: f"#{identifier}"),
         "image_urls": image_urls,
         "description": description,
         "open_graph": open_graph(document, description),
@@ -219,25 +234,56 @@ def page_context(document: Document) -> dict[str, Any]:
     }
 
 
-def notes_with_images(notes: tuple[Note, ...], image_urls: dict[str, str]) -> tuple[Note, ...]:
-    """The notes with their images inline, as the text's are."""
-    prepared = []
-    for note in notes:
-        content = parse_fragment(note.html)
-        replace_image_sources(content, image_urls)
-        prepared.append(replace(note, html=inner_html(content)))
-    return tuple(prepared)
+def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
+    """The text and notes with their images inline and, in a book, the index's marks identified."""
+    body = parse_fragment(document.body)
+    replace_image_sources(body, image_urls)
+    note_fragments = [parse_fragment(note.html) for note in document.notes]
+    for fragment in note_fragments:
+        replace_image_sources(fragment, image_urls)
+    marks = bookindex.mark_terms([body, *note_fragments]) if document.is_book else []
+    identified = {mark.identifier for mark in marks}
+    marked_in = {
+        str(span.get("id")): str(section.get("id"))
+        for section in body
+        for span in section.iter("span")
+        if span.get("id") in identified
+    }
+    for note, fragment in zip(document.notes, note_fragments, strict=True):
+        marked_in |= dict.fromkeys(
+            (str(span.get("id")) for span in fragment.iter("span") if span.get("id") in identified), note.division
+        )
+    notes = tuple(
+        replace(note, html=inner_html(fragment)) for note, fragment in zip(document.notes, note_fragments, strict=True)
+    )
+    return Text(body, notes, tuple(marks), marked_in)
+
+
+def book_index(text: Text) -> tuple[bookindex.Group, ...]:
+    """The index of the terms the author marked: each heading once for each division it is marked in."""
+    return bookindex.index_groups(text.marks, text.marked_in) if text.marks else ()
+
+
+def index_places(document: Document, text: Text, href: Callable[[str], str]) -> dict[str, Link]:
+    """Where each mark of the index leads, under the name of its division ("Chapter 3", "Preface")."""
+    divisions = {division.identifier: division for division in document.divisions}
+    places = {}
+    for identifier, division in text.marked_in.items():
+        named = divisions.get(division)
+        places[identifier] = Link(href(identifier), (named.label or named.title) if named else "")
+    return places
 
 
 # A book on one page
 
 
-def one_page_contents(document: Document) -> tuple[ContentsLink, ...]:
-    """The whole book's contents, then its notes and bibliography, as links within the page."""
+def one_page_contents(document: Document, indexed: bool) -> tuple[ContentsLink, ...]:
+    """The whole book's contents, then its notes, bibliography and index, as links within the page."""
     words = labels_for(document.metadata.lang)
     back = [
         *([ContentsLink("#notes", words["notes"])] if document.notes else []),
         *([ContentsLink(f"#{BIBLIOGRAPHY}", bibliography_title(document))] if document.bibliography else []),
+        *([ContentsLink(f"#{INDEX}", words["index"])] if indexed else []),
     ]
     return (*contents_links(book_contents(document), lambda identifier: f"#{identifier}"), *back)
 
@@ -269,16 +315,14 @@ class Website:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.image_urls = {asset.href: asset.data_url() for asset in document.assets}
-        body = parse_fragment(document.body)
-        replace_image_sources(body, self.image_urls)
-        self.sections = {element.get("id", ""): element for element in body}
+        text = prepared_text(document, self.image_urls)
+        self.sections = {element.get("id", ""): element for element in text.body}
         self.front_divisions, self.division_pages = paginate(document.divisions)
         # Described by their opening words, before the margin notes join them.
         self.descriptions = {
             page.file: summary(self.sections[page.division.identifier]) for page in self.division_pages
         }
-        notes = notes_with_images(document.notes, self.image_urls)
-        add_sidenotes(body, notes, document.metadata.lang)
+        add_sidenotes(text.body, text.notes, document.metadata.lang)
         self.page_of = {division.identifier: FRONT_PAGE for division in self.front_divisions}
         self.page_of |= {division.identifier: page.file for page in self.division_pages for division in page.divisions}
         self.located = {
@@ -286,21 +330,30 @@ class Website:
             for division, section in self.sections.items()
             for identifier in identifiers(section)
         }
-        # A note is listed on its division's page; a note no division claims, on the last page.
+        # A note is listed on its division's page, with the index's marks in it; a note no division
+        # claims, on the last page.
         last_page = self.division_pages[-1].file if self.division_pages else FRONT_PAGE
         self.notes_on: dict[str, list[Note]] = {}
-        for note in notes:
+        for note in text.notes:
             file = self.page_of.get(note.division, last_page)
             self.located[note.identifier] = file
             self.notes_on.setdefault(file, []).append(note)
+        for mark, division in text.marked_in.items():
+            self.located.setdefault(mark, self.page_of.get(division, last_page))
         self.bibliography_file = f"{BIBLIOGRAPHY}.html" if document.bibliography else None
         if self.bibliography_file and document.bibliography:
             on_its_page = [BIBLIOGRAPHY, *identifiers(parse_fragment(document.bibliography))]
             self.located |= dict.fromkeys(on_its_page, self.bibliography_file)
+        self.index = book_index(text)
+        self.index_places = index_places(document, text, lambda mark: f"{self.located[mark]}#{mark}")
+        if self.index:
+            self.located[INDEX] = INDEX_PAGE
+        words = labels_for(document.metadata.lang)
         self.sequence = [
             Link(FRONT_PAGE, document.metadata.title),
             *(Link(page.file, page.division.numbered_title) for page in self.division_pages),
             *([Link(self.bibliography_file, bibliography_title(document))] if self.bibliography_file else []),
+            *([Link(INDEX_PAGE, words["index"])] if self.index else []),
         ]
 
     def pages(self) -> list[Page]:
@@ -331,6 +384,19 @@ class Website:
             title = bibliography_title(self.document)
             contents = self.contents(self.bibliography_file)
             pages.append(self.page(self.bibliography_file, BIBLIOGRAPHY, title, None, contents_panel=contents))
+        if self.index:
+            title = labels_for(metadata.lang)["index"]
+            pages.append(
+                self.page(
+                    INDEX_PAGE,
+                    INDEX,
+                    title,
+                    None,
+                    contents_panel=self.contents(INDEX_PAGE),
+                    index=self.index,
+                    index_places=self.index_places,
+                )
+            )
         return pages
 
     def page(self, file: str, kind: str, title: str | None, description: str | None, **values: Any) -> Page:
@@ -375,10 +441,8 @@ class Website:
     def contents(self, current: str) -> tuple[ContentsLink, ...]:
         """The book's contents as the page `current` shows them, the bibliography last."""
         links = contents_links(book_contents(self.document), self.href, current)
-        if self.bibliography_file:
-            title = bibliography_title(self.document)
-            links += (ContentsLink(self.bibliography_file, title, current=current == self.bibliography_file),)
-        return links
+        back = [link for link in self.sequence if link.href in (self.bibliography_file, INDEX_PAGE)]
+        return links + tuple(ContentsLink(link.href, link.title, current=current == link.href) for link in back)
 
     def href(self, identifier: str) -> str:
         """A division's page, or a heading's place on its division's page."""
@@ -400,7 +464,7 @@ def paginate(divisions: tuple[Division, ...]) -> tuple[list[Division], list[Divi
     if not groups:
         return waiting, []
     groups[-1] += waiting
-    taken = {FRONT_PAGE, f"{BIBLIOGRAPHY}.html"}
+    taken = {FRONT_PAGE, f"{BIBLIOGRAPHY}.html", INDEX_PAGE}
     pages = []
     for group in groups:
         stem = NOT_IN_FILE_NAMES.sub("-", next(division for division in group if division.title).identifier)
