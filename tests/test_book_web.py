@@ -4,6 +4,7 @@ division, read back in a real browser and by the validators."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +150,19 @@ def test_the_one_page_holds_every_chapter_in_order(book: WebBook) -> None:
         for opening in paragraph_openings(source):
             position = running.find(letters(opening), position)
             assert position >= 0, f"the one page lacks “{opening}” from {source.name}, or has it out of order"
+
+
+def test_the_website_never_replaces_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    """A book in a folder named as the book, built into the folder around it: its pages would go
+    where the manuscript is."""
+    folder = tmp_path / "book"
+    shutil.copytree(BOOK.parent, folder)
+    run = build("html", "--manuscript", folder / "book.md", "--out", tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"{folder}: error: cannot write the book's web pages to the folder book:")
+    assert "Traceback" not in run.stderr
+    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in BOOK.parent.iterdir())
+    assert not (tmp_path / "book.html").exists()
 
 
 # Links

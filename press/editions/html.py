@@ -50,6 +50,7 @@ from ..context import BuildContext
 from ..csp import content_security_policy
 from ..divisions import Division
 from ..document import Document, Note
+from ..errors import Location, PressError
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
@@ -194,13 +195,31 @@ def write(document: Document, context: BuildContext) -> Path:
     families = scripts.family_rules(languages, scripts.author_families(metadata.fonts))
     shared = {"stylesheet": Markup(f"{fonts}\n{styles}\n{families}".strip()), "colophon": colophon}
     finished = [finished_page(page, shared) for page in pages]
+    site = context.out / document.name
+    if document.is_book:
+        check_site_folder(site, document)
     with atomic_output(target, context.reporter) as temporary:
         if document.is_book:
-            with atomic_folder(context.out / document.name, context.reporter) as folder:
+            with atomic_folder(site, context.reporter) as folder:
                 for page, markup in zip(pages[1:], finished[1:], strict=True):
                     (folder / page.file).write_text(markup, encoding="utf-8")
         temporary.write_text(finished[0], encoding="utf-8")
     return target
+
+
+def check_site_folder(site: Path, document: Document) -> None:
+    """Refuse to replace a folder the edition did not write: the book's own folder, or one that holds
+    anything but web pages (an author's folder of that name, where --out leads)."""
+    if site.exists() and not site.is_dir():
+        raise PressError(f"cannot write the book's web pages to {site.name}: a file has that name", Location(site))
+    holds_sources = any(source.resolve().is_relative_to(site.resolve()) for source in document.sources)
+    others = [path.name for path in (site.iterdir() if site.is_dir() else ()) if path.is_dir() or path.suffix != SUFFIX]
+    if holds_sources or others:
+        raise PressError(
+            f"cannot write the book's web pages to the folder {site.name}: it holds files the build did not write"
+            f" ({', '.join(sorted(others)[:3]) or 'the manuscript'}); build into another folder (--out)",
+            Location(site),
+        )
 
 
 def finished_page(page: Page, shared: dict[str, Any]) -> str:
