@@ -16,6 +16,7 @@ from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
+from ..patches import textmap
 from ..xmp import front_matter_xmp
 
 NAME = "pdf"
@@ -32,6 +33,7 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
+    textmap.apply()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, **_pdf_options(document))
     return target
