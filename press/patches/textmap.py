@@ -27,7 +27,9 @@ Arabic dots and vowel marks, which right-to-left clusters put before their
 letter) are drawn after the cluster's other glyphs. Readers that follow the
 baseline from one text object to the next (pdfium, which Chrome's viewer uses)
 take the first object of an ActualText sequence for its place on the line; a
-raised mark there starts a new line, and the text around it is split apart.
+raised mark there starts a new line, and the text around it is split apart. The
+text-showing operators cut around a sequence hold no empty strings: pdfium drops
+the last kerning of an array that holds one, and would move the rest of the line.
 
 The patch edits the source of `draw_first_line` as WeasyPrint 70.0 ships it,
 one exact excerpt at a time, adds one function beside it, and refuses any other
@@ -129,7 +131,9 @@ HUNKS = (
                 if actual_text or not exact:
                     string = string[:-1] if string[-1] == '<' else f'{string}>'
                     if string:
-                        stream.show_text(string)
+                        # Without empty strings: pdfium drops the last
+                        # kerning of an array that holds one.
+                        stream.show_text(string.replace('<>', ' '))
                     string = '<'
                     if actual_text:
                         end_actual_text(stream, font, risen)
@@ -187,7 +191,7 @@ HUNKS = (
             string += '>'
         if actual_text:
             if string:
-                stream.show_text(string)
+                stream.show_text(string.replace('<>', ' '))
             end_actual_text(stream, font, risen)
             string = ''
 """,

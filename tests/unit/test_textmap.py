@@ -67,6 +67,16 @@ def _pdfium_text(pdf: bytes) -> str:
         document.close()
 
 
+def _origins(pdf: bytes) -> list[float]:
+    """Where pdfium puts each character on the line, in points from the left."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        textpage = document[0].get_textpage()
+        return [textpage.get_charbox(index)[0] for index in range(textpage.count_chars())]
+    finally:
+        document.close()
+
+
 def _texts_in_drawing_order(pdf: bytes) -> list[str]:
     """The text of each glyph, or of each ActualText sequence, in the order the page draws them:
     what a reader that follows ISO 32000-1 (9.10 and 14.9.4) gets before putting the line in order."""
@@ -126,6 +136,19 @@ def test_arabic_reads_back_as_written_on_one_line() -> None:
     """The dots raised above their letters are drawn after the letter: read first, they would
     start a line of their own for pdfium."""
     assert _pdfium_text(_pdf(ARABIC, "ar", ARABIC_FONT)) == ARABIC
+
+
+def test_the_text_stays_where_weasyprint_set_it(
+    monkeypatch: pytest.MonkeyPatch, patched_draw_first_line: object
+) -> None:
+    """Cut into several text-showing operators around each ActualText sequence, the line keeps
+    every glyph's place (pdfium drops the last kerning of an operator holding an empty string)."""
+    text = "ภาษาไทยเขียนคำว่าน้ำ ที่นั่น"
+    after_the_last_sequence = len(" ที่นั่น")
+    patched = _origins(_pdf(text, "th", THAI_FONT))[-after_the_last_sequence:]
+    monkeypatch.setattr(weasyprint_text, "draw_first_line", textmap.UPSTREAM_DRAW_FIRST_LINE)
+    upstream = _origins(_pdf(text, "th", THAI_FONT))[-after_the_last_sequence:]
+    assert max(abs(left - right) for left, right in zip(patched, upstream, strict=True)) < 0.05
 
 
 @pytest.mark.usefixtures("patched_draw_first_line")
