@@ -46,7 +46,14 @@ HOISTABLE = HEADINGS | frozenset(
 #: Containers whose children must be list items or rows: a marker stays inside the item.
 LISTS = frozenset(["ol", "ul", "dl", "table", "tbody", "thead", "tfoot", "tr"])
 #: Named paper sizes, in millimetres, for describing the print edition.
-PAPER_SIZES = {"A4": (210.0, 297.0), "US Letter": (215.9, 279.4), "A5": (148.0, 210.0)}
+PAPER_SIZES = {
+    "A4": (210.0, 297.0),
+    "US Letter": (215.9, 279.4),
+    "A5": (148.0, 210.0),
+    "US Trade": (152.4, 228.6),
+    "Royal": (156.0, 234.0),
+    "Demy": (138.0, 216.0),
+}
 CSS_PX_PER_MM = 96 / 25.4
 WINDOW = 40
 WINDOWS = (WINDOW, 20, 12, 8)

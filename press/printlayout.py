@@ -33,7 +33,7 @@ from . import STYLES_DIR, limits, pagemap, scripts
 from .cache import digest, files_digest
 from .context import BuildContext
 from .document import Document, Note
-from .errors import CombinedError, Location, PressError, Reporter, display_path, location_of
+from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
@@ -45,6 +45,7 @@ from .markup import (
     start_lists_as_written,
 )
 from .mathematics import typeset_formulas
+from .metadata import PAPER_SIZE_CSS
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 
@@ -55,7 +56,6 @@ FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 #: Layouts tried at most to keep every footnote on its call's page.
 FOOTNOTE_PASSES = 6
 #: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
@@ -149,7 +149,7 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
         CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
     ]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
-    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
+    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
         with naming_images(document):
@@ -183,7 +183,7 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
         endnotes=document.notes if not footnotes else (),
         generator=GENERATOR,
     )
-    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.metadata.source)
+    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
 
 
 def _unlink_other_files(page: str) -> str:
@@ -343,28 +343,17 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     """An error for each character of the print page that no font can draw (the shipped
     fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
     matter allows missing glyphs (`allow-missing-glyphs: true`)."""
-    sources = [document.metadata.source]
-    if document.metadata.bibliography is not None:
-        sources.append(document.metadata.bibliography)
+    sources = [*document.sources, *document.metadata.bibliographies]
     problems = []
     for character in _selection(page, document).missing:
         message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
-        location = _first_occurrence(character, sources)
+        location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
         else:
             problems.append(PressError(message, location))
     if problems:
         reporter.fail(CombinedError(problems))
-
-
-def _first_occurrence(character: str, sources: list[Path]) -> Location:
-    for source in sources:
-        text = source.read_text(encoding="utf-8", errors="replace")
-        offset = text.find(character)
-        if offset >= 0:
-            return location_of(text, offset, source)
-    return Location(sources[0])
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
