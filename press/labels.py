@@ -35,14 +35,14 @@ def language_tags(lang: str) -> list[str]:
 
 @cache
 def labels_for(lang: str) -> dict[str, str]:
-    """The labels for a BCP 47 language tag: English, then for each tag it falls back on,
-    the least specific first, Pandoc's words and the hand-written ones (which win)."""
+    """The labels for a BCP 47 language tag: English, over it Pandoc's words for the tags it falls
+    back on, over them the hand-written ones; within each, the most specific tag wins."""
     hand_written = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
     from_pandoc = yaml.safe_load(PANDOC_LABELS_FILE.read_text(encoding="utf-8"))
-    labels: dict[str, str] = {}
-    for tag in [FALLBACK, *language_tags(lang)]:
-        labels.update(from_pandoc.get(tag, {}))
-        labels.update(hand_written.get(tag, {}))
+    labels: dict[str, str] = {**from_pandoc.get(FALLBACK, {}), **hand_written[FALLBACK]}
+    for table in (from_pandoc, hand_written):
+        for tag in language_tags(lang):
+            labels.update(table.get(tag, {}))
     return labels
 
 

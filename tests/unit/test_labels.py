@@ -76,6 +76,11 @@ def test_the_lookup_tells_scripts_and_regions_apart(lang: str, notes: str, conte
     assert (labels_for(lang)["notes"], labels_for(lang)["contents"]) == (notes, contents)
 
 
+def test_a_hand_written_word_wins_over_pandoc_s_for_a_more_specific_tag() -> None:
+    """Pandoc's pt-PT index is "Índice", the word Portugal's contents have here."""
+    assert labels_for("pt-PT")["index"] == "Índice remissivo"
+
+
 @pytest.mark.parametrize(
     ("lang", "names", "two", "three"),
     [
