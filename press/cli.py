@@ -117,6 +117,7 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         check_accessibility=arguments.check_accessibility,
         remove_active_content=arguments.remove_active_content,
         allow_missing_glyphs=arguments.allow_missing_glyphs,
+        printer_marks=arguments.printer_marks,
         timeout=arguments.timeout,
         metadata=metadata,
     )
@@ -219,6 +220,11 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-missing-glyphs",
         action="store_true",
         help="build even when no font can draw some character (a warning, not an error)",
+    )
+    parser.add_argument(
+        "--printer-marks",
+        action="store_true",
+        help="bleed (3 mm) and crop marks around the PDF's pages, for the printer",
     )
     parser.add_argument(
         "--timeout",

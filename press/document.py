@@ -54,6 +54,11 @@ FIRST_YAML_LINE = 2
 #: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
 TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
 TEMPLATE_IDENTIFIERS = frozenset([*TEMPLATE_IDENTIFIER_NAMES.split(), "colophon-title", "landmarks", "page-list"])
+#: What a book's print edition adds: its lists of figures and tables and its index, with their headings.
+BOOK_PRINT_IDENTIFIERS = frozenset(
+    f"{name}{suffix}" for name in ("list-of-figures", "list-of-tables", "index") for suffix in ("", "-title")
+)
+TEMPLATE_IDENTIFIERS |= BOOK_PRINT_IDENTIFIERS
 #: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
 PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
