@@ -15,7 +15,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= build
 MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
-NAME := $(basename $(notdir $(MANUSCRIPT)))
+NAME := $(basename $(notdir $(patsubst %/,%,$(MANUSCRIPT))))
 # Reproducible editions: dates come from the last commit unless set by the caller.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)

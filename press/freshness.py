@@ -23,9 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .cache import digest, files_digest
+from .cache import digest
 from .context import Options
-from .errors import Diagnostic, Location, PressError, Reporter
+from .errors import Diagnostic, Location, Reporter
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ def reusable(path: Path, manuscript: Path, out: Path, options: Options) -> Recor
     record = _read(path, out)
     if record is None or record.manuscript != manuscript.resolve():
         return None
-    if not record.target.is_file() or _file_digest(record.target) != record.output:
-        return None
     try:
+        if _output_digest(record.target) != record.output:
+            return None
         made_from = _made_from(record.manuscript, record.inputs, options)
-    except PressError:  # an input is gone: the build will say which
+    except OSError:  # an input or the output is gone: the build will say which, or make it again
         return None
     return record if made_from == record.made_from else None
 
@@ -71,7 +71,7 @@ def write(
         "target": target.name,
         "inputs": [str(input_path) for input_path in paths],
         "made_from": _made_from(manuscript.resolve(), paths, options),
-        "output": _file_digest(target),
+        "output": _output_digest(target),
         "warnings": [_diagnostic_fields(warning) for warning in warnings],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def write(
 def _made_from(manuscript: Path, inputs: tuple[Path, ...], options: Options) -> str:
     return digest(
         str(manuscript),
-        files_digest(inputs),
+        *(part for path in inputs for part in _input_parts(path)),
         repr(options),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         _installed_libraries(),
@@ -95,9 +95,23 @@ def _installed_libraries() -> str:
     return "\n".join([sys.version, *libraries])
 
 
-def _file_digest(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+def _input_parts(path: Path) -> tuple[str | bytes, ...]:
+    """A file by its contents; a folder the build read (a book's chapters) by the names in it."""
+    if path.is_dir():
+        return str(path), "\n".join(sorted(entry.name for entry in path.iterdir()))
+    return str(path), path.read_bytes()
+
+
+def _output_digest(target: Path) -> str:
+    """The edition's file, and the folder of the same name beside it where it writes more (a book's web pages)."""
+    hashed = hashlib.sha256()
+    folder = target.with_suffix("")
+    for path in [target, *(sorted(folder.rglob("*")) if folder.is_dir() else [])]:
+        hashed.update(str(path.relative_to(target.parent)).encode("utf-8") + b"\0")
+        if path.is_file():
+            with path.open("rb") as file:
+                hashed.update(hashlib.file_digest(file, "sha256").digest())
+    return hashed.hexdigest()
 
 
 def _read(path: Path, out: Path) -> Record | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +30,11 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, limits, pagemap, scripts
+from . import STYLES_DIR, bookindex, limits, pagemap, printbook, scripts
 from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note
-from .errors import CombinedError, Location, PressError, Reporter, display_path, location_of
+from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
@@ -46,6 +46,7 @@ from .markup import (
     start_lists_as_written,
 )
 from .mathematics import typeset_formulas
+from .metadata import PAPER_SIZE_CSS
 from .patches import footnotes
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
@@ -54,12 +55,13 @@ TEMPLATE = "print.html.j2"
 #: The edition that writes this layout, and whose build the EPUB's page list waits for.
 PDF_EDITION = "pdf"
 STYLESHEETS = ("common.css", "print.css")
+#: Bleed and crop marks, for a PDF sent to the printer (the `printer_marks` option).
+PRINTER_MARKS_STYLESHEET = "printer-marks.css"
 FONT_STYLESHEET = "print.css"
 FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 #: Blocks of the text that may be restyled to keep a footnote with its call, and the attribute that marks them.
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 TEXT_BLOCK = "data-text-block"
@@ -78,7 +80,7 @@ def toolchain_files() -> list[Path]:
     return [
         *code_files(__name__),
         *template_files(TEMPLATE),
-        *stylesheet_paths(*STYLESHEETS),
+        *stylesheet_paths(*STYLESHEETS, PRINTER_MARKS_STYLESHEET),
         *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
         FONTCONFIG_FILE,
         *scripts.toolchain_files(),
@@ -91,8 +93,8 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     report_missing_glyphs(page, document, context.reporter)
     name = _pages_cache_name(page, document)
     with context.cache.locked(name):
-        rendering = layout(document, context.reporter, page)
-        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering)))
+        rendering = layout(document, context.reporter, page, context.options.printer_marks)
+        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering, page_labels(rendering, document))))
     return rendering
 
 
@@ -109,20 +111,26 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
         stored = context.cache.read(name)
         if stored is not None:
             return pagemap.load(stored)
-        pages = pagemap.read_pages(layout(document, context.reporter, page))
+        rendering = layout(document, context.reporter, page)
+        pages = pagemap.read_pages(rendering, page_labels(rendering, document))
         context.cache.write(name, pagemap.dump(pages))
     return pages
 
 
 def _pages_cache_name(page: str, document: Document) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the toolchain's files that set it."""
+    """A print layout's cache entry, named by the print page (images inline) and the toolchain's files that set it.
+
+    Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
+    """
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
     toolchain = files_digest(toolchain_files())
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
 
 
 @limits.within_budget("the print layout")
-def layout(document: Document, reporter: Reporter, page: str | None = None) -> weasyprint.document.Document:
+def layout(
+    document: Document, reporter: Reporter, page: str | None = None, printer_marks: bool = False
+) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write, every footnote on its call's page.
 
     To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
@@ -131,28 +139,63 @@ def layout(document: Document, reporter: Reporter, page: str | None = None) -> w
     (`NoteKeeper`): where a note has left its call's page, the block whose lines
     pushed it out starts on the next page instead (or, when the note's own
     paragraph did it, that paragraph breaks before the call), and the page is made
-    again; the pages before it stand, and the document is laid out once.
-    `page` is the document's print page when the caller has made it already.
+    again; the pages before it stand, and the text is laid out once.
+    `page` is the document's print page when the caller has made it already;
+    `printer_marks` adds bleed and crop marks around each page.
     """
-    footnotes.install()
-    page = page if page is not None else print_page(document)
-    if document.metadata.notes != "footnotes":
-        return _render(page, document)
-    with footnotes.settling_pages(NoteKeeper()):
-        laid_out = _render(page, document)
-    for call in _misplaced_calls(laid_out):
+    footnotes.apply()
+    with_footnotes = document.metadata.notes == "footnotes"
+    laid_out = _settled(page if page is not None else print_page(document), document, printer_marks)
+    index_pages = _index_pages(laid_out, document)
+    if index_pages is not None:
+        # The index comes after the text: giving each page once moves no page before it.
+        del laid_out
+        laid_out = _settled(print_page(document, index_pages), document, printer_marks)
+    for call in _misplaced_calls(laid_out) if with_footnotes else ():
         reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
     return laid_out
 
 
-def _render(page: str, document: Document) -> weasyprint.document.Document:
+def _settled(page: str, document: Document, printer_marks: bool) -> weasyprint.document.Document:
+    """The page laid out, each page settled as it is made when notes are at the page bottom (see `layout`)."""
+    if document.metadata.notes != "footnotes":
+        return _render(page, document, printer_marks)
+    with footnotes.settling_pages(NoteKeeper()):
+        return _render(page, document, printer_marks)
+
+
+def _index_pages(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
+    """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
+    if not document.is_book:
+        return None
+    body, _, endnotes = _print_body(document)
+    book = printbook.prepare(body, document, endnotes)
+    if not book.index_marks:
+        return None
+    page_of = {anchor: str(number) for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    pages = {mark.identifier: page_of[mark.identifier] for mark in book.index_marks if mark.identifier in page_of}
+    return pages if bookindex.index_groups(book.index_marks, pages) != book.index else None
+
+
+def page_labels(laid_out: weasyprint.document.Document, document: Document) -> list[str]:
+    """Each page's number as printed: a book's front matter in roman, then arabic from 1 at its first part or
+    chapter; an essay's pages in arabic."""
+    return printbook.page_labels(len(laid_out.pages), main_matter_page(laid_out, document))
+
+
+def main_matter_page(laid_out: weasyprint.document.Document, document: Document) -> int:
+    """The index of the page numbered 1: a book's first part or chapter, an essay's first page."""
+    start = printbook.main_matter_start(document)
+    return next((number for number, page in enumerate(laid_out.pages) if start in page.anchors), 0)
+
+
+def _render(page: str, document: Document, printer_marks: bool = False) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
-    stylesheets = [
-        CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
-    ]
+    names = (*STYLESHEETS, PRINTER_MARKS_STYLESHEET) if printer_marks else STYLESHEETS
+    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*names)]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
-    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
+    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
         with naming_images(document):
@@ -161,12 +204,29 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
 
-def print_page(document: Document) -> str:
+def print_page(document: Document, index_pages: Mapping[str, str] | None = None) -> str:
     """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
 
     With footnotes, the blocks of the text are marked as those that may be
-    restyled to keep a note with its call (see `layout`).
+    restyled to keep a note with its call (see `layout`); `index_pages` gives the
+    page of each mark of a book's index, so that the index gives each page once.
     """
+    body, image_urls, endnotes = _print_body(document)
+    book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
+    page = render(
+        TEMPLATE,
+        document=document,
+        body=Markup(inner_html(body)),
+        image_urls=image_urls,
+        endnotes=endnotes,
+        book=book,
+        generator=GENERATOR,
+    )
+    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
+
+
+def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
+    """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
@@ -176,15 +236,7 @@ def print_page(document: Document) -> str:
         _place_footnotes(body, document.notes)
         for block in body.iter(*BLOCK_TAGS):
             block.set(TEXT_BLOCK, "")
-    page = render(
-        TEMPLATE,
-        document=document,
-        body=Markup(inner_html(body)),
-        image_urls=image_urls,
-        endnotes=document.notes if not with_footnotes else (),
-        generator=GENERATOR,
-    )
-    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.metadata.source)
+    return body, image_urls, document.notes if not with_footnotes else ()
 
 
 def _unlink_other_files(page: str) -> str:
@@ -393,28 +445,17 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     """An error for each character of the print page that no font can draw (the shipped
     fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
     matter allows missing glyphs (`allow-missing-glyphs: true`)."""
-    sources = [document.metadata.source]
-    if document.metadata.bibliography is not None:
-        sources.append(document.metadata.bibliography)
+    sources = [*document.sources, *document.metadata.bibliographies]
     problems = []
     for character in _selection(page, document).missing:
         message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
-        location = _first_occurrence(character, sources)
+        location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
         else:
             problems.append(PressError(message, location))
     if problems:
         reporter.fail(CombinedError(problems))
-
-
-def _first_occurrence(character: str, sources: list[Path]) -> Location:
-    for source in sources:
-        text = source.read_text(encoding="utf-8", errors="replace")
-        offset = text.find(character)
-        if offset >= 0:
-            return location_of(text, offset, source)
-    return Location(sources[0])
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]

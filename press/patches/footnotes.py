@@ -31,7 +31,7 @@ it is made, to a function that may restyle something on it and have the page
 made again from where it began, so that a layout can be corrected page by page
 instead of being done again whole.
 
-All of it is pinned to WeasyPrint 70.0 (`install` refuses another version) and
+All of it is pinned to WeasyPrint 70.0 (`apply` refuses another version) and
 covered by tests/unit/test_footnote_patch.py: every update gives WeasyPrint's own
 numbers, the same pages and positions with and without the patch, each note laid
 out a bounded number of times, and a page made again unchanged is the same page.
@@ -61,14 +61,14 @@ from weasyprint.layout.percent import resolve_percentages
 
 from ..errors import PressError
 
-#: The WeasyPrint this module patches; on any other, `install` refuses.
+#: The WeasyPrint this module patches; on any other, `apply` refuses.
 WEASYPRINT_VERSION = "70.0"
 #: WeasyPrint's own functions, as they are without the patch (the tests compare both).
 UNPATCHED_UPDATE_FOOTNOTE_AREA = LayoutContext._update_footnote_area
 UNPATCHED_PAGE_BLOCK_LEVEL_LAYOUT = page_layout.block_level_layout
 
 
-def install() -> None:
+def apply() -> None:
     """Patch WeasyPrint's footnote layout (idempotent); refuse any WeasyPrint but the pinned one."""
     if weasyprint.__version__ != WEASYPRINT_VERSION:
         raise PressError(

@@ -8,7 +8,7 @@ book four times as many. Pages are only ever appended to the page tree
 (`PDF.add_page` extends `Kids`), so the tuple is kept and made again only when
 the number of pages has changed.
 
-Pinned to pydyf 0.13.0 (`install` refuses another version); covered by
+Pinned to pydyf 0.13.0 (`apply` refuses another version); covered by
 tests/unit/test_page_references_patch.py.
 """
 
@@ -20,7 +20,7 @@ import pydyf
 
 from ..errors import PressError
 
-#: The pydyf this module patches; on any other, `install` refuses.
+#: The pydyf this module patches; on any other, `apply` refuses.
 PYDYF_VERSION = "0.13.0"
 #: pydyf's own property, as it is without the patch (the tests compare both).
 UNPATCHED_PAGE_REFERENCES = pydyf.PDF.page_references
@@ -28,7 +28,7 @@ UNPATCHED_PAGE_REFERENCES = pydyf.PDF.page_references
 KEPT = "_page_references_kept"
 
 
-def install() -> None:
+def apply() -> None:
     """Patch pydyf's page references (idempotent); refuse any pydyf but the pinned one."""
     if pydyf.__version__ != PYDYF_VERSION:
         raise PressError(

@@ -104,13 +104,13 @@ def unpatch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def unpatched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    footnotes.install()
+    footnotes.apply()
     unpatch(monkeypatch)
     yield
 
 
 def laid_out_both_ways(html: str, style: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
-    footnotes.install()
+    footnotes.apply()
     patched = boxes(render(html, style))
     with monkeypatch.context() as patch:
         unpatch(patch)
@@ -142,7 +142,7 @@ def test_pages_and_positions_are_those_of_weasyprint_without_the_patch(
 def test_every_update_gives_weasyprints_own_height_page_bottom_and_overflow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each time a note is added to a page or taken off it, the patched update is checked against
     WeasyPrint's own, made first on the same state: the same numbers, to the last bit."""
-    footnotes.install()
+    footnotes.apply()
     compared: list[tuple[object, object]] = []
 
     def both(context: Any) -> bool:
@@ -181,7 +181,7 @@ def footnote_layouts(html: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, i
 def test_a_page_of_many_notes_lays_each_out_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
     # Without the patch, the k-th note added to a page lays out the k notes above it again,
     # and the page's notes are laid out once more when the page is done.
-    footnotes.install()
+    footnotes.apply()
     layouts, notes = footnote_layouts(book(10, 4), monkeypatch)
     assert layouts < 2 * notes
 
@@ -213,7 +213,7 @@ def test_asking_whether_a_box_without_a_note_is_waiting_compares_nothing() -> No
 
 
 def test_the_layout_context_keeps_its_waiting_notes_in_the_patched_list() -> None:
-    footnotes.install()
+    footnotes.apply()
     context = LayoutContext(None, print, None, None, None)
     assert isinstance(context.footnotes, footnotes.WaitingFootnotes)
     context.footnotes = [1, 2]
@@ -223,14 +223,14 @@ def test_the_layout_context_keeps_its_waiting_notes_in_the_patched_list() -> Non
 def test_another_weasyprint_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(PressError) as refused:
-        footnotes.install()
+        footnotes.apply()
     message = str(refused.value)
     assert "70.0" in message and "71.0" in message and "\n" not in message
 
 
 def test_a_page_made_again_unchanged_is_the_same_page(monkeypatch: pytest.MonkeyPatch) -> None:
     """Making each page a second time, after looking at the next one, changes nothing on any page."""
-    footnotes.install()
+    footnotes.apply()
     # Running heads, page numbers and a contents entry that needs the page of a later heading.
     style = STYLE + (
         "@page { @top-center { content: element(head) } @bottom-center { content: counter(page) } }"
