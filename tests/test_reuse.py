@@ -142,3 +142,30 @@ def test_editions_built_from_another_copy_of_the_manuscript_are_not_kept(manuscr
     assert api.build(manuscript, tmp_path / "copy-out", ("html",)).kept == ()  # made from the copy just now
     shutil.copytree(out, tmp_path / "moved-out")
     assert api.build(manuscript, tmp_path / "moved-out", ("html",)).kept == ("html",)
+
+
+def test_a_chapter_added_to_a_books_folder_makes_the_book_again(tmp_path: Path) -> None:
+    book = tmp_path / "folder-book"
+    book.mkdir()
+    (book / "book.yaml").write_text("title: A Book in a Folder\nauthor: A. Writer\nlang: en\n", encoding="utf-8")
+    (book / "1-first.md").write_text("# First\n\nThe first chapter.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    api.build(book, out, ("epub",))
+    assert api.build(book, out, ("epub",)).kept == ("epub",)
+    (book / "2-second.md").write_text("# Second\n\nThe second chapter.\n", encoding="utf-8")
+    assert api.build(book, out, ("epub",)).kept == ()
+
+
+def test_a_books_web_pages_are_part_of_its_web_edition(tmp_path: Path) -> None:
+    book = tmp_path / "folder-book"
+    book.mkdir()
+    (book / "book.yaml").write_text("title: A Book in a Folder\nauthor: A. Writer\nlang: en\n", encoding="utf-8")
+    for number in (1, 2):
+        (book / f"{number}-chapter.md").write_text(f"# Chapter {number}\n\nIts text.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    api.build(book, out, ("html",))
+    pages = sorted((out / "folder-book").iterdir())
+    assert pages and api.build(book, out, ("html",)).kept == ("html",)
+    pages[0].unlink()
+    assert api.build(book, out, ("html",)).kept == ()
+    assert pages[0].is_file()
