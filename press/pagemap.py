@@ -11,6 +11,10 @@ forward from the previous page's start, and a page-break marker goes in before
 the first whole word of the page (a page that begins inside a hyphenated word is
 marked after that word). Images count as one letter, U+FFFC, on both sides, so a
 page that starts with a figure is marked before the figure.
+
+Each page is known by the number it prints ("iv", "12"), read from the layout
+as the print stylesheet sets its page counter, so that the page list shows what
+a reader of the PDF sees even where the front matter is numbered in roman.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from lxml import etree
 from weasyprint.formatting_structure import boxes
+from weasyprint.html import UA_COUNTER_STYLE
 
 #: Stands for an image in the letters of a text.
 OBJECT = "\ufffc"
@@ -55,6 +60,9 @@ PAPER_SIZES = {
     "Demy": (138.0, 216.0),
 }
 CSS_PX_PER_MM = 96 / 25.4
+#: The counter that numbers the print pages (CSS Paged Media), and the style of a page number no folio shows.
+PAGE_COUNTER = "page"
+PLAIN_NUMBERS = "decimal"
 WINDOW = 40
 WINDOWS = (WINDOW, 20, 12, 8)
 CONTEXT = 20
@@ -68,10 +76,16 @@ class PrintPages:
     starts: tuple[int, ...]
     width_mm: float
     height_mm: float
+    #: The number each page prints, or would print where nothing shows it (a blank page, a chapter's first).
+    labels: tuple[str, ...]
 
     @property
     def count(self) -> int:
         return len(self.starts)
+
+    def label(self, number: int) -> str:
+        """What the page `number` (counting from 1) is called in the print edition."""
+        return self.labels[number - 1]
 
     @property
     def paper(self) -> str:
@@ -97,7 +111,7 @@ def dump(pages: PrintPages) -> bytes:
 
 def load(stored: bytes) -> PrintPages:
     fields = json.loads(stored)
-    return PrintPages(**{**fields, "starts": tuple(fields["starts"])})
+    return PrintPages(**{**fields, "starts": tuple(fields["starts"]), "labels": tuple(fields["labels"])})
 
 
 def read_pages(rendering: Any) -> PrintPages:
@@ -111,7 +125,65 @@ def read_pages(rendering: Any) -> PrintPages:
             if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
                 letters.extend(_box_letters(box))
     first = rendering.pages[0]
-    return PrintPages("".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM)
+    return PrintPages(
+        "".join(letters),
+        tuple(starts),
+        first.width / CSS_PX_PER_MM,
+        first.height / CSS_PX_PER_MM,
+        page_labels([page._page_box for page in rendering.pages]),
+    )
+
+
+def page_labels(page_boxes: Sequence[boxes.PageBox]) -> tuple[str, ...]:
+    """The number each page prints: its folio (a margin box showing the page counter alone, such as
+    `content: counter(page, lower-roman)`) as set; for a page without one, its page counter in the style
+    of the folios of its run (the pages since the counter last started again, `counter-reset: page 1`),
+    so that a title page is "i" when the front matter's folios are roman."""
+    value = run = 0
+    pages: list[tuple[int, int, _Folio]] = []
+    for index, page_box in enumerate(page_boxes):
+        style = page_box.style
+        for name, number in (*style["counter_reset"], *style["counter_set"]):
+            if name == PAGE_COUNTER:
+                value, run = number, index
+        value += sum(number for name, number in style["counter_increment"] if name == PAGE_COUNTER)
+        pages.append((value, run, _folio(page_box)))
+    run_styles: dict[int, str] = {}
+    for alone in (True, False):  # the style of a folio first, then of a running head that shows the number
+        for _, run, folio in pages:
+            if folio.style is not None and folio.alone == alone:
+                run_styles.setdefault(run, folio.style)
+    return tuple(
+        folio.shown or UA_COUNTER_STYLE.render_value(value, run_styles.get(run, PLAIN_NUMBERS))
+        for value, run, folio in pages
+    )
+
+
+@dataclass(frozen=True)
+class _Folio:
+    """How a page shows its number: the counter style, whether a margin box shows it alone, and as what."""
+
+    style: str | None = None
+    alone: bool = False
+    shown: str | None = None
+
+
+def _folio(page_box: boxes.PageBox) -> _Folio:
+    found = _Folio()
+    for box in page_box.children:
+        if not isinstance(box, boxes.MarginBox):
+            continue
+        content = box.style["content"]
+        if not isinstance(content, tuple):
+            continue  # 'none', 'normal'
+        styles = [value[1] for kind, value in content if kind == "counter()" and value[0] == PAGE_COUNTER]
+        if not styles:
+            continue
+        if len(content) == 1:
+            shown = "".join(child.text for child in box.descendants() if isinstance(child, boxes.TextBox))
+            return _Folio(styles[0], True, shown.strip() or None)
+        found = found if found.style is not None else _Folio(styles[0])
+    return found
 
 
 def is_letter(character: str) -> bool:
