@@ -266,7 +266,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
         (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": True}, True),
-        (COPYRIGHT_DOCUMENT, "epub/copyright.xhtml.j2", {"isbns": edition_isbns(document, words)}, True),
+        (COPYRIGHT_DOCUMENT, "epub/copyright.xhtml.j2", {"isbns": edition_isbns(document.metadata.isbn, words)}, True),
     ]
     if document.front.dedication_html:
         to_render.append((DEDICATION_DOCUMENT, "epub/dedication.xhtml.j2", {}, True))
@@ -362,10 +362,9 @@ def unique_identifier(wanted: str, taken: set[str] | frozenset[str]) -> str:
     return identifier
 
 
-def edition_isbns(document: Document, words: dict[str, Any]) -> list[tuple[str | None, str]]:
-    """The ISBNs a copyright page lists, this edition's first, each with its edition's name (none
-    when every edition has the same)."""
-    isbns = document.metadata.isbn
+def edition_isbns(isbns: dict[str, str], words: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The ISBNs (by edition) a copyright page lists, this edition's first, each with its edition's name
+    (none when every edition has the same)."""
     if len(set(isbns.values())) == 1:
         return [(None, next(iter(isbns.values())))]
     return [(words[label], isbns[edition]) for edition, label in EDITION_WORDS.items() if edition in isbns]
