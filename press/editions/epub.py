@@ -273,7 +273,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     if document.front.epigraph_html:
         to_render.append((EPIGRAPH_DOCUMENT, "epub/epigraph.xhtml.j2", {}, True))
     sections = {str(element.get("id")): element for element in body}
-    taken = {str(element.get("id")) for element in body.iter() if element.get("id")} | TEMPLATE_IDENTIFIERS
+    taken = {str(element.get("id")) for element in body.iter() if element.get("id")} | set(TEMPLATE_IDENTIFIERS)
     ordinals: Counter[str] = Counter()
     for division in document.divisions:
         section = sections[division.identifier]
@@ -289,7 +289,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
             "attributes": attributes,
             "body": Markup(inner_html(section, method="xml")),
             "notes": notes,
-            "notes_identifier": unique_identifier(f"notes-{division.identifier}", taken) if notes else "",
+            "notes_identifier": notes_identifier(division, taken) if notes else "",
         }
         name = DIVISION_DOCUMENT.format(kind=division.kind, ordinal=ordinals[division.kind])
         to_render.append((name, "epub/division.xhtml.j2", context, True))
@@ -353,12 +353,15 @@ def division_semantics(division: Division, section: etree._Element, words: dict[
     )
 
 
-def unique_identifier(wanted: str, taken: set[str] | frozenset[str]) -> str:
-    """`wanted`, or `wanted-2`, `wanted-3`… when it is taken already."""
-    identifier, number = wanted, 1
-    while identifier in taken:
+def notes_identifier(division: Division, taken: set[str]) -> str:
+    """The identifier of a division's notes (`notes-sec-lamps`), and its heading's (with `-title`),
+    taken by nothing else; recorded as taken."""
+    wanted = identifier = f"notes-{division.identifier}"
+    number = 1
+    while identifier in taken or f"{identifier}-title" in taken:
         number += 1
         identifier = f"{wanted}-{number}"
+    taken |= {identifier, f"{identifier}-title"}
     return identifier
 
 
@@ -774,7 +777,10 @@ def book_navigation(
         *(NavEntry(entry.href, entry.title, entry.type) for entry in lists),
     ]
     trees = {item.file_name: item.tree for item in documents}
-    body_start = next((division for division in document.divisions if division.kind == "chapter"), None)
+    # The body matter starts with the first chapter (or, in a book of none, where the front matter ends).
+    chapters = [division for division in document.divisions if division.kind == "chapter"]
+    body = chapters or [division for division in document.divisions if division.kind != "front"]
+    body_start = body[0] if body else None
     for division in document.divisions:
         name = holders[division.identifier]
         semantics = _epub_type(trees[name], division.identifier)
