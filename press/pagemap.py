@@ -66,6 +66,10 @@ PLAIN_NUMBERS = "decimal"
 WINDOW = 40
 WINDOWS = (WINDOW, 20, 12, 8)
 CONTEXT = 20
+#: How far past the last page found a window shorter than WINDOW may be found: twice the print
+#: edition's letters since that page's start, and some (the EPUB may hold a chapter's notes there).
+SHORT_REACH = 2
+SHORT_REACH_SLACK = 400
 
 
 @dataclass(frozen=True)
@@ -223,8 +227,10 @@ def place_page_breaks(
     """Put a marker (made by `marker(page_number)`, with an id) where each print page begins.
 
     `roots` are the XHTML documents whose text the print edition sets, in reading
-    order. Returns the markers placed, in page order; a page whose start cannot
-    be found (text that differs between the editions) gets none.
+    order. Returns the markers placed, in page order. A page whose start cannot be
+    found (text only the print edition has, such as its contents with their page
+    numbers) gets its marker where the next page found begins; pages after the
+    last page found get none.
     """
     slots: list[tuple[int, _Slot]] = []
     letters: list[str] = []
@@ -235,15 +241,20 @@ def place_page_breaks(
     text = "".join(letters)
     at: dict[int, list[int]] = {}
     position = 0
+    found_start = 0  # where the last page found begins, in the print letters
+    waiting: list[int] = []  # pages not found, marked with the next page found
     for number, start in enumerate(pages.starts, start=1):
-        found = _find(text, pages.letters, start, position)
+        reach = SHORT_REACH * (start - found_start) + SHORT_REACH_SLACK
+        found = _find(text, pages.letters, start, position, reach)
         if found is None:
+            waiting.append(number)
             continue
-        position = found
+        position, found_start = found, start
         while position < len(slots) and not slots[position][1].word_start:
             position += 1
         if position < len(slots):
-            at.setdefault(position, []).append(number)
+            at.setdefault(position, []).extend([*waiting, number])
+            waiting = []
     breaks = []
     # Last first, so that splitting a text leaves the offsets of earlier letters in it valid.
     for position in sorted(at, reverse=True):
@@ -259,14 +270,16 @@ def place_page_breaks(
     return sorted(breaks, key=lambda page_break: page_break.number)
 
 
-def _find(text: str, source: str, start: int, after: int) -> int | None:
+def _find(text: str, source: str, start: int, after: int, reach: int) -> int | None:
     """Where the print letters at `start` are in `text`, at or after `after`.
 
     Tries a window across the page start first (so that a passage repeated
     elsewhere, such as a title cited in a note and in the bibliography, is told
     apart by what precedes it), then the letters after the start alone, then
     those before it alone (where the editions word the page's first line
-    differently, as in the colophon that names its edition), then shorter ones.
+    differently, as in the colophon that names its edition), then shorter ones,
+    which count only within `reach` letters of `after`: a few letters recur (the
+    headings a printed contents page lists are found again at the sections).
     """
     before = min(CONTEXT, start)
     windows = [(source[start - before : start + WINDOW], before)]
@@ -275,7 +288,7 @@ def _find(text: str, source: str, start: int, after: int) -> int | None:
     for window, offset in windows:
         if len(window) < WINDOWS[-1]:
             continue
-        found = text.find(window, after)
+        found = text.find(window, after, after + reach + len(window) if len(window) < WINDOW else None)
         if found >= 0:
             return found + offset if offset >= 0 else found + len(window)
     return None

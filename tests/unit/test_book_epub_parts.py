@@ -21,7 +21,7 @@ from press.editions.epub import (
 from press.errors import Reporter
 from press.labels import labels_for
 from press.metadata import load_metadata, read_manuscript
-from press.pagemap import page_labels
+from press.pagemap import PrintPages, is_letter, page_labels, place_page_breaks
 
 XHTML = "http://www.w3.org/1999/xhtml"
 X = f"{{{XHTML}}}"
@@ -131,3 +131,35 @@ def test_isbns_as_printed_and_as_identifiers(tmp_path: Path) -> None:
     assert edition_isbns(dict.fromkeys(("pdf", "epub", "html"), "978-0-306-40615-7"), words) == [
         (None, "978-0-306-40615-7")
     ]
+
+
+def test_a_page_only_print_has_is_marked_where_the_next_page_begins() -> None:
+    """The printed contents list the sections' headings, which the EPUB has at the sections only: their
+    page is marked where the text resumes, not at a heading found further on."""
+    title = "The Keepers of the Light"
+    sections = [
+        ("Lamps", "Lamps burned oil through the night. " * 30),
+        ("Coal and candles", "Coal and candles came first of all. " * 30),
+        ("Towers", "Towers rose on rock. " * 30),
+    ]
+    printed = [
+        f"{title} Contents Lamps 3",
+        "Coal and candles 4 Towers 5",
+        f"Lamps {sections[0][1]}",
+        f"Coal and candles {sections[1][1]} Towers {sections[2][1]}",
+    ]
+    source = ["".join(character for character in page if is_letter(character)) for page in printed]
+    starts = tuple(sum(len(page) for page in source[:index]) for index in range(len(source)))
+    pages = PrintPages("".join(source), starts, 210.0, 297.0, ("i", "ii", "1", "2"))
+    body = "".join(f"<section><h2>{heading}</h2><p>{text}</p></section>" for heading, text in sections)
+    roots = [xhtml(f"<h1>{title}</h1>"), xhtml(body)]
+
+    def marker(number: int) -> etree._Element:
+        return etree.Element(f"{X}span", {"id": f"page-{number}"})
+
+    breaks = place_page_breaks(roots, pages, marker)
+    assert [(page_break.number, page_break.document) for page_break in breaks] == [(1, 0), (2, 1), (3, 1), (4, 1)]
+    first, second, _ = roots[1].findall(f"{X}body/{X}section")
+    # The contents' second page stands with the text's first page, before the first section's heading.
+    assert [element.get("id") for element in first[:3]] == ["page-2", "page-3", None]
+    assert [element.get("id") for element in second[:2]] == ["page-4", None]
