@@ -23,20 +23,32 @@ back to its file, so that every message names the chapter file and its line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import limits
 from .errors import CombinedError, Location, PressError, Reporter, display_path
 from .frontmatter import YamlBlock
-from .metadata import Manuscript, Span, front_matter_values, read_manuscript
+from .metadata import Manuscript, front_matter_values, read_manuscript
+from .quarto import quarto_syntax
+from .sourcemap import Pieces
 
 #: The metadata file of a book given as a folder, in the order they are looked for.
 METADATA_FILES = ("book.yaml", "book.yml", "metadata.yaml", "metadata.yml")
+#: A Quarto project's file: a book project's `book:` holds its title, authors and chapters.
+QUARTO_PROJECT = "_quarto.yml"
+#: Keys of a Quarto project that say how Quarto renders, not what the book is.
+QUARTO_ONLY = ("project", "book", "format", "execute", "editor", "jupyter", "engine", "website", "filters")
+#: The extensions of a book's chapter files: Markdown, and Quarto's (whose code cells stay code).
+CHAPTER_SUFFIXES = (".md", ".qmd", ".markdown")
+#: Keys of a Quarto book that are about its website and its cover, which the editions make their own way.
+QUARTO_WEBSITE = ("site-url", "repo-url", "repo-actions", "sidebar", "search", "page-footer", "favicon", "cover-image")
 #: Files of a book's folder that are not chapters.
-NOT_CHAPTERS = re.compile(r"^(_.*|readme\.md)$", re.IGNORECASE)
+NOT_CHAPTERS = re.compile(r"^(_.*|readme\.(md|markdown))$", re.IGNORECASE)
 #: The class of the fenced division each chapter file is set in; press.divisions takes it out again.
 DIVISION_CLASS = "press-division"
 #: Longer than any fence an author writes, so that the author's own divisions nest inside.
@@ -62,25 +74,53 @@ class ChapterFile:
     title: str | None = None
 
 
-def read_source(path: Path, reporter: Reporter) -> Manuscript:
-    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file)."""
+def read_source(path: Path, reporter: Reporter, chapters: Sequence[Path] = ()) -> Manuscript:
+    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file).
+
+    `chapters` are files the command line names after the manuscript, read after it as Pandoc reads
+    several input files: the operator's files, like a bibliography the command line names, not confined.
+    Quarto's and R Markdown's syntax is made Pandoc's (see press.quarto).
+    """
+    return quarto_syntax(_read(path, reporter, chapters), reporter)
+
+
+def _read(path: Path, reporter: Reporter, chapters: Sequence[Path]) -> Manuscript:
+    if chapters:
+        manuscript = read_manuscript(path)
+        pieces = Pieces()
+        pieces.copy(path, manuscript.text, 0, len(manuscript.text))
+        named = Location(Path("command line"))
+        files = [ChapterFile(chapter, "chapter", named) for chapter in chapters]
+        for chapter in files:
+            if not chapter.path.is_file():
+                raise PressError(f"chapter file not found: {display_path(chapter.path)}", named)
+        return _joined(manuscript, pieces, files, reporter)
     if path.is_dir():
         return _read_folder(path, reporter)
-    if path.name in METADATA_FILES:
+    if path.name in (*METADATA_FILES, QUARTO_PROJECT):
         return _read_folder(path.parent, reporter)
     manuscript = read_manuscript(path)
     values, lines = front_matter_values(manuscript)
     if "chapters" not in values and "appendices" not in values:
         return manuscript
     files = list(_listed_files(values, lines, path, path.parent))
-    pieces = _Pieces()
+    pieces = Pieces()
     pieces.copy(path, manuscript.text, 0, len(manuscript.text))
     return _joined(manuscript, pieces, files, reporter)
 
 
 def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
     metadata_file = next((folder / name for name in METADATA_FILES if (folder / name).is_file()), None)
-    markdown = sorted((path for path in folder.glob("*.md") if not NOT_CHAPTERS.match(path.name)), key=_name_order)
+    markdown = sorted(
+        (
+            path
+            for path in folder.iterdir()
+            if path.suffix.lower() in CHAPTER_SUFFIXES and path.is_file() and not NOT_CHAPTERS.match(path.name)
+        ),
+        key=_name_order,
+    )
+    if metadata_file is None and (folder / QUARTO_PROJECT).is_file():
+        return _read_quarto_book(folder / QUARTO_PROJECT, reporter)
     if metadata_file is None:
         main_files = [path for path in markdown if "chapters" in front_matter_values(read_manuscript(path))[0]]
         if len(main_files) == 1:
@@ -92,12 +132,12 @@ def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
     limits.check_file_size(metadata_file, limits.MANUSCRIPT_BYTES, "metadata file")
     yaml_text = metadata_file.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
     # The book's text opens with the metadata file as a YAML block, so that Pandoc reads it as the front
-    # matter; its lines are those of the file (the block's text starts on the file's line 1).
-    pieces = _Pieces()
+    # matter; the spans map its lines back to the file's.
+    pieces = Pieces()
     pieces.add("---\n")
     pieces.copy(metadata_file, yaml_text, 0, len(yaml_text))
     pieces.add("\n---\n")
-    block = YamlBlock(yaml_text if yaml_text.endswith("\n") else yaml_text + "\n", 1)
+    block = YamlBlock(yaml_text if yaml_text.endswith("\n") else yaml_text + "\n", 2)
     main = Manuscript(metadata_file, pieces.text, (block,), None, tuple(pieces.spans))
     values, lines = front_matter_values(main)
     if "chapters" in values or "appendices" in values:
@@ -106,6 +146,42 @@ def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
         files = [ChapterFile(path, "chapter", Location(path)) for path in markdown]
         if not files:
             raise PressError("the book's folder holds no chapter files (.md)", Location(folder))
+    return _joined(main, pieces, files, reporter)
+
+
+def _read_quarto_book(project: Path, reporter: Reporter) -> Manuscript:
+    """A Quarto book project: `book:` (title, author, chapters, appendices…) and the project's other
+    keys (bibliography, lang…) as the front matter, Quarto's rendering keys left out."""
+    limits.check_file_size(project, limits.MANUSCRIPT_BYTES, "Quarto project")
+    text = project.read_text(encoding="utf-8", errors="replace")
+    try:
+        node, values = limits.parse_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = Location(project, mark.line + 1 if mark else None)
+        raise PressError(f"malformed YAML: {error.problem or error.context}", where) from None
+    book = values.get("book") if isinstance(values, dict) else None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(book, dict):
+        raise PressError("the Quarto project has no 'book:'; only book projects can be built", Location(project))
+    # Where each key is written: the project's own keys, then the book's, which win.
+    written = {str(key.value): key.start_mark.index for key, _ in node.value if key.value not in QUARTO_ONLY}
+    for key, value in node.value:
+        if key.value == "book" and isinstance(value, yaml.MappingNode):
+            written |= {str(inner.value): inner.start_mark.index for inner, _ in value.value}
+    front_matter = {key: value for key, value in values.items() if key not in QUARTO_ONLY} | book
+    pieces = Pieces()
+    pieces.add("---\n")
+    for key, value in front_matter.items():
+        if key in QUARTO_WEBSITE:
+            continue
+        # Each key written out again, its text mapped to where the project writes it, for messages.
+        dumped = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
+        pieces.add_from(project, text, written.get(key, 0), dumped)
+    yaml_text = pieces.text.removeprefix("---\n")
+    pieces.add("---\n")
+    main = Manuscript(project, pieces.text, (YamlBlock(yaml_text, 2),), None, tuple(pieces.spans))
+    values, lines = front_matter_values(main)
+    files = list(_listed_files(values, lines, project, project.parent))
     return _joined(main, pieces, files, reporter)
 
 
@@ -158,7 +234,7 @@ def _entry_files(entry: Any, kind: str, where: Location, folder: Path) -> Iterat
     yield ChapterFile(path, kind, where)
 
 
-def _joined(main: Manuscript, pieces: _Pieces, files: list[ChapterFile], reporter: Reporter) -> Manuscript:
+def _joined(main: Manuscript, pieces: Pieces, files: list[ChapterFile], reporter: Reporter) -> Manuscript:
     """The main file's text (in `pieces`), then each chapter's in its division, as one manuscript with its spans."""
     seen: set[Path] = set()
     for chapter in files:
@@ -180,7 +256,7 @@ def _joined(main: Manuscript, pieces: _Pieces, files: list[ChapterFile], reporte
     return replace(main, text=pieces.text, spans=tuple(pieces.spans))
 
 
-def _add_chapter(pieces: _Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:
+def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:
     limits.check_file_size(chapter.path, limits.MANUSCRIPT_BYTES, "chapter file", chapter.named_at)
     manuscript = read_manuscript(chapter.path)
     text = manuscript.text
@@ -210,28 +286,6 @@ def _add_chapter(pieces: _Pieces, chapter: ChapterFile, index: int, reporter: Re
             pieces.add(f"[^{found.group(1)}-c{index}]")
             position = found.end()
     pieces.copy(chapter.path, text, position, len(text))
-
-
-class _Pieces:
-    """The book's text as it is put together, with the spans of it copied from files."""
-
-    def __init__(self) -> None:
-        self._parts: list[str] = []
-        self._length = 0
-        self.spans: list[Span] = []
-
-    @property
-    def text(self) -> str:
-        return "".join(self._parts)
-
-    def add(self, text: str) -> None:
-        self._parts.append(text)
-        self._length += len(text)
-
-    def copy(self, path: Path, text: str, start: int, end: int) -> None:
-        """Add a file's text from `start` to `end`, remembering where it came from."""
-        self.spans.append(Span(self._length, path, text, start))
-        self.add(text[start:end])
 
 
 def _relative(path: Path, main: Path) -> str:

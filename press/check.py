@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,14 @@ DEFAULT_ESSENTIAL_FIELDS = ("title", "issued")
 CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-author")
 
 
-def lint(document: Document, reporter: Reporter) -> None:
+def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) -> None:
     """The findings only `check` makes, on a document the loader has read: bibliography
     entries duplicated, never cited or lacking what the style prints; images without
-    alternative text; links to identifiers that do not exist; skipped heading levels."""
+    alternative text; links to identifiers that do not exist; skipped heading levels.
+    `chapters` are the chapter files the command line adds to the manuscript."""
     metadata = document.metadata
     # The loader has reported what reading the manuscript finds; read again, it only locates the findings.
-    manuscript = read_source(metadata.source, Reporter(collect=True))
+    manuscript = read_source(metadata.source, Reporter(collect=True), chapters)
     # The loader resolved and confined the style already.
     style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"), confined=False)
     entries = _bibliography(metadata, reporter)

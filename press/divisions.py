@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: The class press.book gives each chapter file's division.
 DIVISION_CLASS = "press-division"
+#: The separator between a heading's label and its title, which readers hear and print does not show.
+SEPARATOR_CLASS = "division-separator"
 KINDS = ("front", "part", "chapter", "appendix", "back")
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
@@ -229,7 +231,7 @@ def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> li
 def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
     """Put the division's label in its heading: `<span class="division-label">Chapter 3</span>`, then
     a separator readers hear ("Chapter 3: Beginnings") and print styles hide."""
-    separator = lxml.html.Element("span", {"class": "division-separator"})
+    separator = lxml.html.Element("span", {"class": SEPARATOR_CLASS})
     separator.text = ": "
     separator.tail = heading.text
     mark = lxml.html.Element("span", {"class": "division-label"})
@@ -241,13 +243,13 @@ def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
 
 def _number(kind: str, count: int) -> str:
     if kind == "part":
-        return _roman(count)
+        return roman_numeral(count)
     if kind == "appendix":
         return _letters(count)
     return str(count)
 
 
-def _roman(number: int) -> str:
+def roman_numeral(number: int) -> str:
     digits = []
     for value, numeral in ROMAN:
         while number >= value:

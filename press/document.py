@@ -54,6 +54,11 @@ FIRST_YAML_LINE = 2
 #: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
 TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
 TEMPLATE_IDENTIFIERS = frozenset([*TEMPLATE_IDENTIFIER_NAMES.split(), "colophon-title", "landmarks", "page-list"])
+#: What a book's print edition adds: its lists of figures and tables and its index, with their headings.
+BOOK_PRINT_IDENTIFIERS = frozenset(
+    f"{name}{suffix}" for name in ("list-of-figures", "list-of-tables", "index") for suffix in ("", "-title")
+)
+TEMPLATE_IDENTIFIERS |= BOOK_PRINT_IDENTIFIERS
 #: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
 PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
@@ -166,7 +171,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     context.read_file(manuscript_path)
     if not manuscript_path.is_dir():
         limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
-    manuscript = read_source(manuscript_path, reporter)
+    manuscript = read_source(manuscript_path, reporter, context.options.metadata.chapters)
     for path in manuscript.files:
         context.read_file(path)
     extra = context.options.metadata

@@ -542,7 +542,9 @@ def front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[st
             continue
         node, mapping = parsed
         for key, _ in node.value:
-            lines[str(key.value)] = key.start_mark.line + block.first_line
+            line = key.start_mark.line + block.first_line
+            # In a book, the line of the book's text; its spans give the file's.
+            lines[str(key.value)] = manuscript.location_at_line(line).line or line if manuscript.spans else line
         values.update(mapping)
     return values, lines
 

@@ -3,18 +3,16 @@
 The print page is laid out once, exactly as the PDF edition sets it (the PDF
 module's `layout`), and each page's main flow is read back as text: its running
 heads and its footnote area are left out, and so are note calls, which the
-editions number differently. Text is compared as *letters* — no whitespace, no
-hyphens — because line breaking and hyphenation change nothing else.
+editions number differently, and what only print has (`data-print-only`). Text
+is compared as *letters* — no whitespace, no hyphens — because line breaking and
+hyphenation change nothing else.
 
 A page's start is then found in the EPUB's documents by its letters, searching
-forward from the previous page's start, and a page-break marker goes in before
+forward from the previous page's start (and confirmed by the pages after it,
+which must not be found before it), and a page-break marker goes in before
 the first whole word of the page (a page that begins inside a hyphenated word is
 marked after that word). Images count as one letter, U+FFFC, on both sides, so a
 page that starts with a figure is marked before the figure.
-
-Each page is known by the number it prints ("iv", "12"), read from the layout
-as the print stylesheet sets its page counter, so that the page list shows what
-a reader of the PDF sees even where the front matter is numbered in roman.
 """
 
 from __future__ import annotations
@@ -27,7 +25,8 @@ from typing import Any
 
 from lxml import etree
 from weasyprint.formatting_structure import boxes
-from weasyprint.html import UA_COUNTER_STYLE
+
+from .divisions import SEPARATOR_CLASS
 
 #: Stands for an image in the letters of a text.
 OBJECT = "\ufffc"
@@ -35,6 +34,10 @@ OBJECT = "\ufffc"
 DROPPED = frozenset("\u00ad\u2010-")
 #: Elements whose text is not the running text: note calls (numbered per edition).
 NOTE_CALL_CLASS = "footnote-ref"
+#: What only the print edition holds (a book's half-title, copyright page, contents and index with
+#: page numbers): left out of its letters, so that no other edition's text is taken for it, and
+#: the pages it fills are placed where the text after it begins.
+PRINT_ONLY = "data-print-only"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -60,16 +63,11 @@ PAPER_SIZES = {
     "Demy": (138.0, 216.0),
 }
 CSS_PX_PER_MM = 96 / 25.4
-#: The counter that numbers the print pages (CSS Paged Media), and the style of a page number no folio shows.
-PAGE_COUNTER = "page"
-PLAIN_NUMBERS = "decimal"
 WINDOW = 40
 WINDOWS = (WINDOW, 20, 12, 8)
 CONTEXT = 20
-#: How far past the last page found a window shorter than WINDOW may be found: twice the print
-#: edition's letters since that page's start, and some (the EPUB may hold a chapter's notes there).
-SHORT_REACH = 2
-SHORT_REACH_SLACK = 400
+#: How many of the following pages confirm that a page was found in its place.
+LOOKAHEAD = 3
 
 
 @dataclass(frozen=True)
@@ -80,16 +78,12 @@ class PrintPages:
     starts: tuple[int, ...]
     width_mm: float
     height_mm: float
-    #: The number each page prints, or would print where nothing shows it (a blank page, a chapter's first).
-    labels: tuple[str, ...]
+    #: Each page's number as printed on it: a book's front matter in roman (i, ii…), then arabic from 1.
+    labels: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.starts)
-
-    def label(self, number: int) -> str:
-        """What the page `number` (counting from 1) is called in the print edition."""
-        return self.labels[number - 1]
 
     @property
     def paper(self) -> str:
@@ -118,8 +112,8 @@ def load(stored: bytes) -> PrintPages:
     return PrintPages(**{**fields, "starts": tuple(fields["starts"]), "labels": tuple(fields["labels"])})
 
 
-def read_pages(rendering: Any) -> PrintPages:
-    """Read each laid-out page's main flow as letters."""
+def read_pages(rendering: Any, labels: Sequence[str]) -> PrintPages:
+    """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
     letters: list[str] = []
     starts = []
     for page in rendering.pages:
@@ -130,64 +124,8 @@ def read_pages(rendering: Any) -> PrintPages:
                 letters.extend(_box_letters(box))
     first = rendering.pages[0]
     return PrintPages(
-        "".join(letters),
-        tuple(starts),
-        first.width / CSS_PX_PER_MM,
-        first.height / CSS_PX_PER_MM,
-        page_labels([page._page_box for page in rendering.pages]),
+        "".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, tuple(labels)
     )
-
-
-def page_labels(page_boxes: Sequence[boxes.PageBox]) -> tuple[str, ...]:
-    """The number each page prints: its folio (a margin box showing the page counter alone, such as
-    `content: counter(page, lower-roman)`) as set; for a page without one, its page counter in the style
-    of the folios of its run (the pages since the counter last started again, `counter-reset: page 1`),
-    so that a title page is "i" when the front matter's folios are roman."""
-    value = run = 0
-    pages: list[tuple[int, int, _Folio]] = []
-    for index, page_box in enumerate(page_boxes):
-        style = page_box.style
-        for name, number in (*style["counter_reset"], *style["counter_set"]):
-            if name == PAGE_COUNTER:
-                value, run = number, index
-        value += sum(number for name, number in style["counter_increment"] if name == PAGE_COUNTER)
-        pages.append((value, run, _folio(page_box)))
-    run_styles: dict[int, str] = {}
-    for alone in (True, False):  # the style of a folio first, then of a running head that shows the number
-        for _, run, folio in pages:
-            if folio.style is not None and folio.alone == alone:
-                run_styles.setdefault(run, folio.style)
-    return tuple(
-        folio.shown or UA_COUNTER_STYLE.render_value(value, run_styles.get(run, PLAIN_NUMBERS))
-        for value, run, folio in pages
-    )
-
-
-@dataclass(frozen=True)
-class _Folio:
-    """How a page shows its number: the counter style, whether a margin box shows it alone, and as what."""
-
-    style: str | None = None
-    alone: bool = False
-    shown: str | None = None
-
-
-def _folio(page_box: boxes.PageBox) -> _Folio:
-    found = _Folio()
-    for box in page_box.children:
-        if not isinstance(box, boxes.MarginBox):
-            continue
-        content = box.style["content"]
-        if not isinstance(content, tuple):
-            continue  # 'none', 'normal'
-        styles = [value[1] for kind, value in content if kind == "counter()" and value[0] == PAGE_COUNTER]
-        if not styles:
-            continue
-        if len(content) == 1:
-            shown = "".join(child.text for child in box.descendants() if isinstance(child, boxes.TextBox))
-            return _Folio(styles[0], True, shown.strip() or None)
-        found = found if found.style is not None else _Folio(styles[0])
-    return found
 
 
 def is_letter(character: str) -> bool:
@@ -200,7 +138,9 @@ def _box_letters(box: boxes.Box) -> Iterator[str]:
     if "::" in (box.element_tag or ""):
         return  # generated content: list markers, footnote calls and markers
     element = box.element
-    if element is not None and NOTE_CALL_CLASS in (element.get("class") or "").split():
+    if element is not None and (
+        NOTE_CALL_CLASS in (element.get("class") or "").split() or element.get(PRINT_ONLY) is not None
+    ):
         return
     if isinstance(box, boxes.TextBox):
         yield from (character for character in box.text if is_letter(character))
@@ -227,10 +167,10 @@ def place_page_breaks(
     """Put a marker (made by `marker(page_number)`, with an id) where each print page begins.
 
     `roots` are the XHTML documents whose text the print edition sets, in reading
-    order. Returns the markers placed, in page order. A page whose start cannot be
-    found (text only the print edition has, such as its contents with their page
-    numbers) gets its marker where the next page found begins; pages after the
-    last page found get none.
+    order. Returns the markers placed, in page order; a page whose start cannot
+    be found (text that differs between the editions), or is found beyond where
+    the pages after it are (text the editions order differently), gets none. A
+    blank page's marker stands with the next page's.
     """
     slots: list[tuple[int, _Slot]] = []
     letters: list[str] = []
@@ -241,20 +181,18 @@ def place_page_breaks(
     text = "".join(letters)
     at: dict[int, list[int]] = {}
     position = 0
-    found_start = 0  # where the last page found begins, in the print letters
-    waiting: list[int] = []  # pages not found, marked with the next page found
+    placed: dict[int, int] = {}  # where each start of a page was found: a blank page starts where the next does
     for number, start in enumerate(pages.starts, start=1):
-        reach = SHORT_REACH * (start - found_start) + SHORT_REACH_SLACK
-        found = _find(text, pages.letters, start, position, reach)
-        if found is None:
-            waiting.append(number)
-            continue
-        position, found_start = found, start
+        if start not in placed:
+            found = _find(text, pages.letters, start, position)
+            if found is None or _found_too_far(text, pages, number, position, found):
+                continue
+            placed[start] = found
+        position = placed[start]
         while position < len(slots) and not slots[position][1].word_start:
             position += 1
         if position < len(slots):
-            at.setdefault(position, []).extend([*waiting, number])
-            waiting = []
+            at.setdefault(position, []).append(number)
     breaks = []
     # Last first, so that splitting a text leaves the offsets of earlier letters in it valid.
     for position in sorted(at, reverse=True):
@@ -270,16 +208,26 @@ def place_page_breaks(
     return sorted(breaks, key=lambda page_break: page_break.number)
 
 
-def _find(text: str, source: str, start: int, after: int, reach: int) -> int | None:
+def _found_too_far(text: str, pages: PrintPages, number: int, position: int, found: int) -> bool:
+    """Whether the place found for page `number` lies beyond that of a page after it: text the two
+    editions order differently (a book's front matter), or a short window met by chance further on.
+
+    The next few pages (with text of their own) are looked for from the same position.
+    """
+    start = pages.starts[number - 1]
+    later = [other for other in dict.fromkeys(pages.starts[number:]) if other > start][:LOOKAHEAD]
+    following = (_find(text, pages.letters, other, position) for other in later)
+    return any(place is not None and place < found for place in following)
+
+
+def _find(text: str, source: str, start: int, after: int) -> int | None:
     """Where the print letters at `start` are in `text`, at or after `after`.
 
     Tries a window across the page start first (so that a passage repeated
     elsewhere, such as a title cited in a note and in the bibliography, is told
     apart by what precedes it), then the letters after the start alone, then
     those before it alone (where the editions word the page's first line
-    differently, as in the colophon that names its edition), then shorter ones,
-    which count only within `reach` letters of `after`: a few letters recur (the
-    headings a printed contents page lists are found again at the sections).
+    differently, as in the colophon that names its edition), then shorter ones.
     """
     before = min(CONTEXT, start)
     windows = [(source[start - before : start + WINDOW], before)]
@@ -288,7 +236,7 @@ def _find(text: str, source: str, start: int, after: int, reach: int) -> int | N
     for window, offset in windows:
         if len(window) < WINDOWS[-1]:
             continue
-        found = text.find(window, after, after + reach + len(window) if len(window) < WINDOW else None)
+        found = text.find(window, after)
         if found >= 0:
             return found + offset if offset >= 0 else found + len(window)
     return None
@@ -314,7 +262,7 @@ def _slots(root: etree._Element) -> Iterator[tuple[str, _Slot]]:
             word_start = True
         if name == "img":
             yield OBJECT, _Slot(element, "object", 0, True)
-        elif name and not _is_note_call(element):
+        elif name and not _is_note_call(element) and not _is_unprinted(element):
             yield from text(element, "text", element.text)
             for child in element:
                 yield from walk(child)
@@ -331,6 +279,11 @@ def _is_note_call(element: etree._Element) -> bool:
     return (
         "noteref" in (element.get(EPUB_TYPE) or "").split() or NOTE_CALL_CLASS in (element.get("class") or "").split()
     )
+
+
+def _is_unprinted(element: etree._Element) -> bool:
+    """Text the print edition does not show: the separator after a division heading's label."""
+    return SEPARATOR_CLASS in (element.get("class") or "").split()
 
 
 def _insert(marker: etree._Element, slot: _Slot) -> None:

@@ -463,7 +463,7 @@ def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list
         while identifier in taken:
             identifier += "-"
         taken.add(identifier)
-        label = pages.label(number)
+        label = pages.labels[number - 1]
         element = etree.Element(
             f"{{{XHTML_NAMESPACE}}}span",
             {
@@ -479,7 +479,9 @@ def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list
 
     page_breaks = place_page_breaks([item.tree for item in printed], pages, marker)
     return [
-        NavEntry(f"{printed[page_break.document].file_name}#{page_break.identifier}", pages.label(page_break.number))
+        NavEntry(
+            f"{printed[page_break.document].file_name}#{page_break.identifier}", pages.labels[page_break.number - 1]
+        )
         for page_break in page_breaks
     ]
 

@@ -1,12 +1,11 @@
-"""The mechanisms of a book's EPUB on small inputs: page numbers as printed, a division cut in
-files, links across files, what a division is, ISBNs."""
+"""The mechanisms of a book's EPUB on small inputs: a division cut in files, links across files,
+what a division is, ISBNs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from lxml import etree
-from weasyprint import CSS, HTML
 
 from press.divisions import Division
 from press.editions.epub import (
@@ -21,36 +20,9 @@ from press.editions.epub import (
 from press.errors import Reporter
 from press.labels import labels_for
 from press.metadata import load_metadata, read_manuscript
-from press.pagemap import PrintPages, is_letter, page_labels, place_page_breaks
 
 XHTML = "http://www.w3.org/1999/xhtml"
 X = f"{{{XHTML}}}"
-#: A book's page numbers as print sets them: roman in the front matter, none on the title page or on
-#: a chapter's first page, arabic from 1 at the first chapter.
-BOOK_PAGES = """
-@page { @bottom-center { content: counter(page) } @top-left { content: "Part " counter(page, upper-roman) } }
-@page front { @bottom-center { content: counter(page, lower-roman) } }
-@page front:first { @bottom-center { content: none } }
-@page opening { @bottom-center { content: none } }
-@page :nth(1 of opening) { counter-reset: page 1 }
-section { break-before: page }
-.front { page: front }
-.opening { page: opening }
-"""
-
-
-def test_pages_are_known_by_the_numbers_they_print() -> None:
-    html = (
-        "<section class=front><p>Title</p></section><section class=front><p>Contents</p></section>"
-        "<section class=opening><p>One</p></section><section><p>More</p><p style='break-before: page'>End</p>"
-    )
-    laid_out = HTML(string=html).render(stylesheets=[CSS(string=BOOK_PAGES)])
-    assert page_labels([page._page_box for page in laid_out.pages]) == ("i", "ii", "1", "2", "3")
-
-
-def test_pages_without_any_folio_are_numbered_plainly() -> None:
-    laid_out = HTML(string="<p>One</p><p style='break-before: page'>Two</p>").render()
-    assert page_labels([page._page_box for page in laid_out.pages]) == ("1", "2")
 
 
 def xhtml(body: str) -> etree._Element:
@@ -131,35 +103,3 @@ def test_isbns_as_printed_and_as_identifiers(tmp_path: Path) -> None:
     assert edition_isbns(dict.fromkeys(("pdf", "epub", "html"), "978-0-306-40615-7"), words) == [
         (None, "978-0-306-40615-7")
     ]
-
-
-def test_a_page_only_print_has_is_marked_where_the_next_page_begins() -> None:
-    """The printed contents list the sections' headings, which the EPUB has at the sections only: their
-    page is marked where the text resumes, not at a heading found further on."""
-    title = "The Keepers of the Light"
-    sections = [
-        ("Lamps", "Lamps burned oil through the night. " * 30),
-        ("Coal and candles", "Coal and candles came first of all. " * 30),
-        ("Towers", "Towers rose on rock. " * 30),
-    ]
-    printed = [
-        f"{title} Contents Lamps 3",
-        "Coal and candles 4 Towers 5",
-        f"Lamps {sections[0][1]}",
-        f"Coal and candles {sections[1][1]} Towers {sections[2][1]}",
-    ]
-    source = ["".join(character for character in page if is_letter(character)) for page in printed]
-    starts = tuple(sum(len(page) for page in source[:index]) for index in range(len(source)))
-    pages = PrintPages("".join(source), starts, 210.0, 297.0, ("i", "ii", "1", "2"))
-    body = "".join(f"<section><h2>{heading}</h2><p>{text}</p></section>" for heading, text in sections)
-    roots = [xhtml(f"<h1>{title}</h1>"), xhtml(body)]
-
-    def marker(number: int) -> etree._Element:
-        return etree.Element(f"{X}span", {"id": f"page-{number}"})
-
-    breaks = place_page_breaks(roots, pages, marker)
-    assert [(page_break.number, page_break.document) for page_break in breaks] == [(1, 0), (2, 1), (3, 1), (4, 1)]
-    first, second, _ = roots[1].findall(f"{X}body/{X}section")
-    # The contents' second page stands with the text's first page, before the first section's heading.
-    assert [element.get("id") for element in first[:3]] == ["page-2", "page-3", None]
-    assert [element.get("id") for element in second[:2]] == ["page-4", None]

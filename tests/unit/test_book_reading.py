@@ -168,3 +168,12 @@ def test_notes_restart_in_each_chapter(tmp_path: Path) -> None:
     renumbered = notes_by_chapter(fragment, notes)
     assert [(note.number, note.division) for note in renumbered] == [(1, "c1"), (2, "c1"), (1, "c2")]
     assert [mark.text for mark in fragment.iter("sup")] == ["1", "2", "1"]
+
+
+def test_files_the_command_line_names_after_the_manuscript_are_its_chapters(tmp_path: Path) -> None:
+    write(tmp_path, {"front.md": "---\ntitle: T\n---\n", "one.md": "# One\n", "two.md": "# Two\n\nText.\n"})
+    manuscript = read_source(tmp_path / "front.md", Reporter(), [tmp_path / "one.md", tmp_path / "two.md"])
+    assert manuscript.files == (tmp_path / "front.md", tmp_path / "one.md", tmp_path / "two.md")
+    assert str(manuscript.locate("Text.")) == f"{tmp_path / 'two.md'}:3:1"
+    with pytest.raises(PressError, match=r"chapter file not found: .*three\.md"):
+        read_source(tmp_path / "front.md", Reporter(), [tmp_path / "three.md"])

@@ -1,17 +1,21 @@
 """A book in chapter files goes through Make as a single manuscript does: a chapter edited, added or
-removed rebuilds the editions; nothing changed rebuilds nothing; a fault names its chapter file."""
+removed rebuilds the editions; nothing changed rebuilds nothing; a fault names its chapter file.
+A Quarto book project builds as its author wrote it, with a warning for each thing only Quarto does."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from tests.conftest import EPOCH, ROOT
 
 BOOK = ROOT / "tests" / "fixtures" / "book"
+QUARTO_BOOK = ROOT / "tests" / "fixtures" / "quarto-book"
 
 
 def make(manuscript: Path, out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -89,3 +93,29 @@ def test_an_edited_chapter_rebuilds_and_its_fault_names_the_chapter_and_line(fol
         assert (out / "keepers.html").read_bytes() == before
     finally:
         chapter.write_text(written, encoding="utf-8")
+
+
+def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(QUARTO_BOOK), "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
+    )
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    places = [line.split(": warning: ")[0].removeprefix(f"{QUARTO_BOOK.relative_to(ROOT)}/") for line in warnings]
+    assert places == ["intro.qmd:7:1", "gauges.qmd:7:1"]
+    assert "code cell ({python}) is shown as code" in warnings[0] and "{{< video" in warnings[1]
+    page = (tmp_path / "quarto-book.html").read_text(encoding="utf-8")
+    assert "<title>Tides of the North Sea" in page and "Ingrid Halvorsen" in page
+    # The cell is a block of Python, line by line; the page break is no shortcode; the references are listed.
+    cell = lxml.html.fromstring(page).find(".//pre[@class='sourceCode python cell']")
+    assert cell is not None and "\nprint(round(tidal_range_m, 1))" in cell.text_content()
+    assert "pagebreak" not in page and "Admiralty Manual of Tides" in page
+    headings = ["Preface</h2>", "Introduction</h2>", "Measuring</h2>", "Tide Gauges</h2>", "Summary</h2>"]
+    positions = [page.index(heading) for heading in headings]
+    assert positions == sorted(positions)
