@@ -302,16 +302,10 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
 
 def back_matter(document: Document, cover: Cover, pages: PrintPages) -> list[ToRender]:
     """The bibliography and the colophon, which says where the page numbers and the cover come from."""
-    pages_note = (
-        f"Page numbers follow the print edition, {pages.paper} PDF of {_pages(pages.count)}, "
-        f"identifier {page_source(document)}."
-    )
-    drawn_from = (
-        "the title, the author’s name and the lead illustration"
-        if cover.illustrated
-        else "the title and the author’s name"
-    )
-    colophon_lines = [pages_note, f"The cover is drawn from {drawn_from}."]
+    words = labels_for(document.metadata.lang)
+    page_count = words["page_count_one" if pages.count == 1 else "page_count"].format(count=pages.count)
+    pages_note = words["print_pages_note"].format(paper=pages.paper, pages=page_count, identifier=page_source(document))
+    colophon_lines = [pages_note, words["cover_drawn_with_illustration" if cover.illustrated else "cover_drawn"]]
     to_render: list[ToRender] = []
     if document.bibliography:
         to_render.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}, True))
@@ -347,10 +341,15 @@ def division_semantics(division: Division, section: etree._Element, words: dict[
         return division.kind
     heading = section.find("h2")
     classes = {*section.get("class", "").split(), *(heading.get("class", "").split() if heading is not None else ())}
-    title = division.title.casefold()
-    return next((kind for kind in MATTER_KINDS if kind in classes), None) or next(
-        (kind for kind in MATTER_KINDS if title.startswith(words[kind].casefold())), None
-    )
+    marked = [kind for kind in MATTER_KINDS if kind in classes]
+    titled = [kind for kind in MATTER_KINDS if _opens_with(division.title.casefold(), words[kind].casefold())]
+    return next(iter(marked or titled), None)
+
+
+def _opens_with(title: str, word: str) -> bool:
+    """Whether a title is the word, or opens with it as a word of its own ("Preface to the Second
+    Edition"; not "序章", a prologue, for "序", a foreword)."""
+    return title.startswith(word) and (len(title) == len(word) or not title[len(word)].isalnum())
 
 
 def notes_identifier(division: Division, taken: set[str]) -> str:
@@ -909,6 +908,7 @@ def notes_as_xhtml(document: Document) -> Document:
 
 
 def _pages(count: int) -> str:
+    """A page count in the accessibility summary's English."""
     return f"{count} page" if count == 1 else f"{count} pages"
 
 

@@ -24,6 +24,7 @@ from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
+from ..patches import textmap
 from ..xmp import front_matter_xmp
 
 NAME = "pdf"
@@ -41,6 +42,7 @@ def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
     main_matter = printlayout.main_matter_page(rendering, document) if document.is_book else None
+    textmap.apply()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, finisher=partial(_finish, main_matter=main_matter), **_pdf_options(document))
     return target

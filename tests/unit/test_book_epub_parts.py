@@ -83,6 +83,9 @@ def test_what_a_division_is() -> None:
     assert division_semantics(division("back", "Nachwort"), plain, german) == "afterword"
     assert division_semantics(division("back", "With thanks"), marked, english) == "acknowledgments"
     assert division_semantics(division("front", "A Note on Spelling"), plain, english) is None
+    assert division_semantics(division("back", "Danksagung"), plain, german) == "acknowledgments"
+    assert division_semantics(division("back", "Nachworte"), plain, german) is None  # a word of its own
+    assert division_semantics(division("front", "序章"), plain, labels_for("zh")) == "prologue"
 
 
 def test_isbns_as_printed_and_as_identifiers(tmp_path: Path) -> None:
