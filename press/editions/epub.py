@@ -313,7 +313,7 @@ def back_matter(document: Document, cover: Cover, pages: PrintPages) -> list[ToR
     return to_render
 
 
-def rendered(document: Document, pages: list[ToRender]) -> list[ContentDocument]:
+def rendered(document: Document, to_render: list[ToRender]) -> list[ContentDocument]:
     """Each document rendered from its template and parsed."""
     documents = [
         ContentDocument(
@@ -324,7 +324,7 @@ def rendered(document: Document, pages: list[ToRender]) -> list[ContentDocument]
             ),
             in_print,
         )
-        for file_name, template, context, in_print in pages
+        for file_name, template, context, in_print in to_render
     ]
     unlink_other_files(documents)
     return documents
@@ -390,9 +390,9 @@ def page_source(document: Document) -> str:
 
 
 def split_document(item: ContentDocument) -> list[ContentDocument]:
-    """A division's document, or, when it is larger than SPLIT_BYTES, the document holding as many of
-    the division's blocks as fit followed by documents holding the rest, each as many again (a block
-    larger than that alone stands alone: a paragraph or a table is not cut)."""
+    """A document, or, when it is larger than SPLIT_BYTES, the document holding as many of the blocks
+    of its section (a division, the bibliography) as fit, followed by documents holding the rest, each
+    as many again. A block larger than that stands alone: a paragraph, a table or a list is not cut."""
     body = _body(item.tree)
     section = body.find(f"{{{XHTML_NAMESPACE}}}section")
     if section is None or _size(item.tree) <= SPLIT_BYTES:
