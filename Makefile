@@ -44,9 +44,9 @@ html: $(HTML)
 $(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed node_modules/.installed
 	$(PY) build.py $(subst .,,$(suffix $@)) --manuscript $(MANUSCRIPT) --out $(OUT)
 
-# The EPUB's page list gives the print edition's page numbers: when both are to be
-# made, the EPUB waits for the PDF and takes its layout from the build cache.
-$(EPUB): | $(PDF)
+# The EPUB's page list gives the print edition's page numbers: when both are made,
+# they run side by side, and the EPUB waits for the PDF build's layout (through the
+# build cache) only when it needs the page list, instead of laying the book out again.
 
 -include $(wildcard $(OUT)/.deps/$(NAME).*.d)
 

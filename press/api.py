@@ -21,7 +21,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from . import freshness, limits
+from .cache import owner
 from .check import lint
 from .context import BuildContext, Options
 from .document import Document, load_document
@@ -38,11 +39,14 @@ LOGGING_LIBRARIES = ("weasyprint", "pypandoc")
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote, by edition, what it warned about, and the document it read."""
+    """What a build wrote (or kept), by edition, what it warned about, and the document it read
+    (None when every edition was kept as it was, and the manuscript was not read)."""
 
     written: dict[str, Path]
     warnings: list[Diagnostic]
-    document: Document
+    document: Document | None
+    #: The editions kept as they were, made from the same files and options.
+    kept: tuple[str, ...] = ()
 
 
 def build(
@@ -56,28 +60,43 @@ def build(
     """Build the named editions of a manuscript into `out`.
 
     Raises PressError (one line per problem) for anything that stops the build;
-    the previous editions are then left as they were. `reporter` receives the
-    warnings as they are made (the command line prints them); by default they
-    are only collected into the result.
+    the previous editions are then left as they were. An edition made from the
+    very same files and options as the one in `out` is kept, with its warnings
+    given again (see press.freshness). `reporter` receives the warnings as they
+    are made (the command line prints them); by default they are only collected
+    into the result.
     """
     settings = _options(options)
     context = BuildContext(out, settings, reporter or Reporter(strict=settings.strict))
-    written: dict[str, Path] = {}
     manuscript = manuscript.resolve()
     prepare_output_folder(out)
-    owners = [f"{manuscript.stem}.{name}" for name in editions]
+    records = {name: out / DEPENDENCIES_FOLDER / f"{manuscript.stem}.{name}.json" for name in editions}
+    kept = {
+        name: record for name in editions if (record := freshness.reusable(records[name], manuscript, out, settings))
+    }
+    for record in kept.values():
+        record.replay(context.reporter)
+        record.target.touch()  # for Make, which compares times: up to date now
+    written = {name: record.target for name, record in kept.items()}
+    to_make = [name for name in editions if name not in kept]
+    if not to_make:
+        return BuildResult(written, context.reporter.warnings, None, tuple(kept))
     with (
         limits.stage_budget(settings.timeout),
         _library_warnings(context.reporter),
-        context.cache.session(owners),
+        context.cache.session([owner(manuscript.stem, name) for name in to_make]),
     ):
         document = with_options(load_document(manuscript, context), settings)
-        for name in editions:
+        loader_warnings = context.reporter.warnings
+        for name in to_make:
             maker = edition(name)
+            warned = len(context.reporter.warnings)
             written[name] = maker.write(document, context)
             inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
             _write_depfile(written[name], inputs, out)
-    return BuildResult(written, context.reporter.warnings, document)
+            warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
+            freshness.write(records[name], manuscript, written[name], inputs, settings, warnings)
+    return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
 
 
 def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **options: Any) -> list[Diagnostic]:
@@ -91,7 +110,7 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
     with (
         limits.stage_budget(context.options.timeout),
         _library_warnings(context.reporter),
-        context.cache.session([f"{manuscript.stem}.check"]),
+        context.cache.session([owner(manuscript.stem, "check")]),
     ):
         try:
             document = with_options(load_document(manuscript, context), context.options)

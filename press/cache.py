@@ -10,6 +10,10 @@ used: every build records the entries it read or wrote under its own name
 (`used/<manuscript>.<edition>`), and the last build to finish deletes every
 entry no record names. Builds hold a shared lock while they run and the clean-up
 takes it exclusively, so it never deletes an entry a running build needs.
+
+A build also says, for as long as it runs, which editions of which manuscript
+it is making (`running/<manuscript>.<edition>`, locked), so that a build side by
+side with it can wait for an entry that build is making rather than make it too.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +32,15 @@ from .errors import Location, PressError
 
 FOLDER = ".cache"
 USED_FOLDER = "used"
+RUNNING_FOLDER = "running"
 SESSION_LOCK = "session.lock"
+#: How often a build waiting for another's entry looks again, in seconds.
+WAIT_INTERVAL = 0.1
+
+
+def owner(manuscript: str, edition: str) -> str:
+    """The name under which a build of one edition of a manuscript records what it uses."""
+    return f"{manuscript}.{edition}"
 
 
 def digest(*parts: bytes | str) -> str:
@@ -54,6 +67,7 @@ class BuildCache:
     def __init__(self, out_dir: Path) -> None:
         self.folder = out_dir / FOLDER
         self.used: set[str] = set()
+        self.owners: tuple[str, ...] = ()
 
     def read(self, name: str) -> bytes | None:
         self.used.add(name)
@@ -81,23 +95,49 @@ class BuildCache:
 
     @contextmanager
     def session(self, owners: Iterable[str]) -> Iterator[None]:
-        """One build using the cache: on success, record what it used (for each edition it
-        built) and clean up after it."""
+        """One build using the cache: said to be running while it does; on success, record what
+        it used (for each edition it built) and clean up after it."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / SESSION_LOCK).open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_SH)
-            try:
-                yield
-                for owner in owners:
-                    self._record_use(owner)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-            with contextlib.suppress(BlockingIOError):
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        (self.folder / RUNNING_FOLDER).mkdir(exist_ok=True)
+        self.owners = tuple(sorted(set(owners)))
+        with contextlib.ExitStack() as running:
+            for name in self.owners:
+                running_lock = running.enter_context((self.folder / RUNNING_FOLDER / f"{name}.lock").open("a"))
+                fcntl.flock(running_lock, fcntl.LOCK_EX)
+            with (self.folder / SESSION_LOCK).open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_SH)
                 try:
-                    self.prune()
+                    yield
+                    for name in self.owners:
+                        self._record_use(name)
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
+                with contextlib.suppress(BlockingIOError):
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    try:
+                        self.prune()
+                    finally:
+                        fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def running(self, name: str) -> bool:
+        """Whether another build is making this edition of this manuscript (`owner`) in this folder."""
+        path = self.folder / RUNNING_FOLDER / f"{name}.lock"
+        if name in self.owners or not path.is_file():
+            return False
+        with path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+    def await_entry(self, name: str, maker: str) -> bytes | None:
+        """The entry, waiting for it while a build of `maker` (which makes it) runs beside this one;
+        None when it does not exist and no such build is running."""
+        while (stored := self.read(name)) is None and self.running(maker):
+            time.sleep(WAIT_INTERVAL)
+        return stored if stored is not None else self.read(name)
 
     def _record_use(self, owner: str) -> None:
         records = self.folder / USED_FOLDER

@@ -122,8 +122,11 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         metadata=metadata,
     )
     if not arguments.quiet:
-        names = ", ".join(display_path(path) for path in result.written.values())
-        print(f"wrote {names} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        made = [display_path(path) for name, path in result.written.items() if name not in result.kept]
+        kept = [display_path(result.written[name]) for name in result.kept]
+        said = [f"wrote {', '.join(made)}"] if made else []
+        said += [f"kept {', '.join(kept)} (made from the same files)"] if kept else []
+        print(f"{'; '.join(said)} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
 
 
 def _check(arguments: argparse.Namespace, manuscript: Path, metadata: MetadataOptions) -> int:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -172,13 +174,10 @@ def place_page_breaks(
     the pages after it are (text the editions order differently), gets none. A
     blank page's marker stands with the next page's.
     """
-    slots: list[tuple[int, _Slot]] = []
-    letters: list[str] = []
+    letters = _Letters()
     for number, root in enumerate(roots):
-        for character, slot in _slots(root):
-            letters.append(character)
-            slots.append((number, slot))
-    text = "".join(letters)
+        letters.read(number, root)
+    text = "".join(letters.text)
     at: dict[int, list[int]] = {}
     position = 0
     placed: dict[int, int] = {}  # where each start of a page was found: a blank page starts where the next does
@@ -189,14 +188,14 @@ def place_page_breaks(
                 continue
             placed[start] = found
         position = placed[start]
-        while position < len(slots) and not slots[position][1].word_start:
+        while position < len(text) and not letters.word_starts[position]:
             position += 1
-        if position < len(slots):
+        if position < len(text):
             at.setdefault(position, []).append(number)
     breaks = []
     # Last first, so that splitting a text leaves the offsets of earlier letters in it valid.
     for position in sorted(at, reverse=True):
-        document, slot = slots[position]
+        document, slot = letters.slot(position)
         markers = [marker(number) for number in at[position]]
         _insert(markers[-1], slot)
         for earlier, later in zip(markers[-2::-1], markers[:0:-1], strict=True):
@@ -242,37 +241,70 @@ def _find(text: str, source: str, start: int, after: int) -> int | None:
     return None
 
 
-def _slots(root: etree._Element) -> Iterator[tuple[str, _Slot]]:
-    """Each letter of a document's body with where it is, in reading order."""
-    word_start = True
+class _Letters:
+    """The letters of documents' bodies in reading order, and where each one is.
 
-    def text(element: etree._Element, where: str, value: str | None) -> Iterator[tuple[str, _Slot]]:
-        nonlocal word_start
-        for offset, character in enumerate(value or ""):
-            if is_letter(character):
-                yield character, _Slot(element, where, offset, word_start)
-                word_start = False
-            elif character.isspace():
-                word_start = True
+    A book has hundreds of thousands of letters: each is kept as a character, its
+    offset in its element's text or tail, and whether it starts a word, and the
+    element and side it belongs to once per run of letters, rather than as an
+    object of its own.
+    """
 
-    def walk(element: etree._Element) -> Iterator[tuple[str, _Slot]]:
-        nonlocal word_start
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.offsets = array("l")
+        self.word_starts = bytearray()
+        self.run_starts: list[int] = []
+        self.runs: list[tuple[int, etree._Element, str]] = []
+        self.word_start = True
+
+    def read(self, document: int, root: etree._Element) -> None:
+        """Add a document's body."""
+        body = root.find(f"{XHTML}body")
+        if body is not None:
+            self.word_start = True
+            self._walk(document, body)
+
+    def slot(self, position: int) -> tuple[int, _Slot]:
+        """The document and place of the letter at `position`."""
+        document, element, where = self.runs[bisect_right(self.run_starts, position) - 1]
+        return document, _Slot(element, where, self.offsets[position], bool(self.word_starts[position]))
+
+    def _walk(self, document: int, element: etree._Element) -> None:
         name = etree.QName(element).localname if isinstance(element.tag, str) else ""
         if name in BLOCKS or name == "img":
-            word_start = True
+            self.word_start = True
         if name == "img":
-            yield OBJECT, _Slot(element, "object", 0, True)
+            self._run(document, element, "object")
+            self._letter(OBJECT, 0)
         elif name and not _is_note_call(element) and not _is_unprinted(element):
-            yield from text(element, "text", element.text)
+            self._text(document, element, "text", element.text)
             for child in element:
-                yield from walk(child)
-                yield from text(child, "tail", child.tail)
+                self._walk(document, child)
+                self._text(document, child, "tail", child.tail)
         if name in BLOCKS or name == "img":
-            word_start = True
+            self.word_start = True
 
-    body = root.find(f"{XHTML}body")
-    if body is not None:
-        yield from walk(body)
+    def _text(self, document: int, element: etree._Element, where: str, value: str | None) -> None:
+        started = False
+        for offset, character in enumerate(value or ""):
+            if is_letter(character):
+                if not started:
+                    self._run(document, element, where)
+                    started = True
+                self._letter(character, offset)
+            elif character.isspace():
+                self.word_start = True
+
+    def _run(self, document: int, element: etree._Element, where: str) -> None:
+        self.run_starts.append(len(self.text))
+        self.runs.append((document, element, where))
+
+    def _letter(self, character: str, offset: int) -> None:
+        self.text.append(character)
+        self.offsets.append(offset)
+        self.word_starts.append(self.word_start)
+        self.word_start = False
 
 
 def _is_note_call(element: etree._Element) -> bool:

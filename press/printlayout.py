@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from . import STYLES_DIR, bookindex, limits, pagemap, printbook, scripts
-from .cache import digest, files_digest
+from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note
 from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
@@ -46,10 +47,13 @@ from .markup import (
 )
 from .mathematics import typeset_formulas
 from .metadata import PAPER_SIZE_CSS
+from .patches import footnotes
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 
 TEMPLATE = "print.html.j2"
+#: The edition that writes this layout, and whose build the EPUB's page list waits for.
+PDF_EDITION = "pdf"
 STYLESHEETS = ("common.css", "print.css")
 #: Bleed and crop marks, for a PDF sent to the printer (the `printer_marks` option).
 PRINTER_MARKS_STYLESHEET = "printer-marks.css"
@@ -58,11 +62,9 @@ FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
-#: Layouts tried at most to keep every footnote on its call's page.
-FOOTNOTE_PASSES = 6
-#: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
+#: Blocks of the text that may be restyled to keep a footnote with its call, and the attribute that marks them.
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
-BLOCK_NUMBER = "data-block"
+TEXT_BLOCK = "data-text-block"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 #: A link target that is neither a #fragment nor a URL with a scheme: another file.
 NOT_FRAGMENT_OR_SCHEME = r"(?!#|[A-Za-z][A-Za-z0-9+.-]*:)"
@@ -98,9 +100,13 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
 
 def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
     """Where each page of the print edition begins: from the cache when the PDF build (or an
-    earlier build) laid these very pages out, otherwise laid out here, once."""
+    earlier build) laid these very pages out, or as soon as a PDF build running beside this one
+    has (Make builds the editions side by side); otherwise laid out here, once."""
     page = print_page(document)
     name = _pages_cache_name(page, document)
+    stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
+    if stored is not None:
+        return pagemap.load(stored)
     with context.cache.locked(name):
         stored = context.cache.read(name)
         if stored is not None:
@@ -129,39 +135,40 @@ def layout(
 
     To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
     WeasyPrint moves that page's last footnotes to the next page, whatever the
-    `footnote-policy`. Each such page is mended, and the text laid out again: the
-    block whose lines pushed the note out starts on the next page instead (or,
-    when the note's own paragraph did it, that paragraph breaks before the call).
+    `footnote-policy`. Each page is settled as soon as WeasyPrint has made it
+    (`NoteKeeper`): where a note has left its call's page, the block whose lines
+    pushed it out starts on the next page instead (or, when the note's own
+    paragraph did it, that paragraph breaks before the call), and the page is made
+    again; the pages before it stand, and the text is laid out once.
     `page` is the document's print page when the caller has made it already;
     `printer_marks` adds bleed and crop marks around each page.
     """
-    repairs: dict[str, str] = {}
-    laid_out = _render(page if page is not None else print_page(document), document, printer_marks)
-    footnotes = document.metadata.notes == "footnotes"
-    for _ in range(FOOTNOTE_PASSES if footnotes else 0):
-        found = _footnote_repairs(laid_out)
-        if not found or all(repairs.get(block) == style for block, style in found.items()):
-            break
-        repairs.update(found)
-        del laid_out  # one book's pages at a time in memory
-        laid_out = _render(print_page(document, repairs), document, printer_marks)
-    index_pages = _index_pages(laid_out, document, repairs)
+    footnotes.apply()
+    with_footnotes = document.metadata.notes == "footnotes"
+    laid_out = _settled(page if page is not None else print_page(document), document, printer_marks)
+    index_pages = _index_pages(laid_out, document)
     if index_pages is not None:
         # The index comes after the text: giving each page once moves no page before it.
         del laid_out
-        laid_out = _render(print_page(document, repairs, index_pages), document, printer_marks)
-    for call in _misplaced_calls(laid_out) if footnotes else ():
+        laid_out = _settled(print_page(document, index_pages), document, printer_marks)
+    for call in _misplaced_calls(laid_out) if with_footnotes else ():
         reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
     return laid_out
 
 
-def _index_pages(
-    laid_out: weasyprint.document.Document, document: Document, repairs: Mapping[str, str]
-) -> dict[str, str] | None:
+def _settled(page: str, document: Document, printer_marks: bool) -> weasyprint.document.Document:
+    """The page laid out, each page settled as it is made when notes are at the page bottom (see `layout`)."""
+    if document.metadata.notes != "footnotes":
+        return _render(page, document, printer_marks)
+    with footnotes.settling_pages(NoteKeeper()):
+        return _render(page, document, printer_marks)
+
+
+def _index_pages(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
     """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
     if not document.is_book:
         return None
-    body, _, endnotes = _print_body(document, repairs)
+    body, _, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes)
     if not book.index_marks:
         return None
@@ -197,16 +204,14 @@ def _render(page: str, document: Document, printer_marks: bool = False) -> weasy
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
 
-def print_page(
-    document: Document, repairs: Mapping[str, str] | None = None, index_pages: Mapping[str, str] | None = None
-) -> str:
+def print_page(document: Document, index_pages: Mapping[str, str] | None = None) -> str:
     """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
 
-    `repairs` gives blocks of the text, by their number, a style that keeps
-    footnotes with their calls (see `layout`); `index_pages` the page of each
-    mark of a book's index, so that the index gives each page once.
+    With footnotes, the blocks of the text are marked as those that may be
+    restyled to keep a note with its call (see `layout`); `index_pages` gives the
+    page of each mark of a book's index, so that the index gives each page once.
     """
-    body, image_urls, endnotes = _print_body(document, repairs)
+    body, image_urls, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
     page = render(
         TEMPLATE,
@@ -220,22 +225,18 @@ def print_page(
     return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
 
 
-def _print_body(
-    document: Document, repairs: Mapping[str, str] | None
-) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
+def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
     """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     start_lists_as_written(body)
-    footnotes = document.metadata.notes == "footnotes"
-    if footnotes:
+    with_footnotes = document.metadata.notes == "footnotes"
+    if with_footnotes:
         _place_footnotes(body, document.notes)
-        for number, block in enumerate(body.iter(*BLOCK_TAGS)):
-            block.set(BLOCK_NUMBER, str(number))
-            if repairs and str(number) in repairs:
-                block.set("style", repairs[str(number)])
-    return body, image_urls, document.notes if not footnotes else ()
+        for block in body.iter(*BLOCK_TAGS):
+            block.set(TEXT_BLOCK, "")
+    return body, image_urls, document.notes if not with_footnotes else ()
 
 
 def _unlink_other_files(page: str) -> str:
@@ -318,61 +319,110 @@ def _misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:
     ]
 
 
-def _footnote_repairs(laid_out: weasyprint.document.Document) -> dict[str, str]:
-    """For each note set after its call's page, the style that keeps it with its call."""
-    page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
-    repairs = {}
-    for call in _misplaced_calls(laid_out):
-        number = page_of[call]
-        blocks = _text_blocks(laid_out.pages[number])
-        index, line = next(
-            (
-                (index, line)
-                for index, (_, lines) in enumerate(blocks)
-                for line, box in enumerate(lines)
-                if any(_element_id(part) == call for part in box.descendants())
-            ),
-            (None, 0),
-        )
-        if index is None:
-            continue
-        later = [element for element, _ in blocks[index + 1 :] if element is not None]
-        element, lines = blocks[index]
-        if later:
-            repairs[later[0].get(BLOCK_NUMBER)] = "break-before: page"
-        elif element is not None and _starts_on(laid_out.pages, number, element):
-            repairs[element.get(BLOCK_NUMBER)] = "break-before: page"
-        elif element is not None:
-            following = sum(len(more) for other, more in _text_blocks(laid_out.pages[number + 1]) if other is element)
-            repairs[element.get(BLOCK_NUMBER)] = f"widows: {len(lines) - line + following}"
-    return {block: style for block, style in repairs.items() if block is not None}
+class NoteKeeper:
+    """Keeps each footnote on its call's page, page by page, as WeasyPrint makes the pages.
+
+    Shown each page as soon as it is made (`footnotes.settling_pages`), it finds
+    the calls on the page whose notes WeasyPrint carried to the next page and
+    restyles a block of the page: the block after the call's starts on the next
+    page; failing one, the call's own block does, when it starts on this page;
+    otherwise the call's paragraph keeps enough lines for the next page
+    (`widows`) to break before the call. The page is then made again.
+    """
+
+    def __init__(self) -> None:
+        #: The style each block was given, by element: a repair is made once.
+        self.given: dict[int, tuple[str, object]] = {}
+        #: The document's boxes (as built, before layout cuts them into pages), by element.
+        self.boxes: dict[int, list[Box]] = {}
+
+    def __call__(self, made: footnotes.MadePage) -> bool:
+        carried = {id(note) for note in made.context.reported_footnotes}
+        if not carried:
+            return False
+        blocks = _text_blocks(made.page)
+        changed = False
+        for index, block in enumerate(blocks):
+            for number, line in enumerate(block.lines):
+                if any(id(box.footnote) in carried for box in line.descendants() if box.footnote is not None):
+                    repair = _repair(blocks, index, number, made.next_page)
+                    if repair is not None and self.given.get(id(repair[0].element)) != repair[1:]:
+                        self._restyle(made.root_box, *repair)
+                        changed = True
+        return changed
+
+    def _restyle(self, root_box: Box, laid_out: Box, name: str, value: object) -> None:
+        """Give a block a style of its own with one property changed.
+
+        WeasyPrint shares one computed style between elements styled alike (every
+        paragraph of the text, say), so the style is copied, and the copy given to
+        the block's boxes in the document's box tree, which the page is cut from again.
+        """
+        if not self.boxes:
+            for box in root_box.descendants():
+                self.boxes.setdefault(id(box.element), []).append(box)
+        style = laid_out.style.copy()
+        style[name] = value
+        for box in self.boxes.get(id(laid_out.element), []):
+            if box.style is laid_out.style:
+                box.style = style
+        self.given[id(laid_out.element)] = (name, value)
 
 
-def _text_blocks(page: weasyprint.document.Page) -> list[tuple[Any, list[LineBox]]]:
-    """The page's blocks of text in order, each with its numbered element (if any) and its lines."""
+def _repair(
+    blocks: list[TextBlock], index: int, line: int, next_page: Callable[[], Box | None]
+) -> tuple[Box, str, object] | None:
+    """The box to restyle, the property and its value, for a note whose call is on `line` of `blocks[index]`."""
+    block = blocks[index]
+    later = [other.box for other in blocks[index + 1 :] if other.box is not None]
+    if later:
+        return later[0], "break_before", "page"
+    if block.box is None:
+        return None
+    if "top" not in block.box.remove_decoration_sides:  # the block starts on this page
+        return block.box, "break_before", "page"
+    following_page = next_page()
+    following = (
+        sum(len(other.lines) for other in _text_blocks(following_page) if other.element is block.element)
+        if following_page is not None
+        else 0
+    )
+    return block.holder, "widows", len(block.lines) - line + following
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines of a page's text: the box that holds them, and the box of the marked block
+    they belong to (None outside the text)."""
+
+    box: Box | None
+    holder: Box
+    lines: list[LineBox]
+
+    @property
+    def element(self) -> Any:
+        return self.box.element if self.box is not None else None
+
+
+def _text_blocks(page: Box) -> list[TextBlock]:
+    """The page's blocks of text in order, each with the marked block it belongs to and its lines."""
     found = []
-    stack = [box for box in reversed(page._page_box.children) if not isinstance(box, (FootnoteAreaBox, MarginBox))]
+    stack: list[tuple[Box, Box | None]] = [
+        (box, None) for box in reversed(page.children) if not isinstance(box, (FootnoteAreaBox, MarginBox))
+    ]
     while stack:
-        box = stack.pop()
+        box, marked = stack.pop()
+        element = getattr(box, "element", None)
+        marks = element is not None and element.get(TEXT_BLOCK) is not None
+        if marks and (marked is None or marked.element is not element):
+            marked = box
         children = getattr(box, "children", [])
         lines = [child for child in children if isinstance(child, LineBox)]
         if lines:
-            element = getattr(box, "element", None)
-            while element is not None and element.get(BLOCK_NUMBER) is None:
-                element = element.getparent()
-            found.append((element, lines))
+            found.append(TextBlock(marked, box, lines))
         else:
-            stack.extend(reversed([child for child in children if not isinstance(child, LineBox)]))
+            stack.extend((child, marked) for child in reversed(children))
     return found
-
-
-def _starts_on(pages: list[weasyprint.document.Page], number: int, element: Any) -> bool:
-    return number == 0 or all(other is not element for other, _ in _text_blocks(pages[number - 1]))
-
-
-def _element_id(box: Box) -> str | None:
-    element = getattr(box, "element", None)
-    return element.get("id") if element is not None else None
 
 
 def script_fonts(page: str, document: Document) -> str:

@@ -60,6 +60,8 @@ def release(manuscript: Path, dist: Path) -> list[Path]:
             check_accessibility=True,
         )
         document = built.document
+        if document is None:  # a fresh folder: nothing there to keep
+            raise PressError("the release build made no edition")
         if dist.exists():
             shutil.rmtree(dist)
         dist.mkdir(parents=True)

@@ -24,10 +24,10 @@ from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
-from ..patches import textmap
+from ..patches import page_references, textmap
 from ..xmp import front_matter_xmp
 
-NAME = "pdf"
+NAME = printlayout.PDF_EDITION
 SUFFIX = ".pdf"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 SCHEMA_ORG = "http://schema.org/"
@@ -43,6 +43,7 @@ def write(document: Document, context: BuildContext) -> Path:
     rendering = printlayout.laid_out(document, context)
     main_matter = printlayout.main_matter_page(rendering, document) if document.is_book else None
     textmap.apply()
+    page_references.apply()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
         rendering.write_pdf(temporary, finisher=partial(_finish, main_matter=main_matter), **_pdf_options(document))
     return target
