@@ -76,7 +76,7 @@ def build(
             maker = edition(name)
             written[name] = maker.write(document, context)
             inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
-            _write_depfile(written[name], inputs, out)
+            _write_depfile(written[name], inputs, context.files_looked_for, out)
     return BuildResult(written, context.reporter.warnings, document)
 
 
@@ -139,10 +139,10 @@ def _options(given: dict[str, Any]) -> Options:
     return Options(**{name: value for name, value in given.items() if value is not None})
 
 
-def _write_depfile(target: Path, inputs: list[Path], out: Path) -> None:
+def _write_depfile(target: Path, inputs: list[Path], looked_for: set[Path], out: Path) -> None:
     folder = out / DEPENDENCIES_FOLDER
     folder.mkdir(exist_ok=True)
-    (folder / f"{target.name}.d").write_text(depfile(target, inputs), encoding="utf-8")
+    (folder / f"{target.name}.d").write_text(depfile(target, inputs, looked_for), encoding="utf-8")
 
 
 class _LibraryWarnings(logging.Handler):

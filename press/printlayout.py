@@ -29,7 +29,7 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, limits, pagemap, scripts
+from . import STYLES_DIR, housestyle, limits, pagemap, scripts
 from .cache import digest, files_digest
 from .context import BuildContext
 from .document import Document, Note
@@ -87,6 +87,7 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     """The print edition laid out, ready to write; its page list is kept for the EPUB's build."""
     page = print_page(document)
     report_missing_glyphs(page, document, context.reporter)
+    housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     name = _pages_cache_name(page, document)
     with context.cache.locked(name):
         rendering = layout(document, context.reporter, page)
@@ -98,6 +99,7 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
     """Where each page of the print edition begins: from the cache when the PDF build (or an
     earlier build) laid these very pages out, otherwise laid out here, once."""
     page = print_page(document)
+    housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     name = _pages_cache_name(page, document)
     with context.cache.locked(name):
         stored = context.cache.read(name)
@@ -109,9 +111,11 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
 
 
 def _pages_cache_name(page: str, document: Document) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the toolchain's files that set it."""
+    """A print layout's cache entry, named by the print page (images inline) and the files that set it:
+    the toolchain's and the title's additions to the house style."""
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    toolchain = files_digest(toolchain_files())
+    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    toolchain = files_digest([*toolchain_files(), *styles])
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
 
 
@@ -146,7 +150,8 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
     stylesheets = [
-        CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*STYLESHEETS)
+        CSS(filename=path, font_config=fonts, url_fetcher=fetcher)
+        for path in housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
     ]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))

@@ -32,7 +32,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import limits, printlayout, scripts, validate
+from .. import housestyle, limits, printlayout, scripts, validate
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
@@ -46,7 +46,7 @@ from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PageBreak, PrintPages, place_page_breaks
 from ..people import Author
-from ..render import render, stylesheet, stylesheet_paths
+from ..render import render, stylesheet_paths
 from ..sanitize import url_scheme
 from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
@@ -145,14 +145,15 @@ def write(document: Document, context: BuildContext) -> Path:
         if item.file_name != TEXT_DOCUMENT:
             point_references_at(item.tree, TEXT_DOCUMENT)  # the notes refer to figures in the text
     page_breaks = add_page_breaks(documents, pages)
+    styles = housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     fonts = embedded_fonts(document, documents, context)
     accessibility = assess(document, documents, pages, page_breaks)
     # Write: the package; checked by Ace first when the build is to back a conformance claim.
-    book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
+    book = build_book(document, documents, cover, accessibility, page_breaks, (styles, *fonts))
     if context.options.check_accessibility:
         _check_accessibility(book, target)
         accessibility = assess(document, documents, pages, page_breaks, checked=True)
-        book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
+        book = build_book(document, documents, cover, accessibility, page_breaks, (styles, *fonts))
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_bytes(book)
     return target
@@ -164,12 +165,12 @@ def build_book(
     cover: Cover,
     accessibility: Accessibility,
     page_breaks: list[tuple[PageBreak, str]],
-    fonts: tuple[list[FontFile], str],
+    styles: tuple[list[Path], list[FontFile], str],
 ) -> bytes:
     book = epub.EpubBook()
     describe(book, document, accessibility, page_breaks)
     add_documents(book, documents)
-    add_resources(book, document, cover, fonts)
+    add_resources(book, document, cover, styles)
     add_navigation(book, document, documents, page_breaks)
     return package(book, document)
 
@@ -429,14 +430,17 @@ def embedded_fonts(
     return files, f"\n{rules}\n{families}\n" if files else ""
 
 
-def add_resources(book: epub.EpubBook, document: Document, cover: Cover, fonts: tuple[list[FontFile], str]) -> None:
-    files, font_rules = fonts
+def add_resources(
+    book: epub.EpubBook, document: Document, cover: Cover, styles: tuple[list[Path], list[FontFile], str]
+) -> None:
+    """The stylesheet (the house's, the title's additions, the fonts' rules), the fonts and the images."""
+    stylesheets, files, font_rules = styles
     book.add_item(
         epub.EpubItem(
             uid="stylesheet",
             file_name=STYLESHEET_HREF,
             media_type="text/css",
-            content=(stylesheet(*STYLESHEETS) + font_rules).encode("utf-8"),
+            content=(housestyle.text(stylesheets) + font_rules).encode("utf-8"),
         )
     )
     for number, font in enumerate(files, start=1):

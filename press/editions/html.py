@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR, limits, scripts
+from .. import STYLES_DIR, housestyle, limits, scripts
 from ..context import BuildContext
 from ..csp import content_security_policy
 from ..document import Document, Note
@@ -27,7 +27,7 @@ from ..markup import as_phrasing, inner_html, note_references, parse_fragment, r
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..output import atomic_output
 from ..people import Affiliation, Author
-from ..render import render, stylesheet, stylesheet_paths
+from ..render import render, stylesheet_paths
 from ..schema import citation
 from ..webfonts import KOREAN_FACE, Face, embedded_faces, font_face_rules, used_faces
 
@@ -64,7 +64,7 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     values = page_context(document)
-    styles = stylesheet(*STYLESHEETS)
+    styles = housestyle.text(housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context))
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     first = render(TEMPLATE, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **values)
     text = page_text(first)
