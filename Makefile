@@ -1,5 +1,8 @@
-# Build the editions of the manuscript in manuscript/ (or MANUSCRIPT=path/to/file.md).
-#   make            all three editions into build/
+# Build the editions of every title of the press's list: the manuscripts in
+# manuscript/ (LIST=folder or list file for another list; see press/titles.py).
+#   make            every title's three editions into build/, and the catalogue
+#   make TITLE=name the editions of that title alone (TITLE="a b" for several)
+#   make MANUSCRIPT=path/to/file.md   one manuscript, outside any list
 #   make pdf | epub | html
 #   make test       checks (ruff, mypy) and the test suite; make unit: the fast unit tests alone
 #   make clean      remove build/ and dist/
@@ -7,56 +10,90 @@
 # written here: every build writes, beside its edition, a depfile naming each file
 # it read (the manuscript, the files its front matter names, and the toolchain's
 # code, templates, styles and fonts that make that edition), and Make includes
-# those. A second `make` with nothing changed does nothing; an edit rebuilds the
+# those. Nor are the titles listed here: `build.py titles` writes them into a
+# fragment Make includes, remade when the list's folders change. A second `make`
+# with nothing changed does nothing and starts no Python; an edit rebuilds the
 # editions that read the file edited, and no other.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= build
-MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
-NAME := $(basename $(notdir $(MANUSCRIPT)))
+LIST ?= manuscript
+TITLE ?=
+MANUSCRIPT ?=
+EDITIONS := pdf epub html
 # Reproducible editions: dates come from the last commit unless set by the caller.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-PDF := $(OUT)/$(NAME).pdf
-EPUB := $(OUT)/$(NAME).epub
-HTML := $(OUT)/$(NAME).html
-
-# The editions build side by side; they share the Pandoc pass and the print
-# layout through the build cache, whose locks make the later one wait and reuse.
-MAKEFLAGS += --jobs=3 --output-sync=target
+# Titles build side by side, as many jobs at once as the machine has cores (make -jN for
+# another number); a title's editions share its Pandoc pass and print layout through
+# the build cache, whose locks make the later one wait and reuse.
+MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2) --output-sync=target
 
 .DELETE_ON_ERROR:
-.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench
+.DEFAULT_GOAL := all
+.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench FORCE
 
-all: pdf epub html
-pdf: $(PDF)
-epub: $(EPUB)
-html: $(HTML)
+# The goals that need no list of titles (and so no virtual environment to read it).
+LIST_FREE_GOALS := clean lock unit lint test bench
+ifneq ($(MANUSCRIPT),)
+# One manuscript, named after its file.
+TITLES := $(basename $(notdir $(MANUSCRIPT)))
+title.$(TITLES) := $(MANUSCRIPT)
+else ifneq ($(filter-out $(LIST_FREE_GOALS),$(or $(MAKECMDGOALS),all)),)
+TITLES_MK := $(OUT)/.deps/titles.mk
+include $(TITLES_MK)
+# Remade when a folder of the list changes (a title added) or for another list.
+$(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LIST))),FORCE) $(VENV)/.installed
+	$(PY) build.py titles --list $(LIST) --make $@
+CATALOGUE := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml)
+endif
+SELECTED := $(or $(TITLE),$(TITLES))
+editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
 
-# Before the first build, an edition depends on the manuscript and the toolchain's
-# installation (the fonts for scripts other than Latin, Greek, Cyrillic, Hebrew
-# and Hangul come from npm); the depfiles the builds write add the rest.
-$(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed node_modules/.installed
-	$(PY) build.py $(subst .,,$(suffix $@)) --manuscript $(MANUSCRIPT) --out $(OUT)
+all: $(call editions_of,$(SELECTED),$(EDITIONS)) $(CATALOGUE)
+pdf: $(call editions_of,$(SELECTED),pdf)
+epub: $(call editions_of,$(SELECTED),epub)
+html: $(call editions_of,$(SELECTED),html)
 
+# A title's editions. Before the first build they depend on the manuscript and the
+# toolchain's installation (the fonts for scripts other than Latin, Greek, Cyrillic,
+# Hebrew and Hangul come from npm); the depfiles the builds write add the rest.
 # The EPUB's page list gives the print edition's page numbers: when both are to be
 # made, the EPUB waits for the PDF and takes its layout from the build cache.
-$(EPUB): | $(PDF)
+define title_rules
+$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)
+$(OUT)/$(1).epub: | $(OUT)/$(1).pdf
+endef
+define unknown_title
+$(call editions_of,$(1),$(EDITIONS)):
+	@echo "error: no title named '$(1)' in $(LIST); the titles are: $(TITLES)" >&2; exit 1
+endef
+$(foreach name,$(TITLES),$(eval $(call title_rules,$(name))))
+$(foreach name,$(filter-out $(TITLES),$(SELECTED)),$(eval $(call unknown_title,$(name))))
+-include $(wildcard $(foreach name,$(SELECTED),$(OUT)/.deps/$(name).*.d))
 
--include $(wildcard $(OUT)/.deps/$(NAME).*.d)
+# The catalogue: a web page and an OPDS feed of every title, read from its editions.
+$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_MK)
+	$(PY) build.py catalogue --list $(LIST) --out $(OUT)
+-include $(if $(CATALOGUE),$(wildcard $(OUT)/.deps/catalogue.d))
 
-# Check the manuscript without building: every finding as file:line:column.
-check: $(VENV)/.installed node_modules/.installed
-	$(PY) build.py check --manuscript $(MANUSCRIPT) --out $(OUT)
+# A goal that works on one title names it: TITLE=name, unless the list has but one.
+ONE = $(if $(filter 1,$(words $(SELECTED))),$(title.$(SELECTED)),$(error name one title: make $@ TITLE=name (the titles: $(TITLES))))
+
+# Check the manuscripts without building: every finding as file:line:column.
+check: $(SELECTED:%=check-%)
+check-%: $(VENV)/.installed node_modules/.installed
+	$(PY) build.py check --manuscript $(title.$*) --out $(OUT)
 
 # Rebuild the web edition on every save and serve it on 127.0.0.1 with automatic reload.
 watch: $(VENV)/.installed
-	$(PY) build.py serve --manuscript $(MANUSCRIPT) --out $(OUT)
+	$(PY) build.py serve --manuscript $(ONE) --out $(OUT)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -86,12 +123,18 @@ lint: $(VENV)/.installed-dev
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
 # a contact sheet, and screenshots of the web edition on a phone and a desktop.
-proof: $(PDF) $(HTML) $(VENV)/.installed-dev
-	$(PY) -m tests.proof $(PDF) $(HTML) $(OUT)/proof
+proof: $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory pdf html TITLE=$(basename $(notdir $(ONE)))
+	$(PY) -m tests.proof $(OUT)/$(SELECTED).pdf $(OUT)/$(SELECTED).html $(OUT)/proof
 
-# A clean build of every edition, validated, under versioned names in dist/.
+# A clean build of every edition of the titles, validated, under versioned names in dist/
+# (with the catalogue when there are several).
 release: $(VENV)/.installed-dev node_modules/.installed
+ifneq ($(MANUSCRIPT),)
 	$(PY) -m press.release --manuscript $(MANUSCRIPT) --dist dist
+else
+	$(PY) -m press.release --list $(LIST) $(if $(TITLE),--titles $(TITLE)) --dist dist
+endif
 
 # Times and memory against the pipeline one would script by hand; writes bench/RESULTS.md.
 bench: $(VENV)/.installed-dev

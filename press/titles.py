@@ -1,0 +1,299 @@
+"""A press's list: the titles one repository publishes, each in a folder of its own.
+
+A list is a folder (`manuscript/` by default) in which the titles are found, or
+a list file (`list.yaml`, in that folder or named directly) that names them in
+the catalogue's order and describes the catalogue:
+
+    manuscript/
+      chongryon.md          a manuscript at the top of the folder: a title
+      field-notes/          a folder holding one .md file: a title
+        field-notes.md        with its bibliography, images/ and
+        styles/print.css      its additions to the house style (see press.render)
+      a-book/               a folder holding several .md files: a book, built from the folder
+      images/               a folder holding no .md file: not a title
+
+    list.yaml (all keys optional):
+      title: The Harbour Press       the catalogue's title
+      publisher: The Harbour Press
+      lang: en                       the catalogue page's language
+      url: https://example.org/books/    where the catalogue is published; links are relative without it
+      titles: [field-notes, chongryon.md]  folders or .md files, relative to the list file
+      issues: [issues/2024-1.yaml]   journal issues (see press.issue)
+
+A title is named after its manuscript file (`field-notes.md` is `field-notes`),
+or after its folder for a book. The name is the editions' file name, what
+`make TITLE=` takes, the prefix of the title's release tags (`field-notes-v1.2.0`)
+and its anchor in the catalogue: it must be unique in the list and plain
+(letters, digits, '.', '_', '-').
+
+`python build.py titles [--list PATH]` lists the titles; with `--make FILE` it
+writes the Make fragment the Makefile includes (the titles, their sources, and
+the folders whose listings decide them, so that Make remakes the fragment when a
+title is added).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import TOOLCHAIN_ROOT, limits
+from .errors import CombinedError, Location, PressError, display_path
+from .inputs import make_name
+
+DEFAULT_LIST = TOOLCHAIN_ROOT / "manuscript"
+LIST_FILE = "list.yaml"
+MANUSCRIPT_SUFFIX = ".md"
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Names the list's own outputs take in the output folder (press.catalogue, press.issue).
+RESERVED_NAMES = frozenset({"catalogue"})
+LIST_KEYS = {
+    "title": "the catalogue's title",
+    "publisher": "the publisher, for the catalogue",
+    "lang": "the language of the catalogue page (default en)",
+    "url": "where the catalogue is published, for absolute links in its feed",
+    "titles": "the titles: folders or .md files, relative to the list file",
+    "issues": "journal issue files, relative to the list file",
+}
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Title:
+    """One title of the list: what its build reads and where its files are."""
+
+    name: str
+    #: What the build is given: the manuscript file, or the folder of a book.
+    source: Path
+    #: The folder holding the title's files (for a manuscript at the top of the list, the list's folder).
+    folder: Path
+
+
+@dataclass(frozen=True)
+class TitleList:
+    """The titles of a list, in the catalogue's order, and what describes the catalogue."""
+
+    folder: Path
+    file: Path | None
+    titles: tuple[Title, ...]
+    title: str
+    publisher: str | None
+    lang: str
+    url: str | None
+    issues: tuple[Path, ...]
+
+    def select(self, names: Iterable[str]) -> tuple[Title, ...]:
+        """The titles of these names, in the list's order; an unknown name is an error."""
+        wanted = list(dict.fromkeys(names))
+        known = {title.name: title for title in self.titles}
+        problems = []
+        for name in wanted:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean {close[0]}?" if close else f"; the titles are {', '.join(known)}"
+                problems.append(PressError(f"no title named '{name}' in the list{hint}", self.location))
+        if problems:
+            raise CombinedError(problems)
+        return tuple(title for title in self.titles if title.name in wanted)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file or self.folder)
+
+    def definition(self) -> list[Path]:
+        """What decides which titles there are: the list file, or the folders whose listings do
+        (the list's folder and its sub-folders, one of which becomes a title with a .md file)."""
+        if self.file is not None:
+            return [self.file, *(title.folder for title in self.titles)]
+        return [self.folder, *_subfolders(self.folder)]
+
+
+def read_list(path: Path = DEFAULT_LIST) -> TitleList:
+    """The list in a folder (its list file if it has one, else every title found in it) or in a list file."""
+    if path.is_dir() and (path / LIST_FILE).is_file():
+        path = path / LIST_FILE
+    if path.is_file():
+        return _from_file(path)
+    if not path.is_dir():
+        raise PressError("no list of titles here: give a folder of titles or a list file", Location(path))
+    return _checked(TitleList(path, None, _found_in(path), path.name, None, DEFAULT_LANGUAGE, None, ()))
+
+
+def title_of(source: Path, folder: Path) -> Title:
+    """The title a manuscript file or a book folder makes."""
+    return Title(source.stem if source.is_file() else source.name, source, folder)
+
+
+def _found_in(folder: Path) -> tuple[Title, ...]:
+    """The manuscripts at the top of a folder, then its sub-folders that are titles, by name."""
+    titles = [title_of(source, folder) for source in sorted(folder.glob(f"*{MANUSCRIPT_SUFFIX}"))]
+    titles += [title for subfolder in _subfolders(folder) if (title := _folder_title(subfolder)) is not None]
+    return tuple(titles)
+
+
+def _folder_title(folder: Path) -> Title | None:
+    """A folder's title: its one manuscript, or the folder itself when it holds several (a book)."""
+    manuscripts = sorted(folder.glob(f"*{MANUSCRIPT_SUFFIX}"))
+    if not manuscripts:
+        return None
+    return title_of(manuscripts[0] if len(manuscripts) == 1 else folder, folder)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.is_dir() and not path.name.startswith((".", "_")))
+
+
+def _from_file(path: Path) -> TitleList:
+    try:
+        node, values = limits.parse_yaml(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        raise PressError(f"malformed list file: {error.problem or error.context}", where) from None
+    if values is None:
+        node, values = yaml.MappingNode("tag:yaml.org,2002:map", []), {}
+    if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
+        raise PressError("a list file is a mapping: " + ", ".join(LIST_KEYS), Location(path))
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    problems: list[PressError] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(PressError(message, Location(path, lines.get(key))))
+
+    for key in values:
+        if key not in LIST_KEYS:
+            close = difflib.get_close_matches(str(key), LIST_KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the keys are {', '.join(LIST_KEYS)}"
+            problem(str(key), f"unknown key '{key}' in the list file{hint}")
+    folder = path.parent
+    titles = []
+    for entry in _paths(values, "titles", problem):
+        source = folder / entry
+        if source.is_dir():
+            title = _folder_title(source)
+        else:
+            title = title_of(source, folder) if source.suffix == MANUSCRIPT_SUFFIX and source.is_file() else None
+        if title is None:
+            problem("titles", f"'{entry}' is neither a .md manuscript nor a folder holding one")
+        else:
+            titles.append(title)
+    issues = []
+    for entry in _paths(values, "issues", problem):
+        if not (folder / entry).is_file():
+            problem("issues", f"issue file not found: {entry}")
+        issues.append(folder / entry)
+    text = {key: _text(values, key, problem) for key in ("title", "publisher", "lang", "url")}
+    if problems:
+        raise CombinedError(problems)
+    return _checked(
+        TitleList(
+            folder=folder,
+            file=path,
+            titles=tuple(titles) if "titles" in values else _found_in(folder),
+            title=text["title"] or folder.name,
+            publisher=text["publisher"],
+            lang=text["lang"] or DEFAULT_LANGUAGE,
+            url=text["url"],
+            issues=tuple(issues),
+        )
+    )
+
+
+def _paths(values: dict[str, Any], key: str, problem: Callable[[str, str], None]) -> list[str]:
+    value = values.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        problem(key, f"'{key}' must be a list of paths, relative to the list file")
+        return []
+    return [item.strip() for item in value]
+
+
+def _text(values: dict[str, Any], key: str, problem: Callable[[str, str], None]) -> str | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problem(key, f"'{key}' must be text: {LIST_KEYS[key]}")
+        return None
+    return str(value).strip() or None
+
+
+def _checked(title_list: TitleList) -> TitleList:
+    """Every title plainly and uniquely named, so that its outputs, targets and tags are its own."""
+    problems = []
+    seen: dict[str, Title] = {}
+    for title in title_list.titles:
+        if not NAME.match(title.name):
+            problems.append(
+                PressError(
+                    f"the title '{title.name}' needs a plain name (letters, digits, '.', '_', '-'): its files,"
+                    " Make's targets and its release tags carry it; rename the file or folder",
+                    Location(title.source),
+                )
+            )
+        elif title.name in RESERVED_NAMES:
+            problems.append(
+                PressError(f"no title may be named '{title.name}': the list's own outputs are", Location(title.source))
+            )
+        elif title.name in seen:
+            problems.append(
+                PressError(
+                    f"two titles are named '{title.name}' ({display_path(seen[title.name].source)} and this one):"
+                    " their editions would overwrite each other; rename one",
+                    Location(title.source),
+                )
+            )
+        seen.setdefault(title.name, title)
+    if problems:
+        raise CombinedError(problems)
+    return title_list
+
+
+def make_fragment(title_list: TitleList, given: Path, fragment: str) -> str:
+    """Make's view of the list: the titles, each one's source, and what the fragment was made from.
+
+    `given` is the list as the Makefile named it, so that it can tell a fragment made for
+    another list; `fragment` is how it names the fragment (a variable reference), so that
+    the fragment can say what it is remade from, as a depfile does.
+    """
+    lines = [
+        f"# The titles of {display_path(title_list.file or title_list.folder)}, written by"
+        " `build.py titles --make`; remade when the list changes.",
+        f"TITLES_LIST := {make_name(given)}",
+        f"TITLES := {' '.join(title.name for title in title_list.titles)}",
+        *(f"title.{title.name} := {make_name(title.source)}" for title in title_list.titles),
+        f"{fragment}: {' '.join(make_name(path) for path in title_list.definition())}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        title_list = read_list(arguments.list)
+    except PressError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if arguments.make is not None:
+        arguments.make.parent.mkdir(parents=True, exist_ok=True)
+        temporary = arguments.make.with_name(f".{arguments.make.name}.part")
+        temporary.write_text(make_fragment(title_list, arguments.list, "$(TITLES_MK)"), encoding="utf-8")
+        temporary.replace(arguments.make)
+        return 0
+    for title in title_list.titles:
+        print(f"{title.name}\t{display_path(title.source)}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py titles", description="List the titles of a press's list.")
+    parser.add_argument("--list", type=Path, default=DEFAULT_LIST, help="a folder of titles or a list file")
+    parser.add_argument("--make", type=Path, metavar="FILE", help="write the Make fragment the Makefile includes")
+    return parser
