@@ -38,6 +38,13 @@ def labels_for(lang: str) -> dict[str, Any]:
     return {**table[FALLBACK], **from_pandoc.get(FALLBACK, {}), **translated, **table.get(subtags[0], {})}
 
 
+def language_name(lang: str) -> str | None:
+    """The name of a language in itself ('Deutsch' for de-AT), for the languages written by hand."""
+    table = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    name = table.get(lang.lower().split("-")[0], {}).get("language_name")
+    return str(name) if name else None
+
+
 def join_names(names: Sequence[str], lang: str = FALLBACK) -> str:
     """'A', 'A and B', 'A, B, and C', in the language's words ('A, B und C')."""
     words = labels_for(lang)
