@@ -46,10 +46,14 @@ TITLES := $(basename $(notdir $(MANUSCRIPT)))
 title.$(TITLES) := $(MANUSCRIPT)
 else ifneq ($(filter-out $(LIST_FREE_GOALS),$(or $(MAKECMDGOALS),all)),)
 TITLES_MK := $(OUT)/.deps/titles.mk
+TITLES_NAMES := $(OUT)/.deps/titles.names
 include $(TITLES_MK)
-# Remade when a folder of the list changes (a title added) or for another list.
+# Remade when a folder of the list changes (a title added) or for another list; the names
+# file, only when the titles change.
 $(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LIST))),FORCE) $(VENV)/.installed
-	$(PY) build.py titles --list $(LIST) --make $@
+	$(PY) build.py titles --list $(LIST) --make $@ --names $(TITLES_NAMES)
+$(TITLES_NAMES):
+	$(PY) build.py titles --list $(LIST) --names $@
 CATALOGUE := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml)
 endif
 SELECTED := $(or $(TITLE),$(TITLES))
@@ -79,7 +83,7 @@ $(foreach name,$(filter-out $(TITLES),$(SELECTED)),$(eval $(call unknown_title,$
 -include $(wildcard $(foreach name,$(SELECTED),$(OUT)/.deps/$(name).*.d))
 
 # The catalogue: a web page and an OPDS feed of every title, read from its editions.
-$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_MK)
+$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_NAMES)
 	$(PY) build.py catalogue --list $(LIST) --out $(OUT)
 -include $(if $(CATALOGUE),$(wildcard $(OUT)/.deps/catalogue.d))
 

@@ -159,7 +159,7 @@ def write_catalogue(title_list: TitleList, entries: Sequence[Entry], out: Path) 
     """The catalogue page and feed in `out`, linking each entry's editions relative to `out`
     (or under the list's `url`)."""
     links = {
-        entry.name: {edition: _href(path, out, title_list.url) for edition, path in entry.editions.items()}
+        entry.name: {name: _href(path, out, title_list.url) for name, path in entry.editions.items()}
         for entry in entries
     }
     page_target, feed_target = out / f"{NAME}.html", out / f"{NAME}.xml"
@@ -168,7 +168,9 @@ def write_catalogue(title_list: TitleList, entries: Sequence[Entry], out: Path) 
         "catalogue": title_list,
         "entries": entries,
         "links": links,
-        "sizes": {entry.name: {name: file.stat().st_size for name, file in entry.editions.items()} for entry in entries},
+        "sizes": {
+            entry.name: {name: path.stat().st_size for name, path in entry.editions.items()} for entry in entries
+        },
         "words": words,
         "feed_href": _href(feed_target, out, title_list.url),
         "page_href": _href(page_target, out, title_list.url),

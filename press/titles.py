@@ -29,7 +29,9 @@ and its anchor in the catalogue: it must be unique in the list and plain
 `python build.py titles [--list PATH]` lists the titles; with `--make FILE` it
 writes the Make fragment the Makefile includes (the titles, their sources, and
 the folders whose listings decide them, so that Make remakes the fragment when a
-title is added).
+title is added), and with `--names FILE` the titles' names, one a line, rewritten
+only when they change: what the catalogue depends on, since the folders' listings
+change for many other reasons.
 """
 
 from __future__ import annotations
@@ -281,19 +283,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PressError as error:
         print(error, file=sys.stderr)
         return 1
+    names = "".join(f"{title.name}\n" for title in title_list.titles)
+    if arguments.names is not None and not (arguments.names.is_file() and arguments.names.read_text() == names):
+        _write(arguments.names, names)
     if arguments.make is not None:
-        arguments.make.parent.mkdir(parents=True, exist_ok=True)
-        temporary = arguments.make.with_name(f".{arguments.make.name}.part")
-        temporary.write_text(make_fragment(title_list, arguments.list, "$(TITLES_MK)"), encoding="utf-8")
-        temporary.replace(arguments.make)
-        return 0
-    for title in title_list.titles:
-        print(f"{title.name}\t{display_path(title.source)}")
+        _write(arguments.make, make_fragment(title_list, arguments.list, "$(TITLES_MK)"))
+    if arguments.make is None and arguments.names is None:
+        for title in title_list.titles:
+            print(f"{title.name}\t{display_path(title.source)}")
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """A whole file or none: Make never reads half a fragment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py titles", description="List the titles of a press's list.")
     parser.add_argument("--list", type=Path, default=DEFAULT_LIST, help="a folder of titles or a list file")
     parser.add_argument("--make", type=Path, metavar="FILE", help="write the Make fragment the Makefile includes")
+    parser.add_argument("--names", type=Path, metavar="FILE", help="write the titles' names, when they change")
     return parser

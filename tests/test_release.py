@@ -16,29 +16,15 @@ import yaml
 
 from press.errors import PressError
 from press.release import release_version
-from tests.conftest import EPOCH, MINIMAL, ROOT, build
+from tests.conftest import EPOCH, MINIMAL, ROOT, build, clean_clone, git
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-
-
-def git(*arguments: str, cwd: Path) -> str:
-    return subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's files in a new git repository elsewhere, tagged v1.2.3, sharing the installed tools."""
-    folder = tmp_path_factory.mktemp("checkout") / "press"
-    files = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT).split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, folder / name)
-    for installed in (".venv", "node_modules"):
-        (folder / installed).symlink_to(ROOT / installed)
-    git("init", "-q", cwd=folder)
-    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "add", "-A", cwd=folder)
-    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "commit", "-qm", "release", cwd=folder)
+    folder = clean_clone(tmp_path_factory.mktemp("checkout") / "press")
     git("tag", "v1.2.3", cwd=folder)
     return folder
 
