@@ -162,3 +162,58 @@ def test_version_from_the_front_matter_without_a_tag(tmp_path: Path) -> None:
         release_version(manuscript)
     manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("lang: en-GB", "lang: en-GB\nversion: 2.0"))
     assert release_version(manuscript) == "2.0"
+
+
+@pytest.fixture(scope="module")
+def list_released(checkout: Path) -> Path:
+    """A release of two titles of the fixture list, made as CI makes it: each title apart, then gathered."""
+    dist = checkout / "dist-list"
+    for step in (["--titles", "harbour-lights", "der-leuchtturm", "--part"], ["--gather"]):
+        completed = subprocess.run(
+            [".venv/bin/python", "-m", "press.release", "--list", "tests/fixtures/list", *step, "--dist", str(dist)],
+            cwd=checkout,
+            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    return dist
+
+
+def test_a_release_of_several_titles_holds_each_titles_files_and_the_catalogue(list_released: Path) -> None:
+    assert sorted(path.name for path in list_released.iterdir()) == sorted(
+        [
+            *(
+                f"{name}{suffix}"
+                for name in ("harbour-lights-1.2.0", "der-leuchtturm-0.9.0")
+                for suffix in (".pdf", ".epub", ".html", ".validation.json", ".cff")
+            ),
+            "catalogue.html",
+            "catalogue.xml",
+            "validation.json",
+            "RELEASE_NOTES.md",
+            "SHA256SUMS",
+        ]
+    )
+    completed = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=list_released, capture_output=True, text=True)
+    assert completed.returncode == 0 and completed.stdout.count(": OK") == 14, completed.stdout
+    notes = (list_released / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    assert (
+        notes.index("## Harbour Lights — 1.2.0")
+        < notes.index("## Der Leuchtturm — 0.9.0")
+        < notes.index("| OPDS 1.2 schema (Jing) | catalogue.xml | 0 | 0 | pass |")
+    )
+    page = (list_released / "catalogue.html").read_text(encoding="utf-8")
+    assert 'href="harbour-lights-1.2.0.epub"' in page and 'href="der-leuchtturm-0.9.0.pdf"' in page
+
+
+def test_a_titles_own_tag_gives_its_version(checkout: Path) -> None:
+    git("tag", "der-leuchtturm-v1.0.0", cwd=checkout)
+    try:
+        manuscript = checkout / "tests" / "fixtures" / "list" / "der-leuchtturm" / "der-leuchtturm.md"
+        assert release_version(manuscript, "der-leuchtturm") == "1.0.0"
+        assert release_version(manuscript, "harbour-lights") == "1.2.3"
+    finally:
+        git("tag", "-d", "der-leuchtturm-v1.0.0", cwd=checkout)
