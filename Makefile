@@ -23,6 +23,8 @@ LIST ?= manuscript
 TITLE ?=
 MANUSCRIPT ?=
 EDITIONS := pdf epub html
+# The files of names' editions: $(call editions_of,names,editions).
+editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
 # Reproducible editions: dates come from the last commit unless set by the caller.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
@@ -54,12 +56,11 @@ $(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LI
 	$(PY) build.py titles --list $(LIST) --make $@ --names $(TITLES_NAMES)
 $(TITLES_NAMES):
 	$(PY) build.py titles --list $(LIST) --names $@
-CATALOGUE := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml)
+LIST_OUTPUTS := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml $(call editions_of,$(ISSUES),pdf epub))
 endif
 SELECTED := $(or $(TITLE),$(TITLES))
-editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
 
-all: $(call editions_of,$(SELECTED),$(EDITIONS)) $(CATALOGUE)
+all: $(call editions_of,$(SELECTED),$(EDITIONS)) $(LIST_OUTPUTS)
 pdf: $(call editions_of,$(SELECTED),pdf)
 epub: $(call editions_of,$(SELECTED),epub)
 html: $(call editions_of,$(SELECTED),html)
@@ -69,23 +70,32 @@ html: $(call editions_of,$(SELECTED),html)
 # Hebrew and Hangul come from npm); the depfiles the builds write add the rest.
 # The EPUB's page list gives the print edition's page numbers: when both are to be
 # made, the EPUB waits for the PDF and takes its layout from the build cache.
+# An article of a journal's issue is built with its place in the issue (its pages), which
+# the issue's build writes (see press/issue.py).
 define title_rules
-$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(VENV)/.installed node_modules/.installed
-	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)
+$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
 $(OUT)/$(1).epub: | $(OUT)/$(1).pdf
+endef
+# A journal's issue: a PDF and an EPUB of its articles, and each article's pages (which move
+# when an article before it grows, so that every article of the issue is rebuilt with the issue).
+define issue_rules
+$(OUT)/$(1).pdf $(OUT)/$(1).epub $(foreach name,$(articles.$(1)),$(metadata.$(name))) &: $(issue.$(1)) $(foreach name,$(articles.$(1)),$(title.$(name))) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py issue $(issue.$(1)) --list $$(LIST) --out $$(OUT)
 endef
 define unknown_title
 $(call editions_of,$(1),$(EDITIONS)):
 	@echo "error: no title named '$(1)' in $(LIST); the titles are: $(TITLES)" >&2; exit 1
 endef
 $(foreach name,$(TITLES),$(eval $(call title_rules,$(name))))
+$(foreach name,$(ISSUES),$(eval $(call issue_rules,$(name))))
 $(foreach name,$(filter-out $(TITLES),$(SELECTED)),$(eval $(call unknown_title,$(name))))
--include $(wildcard $(foreach name,$(SELECTED),$(OUT)/.deps/$(name).*.d))
+-include $(wildcard $(foreach name,$(SELECTED) $(ISSUES),$(OUT)/.deps/$(name).*.d))
 
 # The catalogue: a web page and an OPDS feed of every title, read from its editions.
 $(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_NAMES)
 	$(PY) build.py catalogue --list $(LIST) --out $(OUT)
--include $(if $(CATALOGUE),$(wildcard $(OUT)/.deps/catalogue.d))
+-include $(if $(LIST_OUTPUTS),$(wildcard $(OUT)/.deps/catalogue.d))
 
 # A goal that works on one title names it: TITLE=name, unless the list has but one.
 ONE = $(if $(filter 1,$(words $(SELECTED))),$(title.$(SELECTED)),$(error name one title: make $@ TITLE=name (the titles: $(TITLES))))

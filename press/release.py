@@ -41,7 +41,7 @@ from . import api, catalogue, cli, validate
 from .document import Document, build_time
 from .errors import Location, PressError, Reporter
 from .labels import join_names
-from .metadata import load_metadata, read_manuscript
+from .metadata import Metadata, load_metadata, read_manuscript
 from .people import Author
 from .titles import DEFAULT_LIST, TitleList, read_list
 
@@ -150,12 +150,7 @@ def citation_file(document: Document, version: str) -> str:
         "authors": authors,
         "date-released": released,
         "identifiers": [{"type": "other", "value": document.identifier}],
-        "preferred-citation": {
-            "type": "article",
-            "title": metadata.title,
-            "authors": authors,
-            "year": year,
-        },
+        "preferred-citation": _preferred_citation(metadata, authors, year),
     }
     if metadata.abstract or metadata.description:
         citation["abstract"] = metadata.abstract or metadata.description
@@ -164,6 +159,24 @@ def citation_file(document: Document, version: str) -> str:
     if metadata.rights:
         citation["license-url" if metadata.rights.startswith("http") else "copyright"] = metadata.rights
     return yaml.safe_dump(citation, allow_unicode=True, sort_keys=False)
+
+
+def _preferred_citation(metadata: Metadata, authors: list[dict[str, str]], year: int) -> dict[str, object]:
+    """How to cite the work: an article, in its journal's issue at its pages when it appears in one."""
+    preferred: dict[str, object] = {"type": "article", "title": metadata.title, "authors": authors, "year": year}
+    citation = metadata.citation
+    if citation is None:
+        return preferred
+    for key, value in (
+        ("journal", citation.container_title),
+        ("volume", citation.volume),
+        ("issue", citation.issue),
+        ("start", citation.page_first),
+        ("end", citation.page_last or citation.page_first),
+    ):
+        if value:
+            preferred[key] = int(value) if key != "journal" and value.isdigit() else value
+    return preferred
 
 
 def release_notes(document: Document, version: str, editions: dict[str, Path], report: validate.Report) -> str:

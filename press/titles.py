@@ -18,13 +18,24 @@ the catalogue's order and describes the catalogue:
       lang: en                       the catalogue page's language
       url: https://example.org/books/    where the catalogue is published; links are relative without it
       titles: [field-notes, chongryon.md]  folders or .md files, relative to the list file
-      issues: [issues/2024-1.yaml]   journal issues (see press.issue)
+      issues: [issues/2024-1.yaml]   journal issues of the list's articles (below; built by press.issue)
 
 A title is named after its manuscript file (`field-notes.md` is `field-notes`),
 or after its folder for a book. The name is the editions' file name, what
 `make TITLE=` takes, the prefix of the title's release tags (`field-notes-v1.2.0`)
 and its anchor in the catalogue: it must be unique in the list and plain
 (letters, digits, '.', '_', '-').
+
+An issue file collects titles of the list as the articles of a journal's issue:
+
+    title: Coastal Studies Review    the journal (required)
+    volume: 12
+    issue: 1
+    date: 2024-05-01
+    lang: en-GB                      the issue's own pages' language (default: the first article's)
+    publisher: The Harbour Press
+    first-page: 1                    the page the first article starts on
+    articles: [harbour-lights, tide-tables]
 
 `python build.py titles [--list PATH]` lists the titles; with `--make FILE` it
 writes the Make fragment the Makefile includes (the titles, their sources, and
@@ -42,6 +53,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +61,7 @@ import yaml
 
 from . import TOOLCHAIN_ROOT, limits
 from .errors import CombinedError, Location, PressError, display_path
-from .inputs import make_name
+from .inputs import code_files, make_name
 
 DEFAULT_LIST = TOOLCHAIN_ROOT / "manuscript"
 LIST_FILE = "list.yaml"
@@ -66,6 +78,18 @@ LIST_KEYS = {
     "issues": "journal issue files, relative to the list file",
 }
 DEFAULT_LANGUAGE = "en"
+ISSUE_KEYS = {
+    "title": "the journal's title (required)",
+    "volume": "the volume",
+    "issue": "the issue's number",
+    "date": "the issue's date",
+    "lang": "the language of the issue's own pages (default: the first article's)",
+    "publisher": "the publisher",
+    "first-page": "the page the first article starts on (default 1)",
+    "articles": "the titles of the list the issue collects, in order (required)",
+}
+#: Where an article's place in its issue is written (in the output folder), for its own editions' build.
+ARTICLES_FOLDER = ".issues"
 
 
 @dataclass(frozen=True)
@@ -116,6 +140,75 @@ class TitleList:
         if self.file is not None:
             return [self.file, *(title.folder for title in self.titles)]
         return [self.folder, *_subfolders(self.folder)]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue of a journal, and the titles it collects."""
+
+    name: str
+    source: Path
+    title: str
+    volume: str | None
+    number: str | None
+    date: str | None
+    lang: str | None
+    publisher: str | None
+    first_page: int
+    articles: tuple[Title, ...]
+
+
+def read_issue(path: Path, title_list: TitleList) -> Issue:
+    """An issue file, every problem said at once with its line."""
+    try:
+        node, values = limits.parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise PressError(f"cannot read the issue file: {error}", Location(path)) from None
+    if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
+        raise PressError("an issue file is a mapping: " + ", ".join(ISSUE_KEYS), Location(path))
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    problems = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(PressError(message, Location(path, lines.get(key))))
+
+    for key in values:
+        if key not in ISSUE_KEYS:
+            problem(str(key), f"unknown key '{key}' in the issue file; the keys are {', '.join(ISSUE_KEYS)}")
+    # A date YAML reads as one is written back as it was: 2024-05-01.
+    text = {key: str(values[key]).strip() for key in ISSUE_KEYS if isinstance(values.get(key), (str, int, float, date))}
+    names = values.get("articles")
+    articles: tuple[Title, ...] = ()
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names):
+        problem("articles", "'articles' must list the titles of the list the issue collects")
+    else:
+        try:
+            chosen = {title.name: title for title in title_list.select(names)}
+            articles = tuple(chosen[name] for name in names)
+        except PressError as error:
+            problems += [PressError(item.message, Location(path, lines.get("articles"))) for item in error.problems]
+    first_page = values.get("first-page", 1)
+    if not isinstance(first_page, int) or isinstance(first_page, bool) or first_page < 1:
+        problem("first-page", "'first-page' must be a page number, 1 or more")
+        first_page = 1
+    if not text.get("title"):
+        problem("title", "the issue needs a 'title': the journal's")
+    if path.stem in {title.name for title in title_list.titles}:
+        problem("title", f"the issue's file is named as a title of the list, '{path.stem}': rename one")
+    if problems:
+        raise CombinedError(problems)
+    return Issue(
+        name=path.stem,
+        source=path,
+        title=text["title"],
+        volume=text.get("volume"),
+        number=text.get("issue"),
+        date=text.get("date"),
+        lang=text.get("lang"),
+        publisher=text.get("publisher"),
+        first_page=first_page,
+        articles=articles,
+    )
 
 
 def read_list(path: Path = DEFAULT_LIST) -> TitleList:
@@ -271,8 +364,20 @@ def make_fragment(title_list: TitleList, given: Path, fragment: str) -> str:
         f"TITLES_LIST := {make_name(given)}",
         f"TITLES := {' '.join(title.name for title in title_list.titles)}",
         *(f"title.{title.name} := {make_name(title.source)}" for title in title_list.titles),
-        f"{fragment}: {' '.join(make_name(path) for path in title_list.definition())}",
     ]
+    issues = [read_issue(path, title_list) for path in title_list.issues]
+    lines.append(f"ISSUES := {' '.join(issue.name for issue in issues)}")
+    for issue in issues:
+        lines += [
+            f"issue.{issue.name} := {make_name(issue.source)}",
+            f"articles.{issue.name} := {' '.join(title.name for title in issue.articles)}",
+            *(
+                f"metadata.{title.name} := $(OUT)/{ARTICLES_FOLDER}/{title.name}.yaml"
+                for title in issue.articles
+            ),
+        ]
+    sources = [*title_list.definition(), *title_list.issues, *code_files(__name__)]
+    lines.append(f"{fragment}: {' '.join(make_name(path) for path in sources)}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,19 +1,28 @@
-"""A press's list, end to end: `make` from a clean clone builds every title and the catalogue,
-a second `make` does nothing, and a title's own style reaches its editions alone."""
+"""A press's list, end to end: `make` from a clean clone builds every title, the catalogue and
+the journal's issue, a second `make` does nothing, a title's own style reaches its editions
+alone, and the issue's page ranges reach its articles' metadata."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import zipfile
 from pathlib import Path
 
 import lxml.html
+import pikepdf
+import pypdfium2 as pdfium
 import pytest
+import yaml
 from lxml import etree
 from playwright.sync_api import Browser
 
-from press.validate import axe_violations, nu, opds
+from press import api
+from press.invocation import MetadataOptions
+from press.release import citation_file
+from press.validate import ace, axe_violations, epubcheck, nu, opds
+from press.xmp import PRISM
 from tests.conftest import EPOCH, clean_clone
 
 LIST = Path("tests/fixtures/list")
@@ -21,6 +30,9 @@ TITLES = ("harbour-lights", "der-leuchtturm", "tide-tables", "coastal-paths")
 ATOM = "{http://www.w3.org/2005/Atom}"
 #: The heading colour tide-tables/styles/print.css and screen.css add to the house style.
 TITLE_COLOUR = "#7b2d12"
+#: The fixture journal's issue, and its articles' titles in order.
+ISSUE = "review-2024-1"
+ARTICLES = {"harbour-lights": "Harbour Lights", "tide-tables": "Reading Tide Tables"}
 
 
 def make(clone: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -59,7 +71,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_make_builds_every_edition_of_every_title_and_the_catalogue(clone: Path) -> None:
     built = sorted(path.name for path in (clone / "build").iterdir() if path.is_file())
     editions = [f"{title}.{edition}" for title in TITLES for edition in ("epub", "html", "pdf")]
-    assert built == sorted([*editions, "catalogue.html", "catalogue.xml"])
+    assert built == sorted([*editions, "catalogue.html", "catalogue.xml", f"{ISSUE}.pdf", f"{ISSUE}.epub"])
 
 
 def test_a_second_make_does_nothing(clone: Path) -> None:
@@ -178,3 +190,72 @@ def test_the_opds_schema_refuses_a_broken_feed(clone: Path, tmp_path: Path) -> N
         encoding="utf-8",
     )
     assert any('element "name" not allowed here' in error for error in opds(broken).errors)
+
+
+def issue_pages(clone: Path) -> dict[str, tuple[int, int]]:
+    """Where each article of the issue is in its PDF, by the page numbers printed at the pages' feet:
+    from the page that opens with its title to the page before the next article's."""
+    pdf = pdfium.PdfDocument(clone / "build" / f"{ISSUE}.pdf")
+    texts = [pdf[index].get_textpage().get_text_range().splitlines() for index in range(len(pdf))]
+    starts = [next(index for index, lines in enumerate(texts) if lines[0] == title) for title in ARTICLES.values()]
+    ends = [start - 1 for start in starts[1:]] + [len(texts) - 1]
+    return {
+        name: (int(texts[start][-1]), int(texts[end][-1]))
+        for name, start, end in zip(ARTICLES, starts, ends, strict=True)
+    }
+
+
+def test_the_issues_page_ranges_are_the_pages_of_its_pdf_in_every_articles_metadata(clone: Path) -> None:
+    pages = issue_pages(clone)
+    assert pages == {"harbour-lights": (1, 2), "tide-tables": (3, 3)}
+    for name, (first, last) in pages.items():
+        page = lxml.html.parse(str(clone / "build" / f"{name}.html")).getroot()
+        article = json.loads(page.find(".//script[@type='application/ld+json']").text or "{}")
+        assert (article["pageStart"], article["pageEnd"]) == (str(first), str(last))
+        assert article["isPartOf"]["issueNumber"] == "1"
+        assert article["isPartOf"]["isPartOf"] == {
+            "@type": "PublicationVolume",
+            "volumeNumber": "12",
+            "isPartOf": {"@type": "Periodical", "name": "Coastal Studies Review"},
+        }
+        with pikepdf.open(clone / "build" / f"{name}.pdf") as pdf:
+            xmp = etree.fromstring(pdf.Root.Metadata.read_bytes())
+        assert [xmp.findtext(f".//{{{PRISM}}}{field}") for field in ("startingPage", "endingPage")] == [
+            str(first),
+            str(last),
+        ]
+        assert xmp.findtext(f".//{{{PRISM}}}publicationName") == "Coastal Studies Review"
+        metadata_file = clone / "build" / ".issues" / f"{name}.yaml"
+        built = api.build(
+            clone / LIST / name / f"{name}.md",
+            clone / "build-citation",
+            editions=("html",),
+            metadata=MetadataOptions(files=(metadata_file,)),
+        )
+        preferred = yaml.safe_load(citation_file(built.document, "1.0"))["preferred-citation"]
+        assert (preferred["journal"], preferred["volume"], preferred["issue"]) == ("Coastal Studies Review", 12, 1)
+        assert (preferred["start"], preferred["end"]) == (first, last)
+
+
+def test_the_issues_contents_gives_each_article_its_authors_abstract_and_pages(clone: Path) -> None:
+    pdf = pdfium.PdfDocument(clone / "build" / f"{ISSUE}.pdf")
+    contents = pdf[0].get_textpage().get_text_range().splitlines()
+    assert contents[:4] == [
+        "Coastal Studies Review",
+        "Volume 12 · Issue 1 · 2024-05-01",
+        "The Harbour Press",
+        "Contents",
+    ]
+    assert contents[4:6] == ["Harbour Lights 1–2", "Ada Lamplighter"]
+    assert contents[6].startswith("A short essay on the lantern")
+    assert contents[7:9] == ["Reading Tide Tables 3", "Tomas Reed and Mara Quill"]
+
+
+def test_the_issues_epub_is_valid_and_accessible(clone: Path) -> None:
+    book = clone / "build" / f"{ISSUE}.epub"
+    for check in (epubcheck(book), ace(book)):
+        assert check.errors == check.warnings == [], check.tool
+    with zipfile.ZipFile(book) as archive:
+        contents = archive.read("EPUB/contents.xhtml").decode("utf-8")
+        assert "Pages 1–2" in contents and "Pages 3" in contents
+        assert {"EPUB/article-1.xhtml", "EPUB/article-2.xhtml", "EPUB/nav.xhtml"} <= set(archive.namelist())

@@ -172,7 +172,7 @@ def build_book(
     add_documents(book, documents)
     add_resources(book, document, cover, styles)
     add_navigation(book, document, documents, page_breaks)
-    return package(book, document)
+    return package(book, document.modified)
 
 
 def _check_accessibility(book: bytes, target: Path) -> None:
@@ -504,9 +504,8 @@ def add_navigation(
     book.add_item(epub.EpubNcx())
 
 
-def package(book: epub.EpubBook, document: Document) -> bytes:
+def package(book: epub.EpubBook, modified: datetime) -> bytes:
     """The .epub bytes: mimetype first and stored, entries in a fixed order and time."""
-    modified = document.modified
     buffer = io.BytesIO()
     writer = _Writer(buffer, book, {"mtime": modified, "epub2_guide": False, "epub3_landmark": False})
     writer.process()

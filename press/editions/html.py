@@ -25,6 +25,7 @@ from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
+from ..metadata import Citation
 from ..output import atomic_output
 from ..people import Affiliation, Author
 from ..render import render, stylesheet_paths
@@ -229,6 +230,8 @@ def linked_data(document: Document) -> dict[str, Any]:
         data["publisher"] = {"@type": "Organization", "name": metadata.publisher}
     if metadata.version:
         data["version"] = metadata.version
+    if metadata.citation is not None:
+        data.update(part_of_data(metadata.citation))
     if document.contributors:
         data["contributor"] = [
             {
@@ -250,6 +253,29 @@ def linked_data(document: Document) -> dict[str, Any]:
         entries = {str(entry.get("id")): entry for entry in document.references}
         data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
+
+
+def part_of_data(citation: Citation) -> dict[str, Any]:
+    """The journal, volume and issue the article is part of, and its pages in the issue."""
+    data: dict[str, Any] = {}
+    container: dict[str, Any] | None = None
+    if citation.container_title:
+        container = {"@type": "Periodical", "name": citation.container_title}
+    if citation.volume:
+        container = {"@type": "PublicationVolume", "volumeNumber": citation.volume, **_part_of(container)}
+    if citation.issue:
+        container = {"@type": "PublicationIssue", "issueNumber": citation.issue, **_part_of(container)}
+    if container is not None:
+        data["isPartOf"] = container
+    if citation.page_first:
+        data["pageStart"] = citation.page_first
+        data["pageEnd"] = citation.page_last or citation.page_first
+        data["pagination"] = citation.pages
+    return data
+
+
+def _part_of(container: dict[str, Any] | None) -> dict[str, Any]:
+    return {"isPartOf": container} if container is not None else {}
 
 
 def person_data(person: Author) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from press.errors import PressError
-from press.titles import make_fragment, read_list
+from press.titles import make_fragment, read_issue, read_list
 
 
 def write(path: Path, text: str = "---\ntitle: T\n---\n\nText.\n") -> Path:
@@ -98,11 +98,43 @@ def test_make_fragment_gives_the_titles_their_sources_and_what_it_was_made_from(
     write(tmp_path / "b" / "b.md")
     (tmp_path / "images").mkdir()
     lines = make_fragment(read_list(tmp_path), tmp_path, "$(TITLES_MK)").splitlines()
-    assert lines[1:] == [
+    assert lines[1:-1] == [
         f"TITLES_LIST := {tmp_path}",
         "TITLES := a b",
         f"title.a := {tmp_path}/a/a.md",
         f"title.b := {tmp_path}/b/b.md",
-        # A folder that holds no manuscript yet is watched too: it becomes a title with one.
-        f"$(TITLES_MK): {tmp_path} {tmp_path}/a {tmp_path}/b {tmp_path}/images",
+        "ISSUES := ",
+    ]
+    # A folder that holds no manuscript yet is watched too (it becomes a title with one), and the code.
+    assert lines[-1].startswith(f"$(TITLES_MK): {tmp_path} {tmp_path}/a {tmp_path}/b {tmp_path}/images press/")
+    assert lines[-1].endswith(" press/titles.py")
+
+
+def test_an_issue_gives_its_articles_the_file_of_their_pages(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "a.md")
+    write(tmp_path / "issue.yaml", "title: Review\narticles: [a]\n")
+    write(tmp_path / "list.yaml", "issues: [issue.yaml]\n")
+    lines = make_fragment(read_list(tmp_path), tmp_path, "$(TITLES_MK)").splitlines()
+    assert lines[4:8] == [
+        "ISSUES := issue",
+        f"issue.issue := {tmp_path}/issue.yaml",
+        "articles.issue := a",
+        "metadata.a := $(OUT)/.issues/a.yaml",
+    ]
+
+
+def test_an_issue_file_names_articles_of_the_list_and_says_every_problem_with_its_line(tmp_path: Path) -> None:
+    write(tmp_path / "harbour-lights" / "harbour-lights.md")
+    write(tmp_path / "tide-tables" / "tide-tables.md")
+    issue = write(tmp_path / "issue-1.yaml", "title: Review\nvolume: 3\narticles: [tide-tables, harbour-lights]\n")
+    found = read_issue(issue, read_list(tmp_path))
+    assert (found.name, found.title, found.volume, found.first_page) == ("issue-1", "Review", "3", 1)
+    assert [title.name for title in found.articles] == ["tide-tables", "harbour-lights"]
+    write(issue, "volume: 3\nfirst-page: 0\narticles: [tide-table]\n")
+    with pytest.raises(PressError) as raised:
+        read_issue(issue, read_list(tmp_path))
+    assert [(str(problem.location), problem.message) for problem in raised.value.problems] == [
+        (f"{issue}:3", "no title named 'tide-table' in the list; did you mean tide-tables?"),
+        (f"{issue}:2", "'first-page' must be a page number, 1 or more"),
+        (f"{issue}", "the issue needs a 'title': the journal's"),
     ]
