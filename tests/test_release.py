@@ -166,7 +166,8 @@ def test_version_from_the_front_matter_without_a_tag(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def list_released(checkout: Path) -> Path:
-    """A release of two titles of the fixture list, made as CI makes it: each title apart, then gathered."""
+    """A release of two titles of the fixture list (the list's tag v1.2.3 their version), made as CI makes it:
+    each title apart, then gathered."""
     dist = checkout / "dist-list"
     for step in (["--titles", "harbour-lights", "der-leuchtturm", "--part"], ["--gather"]):
         completed = subprocess.run(
@@ -187,7 +188,7 @@ def test_a_release_of_several_titles_holds_each_titles_files_and_the_catalogue(l
         [
             *(
                 f"{name}{suffix}"
-                for name in ("harbour-lights-1.2.0", "der-leuchtturm-0.9.0")
+                for name in ("harbour-lights-1.2.3", "der-leuchtturm-1.2.3")
                 for suffix in (".pdf", ".epub", ".html", ".validation.json", ".cff")
             ),
             "catalogue.html",
@@ -201,12 +202,12 @@ def test_a_release_of_several_titles_holds_each_titles_files_and_the_catalogue(l
     assert completed.returncode == 0 and completed.stdout.count(": OK") == 14, completed.stdout
     notes = (list_released / "RELEASE_NOTES.md").read_text(encoding="utf-8")
     assert (
-        notes.index("## Harbour Lights — 1.2.0")
-        < notes.index("## Der Leuchtturm — 0.9.0")
+        notes.index("## Harbour Lights — 1.2.3")
+        < notes.index("## Der Leuchtturm — 1.2.3")
         < notes.index("| OPDS 1.2 schema (Jing) | catalogue.xml | 0 | 0 | pass |")
     )
     page = (list_released / "catalogue.html").read_text(encoding="utf-8")
-    assert 'href="harbour-lights-1.2.0.epub"' in page and 'href="der-leuchtturm-0.9.0.pdf"' in page
+    assert 'href="harbour-lights-1.2.3.epub"' in page and 'href="der-leuchtturm-1.2.3.pdf"' in page
 
 
 def test_a_titles_own_tag_gives_its_version(checkout: Path) -> None:
