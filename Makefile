@@ -38,10 +38,10 @@ MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2) --output-sync=target
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
-.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench FORCE
+.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench bench-list FORCE
 
 # The goals that need no list of titles (and so no virtual environment to read it).
-LIST_FREE_GOALS := clean lock unit lint test bench
+LIST_FREE_GOALS := clean lock unit lint test bench bench-list
 ifneq ($(MANUSCRIPT),)
 # One manuscript, named after its file.
 TITLES := $(basename $(notdir $(MANUSCRIPT)))
@@ -137,9 +137,8 @@ lint: $(VENV)/.installed-dev
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
 # a contact sheet, and screenshots of the web edition on a phone and a desktop.
-proof: $(VENV)/.installed-dev
-	$(MAKE) --no-print-directory pdf html TITLE=$(basename $(notdir $(ONE)))
-	$(PY) -m tests.proof $(OUT)/$(SELECTED).pdf $(OUT)/$(SELECTED).html $(OUT)/proof
+proof: $(if $(filter 1,$(words $(SELECTED))),$(call editions_of,$(SELECTED),pdf html)) $(VENV)/.installed-dev
+	$(PY) -m tests.proof $(OUT)/$(notdir $(basename $(ONE))).pdf $(OUT)/$(notdir $(basename $(ONE))).html $(OUT)/proof
 
 # A clean build of every edition of the titles, validated, under versioned names in dist/
 # (with the catalogue when there are several).
@@ -147,12 +146,16 @@ release: $(VENV)/.installed-dev node_modules/.installed
 ifneq ($(MANUSCRIPT),)
 	$(PY) -m press.release --manuscript $(MANUSCRIPT) --dist dist
 else
-	$(PY) -m press.release --list $(LIST) $(if $(TITLE),--titles $(TITLE)) --dist dist
+	$(PY) -m press.release --list $(LIST)$(if $(TITLE), --titles $(TITLE)) --dist dist
 endif
 
 # Times and memory against the pipeline one would script by hand; writes bench/RESULTS.md.
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
+
+# A list of twenty essays built by make -j2 against one by one; writes bench/LIST_RESULTS.md.
+bench-list: $(VENV)/.installed-dev node_modules/.installed
+	$(PY) bench/list.py
 
 lock: $(VENV)/.installed-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock requirements.in

@@ -329,6 +329,17 @@ def article_metadata_file(out: Path, title: Title) -> Path:
     return out / ARTICLES_FOLDER / f"{title.name}.yaml"
 
 
+def write_article_metadata(issue: Issue, placed: Sequence[Placed], out: Path, reporter: Reporter) -> dict[str, Path]:
+    """Each article's place in the issue, as the metadata file its own editions are built with; by name."""
+    written = {}
+    for title, article in zip(issue.articles, placed, strict=True):
+        text = yaml.safe_dump(citation_metadata(issue, article), allow_unicode=True, sort_keys=False)
+        written[title.name] = article_metadata_file(out, title)
+        with atomic_output(written[title.name], reporter) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    return written
+
+
 def toolchain_files() -> list[Path]:
     """What the issue is made with besides the articles' files: the print layout's, its own."""
     return [
@@ -352,11 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         issue = read_issue(arguments.issue, read_list(arguments.list))
         target, placed, files_read = build_issue(issue, arguments.out, reporter)
         book = write_epub(issue, placed, arguments.out, reporter)
-        for title, article in zip(issue.articles, placed, strict=True):
-            text = yaml.safe_dump(citation_metadata(issue, article), allow_unicode=True, sort_keys=False)
-            path = article_metadata_file(arguments.out, title)
-            with atomic_output(path, reporter) as temporary:
-                temporary.write_text(text, encoding="utf-8")
+        write_article_metadata(issue, placed, arguments.out, reporter)
     except PressError as error:
         print(error, file=sys.stderr)
         return 1

@@ -14,8 +14,10 @@ and writes to dist/:
 A release of a press's list (`--list PATH`, `--titles NAME…`) is that of its
 one title, or for several titles, each title's files (its validation report as
 `<name>-<version>.validation.json`, its citation file as `<name>-<version>.cff`)
-with the catalogue (press.catalogue), its validation report (validation.json),
-release notes of every title and checksums of everything. CI makes it in two
+with the catalogue (press.catalogue) and the PDF and EPUB of each of the list's
+journal issues whose articles it holds (press.issue), their validation report
+(validation.json), release notes of every title and checksums of everything. An
+article of an issue is built with its journal and pages, as `make` builds it. CI makes it in two
 steps: `--part` releases some titles into a folder each (dist/<name>/), in jobs
 side by side, and `--gather` makes one release of the folders.
 
@@ -40,10 +42,11 @@ import yaml
 from . import api, catalogue, cli, validate
 from .document import Document, build_time
 from .errors import Location, PressError, Reporter
+from .invocation import MetadataOptions
 from .labels import join_names
 from .metadata import Metadata, load_metadata, read_manuscript
 from .people import Author
-from .titles import DEFAULT_LIST, TitleList, read_list
+from .titles import DEFAULT_LIST, Title, TitleList, read_issue, read_list
 
 DEFAULT_DIST = Path("dist")
 NOTES = "RELEASE_NOTES.md"
@@ -66,16 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         titles = title_list.select(arguments.titles) if arguments.titles else title_list.titles
         if arguments.gather:
             gather(title_list, arguments.dist)
-        elif arguments.part:
-            for title in titles:
-                release(title.source, arguments.dist / title.name, title.name)
-        elif len(titles) == 1:
-            release(titles[0].source, arguments.dist, titles[0].name)
-        else:
-            if arguments.dist.exists():
-                shutil.rmtree(arguments.dist)
-            for title in titles:
-                release(title.source, arguments.dist / title.name, title.name)
+            return 0
+        with tempfile.TemporaryDirectory(prefix="press-issues-") as scratch:
+            pages = articles_pages(title_list, titles, Path(scratch))
+            if arguments.part or len(titles) > 1:
+                if not arguments.part and arguments.dist.exists():
+                    shutil.rmtree(arguments.dist)
+                for title in titles:
+                    release(title.source, arguments.dist / title.name, title.name, pages.get(title.name))
+            else:
+                release(titles[0].source, arguments.dist, titles[0].name, pages.get(titles[0].name))
+        if len(titles) > 1 and not arguments.part:
             gather(title_list, arguments.dist)
     except PressError as error:
         print(error, file=sys.stderr)
@@ -83,9 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def release(manuscript: Path, dist: Path, name: str | None = None) -> list[Path]:
+def release(manuscript: Path, dist: Path, name: str | None = None, pages: Path | None = None) -> list[Path]:
     """Build, check and describe a release of the manuscript in `dist` (emptied first);
-    `name` is its title's in a list, whose tags it takes its version from."""
+    `name` is its title's in a list, whose tags it takes its version from; `pages`, the
+    metadata file of its place in a journal's issue (see press.issue)."""
     version = release_version(manuscript, name)
     with tempfile.TemporaryDirectory(prefix="press-release-") as scratch:
         built = api.build(
@@ -94,6 +99,7 @@ def release(manuscript: Path, dist: Path, name: str | None = None) -> list[Path]
             reporter=Reporter(echo=cli.print_diagnostic),
             edition_version=version,
             check_accessibility=True,
+            metadata=MetadataOptions(files=(pages,) if pages is not None else ()),
         )
         document = built.document
         if dist.exists():
@@ -230,14 +236,53 @@ def gather(title_list: TitleList, dist: Path) -> list[Path]:
         editions = {suffix.removeprefix("."): dist / f"{stem}{suffix}" for suffix in EDITION_SUFFIXES}
         entries.append(catalogue.read_entry(part.name, editions))
     page, feed = catalogue.write_catalogue(title_list, entries, dist)
-    report = validate.Report([validate.nu(page), *validate.axe(page), validate.opds(feed)])
-    files += [page, feed, _write(dist / VALIDATION, json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")]
-    notes += ["## The catalogue", "", report.summary(), "", "Verify the downloads with `sha256sum -c SHA256SUMS`.", ""]
+    issues = release_issues(title_list, {entry.name for entry in entries}, dist)
+    checks = [validate.nu(page), *validate.axe(page), validate.opds(feed)]
+    for pdf, book in issues:
+        checks += [validate.epubcheck(book), validate.ace(book), validate.pdf_structure(pdf), validate.pdfua(pdf)]
+    report = validate.Report(checks)
+    files += [page, feed, *(path for pair in issues for path in pair)]
+    files.append(_write(dist / VALIDATION, json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"))
+    heading = "## The catalogue and the journal's issues" if issues else "## The catalogue"
+    notes += [heading, "", report.summary(), "", "Verify the downloads with `sha256sum -c SHA256SUMS`.", ""]
     files.append(_write(dist / NOTES, "\n".join(notes)))
     files.append(_write(dist / SUMS, checksums(files)))
     if not (passed and report.passed):
         raise PressError(f"the release did not pass validation; see the validation reports in {dist}")
     return files
+
+
+def articles_pages(title_list: TitleList, titles: Sequence[Title], scratch: Path) -> dict[str, Path]:
+    """The metadata files of the titles' places in the list's issues (each issue laid out once, in
+    `scratch`), by title name: what their editions carry as their journal and pages."""
+    from . import issue  # WeasyPrint, only when there are issues
+
+    names = {title.name for title in titles}
+    pages: dict[str, Path] = {}
+    for path in title_list.issues:
+        journal_issue = read_issue(path, title_list)
+        if names & {article.name for article in journal_issue.articles}:
+            out = scratch / journal_issue.name
+            _, placed, _ = issue.build_issue(journal_issue, out, Reporter(echo=cli.print_diagnostic))
+            pages.update(issue.write_article_metadata(journal_issue, placed, out, Reporter()))
+    return pages
+
+
+def release_issues(title_list: TitleList, names: set[str], dist: Path) -> list[tuple[Path, Path]]:
+    """The PDF and EPUB of each of the list's issues whose articles are all in the release."""
+    from . import issue  # WeasyPrint, only when there are issues
+
+    released = []
+    for path in title_list.issues:
+        journal_issue = read_issue(path, title_list)
+        if not {article.name for article in journal_issue.articles} <= names:
+            continue
+        with tempfile.TemporaryDirectory(prefix="press-issue-") as scratch:
+            reporter = Reporter(echo=cli.print_diagnostic)
+            pdf, placed, _ = issue.build_issue(journal_issue, Path(scratch), reporter)
+            book = issue.write_epub(journal_issue, placed, Path(scratch), reporter)
+            released.append((shutil.copyfile(pdf, dist / pdf.name), shutil.copyfile(book, dist / book.name)))
+    return released
 
 
 def _files(folder: Path) -> list[Path]:
