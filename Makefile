@@ -22,6 +22,7 @@ OUT ?= build
 LIST ?= manuscript
 TITLE ?=
 MANUSCRIPT ?=
+ONE_PROCESS ?=
 EDITIONS := pdf epub html
 # The files of names' editions: $(call editions_of,names,editions).
 editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
@@ -72,10 +73,17 @@ html: $(call editions_of,$(SELECTED),html)
 # made, the EPUB waits for the PDF and takes its layout from the build cache.
 # An article of a journal's issue is built with its place in the issue (its pages), which
 # the issue's build writes (see press/issue.py).
+# With ONE_PROCESS=1, a title's three editions are made by one `build.py all`, which reads the
+# manuscript and starts Python once, at the price of rebuilding all three for any edit.
 define title_rules
+ifeq ($(ONE_PROCESS),)
 $(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
 	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
 $(OUT)/$(1).epub: | $(OUT)/$(1).pdf
+else
+$(call editions_of,$(1),$(EDITIONS)) &: $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py all --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
+endif
 endef
 # A journal's issue: a PDF and an EPUB of its articles, and each article's pages (which move
 # when an article before it grows, so that every article of the issue is rebuilt with the issue).

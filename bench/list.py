@@ -9,11 +9,15 @@ cold, each way into an empty output folder:
 
 - `make -j2`: the list's titles side by side, two jobs at a time (this machine's cores);
 - `make -j1`: the same, one job at a time;
+- `make -j2 ONE_PROCESS=1`: two at a time, each title's three editions in one process;
 - one by one: `build.py all` for each title in turn, as a script around the
   command line would build them (the editions of a title one after the other);
 
 and then a no-op `make` on the built list. Every figure is also given as a
-ratio to the one-by-one time measured in the same run.
+ratio to the one-by-one time measured in the same run, with the processor time
+the builds used (user and system, of every process) and the machine's load
+average while they ran: on a machine others share, the wall-clock time of two
+jobs at once says as much about their work as about ours.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAY = ROOT / "manuscript" / "chongryon.md"
@@ -45,15 +51,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="press-bench-list-") as scratch:
         folder = Path(scratch)
         sources = make_list(folder / "list", arguments.titles)
-        measured: dict[str, list[float]] = {}
+        measured: dict[str, list[Measure]] = {}
         for _ in range(arguments.runs):
             for name, run in ways(folder, sources).items():
                 measured.setdefault(name, []).append(run())
-    medians = {name: statistics.median(times) for name, times in measured.items()}
+    medians = {
+        name: Measure(*(statistics.median(getattr(measure, field) for measure in runs) for field in Measure._fields))
+        for name, runs in measured.items()
+    }
     report = results(medians, arguments.titles, arguments.runs)
     arguments.out.write_text(report, encoding="utf-8")
     print(report, file=sys.stderr)
     return 0
+
+
+class Measure(NamedTuple):
+    seconds: float
+    cpu_seconds: float
+    load: float
 
 
 def make_list(folder: Path, count: int) -> list[Path]:
@@ -78,19 +93,25 @@ def _retitled(text: str, number: int) -> str:
     return "".join(lines)
 
 
-def ways(folder: Path, sources: list[Path]) -> dict[str, Callable[[], float]]:
+def ways(folder: Path, sources: list[Path]) -> dict[str, Callable[[], Measure]]:
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
     def make(out: str, *arguments: str) -> list[str]:
         return ["make", "-s", "-C", str(ROOT), f"LIST={folder / 'list'}", f"OUT={folder / out}", *arguments]
 
-    def timed(commands: list[list[str]], out: str | None) -> float:
+    def timed(commands: list[list[str]], out: str | None) -> Measure:
         if out is not None:
             shutil.rmtree(folder / out, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         for command in commands:
             subprocess.run(command, env=environment, check=True, capture_output=True)
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        # The load average over the last minute (or five, for a longer run) when it ended.
+        load = os.getloadavg()[0 if seconds < 300 else 1]
+        return Measure(seconds, cpu, load)
 
     one_by_one = [
         [str(PYTHON), str(ROOT / "build.py"), "all", "--manuscript", str(source), "--out", str(folder / "serial"), "-q"]
@@ -100,12 +121,15 @@ def ways(folder: Path, sources: list[Path]) -> dict[str, Callable[[], float]]:
         "one by one (build.py all, each title in turn)": lambda: timed(one_by_one, "serial"),
         "make -j1 (the list, one job at a time)": lambda: timed([make("out-1", "-j1")], "out-1"),
         "make -j2 (the list, two jobs at a time)": lambda: timed([make("out-2", "-j2")], "out-2"),
+        "make -j2 ONE_PROCESS=1 (a title's editions in one process)": lambda: timed(
+            [make("out-3", "-j2", "ONE_PROCESS=1")], "out-3"
+        ),
         "make -j2, nothing changed": lambda: timed([make("out-2", "-j2")], None),
     }
 
 
-def results(medians: dict[str, float], titles: int, runs: int) -> str:
-    serial = medians["one by one (build.py all, each title in turn)"]
+def results(medians: dict[str, Measure], titles: int, runs: int) -> str:
+    serial = medians["one by one (build.py all, each title in turn)"].seconds
     rows = [
         "# Benchmark of a press's list",
         "",
@@ -114,12 +138,13 @@ def results(medians: dict[str, float], titles: int, runs: int) -> str:
         f" (the sample essay under {titles} titles), built cold each way; wall-clock seconds, median of {runs}"
         f" run{'s' if runs > 1 else ''}. The `make` runs also write the catalogue.",
         "",
-        "| way | seconds | per title | × one by one |",
-        "| --- | ---: | ---: | ---: |",
+        "| way | seconds | per title | × one by one | processor seconds | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     rows += [
-        f"| {name} | {seconds:.2f} | {seconds / titles:.2f} | {seconds / serial:.2f} |"
-        for name, seconds in medians.items()
+        f"| {name} | {measure.seconds:.2f} | {measure.seconds / titles:.2f} | {measure.seconds / serial:.2f} | "
+        f"{measure.cpu_seconds:.1f} | {measure.load:.1f} |"
+        for name, measure in medians.items()
     ]
     return "\n".join(rows) + "\n"
 
