@@ -62,6 +62,7 @@ import yaml
 from . import TOOLCHAIN_ROOT, limits
 from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files, make_name
+from .labels import labels_for
 
 DEFAULT_LIST = TOOLCHAIN_ROOT / "manuscript"
 LIST_FILE = "list.yaml"
@@ -70,7 +71,7 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Names the list's own outputs take in the output folder (press.catalogue, press.issue).
 RESERVED_NAMES = frozenset({"catalogue"})
 LIST_KEYS = {
-    "title": "the catalogue's title",
+    "title": "the catalogue's title (default: Catalogue, in the catalogue's language)",
     "publisher": "the publisher, for the catalogue",
     "lang": "the language of the catalogue page (default en)",
     "url": "where the catalogue is published, for absolute links in its feed",
@@ -219,7 +220,8 @@ def read_list(path: Path = DEFAULT_LIST) -> TitleList:
         return _from_file(path)
     if not path.is_dir():
         raise PressError("no list of titles here: give a folder of titles or a list file", Location(path))
-    return _checked(TitleList(path, None, _found_in(path), path.name, None, DEFAULT_LANGUAGE, None, ()))
+    untitled = labels_for(DEFAULT_LANGUAGE)["catalogue"]
+    return _checked(TitleList(path, None, _found_in(path), untitled, None, DEFAULT_LANGUAGE, None, ()))
 
 
 def title_of(source: Path, folder: Path) -> Title:
@@ -293,7 +295,7 @@ def _from_file(path: Path) -> TitleList:
             folder=folder,
             file=path,
             titles=tuple(titles) if "titles" in values else _found_in(folder),
-            title=text["title"] or folder.name,
+            title=text["title"] or labels_for(text["lang"] or DEFAULT_LANGUAGE)["catalogue"],
             publisher=text["publisher"],
             lang=text["lang"] or DEFAULT_LANGUAGE,
             url=text["url"],
