@@ -44,8 +44,8 @@ MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2) --output-sync=target
 # The goals that need no list of titles (and so no virtual environment to read it).
 LIST_FREE_GOALS := clean lock unit lint test bench bench-list
 ifneq ($(MANUSCRIPT),)
-# One manuscript, named after its file.
-TITLES := $(basename $(notdir $(MANUSCRIPT)))
+# One manuscript (or a book's folder), named after its file (or folder).
+TITLES := $(basename $(notdir $(patsubst %/,%,$(MANUSCRIPT))))
 title.$(TITLES) := $(MANUSCRIPT)
 else ifneq ($(filter-out $(LIST_FREE_GOALS),$(or $(MAKECMDGOALS),all)),)
 TITLES_MK := $(OUT)/.deps/titles.mk

@@ -99,7 +99,7 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
             context.reporter.fail(error)
             return context.reporter.diagnostics
         printlayout.report_missing_glyphs(printlayout.print_page(document), document, context.reporter)
-        lint(document, context.reporter)
+        lint(document, context.reporter, context.options.metadata.chapters)
     return context.reporter.diagnostics
 
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from . import bibliography
+from .book import read_source
 from .csl import resolve_style
 from .document import Document
 from .errors import Diagnostic as Finding
 from .errors import Location, PressError, Reporter, location_of
 from .markup import parse_fragment
-from .metadata import Manuscript, Metadata, read_manuscript
+from .metadata import Manuscript, Metadata
 
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 #: Fields a reader needs to find a work again, by CSL type; checked only when the style prints them.
@@ -39,12 +41,14 @@ DEFAULT_ESSENTIAL_FIELDS = ("title", "issued")
 CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-author")
 
 
-def lint(document: Document, reporter: Reporter) -> None:
+def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) -> None:
     """The findings only `check` makes, on a document the loader has read: bibliography
     entries duplicated, never cited or lacking what the style prints; images without
-    alternative text; links to identifiers that do not exist; skipped heading levels."""
+    alternative text; links to identifiers that do not exist; skipped heading levels.
+    `chapters` are the chapter files the command line adds to the manuscript."""
     metadata = document.metadata
-    manuscript = read_manuscript(metadata.source)
+    # The loader has reported what reading the manuscript finds; read again, it only locates the findings.
+    manuscript = read_source(metadata.source, Reporter(collect=True), chapters)
     # The loader resolved and confined the style already.
     style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"), confined=False)
     entries = _bibliography(metadata, reporter)

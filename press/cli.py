@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_source_date_epoch()
         metadata, named = _metadata_options(arguments)
-        manuscript = arguments.manuscript or _single(named) or default_manuscript()
+        inputs = [*([arguments.manuscript] if arguments.manuscript else []), *arguments.files] or list(named)
+        manuscript = inputs[0] if inputs else default_manuscript()
+        metadata = replace(metadata, chapters=tuple(path.resolve() for path in inputs[1:]))
         if arguments.command == "check":
             return _check(arguments, manuscript, metadata)
         if arguments.command == "serve":
@@ -112,12 +115,6 @@ def _metadata_options(arguments: argparse.Namespace) -> tuple[MetadataOptions, t
     return combine(from_defaults, given), inputs
 
 
-def _single(inputs: tuple[Path, ...]) -> Path | None:
-    if len(inputs) > 1:
-        raise PressError("the defaults file names several input files; give the book's one manuscript")
-    return inputs[0] if inputs else None
-
-
 def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[str], metadata: MetadataOptions) -> None:
     started = time.perf_counter()
     result = api.build(
@@ -132,6 +129,7 @@ def _build(arguments: argparse.Namespace, manuscript: Path, editions: Sequence[s
         check_accessibility=arguments.check_accessibility,
         remove_active_content=arguments.remove_active_content,
         allow_missing_glyphs=arguments.allow_missing_glyphs,
+        printer_marks=arguments.printer_marks,
         timeout=arguments.timeout,
         metadata=metadata,
     )
@@ -172,7 +170,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=[*NAMES, "all", "check", "serve"],
         help="an edition to build, all of them, check the manuscript, or serve the web edition while you write",
     )
-    parser.add_argument("--manuscript", type=Path, help="the manuscript (default: the .md file in manuscript/)")
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="the manuscript (a file, or a book's folder), then any more chapter files, read in order as Pandoc"
+        " reads several input files (default: the .md file in manuscript/)",
+    )
+    parser.add_argument("--manuscript", type=Path, help="the manuscript, as the first of the files")
     parser.add_argument(
         "--out", type=Path, help="output folder (default: build/; `check` keeps its cache there only when given)"
     )
@@ -230,6 +235,11 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-missing-glyphs",
         action="store_true",
         help="build even when no font can draw some character (a warning, not an error)",
+    )
+    parser.add_argument(
+        "--printer-marks",
+        action="store_true",
+        help="bleed (3 mm) and crop marks around the PDF's pages, for the printer",
     )
     parser.add_argument(
         "--timeout",

@@ -17,6 +17,8 @@ class Heading(Protocol):
     def title(self) -> str: ...
     @property
     def level(self) -> int: ...
+    @property
+    def label(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class ContentsEntry:
     identifier: str
     title: str
     children: list[ContentsEntry] = field(default_factory=list)
+    #: A book's division label ("Chapter 3"), when the heading has one.
+    label: str | None = None
 
 
 def contents(headings: Sequence[Heading], depth: int) -> list[ContentsEntry]:
@@ -35,7 +39,7 @@ def contents(headings: Sequence[Heading], depth: int) -> list[ContentsEntry]:
     for heading in headings:
         if heading.level >= TOP_LEVEL + depth:
             continue
-        entry = ContentsEntry(heading.identifier, heading.title)
+        entry = ContentsEntry(heading.identifier, heading.title, label=heading.label)
         while open_entries and open_entries[-1][0] >= heading.level:
             open_entries.pop()
         (open_entries[-1][1].children if open_entries else top).append(entry)

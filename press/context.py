@@ -36,6 +36,8 @@ class Options:
     #: Build even when no font can draw some character (a warning then, not an error);
     #: the front matter's `allow-missing-glyphs: true` does the same.
     allow_missing_glyphs: bool = False
+    #: Bleed (3 mm) and crop marks around the PDF's pages, for the printer (see styles/printer-marks.css).
+    printer_marks: bool = False
     #: Wall-clock seconds each stage of the build may take (None: no limit); see press.limits.
     timeout: float | None = None
     #: Metadata from the command line or a defaults file, as Pandoc's -M, --metadata-file,

@@ -111,8 +111,8 @@ def cover_description(document: Document, illustrated: bool) -> str:
     label = "cover_of" if metadata.authors else "cover_of_anonymous"
     description = words[label].format(title=title, authors=join_names(metadata.authors, metadata.lang))
     if illustrated and metadata.illustration is not None:
-        return f"{description}, {words['with_illustration']}: {metadata.illustration.alt}"
-    return f"{description}."
+        return f"{description}{words['comma']}{words['with_illustration']}{words['colon']}{metadata.illustration.alt}"
+    return description + words["full_stop"].strip()
 
 
 def _illustration(document: Document) -> Image.Image | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .errors import Location, PressError, location_of
+from .errors import Location, PressError
 from .labels import labels_for
 
 if TYPE_CHECKING:
@@ -63,8 +63,7 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
 
 def _reference_locations(manuscript: Manuscript, reference: str) -> list[Location]:
     pattern = re.compile(rf"@(?:{re.escape(reference)}|\{{{re.escape(reference)}\}})(?![\w:\-]*\w)")
-    text = manuscript.text
-    locations = [location_of(text, found.start(), manuscript.path) for found in pattern.finditer(text)]
+    locations = [manuscript.location(found.start()) for found in pattern.finditer(manuscript.text)]
     return locations or [Location(manuscript.path)]
 
 

@@ -4,7 +4,8 @@ The editions print a date as it was written ('January 20, 2014'); metadata
 (EPUB dc:date, schema.org datePublished, CITATION.cff, the PDF's XMP) needs
 ISO 8601. The forms read are those of ISO 8601 and of English prose:
 2014, 2014-01, 2014-01-20, 2014/01/20, January 2014, January 20, 2014,
-Jan. 20 2014, 20 January 2014, 20 Jan 2014, and YAML dates.
+Jan. 20 2014, 20 January 2014, 20 Jan 2014, 20.01.2014, 1/20/2014 and 20/1/2014
+(not 1/2/2014, whose order no one can tell), and YAML dates.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ ISO = re.compile(
 )
 MONTH_DAY_YEAR = re.compile(r"(?P<month>[a-z]+)\.?\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>\d{4})")
 DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})")
+#: 14/3/2026 or 3/14/2026 (as Quarto's templates write dates): read only when the day tells itself
+#: apart from the month (above 12); 3/4/2026 is the 3rd of April to some readers, March 4th to others.
+NUMERIC_SLASHED = re.compile(r"(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4})")
+#: 14.03.2026, as German and much of Europe write dates: day first.
+NUMERIC_DOTTED = re.compile(r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})")
 
 
 def iso_date(value: object) -> str | None:
@@ -54,6 +60,14 @@ def iso_date(value: object) -> str | None:
     for pattern in (MONTH_DAY_YEAR, DAY_MONTH_YEAR):
         if (found := pattern.fullmatch(text)) and found.group("month") in MONTHS:
             return _checked(found.group("year"), str(MONTHS[found.group("month")]), found.group("day"))
+    if found := NUMERIC_DOTTED.fullmatch(text):
+        return _checked(found.group("year"), found.group("month"), found.group("day"))
+    if found := NUMERIC_SLASHED.fullmatch(text):
+        first, second = int(found.group("first")), int(found.group("second"))
+        if first > 12 >= second:
+            return _checked(found.group("year"), str(second), str(first))
+        if second > 12 >= first:
+            return _checked(found.group("year"), str(first), str(second))
     return None
 
 

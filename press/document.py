@@ -25,9 +25,11 @@ from lxml import etree
 
 from . import limits, mathematics, pandoc, raw, sanitize
 from .blocks import prepare_blocks
-from .contents import ContentsEntry, contents
+from .book import read_source
+from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
+from .divisions import Division, divide, notes_by_chapter
 from .errors import Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
@@ -38,7 +40,7 @@ from .markup import (
     parse_fragment,
     rename_identifiers,
 )
-from .metadata import Manuscript, Metadata, load_metadata, read_manuscript
+from .metadata import Manuscript, Metadata, load_metadata
 
 #: Image formats every edition can carry (EPUB 3 core media types), by Pillow's name.
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -52,6 +54,11 @@ FIRST_YAML_LINE = 2
 #: bibliography, the colophon…): an author's heading "Notes" must not take one of them.
 TEMPLATE_IDENTIFIER_NAMES = "top title toc toc-title notes notes-title bibliography bibliography-title colophon"
 TEMPLATE_IDENTIFIERS = frozenset([*TEMPLATE_IDENTIFIER_NAMES.split(), "colophon-title", "landmarks", "page-list"])
+#: What a book's print edition adds: its lists of figures and tables and its index, with their headings.
+BOOK_PRINT_IDENTIFIERS = frozenset(
+    f"{name}{suffix}" for name in ("list-of-figures", "list-of-tables", "index") for suffix in ("", "-title")
+)
+TEMPLATE_IDENTIFIERS |= BOOK_PRINT_IDENTIFIERS
 #: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
 PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
@@ -64,6 +71,8 @@ class Note:
     identifier: str
     reference_identifier: str
     html: str
+    #: In a book, the identifier of the division (chapter) whose numbering it follows.
+    division: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ class Section:
     identifier: str
     title: str
     level: int
+    #: A book's division label ("Chapter 3"), shown before the title.
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,15 @@ class Document:
     references: tuple[dict[str, Any], ...] = ()
     #: Title, subtitle, names, abstract, dedication and thanks as HTML, where the front matter has them.
     front: FrontMatterHtml = field(default_factory=FrontMatterHtml)
+    #: A book's divisions in reading order, each one top-level element of the body; none for an essay.
+    divisions: tuple[Division, ...] = ()
+    #: The files the text comes from: the manuscript, or a book's files in order.
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def is_book(self) -> bool:
+        """Whether the manuscript is set as a book: chapters on pages of their own, front and back matter."""
+        return bool(self.divisions)
 
     @property
     def contents(self) -> list[ContentsEntry]:
@@ -149,11 +169,14 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     reporter = context.reporter
     manuscript_path = manuscript_path.resolve()
     context.read_file(manuscript_path)
-    limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
-    manuscript = read_manuscript(manuscript_path)
+    if not manuscript_path.is_dir():
+        limits.check_file_size(manuscript_path, limits.MANUSCRIPT_BYTES, "manuscript")
+    manuscript = read_source(manuscript_path, reporter, context.options.metadata.chapters)
+    for path in manuscript.files:
+        context.read_file(path)
     extra = context.options.metadata
     metadata = load_metadata(manuscript, reporter, extra)
-    folder = manuscript_path.parent
+    folder = manuscript.path.parent
     image_limits = limits.image_limits(metadata.values, metadata.location)
     # Files the command line names are the operator's; those the manuscript names stay in its folder.
     for path in metadata.bibliographies:
@@ -186,19 +209,29 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
     bibliography_title, bibliography = _take_bibliography(fragment, manuscript)
+    divisions: tuple[Division, ...] = ()
+    if _is_book(metadata, manuscript, fragment):
+        numbered = metadata.values.get("number-sections") is not False
+        divisions = divide(fragment, metadata.lang, folder, numbered)
+        notes = notes_by_chapter(fragment, notes)
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
         location = metadata.location("illustration")
         lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits, context)
-    locate = sanitize.text_locator([(manuscript.path, manuscript.text, _body_start(manuscript))])
-    for image in fragment.iter("img"):
-        # `_confine` let through only images without a scheme: files beside the manuscript.
-        source = folder / unquote(urlsplit(image.get("src", "")).path)
-        try:
-            image.set("src", _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context).href)
-        except PressError as error:
-            reporter.fail(error)
+    locate = sanitize.text_locator(_text_sources(manuscript))
+    sources_by_division = {division.identifier: division.source for division in divisions}
+    for element in fragment:
+        # A chapter's images lie beside its file; `_confine` let through only images without a scheme.
+        source_file = sources_by_division.get(element.get("id", ""))
+        base = source_file.parent if source_file is not None else folder
+        for image in element.iter("img"):
+            source = base / unquote(urlsplit(image.get("src", "")).path)
+            try:
+                asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
+                image.set("src", asset.href)
+            except PressError as error:
+                reporter.fail(error)
 
     return Document(
         name=manuscript_path.stem,
@@ -216,6 +249,8 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         cited_keys=cited_keys,
         references=references,
         front=front,
+        divisions=divisions,
+        sources=manuscript.files,
     )
 
 
@@ -234,13 +269,42 @@ def build_time() -> datetime:
 
 
 def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
+    """Every heading with an identifier; in a book, the divisions outside parts at the parts' level."""
     sections = []
     for heading in fragment.iter("h2", "h3", "h4", "h5", "h6"):
         parent = heading.getparent()
         identifier = heading.get("id") or (parent.get("id") if parent is not None and parent.tag == "section" else None)
-        if identifier:
-            sections.append(Section(identifier, mathematics.shown_text(heading).strip(), int(heading.tag[1])))
+        if not identifier:
+            continue
+        level = int(heading.tag[1])
+        if level == TOP_LEVEL and parent is not None and parent.get("data-division") and not parent.get("data-part"):
+            level -= 1  # a book's parts, and what stands outside them, above the chapters of the parts
+        label = next(heading.iterfind("span[@class='division-label']"), None)
+        shown = lxml.html.fragment_fromstring(lxml.html.tostring(heading, encoding="unicode"))
+        for added in shown.iterfind("span"):
+            if added.get("class") in ("division-label", "division-separator"):
+                added.drop_tree()
+        title = " ".join(mathematics.shown_text(shown).split())
+        sections.append(Section(identifier, title, level, label.text_content() if label is not None else None))
     return tuple(sections)
+
+
+def _is_book(metadata: Metadata, manuscript: Manuscript, fragment: lxml.html.HtmlElement) -> bool:
+    """A book: the front matter says so, the text comes from several files, or it has parts."""
+    has_parts = any("part" in section.get("class", "").split() for section in fragment.iterfind("section"))
+    return metadata.book or len(manuscript.files) > 1 or has_parts
+
+
+def _text_sources(manuscript: Manuscript) -> list[tuple[Path, str, int]]:
+    """The author's files with where their text (after the front matter) begins: where to find what
+    Pandoc's HTML holds. A book's metadata file holds front matter only."""
+    sources = manuscript.sources()
+    first, text, _ = sources[0]
+    if first.suffix.lower() != ".md":
+        return sources[1:] or sources
+    # A book's main file opens its text, so its front matter ends where the manuscript's does.
+    sources[0] = (first, text, _body_start(manuscript))
+    return sources
 
 
 def _take_references(fragment: lxml.html.HtmlElement) -> tuple[dict[str, Any], ...]:
@@ -307,7 +371,7 @@ def _confine(
 ) -> None:
     """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
     # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
-    sources = [(manuscript.path, manuscript.text, _body_start(manuscript))]
+    sources = _text_sources(manuscript)
     sources += [(path, path.read_text(encoding="utf-8", errors="replace"), 0) for path in metadata.bibliographies]
 
     def is_image_file(url: str) -> bool:

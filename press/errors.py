@@ -8,7 +8,7 @@ not see each other's warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,3 +155,13 @@ def location_of(text: str, offset: int, path: Path) -> Location:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return Location(path, line, column)
+
+
+def find_in_files(needle: str, paths: Sequence[Path]) -> Location:
+    """Where a piece of text first occurs in the files, in their order (the first file alone if nowhere)."""
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        offset = text.find(needle) if needle else -1
+        if offset >= 0:
+            return location_of(text, offset, path)
+    return Location(paths[0])

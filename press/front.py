@@ -23,7 +23,7 @@ class FrontMatterHtml:
     (templates print them with `| safe`: they are Pandoc's rendering of the author's text).
 
     `title_html`, `subtitle_html` and the names are phrasing content; `abstract_html`,
-    `dedication_html` and `thanks_html` are blocks.
+    `dedication_html`, `thanks_html` and `epigraph_html` are blocks.
     """
 
     title_html: str | None = None
@@ -31,6 +31,7 @@ class FrontMatterHtml:
     abstract_html: str | None = None
     dedication_html: str | None = None
     thanks_html: str | None = None
+    epigraph_html: str | None = None
     author_names_html: tuple[str, ...] = ()
 
 
@@ -80,6 +81,7 @@ def take_front_matter(fragment: lxml.html.HtmlElement, metadata: Metadata) -> tu
         abstract=plain("abstract", metadata.abstract),
         dedication=plain("dedication", metadata.dedication),
         thanks=plain("thanks", metadata.thanks),
+        epigraph=plain("epigraph", metadata.epigraph),
         people=people,
     )
     front = FrontMatterHtml(
@@ -88,6 +90,7 @@ def take_front_matter(fragment: lxml.html.HtmlElement, metadata: Metadata) -> tu
         abstract_html=html("abstract"),
         dedication_html=html("dedication"),
         thanks_html=html("thanks"),
+        epigraph_html=html("epigraph"),
         author_names_html=tuple(name.html for name in names) if len(names) == len(people) else (),
     )
     return front, plain_metadata
@@ -110,5 +113,6 @@ def as_xhtml(front: FrontMatterHtml) -> FrontMatterHtml:
         abstract_html=xhtml(front.abstract_html),
         dedication_html=xhtml(front.dedication_html),
         thanks_html=xhtml(front.thanks_html),
+        epigraph_html=xhtml(front.epigraph_html),
         author_names_html=tuple(str(xhtml(name)) for name in front.author_names_html),
     )

@@ -45,6 +45,9 @@ class MetadataOptions:
     #: `--bibliography` (repeatable) and `--csl`: override the front matter's.
     bibliographies: tuple[Path, ...] = ()
     csl: str | None = None
+    #: Input files after the first (`build.py all book.md two.md three.md`, a defaults file's
+    #: `input-files`): a book's chapters, read after the first file as Pandoc reads several inputs.
+    chapters: tuple[Path, ...] = ()
     #: Where each value came from, for messages about it.
     origins: dict[str, Location] = field(default_factory=dict, compare=False, hash=False)
 

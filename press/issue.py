@@ -55,6 +55,7 @@ from .front import as_xhtml
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for
 from .markup import inner_html, note_references, parse_fragment
+from .metadata import PAPER_SIZE_CSS
 from .output import atomic_output
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
@@ -156,7 +157,7 @@ def lay_out(issue: Issue, placed: Sequence[Placed]) -> weasyprint.document.Docum
         for path in [*stylesheet_paths(*printlayout.STYLESHEETS), STYLESHEET, PRINT_STYLESHEET]
     ]
     numbering = f"@page issue-front:first {{ counter-reset: page {issue.first_page - 1} }}"
-    paper = printlayout.PAPER_SIZES[first.metadata.paper]
+    paper = PAPER_SIZE_CSS[first.metadata.paper]
     stylesheets += [
         CSS(string=printlayout.script_fonts(page, first), font_config=fonts, url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {paper} }}\n{numbering}", font_config=fonts),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
 import yaml
+from markupsafe import Markup, escape
 
 from . import TEMPLATES_DIR
 
@@ -22,33 +22,47 @@ FALLBACK = "en"
 TRADITIONAL_CHINESE = {"zh-tw": "zh-hant", "zh-hk": "zh-hant", "zh-mo": "zh-hant"}
 
 
-@cache
-def labels_for(lang: str) -> dict[str, Any]:
-    """The labels for a BCP 47 language tag: written by hand, else from Pandoc's
-    translations (the most specific tag first: zh-Hant-TW, zh-Hant, zh), else English."""
-    table = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    from_pandoc = yaml.safe_load(PANDOC_LABELS_FILE.read_text(encoding="utf-8"))
+def language_tags(lang: str) -> list[str]:
+    """The tags a BCP 47 language tag falls back on, the least specific first, lower case:
+    zh-Hant-TW gives zh, zh-hant, zh-hant-tw; zh-TW, written in traditional characters, zh and zh-hant."""
     tag = lang.lower()
     for region, script in TRADITIONAL_CHINESE.items():
         if tag == region or tag.startswith(region + "-"):
-            tag = script
+            tag = script + tag.removeprefix(region)
     subtags = tag.split("-")
-    candidates = ["-".join(subtags[:length]) for length in range(len(subtags), 0, -1)]
-    translated: dict[str, str] = next((from_pandoc[name] for name in candidates if name in from_pandoc), {})
-    return {**table[FALLBACK], **from_pandoc.get(FALLBACK, {}), **translated, **table.get(subtags[0], {})}
+    return ["-".join(subtags[:length]) for length in range(1, len(subtags) + 1)]
+
+
+@cache
+def labels_for(lang: str) -> dict[str, str]:
+    """The labels for a BCP 47 language tag: English, over it Pandoc's words for the tags it falls
+    back on, over them the hand-written ones; within each, the most specific tag wins."""
+    hand_written = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    from_pandoc = yaml.safe_load(PANDOC_LABELS_FILE.read_text(encoding="utf-8"))
+    labels: dict[str, str] = {**from_pandoc.get(FALLBACK, {}), **hand_written[FALLBACK]}
+    for table in (from_pandoc, hand_written):
+        for tag in language_tags(lang):
+            labels.update(table.get(tag, {}))
+    return labels
 
 
 def language_name(lang: str) -> str | None:
     """The name of a language in itself ('Deutsch' for de-AT), for the languages written by hand."""
-    table = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    name = table.get(lang.lower().split("-")[0], {}).get("language_name")
-    return str(name) if name else None
+    hand_written = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    tables = [hand_written.get(tag, {}) for tag in language_tags(lang)]
+    names = [table["language_name"] for table in tables if "language_name" in table]
+    return str(names[-1]) if names else None
 
 
 def join_names(names: Sequence[str], lang: str = FALLBACK) -> str:
-    """'A', 'A and B', 'A, B, and C', in the language's words ('A, B und C')."""
+    """'A', 'A and B', 'A, B, and C', in the language's words ('A, B und C', '甲、乙、丙')."""
     words = labels_for(lang)
     if len(names) <= 2:
-        return f" {words['and']} ".join(names)
-    comma = "," if words["serial_comma"] else ""
-    return f"{', '.join(names[:-1])}{comma} {words['and']} {names[-1]}"
+        return words["pair_separator"].join(names)
+    return words["list_separator"].join(names[:-1]) + words["last_separator"] + names[-1]
+
+
+def fill(pattern: str, **parts: str) -> Markup:
+    """A label's pattern with its {placeholders} filled, as markup: the pattern's own words
+    escaped, each part escaped too unless it is markup already (a <cite>, a <span> of names)."""
+    return escape(pattern).format(**parts)

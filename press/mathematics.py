@@ -18,7 +18,7 @@ import base64
 import copy
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
-from .errors import CombinedError, Location, PressError, location_of
+from .errors import CombinedError, Location, PressError, find_in_files
 
 if TYPE_CHECKING:
     from ziamath.zmath import Math
@@ -89,16 +89,15 @@ def unconverted(output: PandocOutput, manuscript: Manuscript) -> list[PressError
         problems.append(
             PressError(
                 f"cannot typeset the formula ${' '.join(tex.split())}$" + (f": {reason}" if reason else ""),
-                locate_tex(tex, manuscript.path, manuscript.text),
+                locate_tex(tex, manuscript),
             )
         )
     return problems
 
 
-def locate_tex(tex: str, source: Path, text: str) -> Location:
+def locate_tex(tex: str, manuscript: Manuscript) -> Location:
     """Where a formula's TeX is written in the manuscript (the file alone if it cannot be found)."""
-    offset = text.find(tex.strip())
-    return location_of(text, offset, source) if offset >= 0 else Location(source)
+    return manuscript.locate(tex.strip())
 
 
 def prepare_formulas(fragment: lxml.html.HtmlElement) -> None:
@@ -124,9 +123,9 @@ def shown_text(element: etree._Element) -> str:
     return "".join(str(text) for text in shown.itertext())
 
 
-def typeset_formulas(page: str, source: Path) -> str:
-    """The print page with each MathML formula replaced by its image; `source` is the manuscript,
-    for the line of a formula that cannot be set."""
+def typeset_formulas(page: str, sources: Sequence[Path]) -> str:
+    """The print page with each MathML formula replaced by its image; `sources` are the manuscript's
+    files, for the line of a formula that cannot be set."""
     if "<math" not in page:
         return page
     tree = lxml.html.document_fromstring(page)
@@ -137,8 +136,8 @@ def typeset_formulas(page: str, source: Path) -> str:
         try:
             typeset = typeset_mathml(presentation_mathml(formula))
         except TypesettingError as error:
-            text = source.read_text(encoding="utf-8")
-            problems.append(PressError(f"cannot typeset the formula ${tex}$: {error}", locate_tex(tex, source, text)))
+            where = find_in_files(tex.strip(), sources)
+            problems.append(PressError(f"cannot typeset the formula ${tex}$: {error}", where))
             continue
         image = lxml.html.Element(
             "img",

@@ -62,7 +62,15 @@ BABEL_LANGUAGES = {
     "chinese": "zh",
 }
 #: `papersize` as LaTeX writes it, by the print edition's paper.
-LATEX_PAPER_SIZES = {"a4": "a4", "a4paper": "a4", "letter": "letter", "letterpaper": "letter", "us-letter": "letter"}
+LATEX_PAPER_SIZES = {
+    "a4": "a4",
+    "a4paper": "a4",
+    "letter": "letter",
+    "letterpaper": "letter",
+    "us-letter": "letter",
+    "a5": "a5",
+    "a5paper": "a5",
+}
 FONT_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*pt$")
 
 
@@ -108,8 +116,8 @@ FIELDS: dict[str, Field] = {
     "identifier": Field("a stable identifier (ISBN, DOI, URN); derived from title and author when absent"),
     "version": Field("the edition's version; the git tag wins when there is one"),
     "illustration": Field("the lead illustration: image, alt, illustrator, credit"),
-    "paper": Field("the print edition's paper size: a4 or letter"),
-    "papersize": Field("LaTeX's paper size: a4 (a4paper) or letter (letterpaper), when there is no 'paper'"),
+    "paper": Field("the print edition's paper size: a4, letter, a5, us-trade (6 x 9 in), royal or demy"),
+    "papersize": Field("LaTeX's paper size (a4paper, letterpaper, a5paper…), when there is no 'paper'"),
     "fontsize": Field("LaTeX's body font size, e.g. 12pt: the print edition's text size"),
     "linestretch": Field("LaTeX's line spacing factor, e.g. 1.5: the print edition's line spacing"),
     "toc": Field("true for a table of contents in the print and web editions (the EPUB always has one)"),
@@ -128,7 +136,15 @@ FIELDS: dict[str, Field] = {
     "notes-after-punctuation": Field("Pandoc: place note citations after punctuation"),
     "citation-abbreviations": Field("Pandoc: a file of journal abbreviations"),
     "lang-fallback": _ignored("LaTeX: a fallback language for hyphenation"),
-    "documentclass": _ignored("LaTeX: the document class"),
+    "documentclass": Field("LaTeX's document class: book, report, memoir, scrbook or scrreprt make a book"),
+    "top-level-division": Field("Pandoc: chapter or part make the manuscript a book, its `#` headings chapters"),
+    "book": Field("true to set the manuscript as a book: chapters on new pages, contents, front and back matter"),
+    "chapters": Field("a book's chapter files, in order (a part: `part: Title` with its own `chapters:`)"),
+    "appendices": Field("a book's appendix files, in order, lettered A, B…"),
+    "isbn": Field("the ISBN: one for every edition, or one per edition (pdf, epub, html)"),
+    "edition": Field("the edition statement on the copyright page, e.g. 'Second edition, 2026'"),
+    "epigraph": Field("a quotation opening the book or essay (Markdown)"),
+    "epigraph-source": Field("who or what the epigraph quotes"),
     "classoption": _ignored("LaTeX: options of the document class"),
     "geometry": _ignored("LaTeX: page margins; the print edition has its own"),
     "margin-left": _ignored("LaTeX: a page margin"),
@@ -147,8 +163,8 @@ FIELDS: dict[str, Field] = {
     "fontfamilyoptions": _ignored("LaTeX: options of the font package"),
     "mainfontoptions": _ignored("LaTeX: options of the main font"),
     "fontenc": _ignored("LaTeX: the font encoding"),
-    "lof": _ignored("LaTeX: a list of figures"),
-    "lot": _ignored("LaTeX: a list of tables"),
+    "lof": Field("true for a list of figures after the contents"),
+    "lot": Field("true for a list of tables after the contents"),
     "numbersections": _ignored("LaTeX: numbered section headings"),
     "number-sections": Field("true to number the sections in their headings"),
     "crossref": Field("cross-references: `sections: true` numbers the sections in their headings"),
@@ -206,7 +222,21 @@ CITATION_FIELDS: dict[str, str] = {
 DEFAULT_CSL = "chicago-notes-bibliography"
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TOC_DEPTH = 3
-PAPER_SIZES = ("a4", "letter")
+#: The print edition's paper sizes, by name, as CSS `@page` sizes: office papers and the trade sizes
+#: books are set in (US trade 6 x 9 in, Royal 156 x 234 mm, Demy 138 x 216 mm).
+PAPER_SIZE_CSS = {
+    "a4": "A4",
+    "letter": "letter",
+    "a5": "A5",
+    "us-trade": "6in 9in",
+    "royal": "156mm 234mm",
+    "demy": "138mm 216mm",
+}
+PAPER_SIZES = tuple(PAPER_SIZE_CSS)
+#: Other ways of writing a paper size, as LaTeX and printers do.
+PAPER_ALIASES = {"6x9in": "us-trade", "6x9": "us-trade", "6in x 9in": "us-trade", "trade": "us-trade"}
+#: LaTeX document classes that make a book (chapters, front and back matter).
+BOOK_CLASSES = ("book", "report", "memoir", "scrbook", "scrreprt")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
 DIRECTIONS = ("ltr", "rtl")
 Report = Callable[[str, str], None]
@@ -291,6 +321,15 @@ class Metadata:
     #: The author's own fonts (`fonts:`), inside the manuscript's folder.
     fonts: tuple[Path, ...] = ()
     allow_missing_glyphs: bool = False
+    #: Whether the manuscript is a book (see `is_book`): chapters open pages, with contents and front matter.
+    book: bool = False
+    #: The ISBN of each edition that has one, by edition name (pdf, epub, html).
+    isbn: dict[str, str] = dataclasses.field(default_factory=dict)
+    edition: str | None = None
+    epigraph: str | None = None
+    epigraph_source: str | None = None
+    list_of_figures: bool = False
+    list_of_tables: bool = False
     #: Where the work appears, when it is part of a journal's issue (`citation`).
     citation: Citation | None = None
     #: Every value as read and merged, for the keys only one part of the toolchain reads
@@ -321,23 +360,68 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stretch of a book's text copied from one of its files: from `start` in the book's text,
+    the file's text from `file_start` on."""
+
+    start: int
+    path: Path
+    file_text: str
+    file_start: int
+
+
+@dataclass(frozen=True)
 class Manuscript:
-    """The manuscript's text and where its front matter is: a title block, YAML blocks, or neither."""
+    """The manuscript's text and where its front matter is: a title block, YAML blocks, or neither.
+
+    A book in several files (see press.book) is one text too, the text Pandoc reads, with the
+    spans that say which file each stretch of it comes from, so that every message names the
+    chapter file and its line. A manuscript in one file has no spans: its text is the file's.
+    """
 
     path: Path
     text: str
     yaml_blocks: tuple[YamlBlock, ...]
     title_block: TitleBlock | None
+    spans: tuple[Span, ...] = ()
 
     @property
     def front_matter(self) -> str:
         """The YAML of every metadata block, one after the other."""
         return "".join(block.text for block in self.yaml_blocks)
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files the text comes from, in order: the manuscript, or the book's files."""
+        return tuple(dict.fromkeys(span.path for span in self.spans)) or (self.path,)
+
+    def sources(self) -> list[tuple[Path, str, int]]:
+        """Each file the text comes from, with its text and where the part the text holds starts."""
+        if not self.spans:
+            return [(self.path, self.text, 0)]
+        return [(span.path, span.file_text, span.file_start) for span in self.spans]
+
+    def location(self, offset: int) -> Location:
+        """The file, line and column of a character of the text."""
+        span = next((span for span in reversed(self.spans) if span.start <= offset), None)
+        if span is None:
+            return location_of(self.text, offset, self.path)
+        return location_of(span.file_text, min(span.file_start + offset - span.start, len(span.file_text)), span.path)
+
+    def location_at_line(self, line: int, column: int | None = None) -> Location:
+        """The file and line of a line of the text (as Pandoc counts them, from 1)."""
+        offset = 0
+        for _ in range(line - 1):
+            offset = self.text.find("\n", offset) + 1
+            if offset == 0:
+                return Location(self.path, line, column)
+        found = self.location(offset + (column - 1 if column else 0))
+        return found if column else Location(found.path, found.line)
+
     def locate(self, text: str) -> Location:
         """Where a piece of text first occurs in the manuscript (the file alone if nowhere)."""
         offset = self.text.find(text) if text else -1
-        return location_of(self.text, offset, self.path) if offset >= 0 else Location(self.path)
+        return self.location(offset) if offset >= 0 else Location(self.path)
 
 
 def read_manuscript(path: Path) -> Manuscript:
@@ -379,7 +463,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
     path = manuscript.path
     extra = extra or MetadataOptions()
     file_values, origins = extra.file_values()
-    values, field_lines = _front_matter_values(manuscript)
+    values, field_lines = front_matter_values(manuscript)
     overrides = extra.overrides()
     origins = {
         **{key: where for key, where in origins.items() if key not in values},
@@ -458,6 +542,13 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         direction=_choice(values, "dir", DIRECTIONS, problem),
         fonts=_font_files(values.get("fonts"), path.parent, problem),
         allow_missing_glyphs=_flag(values, "allow-missing-glyphs", problem),
+        book=is_book(values, problem),
+        isbn=_isbn(values, problem),
+        edition=_text(values, "edition", problem),
+        epigraph=_text(values, "epigraph", problem),
+        epigraph_source=_text(values, "epigraph-source", problem),
+        list_of_figures=_flag(values, "lof", problem),
+        list_of_tables=_flag(values, "lot", problem),
         citation=_citation(values.get("citation"), problem),
         values=values,
     )
@@ -466,7 +557,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
     return metadata
 
 
-def _front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[str, int]]:
+def front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[str, int]]:
     """Every metadata field with the line it is written on, merged as Pandoc merges them:
     the title block first, then each YAML block, a later one winning."""
     values: dict[str, Any] = {}
@@ -483,7 +574,9 @@ def _front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[s
             continue
         node, mapping = parsed
         for key, _ in node.value:
-            lines[str(key.value)] = key.start_mark.line + block.first_line
+            line = key.start_mark.line + block.first_line
+            # In a book, the line of the book's text; its spans give the file's.
+            lines[str(key.value)] = manuscript.location_at_line(line).line or line if manuscript.spans else line
         values.update(mapping)
     return values, lines
 
@@ -640,8 +733,53 @@ def _bibliographies(value: Any, manuscript: Path, problem: Report) -> tuple[Path
     return tuple(dict.fromkeys(paths))
 
 
+def is_book(values: dict[str, Any], problem: Report | None = None) -> bool:
+    """Whether the front matter makes a book: `book: true`, chapter files, a book's LaTeX class
+    or Pandoc's `top-level-division: chapter` (or `part`)."""
+    if "book" in values:
+        if isinstance(values["book"], bool):
+            return values["book"]
+        if problem is not None:
+            problem("book", "'book' must be true or false")
+    return (
+        "chapters" in values
+        or str(values.get("documentclass", "")).strip().lower() in BOOK_CLASSES
+        or str(values.get("top-level-division", "")).strip().lower() in ("chapter", "part")
+    )
+
+
+def _isbn(values: dict[str, Any], problem: Report) -> dict[str, str]:
+    """`isbn: 978-…` for every edition, or `isbn: {pdf: …, epub: …, html: …}` (`print` for pdf, `web` for html)."""
+    value = values.get("isbn")
+    if value is None:
+        return {}
+    names = {"pdf": "pdf", "print": "pdf", "epub": "epub", "html": "html", "web": "html"}
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return dict.fromkeys(("pdf", "epub", "html"), _checked_isbn(str(value), problem))
+    if isinstance(value, dict) and all(str(key).lower() in names for key in value):
+        return {names[str(key).lower()]: _checked_isbn(str(number), problem) for key, number in value.items()}
+    problem("isbn", "'isbn' must be an ISBN, or a mapping of editions (pdf, epub, html) to ISBNs")
+    return {}
+
+
+def _checked_isbn(written: str, problem: Report) -> str:
+    """An ISBN-13 or ISBN-10 as written, after its check digit is verified."""
+    digits = re.sub(r"[\s-]", "", written.removeprefix("ISBN").strip()).upper()
+    if re.fullmatch(r"\d{13}", digits):
+        valid = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(digits)) % 10 == 0
+    elif re.fullmatch(r"\d{9}[\dX]", digits):
+        valid = sum((10 - index) * (10 if d == "X" else int(d)) for index, d in enumerate(digits)) % 11 == 0
+    else:
+        valid = False
+    if not valid:
+        problem("isbn", f"'{written}' is not a valid ISBN (13 digits, or 10, with a correct check digit)")
+    return written.strip()
+
+
 def _paper(values: dict[str, Any], problem: Report, warning: Report) -> str:
     """`paper`, or else LaTeX's `papersize` where the print edition has that paper."""
+    if isinstance(values.get("paper"), str) and values["paper"].strip().lower() in PAPER_ALIASES:
+        return PAPER_ALIASES[values["paper"].strip().lower()]
     if "paper" in values or "papersize" not in values:
         return _choice(values, "paper", PAPER_SIZES, problem)
     size = str(values["papersize"]).strip().lower()

@@ -3,11 +3,13 @@
 The print page is laid out once, exactly as the PDF edition sets it (the PDF
 module's `layout`), and each page's main flow is read back as text: its running
 heads and its footnote area are left out, and so are note calls, which the
-editions number differently. Text is compared as *letters* — no whitespace, no
-hyphens — because line breaking and hyphenation change nothing else.
+editions number differently, and what only print has (`data-print-only`). Text
+is compared as *letters* — no whitespace, no hyphens — because line breaking and
+hyphenation change nothing else.
 
 A page's start is then found in the EPUB's documents by its letters, searching
-forward from the previous page's start, and a page-break marker goes in before
+forward from the previous page's start (and confirmed by the pages after it,
+which must not be found before it), and a page-break marker goes in before
 the first whole word of the page (a page that begins inside a hyphenated word is
 marked after that word). Images count as one letter, U+FFFC, on both sides, so a
 page that starts with a figure is marked before the figure.
@@ -24,12 +26,18 @@ from typing import Any
 from lxml import etree
 from weasyprint.formatting_structure import boxes
 
+from .divisions import SEPARATOR_CLASS
+
 #: Stands for an image in the letters of a text.
 OBJECT = "\ufffc"
 #: Characters that line breaking adds or removes: spaces, soft hyphens, hyphens.
 DROPPED = frozenset("\u00ad\u2010-")
 #: Elements whose text is not the running text: note calls (numbered per edition).
 NOTE_CALL_CLASS = "footnote-ref"
+#: What only the print edition holds (a book's half-title, copyright page, contents and index with
+#: page numbers): left out of its letters, so that no other edition's text is taken for it, and
+#: the pages it fills are placed where the text after it begins.
+PRINT_ONLY = "data-print-only"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -46,11 +54,20 @@ HOISTABLE = HEADINGS | frozenset(
 #: Containers whose children must be list items or rows: a marker stays inside the item.
 LISTS = frozenset(["ol", "ul", "dl", "table", "tbody", "thead", "tfoot", "tr"])
 #: Named paper sizes, in millimetres, for describing the print edition.
-PAPER_SIZES = {"A4": (210.0, 297.0), "US Letter": (215.9, 279.4), "A5": (148.0, 210.0)}
+PAPER_SIZES = {
+    "A4": (210.0, 297.0),
+    "US Letter": (215.9, 279.4),
+    "A5": (148.0, 210.0),
+    "US Trade": (152.4, 228.6),
+    "Royal": (156.0, 234.0),
+    "Demy": (138.0, 216.0),
+}
 CSS_PX_PER_MM = 96 / 25.4
 WINDOW = 40
 WINDOWS = (WINDOW, 20, 12, 8)
 CONTEXT = 20
+#: How many of the following pages confirm that a page was found in its place.
+LOOKAHEAD = 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,8 @@ class PrintPages:
     starts: tuple[int, ...]
     width_mm: float
     height_mm: float
+    #: Each page's number as printed on it: a book's front matter in roman (i, ii…), then arabic from 1.
+    labels: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -90,11 +109,11 @@ def dump(pages: PrintPages) -> bytes:
 
 def load(stored: bytes) -> PrintPages:
     fields = json.loads(stored)
-    return PrintPages(**{**fields, "starts": tuple(fields["starts"])})
+    return PrintPages(**{**fields, "starts": tuple(fields["starts"]), "labels": tuple(fields["labels"])})
 
 
-def read_pages(rendering: Any) -> PrintPages:
-    """Read each laid-out page's main flow as letters."""
+def read_pages(rendering: Any, labels: Sequence[str]) -> PrintPages:
+    """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
     letters: list[str] = []
     starts = []
     for page in rendering.pages:
@@ -104,7 +123,9 @@ def read_pages(rendering: Any) -> PrintPages:
             if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
                 letters.extend(_box_letters(box))
     first = rendering.pages[0]
-    return PrintPages("".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM)
+    return PrintPages(
+        "".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, tuple(labels)
+    )
 
 
 def is_letter(character: str) -> bool:
@@ -117,7 +138,9 @@ def _box_letters(box: boxes.Box) -> Iterator[str]:
     if "::" in (box.element_tag or ""):
         return  # generated content: list markers, footnote calls and markers
     element = box.element
-    if element is not None and NOTE_CALL_CLASS in (element.get("class") or "").split():
+    if element is not None and (
+        NOTE_CALL_CLASS in (element.get("class") or "").split() or element.get(PRINT_ONLY) is not None
+    ):
         return
     if isinstance(box, boxes.TextBox):
         yield from (character for character in box.text if is_letter(character))
@@ -145,7 +168,9 @@ def place_page_breaks(
 
     `roots` are the XHTML documents whose text the print edition sets, in reading
     order. Returns the markers placed, in page order; a page whose start cannot
-    be found (text that differs between the editions) gets none.
+    be found (text that differs between the editions), or is found beyond where
+    the pages after it are (text the editions order differently), gets none. A
+    blank page's marker stands with the next page's.
     """
     slots: list[tuple[int, _Slot]] = []
     letters: list[str] = []
@@ -156,11 +181,14 @@ def place_page_breaks(
     text = "".join(letters)
     at: dict[int, list[int]] = {}
     position = 0
+    placed: dict[int, int] = {}  # where each start of a page was found: a blank page starts where the next does
     for number, start in enumerate(pages.starts, start=1):
-        found = _find(text, pages.letters, start, position)
-        if found is None:
-            continue
-        position = found
+        if start not in placed:
+            found = _find(text, pages.letters, start, position)
+            if found is None or _found_too_far(text, pages, number, position, found):
+                continue
+            placed[start] = found
+        position = placed[start]
         while position < len(slots) and not slots[position][1].word_start:
             position += 1
         if position < len(slots):
@@ -178,6 +206,18 @@ def place_page_breaks(
             for number, element in zip(at[position], markers, strict=True)
         ]
     return sorted(breaks, key=lambda page_break: page_break.number)
+
+
+def _found_too_far(text: str, pages: PrintPages, number: int, position: int, found: int) -> bool:
+    """Whether the place found for page `number` lies beyond that of a page after it: text the two
+    editions order differently (a book's front matter), or a short window met by chance further on.
+
+    The next few pages (with text of their own) are looked for from the same position.
+    """
+    start = pages.starts[number - 1]
+    later = [other for other in dict.fromkeys(pages.starts[number:]) if other > start][:LOOKAHEAD]
+    following = (_find(text, pages.letters, other, position) for other in later)
+    return any(place is not None and place < found for place in following)
 
 
 def _find(text: str, source: str, start: int, after: int) -> int | None:
@@ -222,7 +262,7 @@ def _slots(root: etree._Element) -> Iterator[tuple[str, _Slot]]:
             word_start = True
         if name == "img":
             yield OBJECT, _Slot(element, "object", 0, True)
-        elif name and not _is_note_call(element):
+        elif name and not _is_note_call(element) and not _is_unprinted(element):
             yield from text(element, "text", element.text)
             for child in element:
                 yield from walk(child)
@@ -239,6 +279,11 @@ def _is_note_call(element: etree._Element) -> bool:
     return (
         "noteref" in (element.get(EPUB_TYPE) or "").split() or NOTE_CALL_CLASS in (element.get("class") or "").split()
     )
+
+
+def _is_unprinted(element: etree._Element) -> bool:
+    """Text the print edition does not show: the separator after a division heading's label."""
+    return SEPARATOR_CLASS in (element.get("class") or "").split()
 
 
 def _insert(marker: etree._Element, slot: _Slot) -> None:

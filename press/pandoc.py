@@ -26,7 +26,7 @@ import pypandoc
 
 from . import FILTERS_DIR, bibliography, crossref, limits, mathematics, raw
 from .cache import BuildCache, digest, files_digest
-from .errors import CombinedError, Location, PressError, display_path, location_of
+from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files
 from .invocation import MetadataOptions
 from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
@@ -206,8 +206,8 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         if crossref.is_unresolved_reference(message.text) or message.kind in raw.NOT_RENDERED:
             continue
         position = PANDOC_POSITION.search(message.text)
-        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
-        found.append((f"Pandoc: {message.text}", Location(manuscript.path, line, column)))
+        where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None
+        found.append((f"Pandoc: {message.text}", where or Location(manuscript.path)))
     left_out = [
         (message.raw_format, message.raw_text) for message in output.warnings if message.kind in raw.NOT_RENDERED
     ]
@@ -252,8 +252,7 @@ def unknown_citation_message(key: str, known: list[str], bibliography_name: str 
 def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
     # Not after a backslash (a literal @) nor inside a word (an e-mail address).
     pattern = re.compile(rf"(?<![\\\w])@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
-    text = manuscript.text
-    locations = [location_of(text, found.start(), manuscript.path) for found in pattern.finditer(text)]
+    locations = [manuscript.location(found.start()) for found in pattern.finditer(manuscript.text)]
     return locations or [Location(manuscript.path)]
 
 

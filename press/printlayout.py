@@ -29,11 +29,11 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, housestyle, limits, pagemap, scripts
+from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts
 from .cache import digest, files_digest
 from .context import BuildContext
 from .document import Document, Note
-from .errors import CombinedError, Location, PressError, Reporter, display_path, location_of
+from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
@@ -45,17 +45,19 @@ from .markup import (
     start_lists_as_written,
 )
 from .mathematics import typeset_formulas
+from .metadata import PAPER_SIZE_CSS
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 
 TEMPLATE = "print.html.j2"
 STYLESHEETS = ("common.css", "print.css")
+#: Bleed and crop marks, for a PDF sent to the printer (the `printer_marks` option).
+PRINTER_MARKS_STYLESHEET = "printer-marks.css"
 FONT_STYLESHEET = "print.css"
 FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 #: Layouts tried at most to keep every footnote on its call's page.
 FOOTNOTE_PASSES = 6
 #: Blocks of the text that a footnote repair may restyle, and the attribute that numbers them.
@@ -76,7 +78,7 @@ def toolchain_files() -> list[Path]:
     return [
         *code_files(__name__),
         *template_files(TEMPLATE),
-        *stylesheet_paths(*STYLESHEETS),
+        *stylesheet_paths(*STYLESHEETS, PRINTER_MARKS_STYLESHEET),
         *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
         FONTCONFIG_FILE,
         *scripts.toolchain_files(),
@@ -90,8 +92,8 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     name = _pages_cache_name(page, document)
     with context.cache.locked(name):
-        rendering = layout(document, context.reporter, page)
-        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering)))
+        rendering = layout(document, context.reporter, page, context.options.printer_marks)
+        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering, page_labels(rendering, document))))
     return rendering
 
 
@@ -105,14 +107,18 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
         stored = context.cache.read(name)
         if stored is not None:
             return pagemap.load(stored)
-        pages = pagemap.read_pages(layout(document, context.reporter, page))
+        rendering = layout(document, context.reporter, page)
+        pages = pagemap.read_pages(rendering, page_labels(rendering, document))
         context.cache.write(name, pagemap.dump(pages))
     return pages
 
 
 def _pages_cache_name(page: str, document: Document) -> str:
     """A print layout's cache entry, named by the print page (images inline) and the files that set it:
-    the toolchain's and the title's additions to the house style."""
+    the toolchain's and the title's additions to the house style.
+
+    Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
+    """
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
     styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
     toolchain = files_digest([*toolchain_files(), *styles])
@@ -120,7 +126,9 @@ def _pages_cache_name(page: str, document: Document) -> str:
 
 
 @limits.within_budget("the print layout")
-def layout(document: Document, reporter: Reporter, page: str | None = None) -> weasyprint.document.Document:
+def layout(
+    document: Document, reporter: Reporter, page: str | None = None, printer_marks: bool = False
+) -> weasyprint.document.Document:
     """The print edition laid out in pages, ready to write, every footnote on its call's page.
 
     To fit one more line of a paragraph its `orphans` or `widows` hold on a page,
@@ -128,33 +136,64 @@ def layout(document: Document, reporter: Reporter, page: str | None = None) -> w
     `footnote-policy`. Each such page is mended, and the text laid out again: the
     block whose lines pushed the note out starts on the next page instead (or,
     when the note's own paragraph did it, that paragraph breaks before the call).
-    `page` is the document's print page when the caller has made it already.
+    `page` is the document's print page when the caller has made it already;
+    `printer_marks` adds bleed and crop marks around each page.
     """
     repairs: dict[str, str] = {}
-    laid_out = _render(page if page is not None else print_page(document), document)
-    if document.metadata.notes != "footnotes":
-        return laid_out
-    for _ in range(FOOTNOTE_PASSES):
+    laid_out = _render(page if page is not None else print_page(document), document, printer_marks)
+    footnotes = document.metadata.notes == "footnotes"
+    for _ in range(FOOTNOTE_PASSES if footnotes else 0):
         found = _footnote_repairs(laid_out)
         if not found or all(repairs.get(block) == style for block, style in found.items()):
             break
         repairs.update(found)
         del laid_out  # one book's pages at a time in memory
-        laid_out = _render(print_page(document, repairs), document)
-    for call in _misplaced_calls(laid_out):
+        laid_out = _render(print_page(document, repairs), document, printer_marks)
+    index_pages = _index_pages(laid_out, document, repairs)
+    if index_pages is not None:
+        # The index comes after the text: giving each page once moves no page before it.
+        del laid_out
+        laid_out = _render(print_page(document, repairs, index_pages), document, printer_marks)
+    for call in _misplaced_calls(laid_out) if footnotes else ():
         reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
     return laid_out
 
 
-def _render(page: str, document: Document) -> weasyprint.document.Document:
+def _index_pages(
+    laid_out: weasyprint.document.Document, document: Document, repairs: Mapping[str, str]
+) -> dict[str, str] | None:
+    """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
+    if not document.is_book:
+        return None
+    body, _, endnotes = _print_body(document, repairs)
+    book = printbook.prepare(body, document, endnotes)
+    if not book.index_marks:
+        return None
+    page_of = {anchor: str(number) for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    pages = {mark.identifier: page_of[mark.identifier] for mark in book.index_marks if mark.identifier in page_of}
+    return pages if bookindex.index_groups(book.index_marks, pages) != book.index else None
+
+
+def page_labels(laid_out: weasyprint.document.Document, document: Document) -> list[str]:
+    """Each page's number as printed: a book's front matter in roman, then arabic from 1 at its first part or
+    chapter; an essay's pages in arabic."""
+    return printbook.page_labels(len(laid_out.pages), main_matter_page(laid_out, document))
+
+
+def main_matter_page(laid_out: weasyprint.document.Document, document: Document) -> int:
+    """The index of the page numbered 1: a book's first part or chapter, an essay's first page."""
+    start = printbook.main_matter_start(document)
+    return next((number for number, page in enumerate(laid_out.pages) if start in page.anchors), 0)
+
+
+def _render(page: str, document: Document, printer_marks: bool = False) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
-    stylesheets = [
-        CSS(filename=path, font_config=fonts, url_fetcher=fetcher)
-        for path in housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
-    ]
+    paths = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
+    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
-    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZES[document.metadata.paper]} }}", font_config=fonts))
+    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
         with naming_images(document):
@@ -163,12 +202,33 @@ def _render(page: str, document: Document) -> weasyprint.document.Document:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
 
 
-def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> str:
+def print_page(
+    document: Document, repairs: Mapping[str, str] | None = None, index_pages: Mapping[str, str] | None = None
+) -> str:
     """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
 
     `repairs` gives blocks of the text, by their number, a style that keeps
-    footnotes with their calls (see `layout`).
+    footnotes with their calls (see `layout`); `index_pages` the page of each
+    mark of a book's index, so that the index gives each page once.
     """
+    body, image_urls, endnotes = _print_body(document, repairs)
+    book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
+    page = render(
+        TEMPLATE,
+        document=document,
+        body=Markup(inner_html(body)),
+        image_urls=image_urls,
+        endnotes=endnotes,
+        book=book,
+        generator=GENERATOR,
+    )
+    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
+
+
+def _print_body(
+    document: Document, repairs: Mapping[str, str] | None
+) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
+    """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
@@ -180,15 +240,7 @@ def print_page(document: Document, repairs: Mapping[str, str] | None = None) -> 
             block.set(BLOCK_NUMBER, str(number))
             if repairs and str(number) in repairs:
                 block.set("style", repairs[str(number)])
-    page = render(
-        TEMPLATE,
-        document=document,
-        body=Markup(inner_html(body)),
-        image_urls=image_urls,
-        endnotes=document.notes if not footnotes else (),
-        generator=GENERATOR,
-    )
-    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.metadata.source)
+    return body, image_urls, document.notes if not footnotes else ()
 
 
 def _unlink_other_files(page: str) -> str:
@@ -348,28 +400,17 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     """An error for each character of the print page that no font can draw (the shipped
     fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
     matter allows missing glyphs (`allow-missing-glyphs: true`)."""
-    sources = [document.metadata.source]
-    if document.metadata.bibliography is not None:
-        sources.append(document.metadata.bibliography)
+    sources = [*document.sources, *document.metadata.bibliographies]
     problems = []
     for character in _selection(page, document).missing:
         message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
-        location = _first_occurrence(character, sources)
+        location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
         else:
             problems.append(PressError(message, location))
     if problems:
         reporter.fail(CombinedError(problems))
-
-
-def _first_occurrence(character: str, sources: list[Path]) -> Location:
-    for source in sources:
-        text = source.read_text(encoding="utf-8", errors="replace")
-        offset = text.find(character)
-        if offset >= 0:
-            return location_of(text, offset, source)
-    return Location(sources[0])
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]

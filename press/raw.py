@@ -17,7 +17,7 @@ from typing import Any
 
 import lxml.html
 
-from .errors import Location, location_of
+from .errors import Location
 from .metadata import Manuscript
 
 #: The types of Pandoc's log entries for raw markup its writer left out.
@@ -72,7 +72,7 @@ def _place(manuscript: Manuscript, text: str, occurrence: int) -> Location:
     for needle in (text, text.strip().splitlines()[0]):
         offsets = _offsets(manuscript.text, needle)
         if offsets:
-            return location_of(manuscript.text, offsets[min(occurrence, len(offsets) - 1)], manuscript.path)
+            return manuscript.location(offsets[min(occurrence, len(offsets) - 1)])
     return Location(manuscript.path)
 
 
@@ -201,4 +201,4 @@ def _tag_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int
     offsets = [found.start() for found in pattern.finditer(manuscript.text)]
     if not offsets:
         return Location(manuscript.path)
-    return location_of(manuscript.text, offsets[min(occurrence, len(offsets) - 1)], manuscript.path)
+    return manuscript.location(offsets[min(occurrence, len(offsets) - 1)])

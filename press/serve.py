@@ -88,7 +88,8 @@ def serve(manuscript: Path, out_dir: Path, port: int, rebuild: Callable[[], None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{server.server_address[1]}/{manuscript.stem}.html (Ctrl-C stops)", file=sys.stderr)
     try:
-        for _ in watch(manuscript.parent, TEMPLATES_DIR, STYLES_DIR, watch_filter=_sources_only(out_dir)):
+        folder = manuscript if manuscript.is_dir() else manuscript.parent
+        for _ in watch(folder, TEMPLATES_DIR, STYLES_DIR, watch_filter=_sources_only(out_dir)):
             _rebuild(rebuild, counter)
     finally:
         server.shutdown()

@@ -8,8 +8,10 @@ the catalogue's order and describes the catalogue:
       chongryon.md          a manuscript at the top of the folder: a title
       field-notes/          a folder holding one .md file: a title
         field-notes.md        with its bibliography, images/ and
-        styles/print.css      its additions to the house style (see press.render)
-      a-book/               a folder holding several .md files: a book, built from the folder
+        styles/print.css      its additions to the house style (see press.housestyle)
+      a-book/               a book (see press.book): a folder holding a book.yaml, built from
+        book.yaml             the folder; or holding a main .md file that lists its chapters
+        01-one.md             (`chapters:`), beside them or in a sub-folder, built from that file
       images/               a folder holding no .md file: not a title
 
     list.yaml (all keys optional):
@@ -60,9 +62,11 @@ from typing import Any
 import yaml
 
 from . import TOOLCHAIN_ROOT, limits
+from .book import METADATA_FILES, QUARTO_PROJECT
 from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files, make_name
 from .labels import labels_for
+from .metadata import front_matter_values, read_manuscript
 
 DEFAULT_LIST = TOOLCHAIN_ROOT / "manuscript"
 LIST_FILE = "list.yaml"
@@ -237,11 +241,20 @@ def _found_in(folder: Path) -> tuple[Title, ...]:
 
 
 def _folder_title(folder: Path) -> Title | None:
-    """A folder's title: its one manuscript, or the folder itself when it holds several (a book)."""
+    """A folder's title: the folder itself when it holds a book's metadata file (see press.book), else its
+    one manuscript, or of several the one whose front matter lists the book's chapters."""
+    if any((folder / name).is_file() for name in (*METADATA_FILES, QUARTO_PROJECT)):
+        return title_of(folder, folder)
     manuscripts = sorted(folder.glob(f"*{MANUSCRIPT_SUFFIX}"))
-    if not manuscripts:
-        return None
-    return title_of(manuscripts[0] if len(manuscripts) == 1 else folder, folder)
+    if len(manuscripts) > 1:
+        manuscripts = [path for path in manuscripts if "chapters" in front_matter_values(read_manuscript(path))[0]]
+        if len(manuscripts) != 1:
+            raise PressError(
+                "a folder of several manuscripts is a title when one of them lists the book's chapters"
+                f" ('chapters:') or it holds a {METADATA_FILES[0]}; here {len(manuscripts)} list chapters",
+                Location(folder),
+            )
+    return title_of(manuscripts[0], folder) if manuscripts else None
 
 
 def _subfolders(folder: Path) -> list[Path]:

@@ -38,6 +38,13 @@ TERMS = {
     "Table": "table",
     "References": "references",
     "Page": "page",
+    "Chapter": "chapter",
+    "Part": "part",
+    "Appendix": "appendix",
+    "Preface": "preface",
+    "Index": "index",
+    "ListOfFigures": "list_of_figures",
+    "ListOfTables": "list_of_tables",
 }
 #: A script subtag Pandoc names its file by stands for the bare language (zh-Hans is zh).
 DEFAULT_SCRIPTS = {"zh-hans": "zh"}

@@ -196,16 +196,10 @@ def content_documents(document: Document, cover: Cover, pages: PrintPages) -> li
     for reference in note_references(body):
         reference.set("href", f"{NOTES_DOCUMENT}{reference.get('href', '')}")
         reference.set("epub:type", "noteref")
-    pages_note = (
-        f"Page numbers follow the print edition, {pages.paper} PDF of {_pages(pages.count)}, "
-        f"identifier {document.identifier}."
-    )
-    drawn_from = (
-        "the title, the author’s name and the lead illustration"
-        if cover.illustrated
-        else "the title and the author’s name"
-    )
-    colophon_lines = [pages_note, f"The cover is drawn from {drawn_from}."]
+    words = labels_for(document.metadata.lang)
+    page_count = words["page_count_one" if pages.count == 1 else "page_count"].format(count=pages.count)
+    pages_note = words["print_pages_note"].format(paper=pages.paper, pages=page_count, identifier=document.identifier)
+    colophon_lines = [pages_note, words["cover_drawn_with_illustration" if cover.illustrated else "cover_drawn"]]
     pages_to_render: list[tuple[str, str, dict[str, Any], bool]] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
         (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {}, False),
@@ -555,6 +549,7 @@ def notes_as_xhtml(document: Document) -> Document:
 
 
 def _pages(count: int) -> str:
+    """A page count in the accessibility summary's English."""
     return f"{count} page" if count == 1 else f"{count} pages"
 
 

@@ -3,19 +3,28 @@
 Notes are true page-bottom footnotes by default: each note's text is moved to
 its call in the text and floated into the page's footnote area by CSS paged
 media. With `notes: endnotes` they are listed after the text instead.
+
+A book's pages are labelled as they are numbered (front matter i, ii…, then
+1, 2… from its first part or chapter), so that a reader's "go to page 12"
+finds the page printed 12.
 """
 
 from __future__ import annotations
 
 import base64
+from functools import partial
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
+
+import pydyf
 
 from .. import limits, printlayout
 from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
+from ..patches import textmap
 from ..xmp import PRISM, front_matter_xmp
 
 NAME = "pdf"
@@ -32,9 +41,46 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     rendering = printlayout.laid_out(document, context)
+    main_matter = printlayout.main_matter_page(rendering, document) if document.is_book else None
+    textmap.apply()
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
-        rendering.write_pdf(temporary, **_pdf_options(document))
+        rendering.write_pdf(temporary, finisher=partial(_finish, main_matter=main_matter), **_pdf_options(document))
     return target
+
+
+def _finish(_: Any, pdf: pydyf.PDF, main_matter: int | None) -> None:
+    """What WeasyPrint leaves out of the PDF: a book's page labels, the scope of table headers."""
+    if main_matter is not None:
+        _label_pages(pdf, main_matter)
+    _scope_table_headers(pdf)
+
+
+def _label_pages(pdf: pydyf.PDF, main_matter: int) -> None:
+    """Page labels as the pages are numbered: lower-case roman up to the page `main_matter`, arabic from 1 there."""
+    ranges = [(0, "/r"), (main_matter, "/D")] if main_matter else [(0, "/D")]
+    numbers = pydyf.Array()
+    for first_page, style in ranges:
+        numbers.extend([first_page, pydyf.Dictionary({"S": style})])
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+
+def _scope_table_headers(pdf: pydyf.PDF) -> None:
+    """Give each table header cell its /Scope: a column's, or a row's when its row holds data cells.
+
+    WeasyPrint links data cells to their headers (/Headers) but gives header cells no
+    /Scope, which PDF/UA checkers look for on the headers themselves.
+    """
+
+    def referenced(reference: bytes) -> Any:
+        return pdf.objects[int(reference.split()[0])]
+
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
+            continue
+        row = referenced(element["P"])
+        cells = [referenced(kid) for kid in row.get("K", ()) if isinstance(kid, bytes)]
+        scope = "/Row" if any(cell.get("S") == "/TD" for cell in cells) else "/Column"
+        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
 
 
 def _pdf_options(document: Document) -> dict[str, object]:

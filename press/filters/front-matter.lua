@@ -1,5 +1,5 @@
 -- The front matter is Markdown: title, subtitle, short title, abstract,
--- dedication, thanks and the authors' names may hold emphasis, math or
+-- dedication, epigraph, thanks and the authors' names may hold emphasis, math or
 -- superscripts. Pandoc has already read each of them as Markdown; this filter
 -- writes each one twice, as HTML (with the options of the whole pass, so math
 -- is written as in the text) and as plain text (for metadata and running
@@ -14,7 +14,7 @@
 -- press/document.py takes that block out of the text again.
 
 local INLINE_FIELDS = { 'title', 'subtitle', 'short-title' }
-local BLOCK_FIELDS = { 'abstract', 'dedication', 'thanks' }
+local BLOCK_FIELDS = { 'abstract', 'dedication', 'thanks', 'epigraph' }
 local PLAIN_OPTIONS = { wrap_text = 'wrap-none' }
 
 local function escape(text)

@@ -181,9 +181,12 @@ def test_the_filter_is_given_the_words_of_the_manuscripts_language() -> None:
     arguments = crossref.label_arguments("fr-CA")
     assert "--metadata=press-label-table:Tableau" in arguments
     assert "--metadata=press-label-and:et" in arguments
-    # Korean from Pandoc's translations; English where they have no word (equations).
     korean = crossref.label_arguments("ko")
-    assert "--metadata=press-label-figure:그림" in korean and "--metadata=press-label-equation:Equation" in korean
+    assert "--metadata=press-label-figure:그림" in korean and "--metadata=press-label-equation:식" in korean
+    # Bulgarian from Pandoc's translations; English where they have no word (equations).
+    bulgarian = crossref.label_arguments("bg")
+    assert "--metadata=press-label-figure:Фигура" in bulgarian
+    assert "--metadata=press-label-equation:Equation" in bulgarian
 
 
 def test_a_labelled_figure_without_caption_is_captioned_by_its_number(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ class Heading:
     identifier: str
     title: str
     level: int
+    label: str | None = None
 
 
 def test_contents_nest_as_the_headings_do() -> None:

@@ -129,10 +129,10 @@ def test_latex_keys_are_mapped_or_reported_once_with_their_line(
         "papersize: letterpaper\ntoc: true\ntoc-depth: 2\nmainfont: Palatino\n---\n",
     )
     assert (metadata.lang, metadata.paper, metadata.font_size, metadata.line_stretch) == ("en", "letter", 12.0, 1.5)
-    assert (metadata.toc, metadata.toc_depth) == (True, 2)
+    assert (metadata.toc, metadata.toc_depth, metadata.book) == (True, 2, True)  # a report is set as a book
     warnings = capsys.readouterr().err.splitlines()
-    assert [line.split(": warning: ")[0] for line in warnings] == ["paper.md:5", "paper.md:11"]
-    assert "'documentclass' is ignored" in warnings[0] and "'mainfont' is ignored" in warnings[1]
+    assert [line.split(": warning: ")[0] for line in warnings] == ["paper.md:11"]
+    assert "'mainfont' is ignored" in warnings[0]
 
 
 @pytest.mark.parametrize(("written", "tag"), [("en_US", "en-US"), ("british", "en-GB"), ("de-CH", "de-CH")])
@@ -142,7 +142,7 @@ def test_language_variants(tmp_path: Path, written: str, tag: str) -> None:
 
 def test_every_ignored_key_says_what_it_meant() -> None:
     assert all(field.meaning for field in FIELDS.values())
-    assert {"documentclass", "header-includes", "geometry", "lof", "mainfont"} <= {
+    assert {"classoption", "header-includes", "geometry", "mainfont"} <= {
         key for key, field in FIELDS.items() if field.ignored
     }
 
@@ -183,6 +183,10 @@ def test_scholarly_fields_are_kept(tmp_path: Path) -> None:
         ("2014/1/20", "2014-01-20"),
         ("2014-01-20T10:00:00Z", "2014-01-20"),
         (date(2014, 1, 20), "2014-01-20"),
+        ("1/20/2014", "2014-01-20"),
+        ("20/1/2014", "2014-01-20"),
+        ("20.01.2014", "2014-01-20"),
+        ("1/2/2014", None),
         ("February 30, 2014", None),
         ("Spring 2014", None),
         ("sometime", None),

@@ -30,10 +30,10 @@ def test_the_web_edition_does_not_depend_on_the_print_layout() -> None:
     assert "press/printlayout.py" in names(code_files("press.editions.epub"))
 
 
-def test_templates_bring_the_templates_they_import() -> None:
+def test_templates_bring_the_templates_they_import_and_include() -> None:
     assert TEMPLATES_DIR / "partials.html.j2" in template_files("web.html.j2")
     assert template_files("print.html.j2") == tuple(
-        sorted([TEMPLATES_DIR / "print.html.j2", TEMPLATES_DIR / "partials.html.j2"])
+        sorted(TEMPLATES_DIR / name for name in ("print.html.j2", "print-book.html.j2", "partials.html.j2"))
     )
 
 

@@ -53,7 +53,7 @@ def test_annotations_are_not_typeset() -> None:
 def test_the_print_page_carries_images_with_the_tex_as_their_text(tmp_path: Path) -> None:
     source = tmp_path / "m.md"
     source.write_text("x\n", encoding="utf-8")
-    typeset = mathematics.typeset_formulas(page(f"<p>So {FRACTION} and</p><p>{SUM}</p>"), source)
+    typeset = mathematics.typeset_formulas(page(f"<p>So {FRACTION} and</p><p>{SUM}</p>"), [source])
     tree = lxml.html.document_fromstring(typeset)
     assert tree.xpath("//math") == []
     inline, display = tree.iter("img")
@@ -65,7 +65,7 @@ def test_the_print_page_carries_images_with_the_tex_as_their_text(tmp_path: Path
 
 
 def test_a_page_without_formulas_is_left_as_it_is(tmp_path: Path) -> None:
-    assert mathematics.typeset_formulas(page("<p>$5</p>"), tmp_path / "m.md") == page("<p>$5</p>")
+    assert mathematics.typeset_formulas(page("<p>$5</p>"), [tmp_path / "m.md"]) == page("<p>$5</p>")
 
 
 def test_a_formula_ziamath_cannot_set_is_an_error_with_its_line(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_a_formula_ziamath_cannot_set_is_an_error_with_its_line(tmp_path: Path) 
         '<annotation encoding="application/x-tex">\\weird x</annotation></semantics></math>'
     )
     with pytest.raises(PressError) as caught:
-        mathematics.typeset_formulas(page(f"<p>{unknown}</p>"), source)
+        mathematics.typeset_formulas(page(f"<p>{unknown}</p>"), [source])
     assert str(caught.value).startswith(f"{source}:5:7: error: cannot typeset the formula $\\weird x$")
 
 

@@ -15,29 +15,26 @@ def test_the_checked_in_labels_match_the_bundled_pandoc() -> None:
 
 def test_languages_without_hand_written_labels_take_pandoc_s_words() -> None:
     expected = {
-        "ru": ("Литература", "Содержание"),
-        "zh-Hans": ("文献目录", "目录"),
-        "zh": ("文献目录", "目录"),
-        "zh-Hant": ("文獻目錄", "目錄"),
-        "zh-TW": ("文獻目錄", "目錄"),
-        "ja": ("文献目録", "目次"),
-        "ko": ("참고문헌", "차례"),
-        "ar": ("المصادر", "المحتويات"),
-        "he": ("ביבליוגרפיה", "תוכן העניינים"),
-        "hi": ("संदर्भ-ग्रन्थ", "अनुक्रम"),
-        "th": ("บรรณานุกรม", "สารบัญ"),
-        "el-GR": ("Βιβλιογραφία", "Περιεχόμενα"),
+        "bg": ("Библиография", "Съдържание"),
+        "fi": ("Kirjallisuutta", "Sisällys"),
+        "sv-FI": ("Litteraturförteckning", "Innehåll"),
+        "fa": ("کتاب‌نامه", "فهرست"),
     }
     for lang, words in expected.items():
         labels = labels_for(lang)
         assert (labels["bibliography"], labels["contents"]) == words, lang
-    assert labels_for("ja")["figure"] == "図"
-    assert labels_for("ru")["notes"] == "Notes"  # Pandoc has no word for it: English stands in
+    assert labels_for("bg")["figure"] == "Фигура"
+    assert labels_for("bg")["notes"] == "Notes"  # Pandoc has no word for it: English stands in
+
+
+def test_a_hand_written_word_wins_over_pandoc_s() -> None:
+    assert labels_for("ja")["bibliography"] == "参考文献"  # Pandoc: 文献目録
+    assert labels_for("ru")["contents"] == "Содержание"
 
 
 def test_hand_written_languages_stay_as_they_are() -> None:
-    assert labels_for("de-CH")["by"] == "Von"
+    assert labels_for("de-CH")["by"] == "Von {names}"
     assert labels_for("de")["bibliography"] == "Literaturverzeichnis"
     assert labels_for("fr")["contents"] == labels_for("fr-CA")["contents"]
     assert labels_for("en-US")["bibliography"] == "Bibliography"
-    assert labels_for("xx")["by"] == "By"
+    assert labels_for("xx")["by"] == "By {names}"

@@ -1,0 +1,301 @@
+"""A book in several files, read as the one manuscript Pandoc converts.
+
+A book is given either as
+
+- a Markdown file whose front matter lists its `chapters:` (and `appendices:`), as Quarto's
+  book projects and bookdown's `rmd_files` do; the file's own text, if any, comes first
+  (a preface, an epigraph); or
+- a folder holding a metadata file (book.yaml or metadata.yaml, or one .md file with
+  `chapters:`) and chapter files: those its `chapters:` lists, or else every .md file of
+  the folder in the order of their names (numbers compared as numbers: 2 before 10),
+  leaving out README.md and files whose names start with `_`, as bookdown does.
+
+A chapter entry is a file, or a part: `{part: Title, chapters: [...]}`, where the title
+may be a file of its own (the part's page, its heading the part's title), as in Quarto.
+
+The files are joined into one text. Each chapter sits in a fenced division that names
+its kind (chapter, appendix, part) and its file, which press.divisions reads back from
+Pandoc's HTML. Each file's note labels are made its own (`[^1]` in two chapters are two
+notes, as their authors meant). The manuscript's spans map every character of the text
+back to its file, so that every message names the chapter file and its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import limits
+from .errors import CombinedError, Location, PressError, Reporter, display_path
+from .frontmatter import YamlBlock
+from .metadata import Manuscript, front_matter_values, read_manuscript
+from .quarto import quarto_syntax
+from .sourcemap import Pieces
+
+#: The metadata file of a book given as a folder, in the order they are looked for.
+METADATA_FILES = ("book.yaml", "book.yml", "metadata.yaml", "metadata.yml")
+#: A Quarto project's file: a book project's `book:` holds its title, authors and chapters.
+QUARTO_PROJECT = "_quarto.yml"
+#: Keys of a Quarto project that say how Quarto renders, not what the book is.
+QUARTO_ONLY = ("project", "book", "format", "execute", "editor", "jupyter", "engine", "website", "filters")
+#: The extensions of a book's chapter files: Markdown, and Quarto's (whose code cells stay code).
+CHAPTER_SUFFIXES = (".md", ".qmd", ".markdown")
+#: Keys of a Quarto book that are about its website and its cover, which the editions make their own way.
+QUARTO_WEBSITE = ("site-url", "repo-url", "repo-actions", "sidebar", "search", "page-footer", "favicon", "cover-image")
+#: Files of a book's folder that are not chapters.
+NOT_CHAPTERS = re.compile(r"^(_.*|readme\.(md|markdown))$", re.IGNORECASE)
+#: The class of the fenced division each chapter file is set in; press.divisions takes it out again.
+DIVISION_CLASS = "press-division"
+#: Longer than any fence an author writes, so that the author's own divisions nest inside.
+FENCE = ":" * 24
+#: A note's label where it is defined: `[^label]:` at the start of a line.
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+#: The front-matter keys a chapter file may have: the rest belong to the book.
+CHAPTER_KEYS = ("title",)
+NUMBER = re.compile(r"(\d+)")
+#: The line a YAML block at the very top of a file starts on, after its opening fence.
+FIRST_YAML_LINE = 2
+
+
+@dataclass(frozen=True)
+class ChapterFile:
+    """A file of the book, what it is (chapter, appendix or part) and, for a part, its title."""
+
+    path: Path
+    kind: str
+    #: Where the book names the file, for messages about it.
+    named_at: Location
+    #: A part given by its title alone has no file: this is its title.
+    title: str | None = None
+
+
+def read_source(path: Path, reporter: Reporter, chapters: Sequence[Path] = ()) -> Manuscript:
+    """The manuscript at `path`: a Markdown file, a book's main file, or a book's folder (or its metadata file).
+
+    `chapters` are files the command line names after the manuscript, read after it as Pandoc reads
+    several input files: the operator's files, like a bibliography the command line names, not confined.
+    Quarto's and R Markdown's syntax is made Pandoc's (see press.quarto).
+    """
+    return quarto_syntax(_read(path, reporter, chapters), reporter)
+
+
+def _read(path: Path, reporter: Reporter, chapters: Sequence[Path]) -> Manuscript:
+    if chapters:
+        manuscript = read_manuscript(path)
+        pieces = Pieces()
+        pieces.copy(path, manuscript.text, 0, len(manuscript.text))
+        named = Location(Path("command line"))
+        files = [ChapterFile(chapter, "chapter", named) for chapter in chapters]
+        for chapter in files:
+            if not chapter.path.is_file():
+                raise PressError(f"chapter file not found: {display_path(chapter.path)}", named)
+        return _joined(manuscript, pieces, files, reporter)
+    if path.is_dir():
+        return _read_folder(path, reporter)
+    if path.name in (*METADATA_FILES, QUARTO_PROJECT):
+        return _read_folder(path.parent, reporter)
+    manuscript = read_manuscript(path)
+    values, lines = front_matter_values(manuscript)
+    if "chapters" not in values and "appendices" not in values:
+        return manuscript
+    files = list(_listed_files(values, lines, path, path.parent))
+    pieces = Pieces()
+    pieces.copy(path, manuscript.text, 0, len(manuscript.text))
+    return _joined(manuscript, pieces, files, reporter)
+
+
+def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
+    metadata_file = next((folder / name for name in METADATA_FILES if (folder / name).is_file()), None)
+    markdown = sorted(
+        (
+            path
+            for path in folder.iterdir()
+            if path.suffix.lower() in CHAPTER_SUFFIXES and path.is_file() and not NOT_CHAPTERS.match(path.name)
+        ),
+        key=_name_order,
+    )
+    if metadata_file is None and (folder / QUARTO_PROJECT).is_file():
+        return _read_quarto_book(folder / QUARTO_PROJECT, reporter)
+    if metadata_file is None:
+        main_files = [path for path in markdown if "chapters" in front_matter_values(read_manuscript(path))[0]]
+        if len(main_files) == 1:
+            return read_source(main_files[0], reporter)
+        names = " or ".join(METADATA_FILES[::2])
+        raise PressError(
+            f"a book's folder needs a metadata file ({names}) for its title, authors and chapters", Location(folder)
+        )
+    limits.check_file_size(metadata_file, limits.MANUSCRIPT_BYTES, "metadata file")
+    yaml_text = metadata_file.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
+    # The book's text opens with the metadata file as a YAML block, so that Pandoc reads it as the front
+    # matter; the spans map its lines back to the file's.
+    pieces = Pieces()
+    pieces.add("---\n")
+    pieces.copy(metadata_file, yaml_text, 0, len(yaml_text))
+    pieces.add("\n---\n")
+    block = YamlBlock(yaml_text if yaml_text.endswith("\n") else yaml_text + "\n", 2)
+    main = Manuscript(metadata_file, pieces.text, (block,), None, tuple(pieces.spans))
+    values, lines = front_matter_values(main)
+    if "chapters" in values or "appendices" in values:
+        files = list(_listed_files(values, lines, metadata_file, folder))
+    else:
+        files = [ChapterFile(path, "chapter", Location(path)) for path in markdown]
+        if not files:
+            raise PressError("the book's folder holds no chapter files (.md)", Location(folder))
+    return _joined(main, pieces, files, reporter)
+
+
+def _read_quarto_book(project: Path, reporter: Reporter) -> Manuscript:
+    """A Quarto book project: `book:` (title, author, chapters, appendices…) and the project's other
+    keys (bibliography, lang…) as the front matter, Quarto's rendering keys left out."""
+    limits.check_file_size(project, limits.MANUSCRIPT_BYTES, "Quarto project")
+    text = project.read_text(encoding="utf-8", errors="replace")
+    try:
+        node, values = limits.parse_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = Location(project, mark.line + 1 if mark else None)
+        raise PressError(f"malformed YAML: {error.problem or error.context}", where) from None
+    book = values.get("book") if isinstance(values, dict) else None
+    if not isinstance(node, yaml.MappingNode) or not isinstance(book, dict):
+        raise PressError("the Quarto project has no 'book:'; only book projects can be built", Location(project))
+    # Where each key is written: the project's own keys, then the book's, which win.
+    written = {str(key.value): key.start_mark.index for key, _ in node.value if key.value not in QUARTO_ONLY}
+    for key, value in node.value:
+        if key.value == "book" and isinstance(value, yaml.MappingNode):
+            written |= {str(inner.value): inner.start_mark.index for inner, _ in value.value}
+    front_matter = {key: value for key, value in values.items() if key not in QUARTO_ONLY} | book
+    pieces = Pieces()
+    pieces.add("---\n")
+    for key, value in front_matter.items():
+        if key in QUARTO_WEBSITE:
+            continue
+        # Each key written out again, its text mapped to where the project writes it, for messages.
+        dumped = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
+        pieces.add_from(project, text, written.get(key, 0), dumped)
+    yaml_text = pieces.text.removeprefix("---\n")
+    pieces.add("---\n")
+    main = Manuscript(project, pieces.text, (YamlBlock(yaml_text, 2),), None, tuple(pieces.spans))
+    values, lines = front_matter_values(main)
+    files = list(_listed_files(values, lines, project, project.parent))
+    return _joined(main, pieces, files, reporter)
+
+
+def _listed_files(values: dict[str, Any], lines: dict[str, int], source: Path, folder: Path) -> Iterator[ChapterFile]:
+    problems: list[PressError] = []
+    for key, kind in (("chapters", "chapter"), ("appendices", "appendix")):
+        where = Location(source, lines.get(key))
+        entries = values.get(key) or []
+        if not isinstance(entries, list):
+            problems.append(PressError(f"'{key}' must be a list of files", where))
+            continue
+        for entry in entries:
+            for found in _entry_files(entry, kind, where, folder):
+                if isinstance(found, PressError):
+                    problems.append(found)
+                else:
+                    yield found
+    if problems:
+        raise CombinedError(problems)
+
+
+def _entry_files(entry: Any, kind: str, where: Location, folder: Path) -> Iterator[ChapterFile | PressError]:
+    if isinstance(entry, dict) and "part" in entry:
+        part = entry["part"]
+        if not isinstance(part, str) or not part.strip():
+            yield PressError("a part's 'part' must be its title or its file", where)
+            return
+        if part.strip().endswith(".md"):
+            yield from _entry_files(part.strip(), "part", where, folder)
+        else:
+            yield ChapterFile(folder, "part", where, title=part.strip())
+        chapters = entry.get("chapters") or []
+        for chapter in chapters if isinstance(chapters, list) else [chapters]:
+            yield from _entry_files(chapter, kind, where, folder)
+        return
+    if not isinstance(entry, str) or not entry.strip():
+        yield PressError(
+            f"a chapter must be a file name or a part ({{part: Title, chapters: [...]}}), not {entry!r}", where
+        )
+        return
+    path = folder / entry.strip()
+    if not path.is_file():
+        yield PressError(f"chapter file not found: {entry.strip()}", where)
+        return
+    try:
+        limits.check_inside(path, folder, "chapter file", where)
+    except PressError as error:
+        yield error
+        return
+    yield ChapterFile(path, kind, where)
+
+
+def _joined(main: Manuscript, pieces: Pieces, files: list[ChapterFile], reporter: Reporter) -> Manuscript:
+    """The main file's text (in `pieces`), then each chapter's in its division, as one manuscript with its spans."""
+    seen: set[Path] = set()
+    for chapter in files:
+        key = chapter.path.resolve()
+        if chapter.title is None and key in seen:
+            reporter.warn(
+                f"the chapter file {display_path(chapter.path)} is listed twice; it is read once", chapter.named_at
+            )
+            continue
+        seen.add(key)
+        if chapter.title is not None:
+            title = chapter.title.replace("\n", " ")
+            pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="part"}}\n# {title}\n{FENCE}\n')
+            continue
+        source = _relative(chapter.path, main.path)
+        pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="{chapter.kind}" data-source="{source}"}}\n')
+        _add_chapter(pieces, chapter, len(seen), reporter)
+        pieces.add(f"\n{FENCE}\n")
+    return replace(main, text=pieces.text, spans=tuple(pieces.spans))
+
+
+def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:
+    limits.check_file_size(chapter.path, limits.MANUSCRIPT_BYTES, "chapter file", chapter.named_at)
+    manuscript = read_manuscript(chapter.path)
+    text = manuscript.text
+    start = 0
+    if manuscript.yaml_blocks and manuscript.yaml_blocks[0].first_line == FIRST_YAML_LINE:
+        # A chapter's own front matter: its title is its heading; the book's keys belong to the book.
+        values, lines = front_matter_values(replace(manuscript, yaml_blocks=manuscript.yaml_blocks[:1]))
+        for key in values:
+            if key not in CHAPTER_KEYS:
+                reporter.warn(
+                    f"'{key}' in a chapter's front matter is ignored: the book's front matter holds it",
+                    Location(chapter.path, lines.get(key)),
+                )
+        block = manuscript.yaml_blocks[0].text
+        start = text.find(block) + len(block)
+        start = text.find("\n", start) + 1  # after the closing fence
+        title = values.get("title")
+        if isinstance(title, str) and title.strip() and not re.match(r"\s*#\s", text[start:].lstrip("\n")):
+            pieces.add(f"# {' '.join(title.split())}\n\n")
+    labels = dict.fromkeys(NOTE_DEFINITION.findall(text, start))
+    position = start
+    if labels:
+        # `[^label]` becomes `[^label-c<n>]` in this chapter only: Pandoc's note labels are the document's.
+        pattern = re.compile(r"\[\^(" + "|".join(re.escape(label) for label in labels) + r")\]")
+        for found in pattern.finditer(text, start):
+            pieces.copy(chapter.path, text, position, found.start())
+            pieces.add(f"[^{found.group(1)}-c{index}]")
+            position = found.end()
+    pieces.copy(chapter.path, text, position, len(text))
+
+
+def _relative(path: Path, main: Path) -> str:
+    return (
+        path.resolve().relative_to(main.resolve().parent).as_posix()
+        if path.resolve().is_relative_to(main.resolve().parent)
+        else path.name
+    )
+
+
+def _name_order(path: Path) -> list[tuple[int, str]]:
+    """File names in the order a person numbers them: 2-x.md before 10-y.md."""
+    return [(int(part), "") if part.isdigit() else (0, part.lower()) for part in NUMBER.split(path.name)]

@@ -1,0 +1,267 @@
+"""The divisions of a book: front matter, parts, chapters, appendices and back matter.
+
+Pandoc's HTML of a book is a row of top-level sections, one per `#` heading. This
+module tells what each one is and numbers it, as Quarto and bookdown write books:
+
+- a part is a heading with the class `part` (`# Part one {.part}`), bookdown's
+  `# (PART) Part one {-}`, or a part of the book's `chapters:` list;
+- an appendix is a heading with the class `appendix`, a file of the book's
+  `appendices:`, or any chapter after bookdown's `# (APPENDIX) Appendix {-}`;
+- unnumbered chapters (`{-}`, `{.unnumbered}`) before the first numbered one are
+  front matter (a preface, a foreword), and after the last one back matter (an
+  afterword, acknowledgements); text before the first heading is front matter too.
+
+Parts are numbered I, II…, chapters 1, 2… through the book, appendices A, B…
+(unless `number-sections: false`). Each division's heading gains its label
+("Chapter 3"); each division becomes one top-level element of the body with its
+identifier, so that an edition can set each in a file or page of its own. Notes
+are numbered afresh in each chapter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import lxml.html
+
+from .labels import labels_for
+from .mathematics import shown_text
+
+if TYPE_CHECKING:
+    from .document import Note
+
+#: The class press.book gives each chapter file's division.
+DIVISION_CLASS = "press-division"
+#: The separator between a heading's label and its title, which readers hear and print does not show.
+SEPARATOR_CLASS = "division-separator"
+KINDS = ("front", "part", "chapter", "appendix", "back")
+#: bookdown's marker headings.
+BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
+BOOKDOWN_APPENDIX = re.compile(r"^\s*\(APPENDIX\)\s*")
+ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Division:
+    """One division of a book, in reading order."""
+
+    kind: str
+    #: The identifier of its element in the body (its heading's section).
+    identifier: str
+    #: Its title as plain text, without its label; empty for text before any heading.
+    title: str
+    #: "I", "3", "A"; None when unnumbered.
+    number: str | None
+    #: "Part I", "Chapter 3", "Appendix A", in the book's language; None when unnumbered.
+    label: str | None
+    #: The file it comes from, for a book in several files.
+    source: Path | None
+    #: The identifier of the part it belongs to, if any.
+    part: str | None
+
+    @property
+    def numbered_title(self) -> str:
+        """The title with its label, as a table of contents or a bookmark gives it."""
+        return f"{self.label}: {self.title}" if self.label and self.title else self.label or self.title
+
+
+def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: bool = True) -> tuple[Division, ...]:
+    """Make each top-level element of a book's text one division, and say what each is."""
+    elements = list(_top_level(fragment, folder))
+    kinds = _kinds(elements)
+    words = labels_for(lang)
+    counters = {"part": 0, "chapter": 0, "appendix": 0}
+    divisions = []
+    part: str | None = None
+    for index, ((element, _, source), kind) in enumerate(zip(elements, kinds, strict=True)):
+        heading = element.find("h2")
+        identifier = element.get("id") or f"division-{index + 1}"
+        element.set("id", identifier)
+        element.set("data-division", kind)
+        number = label = None
+        unnumbered = "unnumbered" in element.get("class", "").split() or heading is None
+        if kind in counters and not unnumbered and numbered:
+            counters[kind] += 1
+            number = _number(kind, counters[kind])
+            label = words[f"{kind}_number"].format(number=number, **{kind: words[kind]})
+            element.set("data-number", number)
+        if kind == "part":
+            part = identifier
+        elif kind != "chapter":
+            part = None  # front matter, appendices and back matter stand outside the parts
+        if part is not None and kind != "part":
+            element.set("data-part", part)
+        title = " ".join(shown_text(heading).split()) if heading is not None else ""
+        if heading is not None and label:
+            _label_heading(heading, label)
+        divisions.append(Division(kind, identifier, title, number, label, source, part if kind != "part" else None))
+    return tuple(divisions)
+
+
+def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> tuple[Note, ...]:
+    """The notes numbered afresh in each division, as books number them; the calls in the text too."""
+    by_identifier = {note.identifier: note for note in notes}
+    renumbered: list[Note] = []
+    for element in fragment:
+        number = 0
+        for call in element.find_class("footnote-ref"):
+            note = by_identifier.get(call.get("href", "").removeprefix("#"))
+            if note is None:
+                continue
+            number += 1
+            mark = call.find("sup")
+            if mark is not None:
+                mark.text = str(number)
+            renumbered.append(replace(note, number=number, division=element.get("id", "")))
+    placed = {note.identifier for note in renumbered}
+    return tuple(renumbered + [note for note in notes if note.identifier not in placed])
+
+
+def _top_level(
+    fragment: lxml.html.HtmlElement, folder: Path
+) -> Iterator[tuple[lxml.html.HtmlElement, str, Path | None]]:
+    """Each top-level section with the kind its file gave it (or ""), and its file; the text before a
+    section gathered into a section of its own."""
+    loose: list[lxml.html.HtmlElement] = []
+    for child in list(fragment):
+        classes = child.get("class", "").split()
+        if DIVISION_CLASS in classes:
+            kind, source = child.get("data-kind", ""), child.get("data-source")
+            path = folder / source if source else None
+            for name in ("data-kind", "data-source"):
+                child.attrib.pop(name, None)
+            child.set("class", " ".join(name for name in classes if name != DIVISION_CLASS))
+            if not child.get("class"):
+                child.attrib.pop("class")
+            if child.tag == "section":
+                yield from _gathered(loose, fragment, child)
+                yield child, kind, path
+                continue
+            # A file whose text does not open with its heading: the division holds what comes first,
+            # then the file's sections.
+            yield from _gathered(loose, fragment, child)
+            inner = list(child)
+            child.drop_tag()
+            for element in inner:
+                if element.tag == "section":
+                    yield from _gathered(loose, fragment, element, kind, path)
+                    yield element, kind, path
+                else:
+                    loose.append(element)
+            yield from _gathered(loose, fragment, None, kind, path)
+        elif child.tag == "section":
+            yield from _gathered(loose, fragment, child)
+            yield child, "", None
+        else:
+            loose.append(child)
+    yield from _gathered(loose, fragment, None)
+
+
+def _gathered(
+    loose: list[lxml.html.HtmlElement],
+    fragment: lxml.html.HtmlElement,
+    before: lxml.html.HtmlElement | None,
+    kind: str = "",
+    source: Path | None = None,
+) -> Iterator[tuple[lxml.html.HtmlElement, str, Path | None]]:
+    """Text outside any section, gathered into one untitled section where it stands."""
+    if not loose:
+        return
+    section = lxml.html.Element("section", {"class": "level2 untitled"})
+    loose[0].addprevious(section)
+    for element in loose:
+        section.append(element)
+    loose.clear()
+    yield section, kind, source
+
+
+def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> list[str]:
+    """What each division is: parts, chapters and appendices as marked; unnumbered chapters at
+    either end front and back matter; bookdown's appendix marker heading an unnumbered appendix."""
+    kinds: list[str] = []
+    marked: list[bool] = []  # marked as what it is, not taken from its place
+    appendices = False
+    for element, given, _ in elements:
+        heading = element.find("h2")
+        classes = element.get("class", "").split() + (heading.get("class", "").split() if heading is not None else [])
+        text = (heading.text or "") if heading is not None else ""
+        if heading is not None and BOOKDOWN_APPENDIX.match(text):
+            heading.text = BOOKDOWN_APPENDIX.sub("", text)
+            appendices = True
+            element.set("class", " ".join([*element.get("class", "").split(), "unnumbered"]))
+            kinds.append("appendix")
+            marked.append(True)
+            continue
+        if heading is not None and BOOKDOWN_PART.match(text):
+            heading.text = BOOKDOWN_PART.sub("", text)
+            kinds.append("part")
+        elif given == "part" or "part" in classes:
+            kinds.append("part")
+        elif given == "appendix" or "appendix" in classes:
+            kinds.append("appendix")
+        else:
+            kinds.append("appendix" if appendices else "chapter")
+            marked.append(False)
+            continue
+        marked.append(True)
+    numbered = [
+        index
+        for index, (element, _, _) in enumerate(elements)
+        if kinds[index] != "front"
+        and "unnumbered" not in element.get("class", "").split()
+        and element.find("h2") is not None
+    ]
+    first, last = (numbered[0], numbered[-1]) if numbered else (len(elements), len(elements))
+    for index, (element, _, _) in enumerate(elements):
+        unnumbered = "unnumbered" in element.get("class", "").split() or element.find("h2") is None
+        if index < first and kinds[index] == "chapter":
+            kinds[index] = "front"
+        elif index > last and unnumbered and not marked[index]:
+            kinds[index] = "back"
+    return kinds
+
+
+def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
+    """Put the division's label in its heading: `<span class="division-label">Chapter 3</span>`, then
+    a separator readers hear ("Chapter 3: Beginnings") and print styles hide."""
+    separator = lxml.html.Element("span", {"class": SEPARATOR_CLASS})
+    separator.text = ": "
+    separator.tail = heading.text
+    mark = lxml.html.Element("span", {"class": "division-label"})
+    mark.text = label
+    heading.text = None
+    heading.insert(0, separator)
+    heading.insert(0, mark)
+
+
+def _number(kind: str, count: int) -> str:
+    if kind == "part":
+        return roman_numeral(count)
+    if kind == "appendix":
+        return _letters(count)
+    return str(count)
+
+
+def roman_numeral(number: int) -> str:
+    digits = []
+    for value, numeral in ROMAN:
+        while number >= value:
+            digits.append(numeral)
+            number -= value
+    return "".join(digits)
+
+
+def _letters(number: int) -> str:
+    """A, B, … Z, AA, AB…"""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

@@ -1,0 +1,121 @@
+"""A book in chapter files goes through Make as a single manuscript does: a chapter edited, added or
+removed rebuilds the editions; nothing changed rebuilds nothing; a fault names its chapter file.
+A Quarto book project builds as its author wrote it, with a warning for each thing only Quarto does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from tests.conftest import EPOCH, ROOT
+
+BOOK = ROOT / "tests" / "fixtures" / "book"
+QUARTO_BOOK = ROOT / "tests" / "fixtures" / "quarto-book"
+
+
+def make(manuscript: Path, out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            f"OUT={out}",
+            f"MANUSCRIPT={manuscript}",
+            f"SOURCE_DATE_EPOCH={EPOCH}",
+            "html",
+            *arguments,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def folder_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The fixture book as a folder: book.yaml and numbered chapter files, built once."""
+    folder = tmp_path_factory.mktemp("folder-book") / "keepers"
+    shutil.copytree(BOOK / "chapters", folder)
+    shutil.copy(BOOK / "sources.yaml", folder)
+    front_matter = (BOOK / "book.md").read_text(encoding="utf-8").split("---")[1]
+    kept = front_matter.split("chapters:")[0].replace("chapters/images/", "images/")
+    (folder / "book.yaml").write_text(kept, encoding="utf-8")
+    out = folder.parent / "out"
+    run = make(folder, out)
+    assert run.returncode == 0, run.stderr
+    return folder, out
+
+
+def test_a_folder_book_builds_its_chapters_in_numbered_order(folder_book: tuple[Path, Path]) -> None:
+    _, out = folder_book
+    page = (out / "keepers.html").read_text(encoding="utf-8")
+    titles = ["First Lights", "Towers in the Sea", "Lamps and Lenses", "The Keepers", "Families", "The Last Watch"]
+    positions = [page.index(f"{title}</h2>") for title in titles]
+    assert positions == sorted(positions)
+    # With no `appendices:` list, the lettered files are chapters too, after the numbered ones.
+    assert page.index("Watch</h2>") < page.index("Glossary</h2>") < page.index("Lights Named in This Book</h2>")
+
+
+def test_nothing_changed_makes_nothing_and_a_new_chapter_file_makes_the_book_again(
+    folder_book: tuple[Path, Path],
+) -> None:
+    folder, out = folder_book
+    assert make(folder, out, "--question").returncode == 0
+    (folder / "07-epilogue.md").write_text("# Epilogue\n\nThe lights go on.\n", encoding="utf-8")
+    try:
+        assert make(folder, out, "--question").returncode != 0
+        assert make(folder, out).returncode == 0
+        assert "The lights go on." in (out / "keepers.html").read_text(encoding="utf-8")
+    finally:
+        (folder / "07-epilogue.md").unlink()
+    assert make(folder, out).returncode == 0
+    assert "The lights go on." not in (out / "keepers.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_chapter_rebuilds_and_its_fault_names_the_chapter_and_line(folder_book: tuple[Path, Path]) -> None:
+    folder, out = folder_book
+    chapter = folder / "04-keepers.md"
+    written = chapter.read_text(encoding="utf-8")
+    before = (out / "keepers.html").read_bytes()
+    chapter.write_text(written + "\nAs @nobody1900 wrote.\n", encoding="utf-8")
+    try:
+        run = make(folder, out)
+        assert run.returncode != 0
+        line = written.count("\n") + 2
+        assert f"keepers/04-keepers.md:{line}:4: error: '@nobody1900' is neither" in run.stderr
+        assert "Traceback" not in run.stderr
+        assert (out / "keepers.html").read_bytes() == before
+    finally:
+        chapter.write_text(written, encoding="utf-8")
+
+
+def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(QUARTO_BOOK), "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
+    )
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    places = [line.split(": warning: ")[0].removeprefix(f"{QUARTO_BOOK.relative_to(ROOT)}/") for line in warnings]
+    assert places == ["intro.qmd:7:1", "gauges.qmd:7:1"]
+    assert "code cell ({python}) is shown as code" in warnings[0] and "{{< video" in warnings[1]
+    page = (tmp_path / "quarto-book.html").read_text(encoding="utf-8")
+    assert "<title>Tides of the North Sea" in page and "Ingrid Halvorsen" in page
+    # The cell is a block of Python, line by line; the page break is no shortcode; the references are listed.
+    cell = lxml.html.fromstring(page).find(".//pre[@class='sourceCode python cell']")
+    assert cell is not None and "\nprint(round(tidal_range_m, 1))" in cell.text_content()
+    assert "pagebreak" not in page and "Admiralty Manual of Tides" in page
+    headings = ["Preface</h2>", "Introduction</h2>", "Measuring</h2>", "Tide Gauges</h2>", "Summary</h2>"]
+    positions = [page.index(heading) for heading in headings]
+    assert positions == sorted(positions)

@@ -1,0 +1,179 @@
+"""A book in several files read as one manuscript: the files it lists or its folder holds, in order,
+every message naming the chapter file and its line, and its divisions told apart and numbered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from press.book import read_source
+from press.divisions import divide, notes_by_chapter
+from press.document import Note
+from press.errors import PressError, Reporter
+
+BOOK = """---
+title: A Book
+author: A. Writer
+chapters:
+  - one.md
+  - part: The Second Part
+    chapters: [two.md]
+appendices: [notes-on-sources.md]
+---
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_the_chapters_a_main_file_lists_follow_its_text_in_their_divisions(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "book.md": BOOK,
+            "one.md": "# One\n\nFirst.\n",
+            "two.md": "# Two\n\nSecond.\n",
+            "notes-on-sources.md": "# Sources\n\nThird.\n",
+        },
+    )
+    manuscript = read_source(tmp_path / "book.md", Reporter())
+    assert manuscript.files == tuple(tmp_path / name for name in ("book.md", "one.md", "two.md", "notes-on-sources.md"))
+    text = manuscript.text
+    assert text.startswith(BOOK)
+    assert text.index("# One") < text.index('data-kind="part"') < text.index("# The Second Part") < text.index("# Two")
+    assert 'data-kind="appendix" data-source="notes-on-sources.md"' in text
+    # Every character maps back to its file and line.
+    assert str(manuscript.locate("Second.")) == f"{tmp_path / 'two.md'}:3:1"
+    assert str(manuscript.location_at_line(text[: text.index("Third.")].count("\n") + 1)) == (
+        f"{tmp_path / 'notes-on-sources.md'}:3"
+    )
+
+
+def test_a_folder_with_a_metadata_file_takes_its_markdown_files_in_numbered_order(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "book.yaml": "title: Folder Book\nauthor: A. Writer\n",
+            "10-last.md": "# Last\n",
+            "2-second.md": "# Second\n",
+            "1-first.md": "# First\n",
+            "README.md": "Not a chapter.\n",
+            "_draft.md": "# Draft\n",
+        },
+    )
+    manuscript = read_source(tmp_path, Reporter())
+    assert [path.name for path in manuscript.files] == ["book.yaml", "1-first.md", "2-second.md", "10-last.md"]
+    assert manuscript.yaml_blocks[0].text.startswith("title: Folder Book")
+    assert "Not a chapter" not in manuscript.text and "Draft" not in manuscript.text
+    # The front matter's lines are the metadata file's.
+    assert str(manuscript.locate("author")) == f"{tmp_path / 'book.yaml'}:2:1"
+
+
+def test_each_chapters_note_labels_are_its_own(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "book.md": "---\ntitle: T\nchapters: [a.md, b.md]\n---\n",
+            "a.md": "# A\n\nText.[^1] A regex `[^x]` stays.\n\n[^1]: Note of A.\n",
+            "b.md": "# B\n\nText.[^1]\n\n[^1]: Note of B.\n",
+        },
+    )
+    text = read_source(tmp_path / "book.md", Reporter()).text
+    assert "[^1-c1]: Note of A." in text and "[^1-c2]: Note of B." in text
+    assert "`[^x]`" in text
+
+
+def test_a_chapters_front_matter_gives_its_title_and_the_rest_is_reported(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "book.md": "---\ntitle: T\nchapters: [a.md]\n---\n",
+            "a.md": "---\ntitle: The Chapter\nauthor: Someone\n---\n\nText.\n",
+        },
+    )
+    reporter = Reporter(collect=True)
+    manuscript = read_source(tmp_path / "book.md", reporter)
+    assert "# The Chapter\n\n" in manuscript.text and "author: Someone" not in manuscript.text
+    assert [str(warning.location) for warning in reporter.warnings] == [f"{tmp_path / 'a.md'}:3"]
+
+
+def test_a_missing_or_outside_chapter_is_an_error_at_the_list(tmp_path: Path) -> None:
+    (tmp_path / "book").mkdir()
+    write(tmp_path, {"outside.md": "# Out\n"})
+    write(tmp_path / "book", {"book.md": "---\ntitle: T\nchapters:\n  - gone.md\n  - ../outside.md\n---\n"})
+    with pytest.raises(PressError) as caught:
+        read_source(tmp_path / "book" / "book.md", Reporter())
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'book' / 'book.md'}:3: error: chapter file not found: gone.md")
+    assert "outside.md lies outside the manuscript's folder" in lines[1]
+
+
+def test_a_folder_without_metadata_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, {"1.md": "# One\n"})
+    with pytest.raises(PressError, match="needs a metadata file"):
+        read_source(tmp_path, Reporter())
+
+
+def divisions_of(html: str, tmp_path: Path) -> tuple[lxml.html.HtmlElement, list[tuple[str, str | None, str]]]:
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    found = divide(fragment, "en", tmp_path)
+    return fragment, [(division.kind, division.label, division.title) for division in found]
+
+
+def test_parts_chapters_appendices_and_unnumbered_ends_as_quarto_and_bookdown_mark_them(tmp_path: Path) -> None:
+    html = (
+        "<p>An epigraph before any heading.</p>"
+        '<section id="preface" class="level2 unnumbered"><h2 class="unnumbered">Preface</h2><p>P</p></section>'
+        '<section id="p1" class="level2 part"><h2 class="part">Beginnings</h2></section>'
+        '<section id="c1" class="level2"><h2>Start</h2><p>1</p></section>'
+        '<section id="p2" class="level2"><h2>(PART) Endings</h2></section>'
+        '<section id="c2" class="level2"><h2>Stop</h2><p>2</p></section>'
+        '<section id="apx" class="level2 unnumbered"><h2>(APPENDIX) Appendices</h2></section>'
+        '<section id="a1" class="level2"><h2>Data</h2></section>'
+        '<section id="after" class="level2 unnumbered"><h2 class="unnumbered">Afterword</h2></section>'
+    )
+    fragment, divisions = divisions_of(html, tmp_path)
+    assert divisions == [
+        ("front", None, ""),
+        ("front", None, "Preface"),
+        ("part", "Part I", "Beginnings"),
+        ("chapter", "Chapter 1", "Start"),
+        ("part", "Part II", "Endings"),
+        ("chapter", "Chapter 2", "Stop"),
+        ("appendix", None, "Appendices"),
+        ("appendix", "Appendix A", "Data"),
+        ("back", None, "Afterword"),
+    ]
+    assert [element.tag for element in fragment] == ["section"] * 9
+    assert fragment[3].get("data-part") == "p1" and fragment[7].get("data-part") is None
+    heading = fragment[3].find("h2")
+    assert heading is not None and heading.text_content() == "Chapter 1: Start"
+
+
+def test_notes_restart_in_each_chapter(tmp_path: Path) -> None:
+    def call(number: int) -> str:
+        return f'<a href="#fn{number}" class="footnote-ref" id="fnref{number}"><sup>{number}</sup></a>'
+
+    html = (
+        f'<section id="c1" class="level2"><h2>One</h2><p>a{call(1)} b{call(2)}</p></section>'
+        f'<section id="c2" class="level2"><h2>Two</h2><p>c{call(3)}</p></section>'
+    )
+    fragment, _ = divisions_of(html, tmp_path)
+    notes = tuple(Note(number, f"fn{number}", f"fnref{number}", "n") for number in (1, 2, 3))
+    renumbered = notes_by_chapter(fragment, notes)
+    assert [(note.number, note.division) for note in renumbered] == [(1, "c1"), (2, "c1"), (1, "c2")]
+    assert [mark.text for mark in fragment.iter("sup")] == ["1", "2", "1"]
+
+
+def test_files_the_command_line_names_after_the_manuscript_are_its_chapters(tmp_path: Path) -> None:
+    write(tmp_path, {"front.md": "---\ntitle: T\n---\n", "one.md": "# One\n", "two.md": "# Two\n\nText.\n"})
+    manuscript = read_source(tmp_path / "front.md", Reporter(), [tmp_path / "one.md", tmp_path / "two.md"])
+    assert manuscript.files == (tmp_path / "front.md", tmp_path / "one.md", tmp_path / "two.md")
+    assert str(manuscript.locate("Text.")) == f"{tmp_path / 'two.md'}:3:1"
+    with pytest.raises(PressError, match=r"chapter file not found: .*three\.md"):
+        read_source(tmp_path / "front.md", Reporter(), [tmp_path / "three.md"])
