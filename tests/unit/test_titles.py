@@ -19,8 +19,12 @@ def write(path: Path, text: str = "---\ntitle: T\n---\n\nText.\n") -> Path:
 def test_a_folder_of_titles_holds_manuscripts_single_titles_and_books(tmp_path: Path) -> None:
     top = write(tmp_path / "sample.md")
     single = write(tmp_path / "essay" / "field-notes.md")
-    write(tmp_path / "book" / "one.md")
-    write(tmp_path / "book" / "two.md")
+    write(tmp_path / "book" / "book.yaml", "title: A Book\n")
+    write(tmp_path / "book" / "01-one.md")
+    write(tmp_path / "book" / "02-two.md")
+    main_file = write(tmp_path / "walks" / "walks.md", "---\ntitle: Walks\nchapters: [preface.md, one.md]\n---\n")
+    write(tmp_path / "walks" / "preface.md")
+    write(tmp_path / "walks" / "one.md")
     (tmp_path / "images").mkdir()
     write(tmp_path / ".hidden" / "draft.md")
     titles = read_list(tmp_path).titles
@@ -28,7 +32,15 @@ def test_a_folder_of_titles_holds_manuscripts_single_titles_and_books(tmp_path: 
         ("sample", top, tmp_path),
         ("book", tmp_path / "book", tmp_path / "book"),
         ("field-notes", single, tmp_path / "essay"),
+        ("walks", main_file, tmp_path / "walks"),
     ]
+
+
+def test_a_folder_of_manuscripts_none_of_which_lists_chapters_is_said(tmp_path: Path) -> None:
+    write(tmp_path / "drafts" / "one.md")
+    write(tmp_path / "drafts" / "two.md")
+    with pytest.raises(PressError, match="a folder of several manuscripts is a title when one of them lists"):
+        read_list(tmp_path)
 
 
 def test_a_list_file_names_the_titles_in_its_order_and_describes_the_catalogue(tmp_path: Path) -> None:
