@@ -763,8 +763,10 @@ def _isbn(values: dict[str, Any], problem: Report) -> dict[str, str]:
 
 
 def _checked_isbn(written: str, problem: Report) -> str:
-    """An ISBN-13 or ISBN-10 as written, after its check digit is verified."""
-    digits = re.sub(r"[\s-]", "", written.removeprefix("ISBN").strip()).upper()
+    """An ISBN-13 or ISBN-10 as written (without an "ISBN" before it, which the editions print), after its
+    check digit is verified."""
+    isbn = written.strip().removeprefix("ISBN").strip()
+    digits = re.sub(r"[\s-]", "", isbn).upper()
     if re.fullmatch(r"\d{13}", digits):
         valid = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(digits)) % 10 == 0
     elif re.fullmatch(r"\d{9}[\dX]", digits):
@@ -773,7 +775,7 @@ def _checked_isbn(written: str, problem: Report) -> str:
         valid = False
     if not valid:
         problem("isbn", f"'{written}' is not a valid ISBN (13 digits, or 10, with a correct check digit)")
-    return written.strip()
+    return isbn
 
 
 def _paper(values: dict[str, Any], problem: Report, warning: Report) -> str:
