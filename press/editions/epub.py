@@ -41,7 +41,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import limits, printlayout, scripts, validate
+from .. import housestyle, limits, printlayout, scripts, validate
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
@@ -56,7 +56,7 @@ from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
-from ..render import render, stylesheet, stylesheet_paths
+from ..render import render, stylesheet_paths
 from ..sanitize import url_scheme
 from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
@@ -193,14 +193,15 @@ def write(document: Document, context: BuildContext) -> Path:
     documents = book_documents(document, cover, pages) if document.is_book else essay_documents(document, cover, pages)
     holders = link_across_documents(documents)
     page_list = add_page_breaks(documents, pages)
+    styles = housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     fonts = embedded_fonts(document, documents, context)
     accessibility = assess(document, documents, pages, page_list)
     # Write: the package; checked by Ace first when the build is to back a conformance claim.
-    book = build_book(document, documents, holders, cover, accessibility, page_list, fonts)
+    book = build_book(document, documents, holders, cover, accessibility, page_list, (styles, *fonts))
     if context.options.check_accessibility:
         _check_accessibility(book, target)
         accessibility = assess(document, documents, pages, page_list, checked=True)
-        book = build_book(document, documents, holders, cover, accessibility, page_list, fonts)
+        book = build_book(document, documents, holders, cover, accessibility, page_list, (styles, *fonts))
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_bytes(book)
     return target
@@ -213,15 +214,15 @@ def build_book(
     cover: Cover,
     accessibility: Accessibility,
     page_list: list[NavEntry],
-    fonts: tuple[list[FontFile], str],
+    styles: tuple[list[Path], list[FontFile], str],
 ) -> bytes:
     book = epub.EpubBook()
     describe(book, document, accessibility, page_list)
     items = add_documents(book, documents)
-    add_resources(book, document, cover, fonts)
+    add_resources(book, document, cover, styles)
     nav = add_navigation(book, document, documents, holders, page_list)
     book.spine = reading_order(document, documents, items, nav)
-    return package(book, document)
+    return package(book, document.modified)
 
 
 def _check_accessibility(book: bytes, target: Path) -> None:
@@ -659,14 +660,17 @@ def embedded_fonts(
     return files, f"\n{rules}\n{families}\n" if files else ""
 
 
-def add_resources(book: epub.EpubBook, document: Document, cover: Cover, fonts: tuple[list[FontFile], str]) -> None:
-    files, font_rules = fonts
+def add_resources(
+    book: epub.EpubBook, document: Document, cover: Cover, styles: tuple[list[Path], list[FontFile], str]
+) -> None:
+    """The stylesheet (the house's, the title's additions, the fonts' rules), the fonts and the images."""
+    stylesheets, files, font_rules = styles
     book.add_item(
         epub.EpubItem(
             uid="stylesheet",
             file_name=STYLESHEET_HREF,
             media_type="text/css",
-            content=(stylesheet(*STYLESHEETS) + font_rules).encode("utf-8"),
+            content=(housestyle.text(stylesheets) + font_rules).encode("utf-8"),
         )
     )
     for number, font in enumerate(files, start=1):
@@ -856,9 +860,8 @@ def _ncx_entries(entries: Iterable[NavEntry], prefix: str = "toc") -> list[Any]:
     return items
 
 
-def package(book: epub.EpubBook, document: Document) -> bytes:
+def package(book: epub.EpubBook, modified: datetime) -> bytes:
     """The .epub bytes: mimetype first and stored, entries in a fixed order and time."""
-    modified = document.modified
     buffer = io.BytesIO()
     writer = _Writer(buffer, book, {"mtime": modified, "epub2_guide": False, "epub3_landmark": False})
     writer.process()
