@@ -28,7 +28,7 @@ KEPT_NAME_IDS = (0, 7, 8, 9, 10, 11, 12, 13, 14)
 EXTRA_FEATURES = ("smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "ssty", "dtls", "flac")
 SPACES = frozenset((0x20, 0xA0))
 #: Bumped whenever the way subsets are made changes, to retire cached ones.
-SUBSET_RECIPE = "3"
+SUBSET_RECIPE = "4"
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ def _cut(original: bytes, face: Face, code_points: set[int]) -> bytes:
     subsetter.populate(unicodes=code_points)
     subsetter.subset(font)
     _rename(font, face)
+    font.flavor = options.flavor  # the options name the flavour; the font is saved in its own
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()

@@ -38,7 +38,6 @@ OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements
 ORCID = "https://orcid.org/0000-0002-1825-0097"
 LAB = "Department of Physiology, Laboratory of Cell Signalling, Leeds, United Kingdom"
 REPORT_WARNINGS = [
-    "tests/fixtures/report/report.md:8: warning: 'documentclass' is ignored, no edition uses it",
     "tests/fixtures/report/report.md:10: warning: 'geometry' is ignored, no edition uses it",
     "tests/fixtures/report/report.md:13: warning: 'header-includes' is ignored, no edition uses it",
     "tests/fixtures/report/report.md:17: warning: unknown front-matter key 'abstarct', ignored;"
@@ -295,19 +294,22 @@ def test_report_warns_once_about_each_ignored_key_with_its_line(report: Built) -
 def test_report_fails_under_strict(tmp_path: Path) -> None:
     run = build("all", "--strict", "--manuscript", REPORT, "--out", tmp_path, "-q")
     assert run.returncode == 1
-    assert "tests/fixtures/report/report.md:8: error: 'documentclass' is ignored" in run.stderr
+    assert "tests/fixtures/report/report.md:10: error: 'geometry' is ignored" in run.stderr
     assert not list(tmp_path.glob("report.*"))
 
 
 def test_report_latex_keys_are_mapped(report: Built) -> None:
     tree = html_tree(report.editions.html)
     assert tree.get("lang") == "en-US"
-    contents = tree.find(".//nav[@role='doc-toc']")
-    assert [link.text for link in contents.iter("a")] == ["Harvest", "Pruning"]
+    contents = tree.find(".//nav[@role='doc-toc']")  # a report is a book: its chapters are numbered
+    titles = [normalise(link.text_content()) for link in contents.iter("a")]
+    assert titles == ["Chapter 1: Harvest", "Chapter 2: Pruning"]
     document = pypdfium2.PdfDocument(str(report.editions.pdf))
     try:
         assert (round(document[0].get_width()), round(document[0].get_height())) == (612, 792)  # letter
-        textpage = document[0].get_textpage()
+        # A report is set as a book: its text begins after the title pages and the contents.
+        text_page = next(page for page in document if "apple harvest" in page.get_textpage().get_text_range())
+        textpage = text_page.get_textpage()
         sizes = [pypdfium2.raw.FPDFText_GetFontSize(textpage.raw, index) for index in range(textpage.count_chars())]
     finally:
         document.close()

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -97,6 +98,23 @@ def test_no_glyph_is_missing_in_any_script(
 )
 def test_each_script_reads_back_from_the_pdf(scripts_editions: Editions, text: str, lang: str) -> None:
     assert letters(text) in letters("".join(pdf_pages(scripts_editions.pdf)))
+
+
+def written_letters(text: str) -> str:
+    """Letters, marks and digits alone: a reader that keeps a right-to-left line's punctuation and
+    direction marks where they are drawn (poppler) still gives its words in their order."""
+    return "".join(
+        character for character in unicodedata.normalize("NFC", text) if unicodedata.category(character)[0] in "LMN"
+    )
+
+
+@pytest.mark.parametrize(("text", "lang"), PASSAGE.findall(SCRIPTS.read_text(encoding="utf-8")))
+def test_each_script_reads_back_with_poppler_too(scripts_editions: Editions, text: str, lang: str) -> None:
+    """poppler's pdftotext, the reader of most Linux viewers, reads every script back, Arabic included."""
+    read = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(scripts_editions.pdf), "-"], capture_output=True, check=True, timeout=120
+    ).stdout.decode("utf-8")
+    assert written_letters(text) in written_letters(read)
 
 
 def test_symbols_and_emoji_read_back(scripts_editions: Editions) -> None:

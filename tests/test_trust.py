@@ -99,7 +99,7 @@ EDITS: list[Edit] = [
         {*EDITIONS},
         {"epub", "html"},
     ),
-    ("press/pagemap.py", lambda p: replace_in(p, '{"A4": (210.0', '{"ISO A4": (210.0'), {"pdf", "epub"}, {"epub"}),
+    ("press/pagemap.py", lambda p: replace_in(p, '"A4": (210.0', '"ISO A4": (210.0'), {"pdf", "epub"}, {"epub"}),
     ("styles/print.css", lambda p: append_to(p, "\nh1 { letter-spacing: 0.02em; }\n"), {"pdf", "epub"}, {"pdf"}),
     ("styles/fonts/fonts.conf", lambda p: append_to(p, "\n<!-- edited -->\n"), {"pdf", "epub"}, set()),
     (
