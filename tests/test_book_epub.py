@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from press.validate import ace, epubcheck
-from tests.conftest import FIXTURES, Editions, build_editions
+from tests.conftest import FIXTURES, Editions, build, build_editions
 from tests.readback import remove_keeping_tail
 from tests.test_book_pdf import read_pages
 from tests.test_epub import EPUB_TYPE, MARK, NS, OPF, XHTML, Book, letters
@@ -300,3 +300,41 @@ def test_each_division_opens_after_the_marker_of_the_page_it_opens_on(book_editi
         assert str(page) in pieces[1::2], f"{heading}: no marker for page {labels[page]} in {name}"
         position = pieces.index(str(page))
         assert letters(" ".join(pieces[position + 1 :: 2])).startswith(opening), heading
+
+
+@pytest.fixture(scope="module")
+def endnotes_editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
+    out = tmp_path_factory.mktemp("book-endnotes")
+    run = build("all", "--manuscript", BOOK, "--out", out, "--notes", "endnotes", "-q")
+    assert run.returncode == 0 and "warning" not in run.stderr.lower(), run.stderr
+    return Editions(out / "book.pdf", out / "book.epub", out / "book.html")
+
+
+def test_endnotes_stand_after_the_text_by_chapter_as_in_print(endnotes_editions: Editions) -> None:
+    """With `notes: endnotes` the notes follow the text, each division's under its head, as print sets
+    them; the page list then finds every page of the PDF, its notes pages too."""
+    book = Book(endnotes_editions.epub)
+    check = epubcheck(endnotes_editions.epub)
+    assert (check.errors, check.warnings) == ([], [])
+    spine = book.spine()
+    notes_name = book.resolve("notes.xhtml")
+    assert spine.index(notes_name) == spine.index(book.resolve("bibliography.xhtml")) - 1
+    notes = book.document(notes_name)
+    groups = notes.xpath("//x:section[@epub:type='endnotes']", namespaces=NS)
+    assert [text(group.find(f"{XHTML}h3")) for group in groups] == [
+        "Notes to Preface",
+        *(f"Notes to Chapter {number}" for number in range(1, 7)),
+        "Notes to Appendix A",
+    ]
+    for group in groups:
+        backlinks = group.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)
+        assert [text(link) for link in backlinks] == [f"{number}." for number in range(1, len(backlinks) + 1)]
+        for link in backlinks:
+            document, _, call = link.get("href").partition("#")
+            (found,) = book.document(book.resolve(document, notes_name)).xpath(f"//*[@id='{call}']")
+            assert found.get(EPUB_TYPE) == "noteref"
+    for name, _, _ in divisions_in_spine(book):
+        assert not book.document(name).xpath("//*[@epub:type='endnotes']", namespaces=NS)
+    _, nav = book.nav()
+    entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    assert [entry.text for entry in entries] == [page.label for page in read_pages(endnotes_editions.pdf)]

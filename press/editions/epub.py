@@ -5,8 +5,9 @@ page, then the essay, its notes, the bibliography and a colophon, in the print
 edition's order. A book (press.divisions) has a copyright page, its dedication
 and epigraph, then one document per division (a preface, each part's page, each
 chapter, each appendix), each chapter's notes at its end, so that a note and its
-call are always in one file; a division too large for reading systems to open
-quickly is cut between its blocks. Links within the book point at the document
+call are always in one file (or, with `notes: endnotes`, after the text as print
+sets them); a division too large for reading systems to open quickly is cut
+between its blocks. Links within the book point at the document
 that holds their target. The documents, the navigation document included, come
 from our templates so that they carry the EPUB semantics (noterefs, endnotes,
 parts and chapters, landmarks) readers and checkers look for. Page-break markers
@@ -56,6 +57,7 @@ from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
+from ..printbook import note_groups
 from ..render import render, stylesheet_paths
 from ..sanitize import url_scheme
 from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
@@ -254,7 +256,7 @@ def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list
         (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))}, True),
     ]
     if document.notes:
-        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": document.notes}, True))
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": document.notes, "groups": ()}, True))
     return rendered(document, [*to_render, *back_matter(document, cover, pages)])
 
 
@@ -276,6 +278,8 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     sections = {str(element.get("id")): element for element in body}
     taken = {str(element.get("id")) for element in body.iter() if element.get("id")} | set(TEMPLATE_IDENTIFIERS)
     ordinals: Counter[str] = Counter()
+    # Each chapter's notes end its document, unless the author asks for them after the text, as in print.
+    endnotes = document.metadata.notes == "endnotes"
     for division in document.divisions:
         section = sections[division.identifier]
         ordinals[division.kind] += 1
@@ -283,20 +287,26 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
         semantics = division_semantics(division, section, words)
         if semantics:
             attributes |= {"epub:type": semantics, "role": f"doc-{semantics}"}
-        notes = [note for note in document.notes if note.division == division.identifier]
+        notes = [] if endnotes else [note for note in document.notes if note.division == division.identifier]
         context = {
             "division": division,
             "matter": MATTER[division.kind],
             "attributes": attributes,
             "body": Markup(inner_html(section, method="xml")),
             "notes": notes,
-            "notes_identifier": notes_identifier(division, taken) if notes else "",
+            "notes_identifier": unique_identifier(f"notes-{division.identifier}", taken) if notes else "",
         }
         name = DIVISION_DOCUMENT.format(kind=division.kind, ordinal=ordinals[division.kind])
         to_render.append((name, "epub/division.xhtml.j2", context, True))
+    if endnotes and document.notes:
+        groups = [
+            (unique_identifier(f"notes-{number}", taken), group.heading, group.notes)
+            for number, group in enumerate(note_groups(document.notes, document), start=1)
+        ]
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"groups": groups}, True))
     unplaced = [note for note in document.notes if not note.division]
-    if unplaced:
-        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": unplaced}, True))
+    if unplaced and not endnotes:
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": unplaced, "groups": ()}, True))
     documents = rendered(document, [*to_render, *back_matter(document, cover, pages)])
     return [piece for item in documents for piece in split_document(item)]
 
@@ -353,11 +363,10 @@ def _opens_with(title: str, word: str) -> bool:
     return title.startswith(word) and (len(title) == len(word) or not title[len(word)].isalnum())
 
 
-def notes_identifier(division: Division, taken: set[str]) -> str:
-    """The identifier of a division's notes (`notes-sec-lamps`), and its heading's (with `-title`),
-    taken by nothing else; recorded as taken."""
-    wanted = identifier = f"notes-{division.identifier}"
-    number = 1
+def unique_identifier(wanted: str, taken: set[str]) -> str:
+    """An identifier for a list of notes (`notes-sec-lamps`) that, with its heading's (`-title`), nothing
+    else has; recorded as taken."""
+    identifier, number = wanted, 1
     while identifier in taken or f"{identifier}-title" in taken:
         number += 1
         identifier = f"{wanted}-{number}"
