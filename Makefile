@@ -1,5 +1,8 @@
-# Build the editions of the manuscript in manuscript/ (or MANUSCRIPT=path/to/file.md).
-#   make            all three editions into build/
+# Build the editions of every title of the press's list: the manuscripts in
+# manuscript/ (LIST=folder or list file for another list; see press/titles.py).
+#   make            every title's three editions into build/, and the catalogue
+#   make TITLE=name the editions of that title alone (TITLE="a b" for several)
+#   make MANUSCRIPT=path/to/file.md   one manuscript, outside any list
 #   make pdf | epub | html
 #   make test       checks (ruff, mypy) and the test suite; make unit: the fast unit tests alone
 #   make clean      remove build/ and dist/
@@ -7,56 +10,112 @@
 # written here: every build writes, beside its edition, a depfile naming each file
 # it read (the manuscript, the files its front matter names, and the toolchain's
 # code, templates, styles and fonts that make that edition), and Make includes
-# those. A second `make` with nothing changed does nothing; an edit rebuilds the
+# those. Nor are the titles listed here: `build.py titles` writes them into a
+# fragment Make includes, remade when the list's folders change. A second `make`
+# with nothing changed does nothing and starts no Python; an edit rebuilds the
 # editions that read the file edited, and no other.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= build
-MANUSCRIPT ?= $(firstword $(wildcard manuscript/*.md))
-NAME := $(basename $(notdir $(patsubst %/,%,$(MANUSCRIPT))))
+LIST ?= manuscript
+TITLE ?=
+MANUSCRIPT ?=
+ONE_PROCESS ?=
+EDITIONS := pdf epub html
+# The files of names' editions: $(call editions_of,names,editions).
+editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
 # Reproducible editions: dates come from the last commit unless set by the caller.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-PDF := $(OUT)/$(NAME).pdf
-EPUB := $(OUT)/$(NAME).epub
-HTML := $(OUT)/$(NAME).html
-
-# The editions build side by side; they share the Pandoc pass and the print
-# layout through the build cache, whose locks make the later one wait and reuse.
-MAKEFLAGS += --jobs=3 --output-sync=target
+# Titles build side by side, as many jobs at once as the machine has cores (make -jN for
+# another number); a title's editions share its Pandoc pass and print layout through
+# the build cache, whose locks make the later one wait and reuse.
+MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2) --output-sync=target
 
 .DELETE_ON_ERROR:
-.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench
+.DEFAULT_GOAL := all
+.PHONY: all pdf epub html check watch test unit lint clean lock release proof bench bench-list FORCE
 
-all: pdf epub html
-pdf: $(PDF)
-epub: $(EPUB)
-html: $(HTML)
+# The goals that need no list of titles (and so no virtual environment to read it).
+LIST_FREE_GOALS := clean lock unit lint test bench bench-list
+ifneq ($(MANUSCRIPT),)
+# One manuscript (or a book's folder), named after its file (or folder).
+TITLES := $(basename $(notdir $(patsubst %/,%,$(MANUSCRIPT))))
+title.$(TITLES) := $(MANUSCRIPT)
+else ifneq ($(filter-out $(LIST_FREE_GOALS),$(or $(MAKECMDGOALS),all)),)
+TITLES_MK := $(OUT)/.deps/titles.mk
+TITLES_NAMES := $(OUT)/.deps/titles.names
+include $(TITLES_MK)
+# Remade when a folder of the list changes (a title added) or for another list; the names
+# file, only when the titles change.
+$(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LIST))),FORCE) $(VENV)/.installed
+	$(PY) build.py titles --list $(LIST) --make $@ --names $(TITLES_NAMES)
+$(TITLES_NAMES):
+	$(PY) build.py titles --list $(LIST) --names $@
+LIST_OUTPUTS := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml $(call editions_of,$(ISSUES),pdf epub))
+endif
+SELECTED := $(or $(TITLE),$(TITLES))
 
-# Before the first build, an edition depends on the manuscript and the toolchain's
-# installation (the fonts for scripts other than Latin, Greek, Cyrillic, Hebrew
-# and Hangul come from npm); the depfiles the builds write add the rest.
-$(PDF) $(EPUB) $(HTML): $(MANUSCRIPT) $(VENV)/.installed node_modules/.installed
-	$(PY) build.py $(subst .,,$(suffix $@)) --manuscript $(MANUSCRIPT) --out $(OUT)
+all: $(call editions_of,$(SELECTED),$(EDITIONS)) $(LIST_OUTPUTS)
+pdf: $(call editions_of,$(SELECTED),pdf)
+epub: $(call editions_of,$(SELECTED),epub)
+html: $(call editions_of,$(SELECTED),html)
 
+# A title's editions. Before the first build they depend on the manuscript and the
+# toolchain's installation (the fonts for scripts other than Latin, Greek, Cyrillic,
+# Hebrew and Hangul come from npm); the depfiles the builds write add the rest.
 # The EPUB's page list gives the print edition's page numbers: when both are made,
 # they run side by side, and the EPUB waits for the PDF build's layout (through the
 # build cache) only when it needs the page list, instead of laying the book out again.
+# An article of a journal's issue is built with its place in the issue (its pages), which
+# the issue's build writes (see press/issue.py).
+# With ONE_PROCESS=1, a title's three editions are made by one `build.py all`, which reads the
+# manuscript and starts Python once, at the price of rebuilding all three for any edit.
+define title_rules
+ifeq ($(ONE_PROCESS),)
+$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
+else
+$(call editions_of,$(1),$(EDITIONS)) &: $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py all --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
+endif
+endef
+# A journal's issue: a PDF and an EPUB of its articles, and each article's pages (which move
+# when an article before it grows, so that every article of the issue is rebuilt with the issue).
+define issue_rules
+$(OUT)/$(1).pdf $(OUT)/$(1).epub $(foreach name,$(articles.$(1)),$(metadata.$(name))) &: $(issue.$(1)) $(foreach name,$(articles.$(1)),$(title.$(name))) $(VENV)/.installed node_modules/.installed
+	$$(PY) build.py issue $(issue.$(1)) --list $$(LIST) --out $$(OUT)
+endef
+define unknown_title
+$(call editions_of,$(1),$(EDITIONS)):
+	@echo "error: no title named '$(1)' in $(LIST); the titles are: $(TITLES)" >&2; exit 1
+endef
+$(foreach name,$(TITLES),$(eval $(call title_rules,$(name))))
+$(foreach name,$(ISSUES),$(eval $(call issue_rules,$(name))))
+$(foreach name,$(filter-out $(TITLES),$(SELECTED)),$(eval $(call unknown_title,$(name))))
+-include $(wildcard $(foreach name,$(SELECTED) $(ISSUES),$(OUT)/.deps/$(name).*.d))
 
--include $(wildcard $(OUT)/.deps/$(NAME).*.d)
+# The catalogue: a web page and an OPDS feed of every title, read from its editions.
+$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_NAMES)
+	$(PY) build.py catalogue --list $(LIST) --out $(OUT)
+-include $(if $(LIST_OUTPUTS),$(wildcard $(OUT)/.deps/catalogue.d))
 
-# Check the manuscript without building: every finding as file:line:column.
-check: $(VENV)/.installed node_modules/.installed
-	$(PY) build.py check --manuscript $(MANUSCRIPT) --out $(OUT)
+# A goal that works on one title names it: TITLE=name, unless the list has but one.
+ONE = $(if $(filter 1,$(words $(SELECTED))),$(title.$(SELECTED)),$(error name one title: make $@ TITLE=name (the titles: $(TITLES))))
+
+# Check the manuscripts without building: every finding as file:line:column.
+check: $(SELECTED:%=check-%)
+check-%: $(VENV)/.installed node_modules/.installed
+	$(PY) build.py check --manuscript $(title.$*) --out $(OUT)
 
 # Rebuild the web edition on every save and serve it on 127.0.0.1 with automatic reload.
 watch: $(VENV)/.installed
-	$(PY) build.py serve --manuscript $(MANUSCRIPT) --out $(OUT)
+	$(PY) build.py serve --manuscript $(ONE) --out $(OUT)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -86,16 +145,25 @@ lint: $(VENV)/.installed-dev
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
 # a contact sheet, and screenshots of the web edition on a phone and a desktop.
-proof: $(PDF) $(HTML) $(VENV)/.installed-dev
-	$(PY) -m tests.proof $(PDF) $(HTML) $(OUT)/proof
+proof: $(if $(filter 1,$(words $(SELECTED))),$(call editions_of,$(SELECTED),pdf html)) $(VENV)/.installed-dev
+	$(PY) -m tests.proof $(OUT)/$(notdir $(basename $(ONE))).pdf $(OUT)/$(notdir $(basename $(ONE))).html $(OUT)/proof
 
-# A clean build of every edition, validated, under versioned names in dist/.
+# A clean build of every edition of the titles, validated, under versioned names in dist/
+# (with the catalogue when there are several).
 release: $(VENV)/.installed-dev node_modules/.installed
+ifneq ($(MANUSCRIPT),)
 	$(PY) -m press.release --manuscript $(MANUSCRIPT) --dist dist
+else
+	$(PY) -m press.release --list $(LIST)$(if $(TITLE), --titles $(TITLE)) --dist dist
+endif
 
 # Times and memory against the pipeline one would script by hand; writes bench/RESULTS.md.
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
+
+# A list of twenty essays built by make -j2 against one by one; writes bench/LIST_RESULTS.md.
+bench-list: $(VENV)/.installed-dev node_modules/.installed
+	$(PY) bench/list.py
 
 lock: $(VENV)/.installed-dev
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock requirements.in

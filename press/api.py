@@ -93,9 +93,11 @@ def build(
             warned = len(context.reporter.warnings)
             written[name] = maker.write(document, context)
             inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
-            _write_depfile(written[name], inputs, out)
+            _write_depfile(written[name], inputs, context.files_looked_for, out)
             warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
-            freshness.write(records[name], manuscript, written[name], inputs, settings, warnings)
+            # A title's addition to the house style that appears later makes the edition again.
+            made_from = [*inputs, *context.files_looked_for]
+            freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
     return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
 
 
@@ -158,10 +160,10 @@ def _options(given: dict[str, Any]) -> Options:
     return Options(**{name: value for name, value in given.items() if value is not None})
 
 
-def _write_depfile(target: Path, inputs: list[Path], out: Path) -> None:
+def _write_depfile(target: Path, inputs: list[Path], looked_for: set[Path], out: Path) -> None:
     folder = out / DEPENDENCIES_FOLDER
     folder.mkdir(exist_ok=True)
-    (folder / f"{target.name}.d").write_text(depfile(target, inputs), encoding="utf-8")
+    (folder / f"{target.name}.d").write_text(depfile(target, inputs, looked_for), encoding="utf-8")
 
 
 class _LibraryWarnings(logging.Handler):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -20,11 +21,22 @@ from .metadata import NOTE_PLACEMENTS, PAPER_SIZES
 
 DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
 DEFAULT_OUT_DIR = Path("build")
+#: The commands about a press's list rather than one manuscript, each the `main` of its module.
+LIST_COMMANDS = {
+    "titles": "the titles of the list, or Make's fragment of them (press.titles)",
+    "matrix": "the titles to build in CI, as a GitHub Actions matrix (press.matrix)",
+    "catalogue": "the catalogue of the list's editions: a web page and an OPDS feed (press.catalogue)",
+    "issue": "a journal issue of the list's articles: a PDF and an EPUB (press.issue)",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 built, 1 user error, 2 usage)."""
-    arguments = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0] in LIST_COMMANDS:
+        command: Callable[[Sequence[str]], int] = importlib.import_module(f"press.{given[0]}").main
+        return command(given[1:])
+    arguments = _parser().parse_args(given)
     if arguments.out is None and arguments.command != "check":
         arguments.out = DEFAULT_OUT_DIR
     try:
@@ -152,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build the PDF, EPUB and HTML editions of a Pandoc-Markdown manuscript.",
+        epilog="The press's list: "
+        + "; ".join(f"`build.py {name} --help`: {meaning}" for name, meaning in LIST_COMMANDS.items())
+        + ".",
     )
     parser.add_argument(
         "command",

@@ -54,6 +54,9 @@ class BuildContext:
     #: The files the build read besides the toolchain's code, templates and styles (the
     #: author's files, the citation style, Pandoc's filters), for Make's dependencies.
     files_read: set[Path] = field(default_factory=set)
+    #: Files the build would read if they existed (a title's additions to the house style):
+    #: Make rebuilds the editions when one appears.
+    files_looked_for: set[Path] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.cache = BuildCache(self.out)
@@ -61,3 +64,7 @@ class BuildContext:
     def read_file(self, path: Path) -> None:
         """Note that the build read a file (or looked for it: a missing one is an input too)."""
         self.files_read.add(path.resolve())
+
+    def look_for(self, path: Path) -> None:
+        """Note that the build would read a file that may not exist."""
+        self.files_looked_for.add(path.resolve())

@@ -13,8 +13,6 @@ import difflib
 import re
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
 from .errors import Location, PressError
 from .labels import labels_for
 
@@ -27,8 +25,6 @@ MARKER = "press-crossref unknown"
 UNKNOWN_REFERENCE = re.compile(rf"{MARKER} (\S+) among ?(.*)$", re.DOTALL)
 #: The labels (templates/labels.yaml) the filter is given, each with its plural.
 LABELS = ("figure", "table", "equation", "section")
-#: The class of the links the filter makes.
-CROSS_REFERENCE_CLASS = "cross-ref"
 
 
 def label_arguments(lang: str) -> list[str]:
@@ -65,12 +61,3 @@ def _reference_locations(manuscript: Manuscript, reference: str) -> list[Locatio
     pattern = re.compile(rf"@(?:{re.escape(reference)}|\{{{re.escape(reference)}\}})(?![\w:\-]*\w)")
     locations = [manuscript.location(found.start()) for found in pattern.finditer(manuscript.text)]
     return locations or [Location(manuscript.path)]
-
-
-def point_references_at(tree: etree._Element, document_href: str) -> None:
-    """Make the cross-references of a document (the EPUB's notes) link into the document
-    that holds every figure, table, equation and section (the EPUB's text)."""
-    for link in tree.iter("{*}a"):
-        href = link.get("href", "")
-        if CROSS_REFERENCE_CLASS in link.get("class", "").split() and href.startswith("#"):
-            link.set("href", document_href + href)

@@ -96,9 +96,12 @@ def _installed_libraries() -> str:
 
 
 def _input_parts(path: Path) -> tuple[str | bytes, ...]:
-    """A file by its contents; a folder the build read (a book's chapters) by the names in it."""
+    """A file by its contents; a folder the build read (a book's chapters) by the names in it; a file
+    the build looked for and did not find by its absence (it makes the edition again when it appears)."""
     if path.is_dir():
         return str(path), "\n".join(sorted(entry.name for entry in path.iterdir()))
+    if not path.exists():
+        return str(path), "absent"
     return str(path), path.read_bytes()
 
 

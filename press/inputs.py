@@ -92,19 +92,25 @@ def template_files(*names: str) -> tuple[Path, ...]:
     return tuple(sorted(TEMPLATES_DIR / name for name in found))
 
 
-def depfile(target: Path, inputs: Iterable[Path]) -> str:
+def depfile(target: Path, inputs: Iterable[Path], looked_for: Iterable[Path] = ()) -> str:
     """Make's rules for a target and the files it was made from.
 
     Each input also stands as a rule of its own with no recipe, so that Make
     rebuilds the target, rather than stopping, when an input is deleted (as
-    compilers' -MP does); the build then names the missing file.
+    compilers' -MP does); the build then names the missing file. Files the build
+    looked for are prerequisites when they exist (Make's `wildcard`), so that one
+    that appears rebuilds the target.
     """
-    names = sorted({_make_name(path) for path in inputs})
-    lines = [f"{_make_name(target)}: \\", *(f" {name} \\" for name in names), "", *(f"{name}:" for name in names)]
+    names = sorted({make_name(path) for path in inputs})
+    lines = [f"{make_name(target)}: \\", *(f" {name} \\" for name in names), ""]
+    optional = sorted({make_name(path) for path in looked_for})
+    if optional:
+        lines += [f"{make_name(target)}: $(wildcard {' '.join(optional)})", ""]
+    lines += [f"{name}:" for name in names]
     return "\n".join(lines) + "\n"
 
 
-def _make_name(path: Path) -> str:
+def make_name(path: Path) -> str:
     """A path as Make reads it: relative to the toolchain when inside it (as the Makefile
     names things), with spaces, colons and hashes escaped."""
     resolved = path.resolve() if path.is_absolute() or path.exists() else path

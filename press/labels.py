@@ -46,6 +46,14 @@ def labels_for(lang: str) -> dict[str, str]:
     return labels
 
 
+def language_name(lang: str) -> str | None:
+    """The name of a language in itself ('Deutsch' for de-AT), for the languages written by hand."""
+    hand_written = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    tables = [hand_written.get(tag, {}) for tag in language_tags(lang)]
+    names = [table["language_name"] for table in tables if "language_name" in table]
+    return str(names[-1]) if names else None
+
+
 def join_names(names: Sequence[str], lang: str = FALLBACK) -> str:
     """'A', 'A and B', 'A, B, and C', in the language's words ('A, B und C', '甲、乙、丙')."""
     words = labels_for(lang)

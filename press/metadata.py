@@ -201,12 +201,23 @@ FIELDS: dict[str, Field] = {
     "dir": Field("the direction of the text: ltr (left to right) or rtl (right to left: Arabic, Hebrew)"),
     "fonts": Field("a list of font files (OTF, TTF, WOFF2) beside the manuscript, for what the shipped fonts lack"),
     "allow-missing-glyphs": Field("true to build even when no font can draw some character"),
+    "citation": Field(
+        "where the work appears (Quarto's): container-title, volume, issue, page; a journal issue writes it"
+    ),
 }
 ILLUSTRATION_FIELDS: dict[str, str] = {
     "image": "the image file, relative to the manuscript (required)",
     "alt": "the alternative text describing the image (required)",
     "illustrator": "the illustrator's name",
     "credit": "the visible credit line; 'Illustration by <illustrator>.' (in the text's language) when absent",
+}
+#: What `citation` holds: the work's place in a journal's issue (or another container).
+CITATION_FIELDS: dict[str, str] = {
+    "type": "the kind of work, as CSL names it (article-journal)",
+    "container-title": "the journal (or book) the work appears in",
+    "volume": "the journal's volume",
+    "issue": "the journal's issue",
+    "page": "the pages, e.g. 5-12",
 }
 DEFAULT_CSL = "chicago-notes-bibliography"
 DEFAULT_LANGUAGE = "en"
@@ -243,6 +254,24 @@ class Illustration:
     alt: str
     illustrator: str | None
     credit: str | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where the work appears: a journal, its volume and issue, and the work's pages in it."""
+
+    container_title: str | None
+    volume: str | None
+    issue: str | None
+    page_first: str | None
+    page_last: str | None
+
+    @property
+    def pages(self) -> str | None:
+        """'5–12', or '5' for a work of one page."""
+        if self.page_first is None:
+            return None
+        return self.page_first if self.page_last in (None, self.page_first) else f"{self.page_first}–{self.page_last}"
 
 
 @dataclass(frozen=True)
@@ -301,6 +330,8 @@ class Metadata:
     epigraph_source: str | None = None
     list_of_figures: bool = False
     list_of_tables: bool = False
+    #: Where the work appears, when it is part of a journal's issue (`citation`).
+    citation: Citation | None = None
     #: Every value as read and merged, for the keys only one part of the toolchain reads
     #: (the image limits, say).
     values: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
@@ -518,6 +549,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         epigraph_source=_text(values, "epigraph-source", problem),
         list_of_figures=_flag(values, "lof", problem),
         list_of_tables=_flag(values, "lot", problem),
+        citation=_citation(values.get("citation"), problem),
         values=values,
     )
     if problems:
@@ -731,8 +763,10 @@ def _isbn(values: dict[str, Any], problem: Report) -> dict[str, str]:
 
 
 def _checked_isbn(written: str, problem: Report) -> str:
-    """An ISBN-13 or ISBN-10 as written, after its check digit is verified."""
-    digits = re.sub(r"[\s-]", "", written.removeprefix("ISBN").strip()).upper()
+    """An ISBN-13 or ISBN-10 as written (without an "ISBN" before it, which the editions print), after its
+    check digit is verified."""
+    isbn = written.strip().removeprefix("ISBN").strip()
+    digits = re.sub(r"[\s-]", "", isbn).upper()
     if re.fullmatch(r"\d{13}", digits):
         valid = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(digits)) % 10 == 0
     elif re.fullmatch(r"\d{9}[\dX]", digits):
@@ -741,7 +775,7 @@ def _checked_isbn(written: str, problem: Report) -> str:
         valid = False
     if not valid:
         problem("isbn", f"'{written}' is not a valid ISBN (13 digits, or 10, with a correct check digit)")
-    return written.strip()
+    return isbn
 
 
 def _paper(values: dict[str, Any], problem: Report, warning: Report) -> str:
@@ -789,6 +823,31 @@ def _toc_depth(values: dict[str, Any], warning: Report) -> int:
         return value
     warning("toc-depth", f"'toc-depth' must be a number from 1 to 6, not '{value}'; {DEFAULT_TOC_DEPTH} used")
     return DEFAULT_TOC_DEPTH
+
+
+def _citation(value: Any, problem: Report) -> Citation | None:
+    """`citation`: where the work appears; its `page` a number or a range (5-12, 5–12)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problem("citation", "'citation' must be a mapping with " + ", ".join(CITATION_FIELDS))
+        return None
+    texts: dict[str, str | None] = {}
+    for key, item in value.items():
+        if key not in CITATION_FIELDS:
+            problem("citation", f"unknown key '{key}' in 'citation'{_suggestion(str(key), CITATION_FIELDS)}")
+        elif item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
+            problem("citation", f"'citation: {key}' must be text: {CITATION_FIELDS[key]}")
+        else:
+            texts[str(key)] = str(item).strip() if item is not None else None
+    first, _, last = (texts.get("page") or "").replace("–", "-").partition("-")
+    return Citation(
+        container_title=texts.get("container-title"),
+        volume=texts.get("volume"),
+        issue=texts.get("issue"),
+        page_first=first.strip() or None,
+        page_last=last.strip() or None,
+    )
 
 
 def _illustration(value: Any, manuscript: Path, lang: str, problem: Report) -> Illustration | None:

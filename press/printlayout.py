@@ -30,7 +30,7 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, bookindex, limits, pagemap, printbook, scripts
+from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts
 from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note
@@ -91,6 +91,7 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     """The print edition laid out, ready to write; its page list is kept for the EPUB's build."""
     page = print_page(document)
     report_missing_glyphs(page, document, context.reporter)
+    housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     name = _pages_cache_name(page, document)
     with context.cache.locked(name):
         rendering = layout(document, context.reporter, page, context.options.printer_marks)
@@ -103,6 +104,7 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
     earlier build) laid these very pages out, or as soon as a PDF build running beside this one
     has (Make builds the editions side by side); otherwise laid out here, once."""
     page = print_page(document)
+    housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     name = _pages_cache_name(page, document)
     stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
     if stored is not None:
@@ -118,12 +120,14 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
 
 
 def _pages_cache_name(page: str, document: Document) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the toolchain's files that set it.
+    """A print layout's cache entry, named by the print page (images inline) and the files that set it:
+    the toolchain's and the title's additions to the house style.
 
     Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
     """
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    toolchain = files_digest(toolchain_files())
+    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    toolchain = files_digest([*toolchain_files(), *styles])
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
 
 
@@ -192,8 +196,9 @@ def main_matter_page(laid_out: weasyprint.document.Document, document: Document)
 def _render(page: str, document: Document, printer_marks: bool = False) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
-    names = (*STYLESHEETS, PRINTER_MARKS_STYLESHEET) if printer_marks else STYLESHEETS
-    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in stylesheet_paths(*names)]
+    paths = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
+    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)

@@ -33,10 +33,5 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def stylesheet(*names: str) -> str:
-    """The text of stylesheets from styles/, in order, for inlining into a page."""
-    return "\n".join((STYLES_DIR / name).read_text(encoding="utf-8") for name in names)
-
-
 def stylesheet_paths(*names: str) -> list[Path]:
     return [STYLES_DIR / name for name in names]

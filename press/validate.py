@@ -24,6 +24,9 @@ from . import STYLES_DIR, TOOLCHAIN_ROOT, scripts
 
 NODE_MODULES = TOOLCHAIN_ROOT / "node_modules"
 CHROMIUM_WRAPPER = TOOLCHAIN_ROOT / "tests" / "tools" / "chromium"
+#: The OPDS 1.2 schema (RELAX NG Compact, with Atom's), and Debian's Jing, which reads it.
+OPDS_SCHEMA = TOOLCHAIN_ROOT / "tests" / "tools" / "opds" / "opds.rnc"
+JING = Path("/usr/share/java/jing.jar")
 CHROMIUM = "/usr/bin/chromium"
 #: Headless Chromium as root, offline: no sandbox, no background traffic.
 CHROMIUM_ARGUMENTS = [
@@ -166,6 +169,16 @@ def axe_violations(page: Any) -> list[str]:
         for violation in results["violations"]
         for node in violation["nodes"]
     ]
+
+
+def opds(feed: Path) -> Check:
+    """Jing, the RELAX NG validator, against the OPDS 1.2 schema: each line it prints is an error."""
+    completed = _run(["java", "-jar", str(JING), "-c", str(OPDS_SCHEMA), str(feed)])
+    check = Check("OPDS 1.2 schema (Jing)", feed.name)
+    check.errors += [line for line in completed.stdout.splitlines() if line.strip()]
+    if completed.returncode != 0 and not check.errors:
+        check.errors.append(f"Jing did not run: {completed.stderr.strip()[-500:]}")
+    return check
 
 
 def pdf_structure(pdf: Path) -> Check:

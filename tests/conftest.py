@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -56,6 +57,26 @@ class Built:
 
     editions: Editions
     stderr: str
+
+
+def git(*arguments: str, cwd: Path) -> str:
+    return subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def clean_clone(folder: Path) -> Path:
+    """The project's files, as a fresh clone has them, in a new git repository at `folder` with one
+    commit; the installed tools (.venv, node_modules) are shared."""
+    files = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT).split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file() and not (ROOT / name).is_symlink():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, folder / name)
+    for installed in (".venv", "node_modules"):
+        (folder / installed).symlink_to((ROOT / installed).resolve())
+    git("init", "-q", cwd=folder)
+    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "add", "-A", cwd=folder)
+    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "commit", "-qm", "clone", cwd=folder)
+    return folder
 
 
 def build_all(manuscript: Path, out: Path) -> Built:

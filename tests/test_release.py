@@ -16,29 +16,15 @@ import yaml
 
 from press.errors import PressError
 from press.release import release_version
-from tests.conftest import EPOCH, MINIMAL, ROOT, build
+from tests.conftest import EPOCH, MINIMAL, ROOT, build, clean_clone, git
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-
-
-def git(*arguments: str, cwd: Path) -> str:
-    return subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's files in a new git repository elsewhere, tagged v1.2.3, sharing the installed tools."""
-    folder = tmp_path_factory.mktemp("checkout") / "press"
-    files = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT).split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, folder / name)
-    for installed in (".venv", "node_modules"):
-        (folder / installed).symlink_to(ROOT / installed)
-    git("init", "-q", cwd=folder)
-    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "add", "-A", cwd=folder)
-    git("-c", "user.name=Press", "-c", "user.email=press@example.invalid", "commit", "-qm", "release", cwd=folder)
+    folder = clean_clone(tmp_path_factory.mktemp("checkout") / "press")
     git("tag", "v1.2.3", cwd=folder)
     return folder
 
@@ -176,3 +162,78 @@ def test_version_from_the_front_matter_without_a_tag(tmp_path: Path) -> None:
         release_version(manuscript)
     manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("lang: en-GB", "lang: en-GB\nversion: 2.0"))
     assert release_version(manuscript) == "2.0"
+
+
+@pytest.fixture(scope="module")
+def list_released(checkout: Path) -> Path:
+    """A release of three titles of the fixture list (the list's tag v1.2.3 their version), two of them the
+    articles of its journal's issue, made as CI makes it: each title apart, then gathered."""
+    dist = checkout / "dist-list"
+    for step in (["--titles", "harbour-lights", "der-leuchtturm", "tide-tables", "--part"], ["--gather"]):
+        completed = subprocess.run(
+            [".venv/bin/python", "-m", "press.release", "--list", "tests/fixtures/list", *step, "--dist", str(dist)],
+            cwd=checkout,
+            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    return dist
+
+
+def test_a_release_of_several_titles_holds_each_titles_files_and_the_catalogue(list_released: Path) -> None:
+    assert sorted(path.name for path in list_released.iterdir()) == sorted(
+        [
+            *(
+                f"{name}{suffix}"
+                for name in ("harbour-lights-1.2.3", "der-leuchtturm-1.2.3", "tide-tables-1.2.3")
+                for suffix in (".pdf", ".epub", ".html", ".validation.json", ".cff")
+            ),
+            "catalogue.html",
+            "catalogue.xml",
+            "review-2024-1.pdf",
+            "review-2024-1.epub",
+            "validation.json",
+            "RELEASE_NOTES.md",
+            "SHA256SUMS",
+        ]
+    )
+    completed = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=list_released, capture_output=True, text=True)
+    assert completed.returncode == 0 and completed.stdout.count(": OK") == 21, completed.stdout
+    notes = (list_released / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    assert (
+        notes.index("## Harbour Lights — 1.2.3")
+        < notes.index("## Der Leuchtturm — 1.2.3")
+        < notes.index("| OPDS 1.2 schema (Jing) | catalogue.xml | 0 | 0 | pass |")
+    )
+    assert "| EPUBCheck | review-2024-1.epub | 0 | 0 | pass |" in notes
+    page = (list_released / "catalogue.html").read_text(encoding="utf-8")
+    assert 'href="harbour-lights-1.2.3.epub"' in page and 'href="der-leuchtturm-1.2.3.pdf"' in page
+
+
+def test_an_article_of_the_issue_is_released_with_its_journal_and_pages(list_released: Path) -> None:
+    preferred = yaml.safe_load((list_released / "tide-tables-1.2.3.cff").read_text(encoding="utf-8"))[
+        "preferred-citation"
+    ]
+    assert {key: preferred[key] for key in ("journal", "volume", "issue", "start", "end")} == {
+        "journal": "Coastal Studies Review",
+        "volume": 12,
+        "issue": 1,
+        "start": 3,
+        "end": 3,
+    }
+    assert (
+        "journal" not in yaml.safe_load((list_released / "der-leuchtturm-1.2.3.cff").read_text())["preferred-citation"]
+    )
+
+
+def test_a_titles_own_tag_gives_its_version(checkout: Path) -> None:
+    git("tag", "der-leuchtturm-v1.0.0", cwd=checkout)
+    try:
+        manuscript = checkout / "tests" / "fixtures" / "list" / "der-leuchtturm" / "der-leuchtturm.md"
+        assert release_version(manuscript, "der-leuchtturm") == "1.0.0"
+        assert release_version(manuscript, "harbour-lights") == "1.2.3"
+    finally:
+        git("tag", "-d", "der-leuchtturm-v1.0.0", cwd=checkout)

@@ -2,10 +2,17 @@
 
 The book opens on a cover drawn for reading systems' libraries and a title
 page, then the essay, its notes, the bibliography and a colophon, in the print
-edition's order. The documents, the navigation document included, come from our
-templates so that they carry the EPUB semantics (noterefs, endnotes, landmarks)
-readers and checkers look for. Page-break markers and a page list give the
-print edition's page numbers, found by laying the print edition out once.
+edition's order. A book (press.divisions) has a copyright page, its dedication
+and epigraph, then one document per division (a preface, each part's page, each
+chapter, each appendix), each chapter's notes at its end, so that a note and its
+call are always in one file (or, with `notes: endnotes`, after the text as print
+sets them); a division too large for reading systems to open quickly is cut
+between its blocks. Links within the book point at the document
+that holds their target. The documents, the navigation document included, come
+from our templates so that they carry the EPUB semantics (noterefs, endnotes,
+parts and chapters, landmarks) readers and checkers look for. Page-break markers
+and a page list give the print edition's page numbers as it prints them, found
+by laying the print edition out once.
 
 The accessibility metadata describes what the documents really hold, read
 back from them once they are finished: a feature is declared only when it is
@@ -18,10 +25,13 @@ that the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import tempfile
 import zipfile
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -32,21 +42,23 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import limits, printlayout, scripts, validate
+from .. import housestyle, limits, printlayout, scripts, validate
+from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
-from ..crossref import point_references_at
-from ..document import Document
+from ..divisions import Division
+from ..document import TEMPLATE_IDENTIFIERS, Document
 from ..errors import Location, PressError
 from ..front import as_xhtml
 from ..inputs import code_files, template_files
 from ..labels import labels_for
 from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
-from ..pagemap import PageBreak, PrintPages, place_page_breaks
+from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
-from ..render import render, stylesheet, stylesheet_paths
+from ..printbook import note_groups
+from ..render import render, stylesheet_paths
 from ..sanitize import url_scheme
 from ..webfonts import KOREAN_FACE, FontFile, embedded_faces, font_files
 
@@ -61,6 +73,10 @@ TEMPLATES = (
     "epub/bibliography.xhtml.j2",
     "epub/colophon.xhtml.j2",
     "epub/nav.xhtml.j2",
+    "epub/copyright.xhtml.j2",
+    "epub/dedication.xhtml.j2",
+    "epub/epigraph.xhtml.j2",
+    "epub/division.xhtml.j2",
 )
 STYLESHEET_HREF = "css/epub.css"
 FONTS_FOLDER = "fonts"
@@ -72,6 +88,42 @@ NOTES_DOCUMENT = "notes.xhtml"
 BIBLIOGRAPHY_DOCUMENT = "bibliography.xhtml"
 COLOPHON_DOCUMENT = "colophon.xhtml"
 NAV_DOCUMENT = "nav.xhtml"
+COPYRIGHT_DOCUMENT = "copyright.xhtml"
+DEDICATION_DOCUMENT = "dedication.xhtml"
+EPIGRAPH_DOCUMENT = "epigraph.xhtml"
+#: What comes before a book's contents.
+FRONT_MATTER_DOCUMENTS = (
+    COVER_DOCUMENT,
+    TITLE_PAGE_DOCUMENT,
+    COPYRIGHT_DOCUMENT,
+    DEDICATION_DOCUMENT,
+    EPIGRAPH_DOCUMENT,
+)
+#: A book's divisions: `chapter-3.xhtml`, and `chapter-3-2.xhtml` for the rest of one too large for one file.
+DIVISION_DOCUMENT = "{kind}-{ordinal}.xhtml"
+CONTINUED_DOCUMENT = "{stem}-{piece}.xhtml"
+#: Some reading systems slow down or fail on XHTML files larger than about 300 KB. A division is cut
+#: between its blocks above this size, which leaves room for page-break markers and linked file names.
+SPLIT_BYTES = 256 * 1024
+#: Where each kind of division stands in a book (the epub:type of its document's body).
+MATTER = {
+    "front": "frontmatter",
+    "part": "bodymatter",
+    "chapter": "bodymatter",
+    "appendix": "backmatter",
+    "back": "backmatter",
+}
+#: What a division is (EPUB's structural semantics; DPUB-ARIA's role is `doc-` and the same word): parts,
+#: chapters and appendices by their kind; front and back matter by a class (`# Foreword {.foreword}`) or
+#: by a title that opens with the word in the book's language (templates/labels.yaml).
+NUMBERED_KINDS = ("part", "chapter", "appendix")
+MATTER_KINDS = (
+    "preface", "foreword", "introduction", "prologue", "epilogue", "afterword", "conclusion", "acknowledgments",
+)  # fmt: skip
+#: The print edition, whose ISBN (when it has one) names the source of the page numbers.
+PRINT_EDITION = "pdf"
+#: The edition each ISBN of the front matter's `isbn` belongs to: its name there, and the words naming it.
+EDITION_WORDS = {NAME: "epub_edition", PRINT_EDITION: "print_edition", "html": "web_edition"}
 XHTML_MEDIA_TYPE = "application/xhtml+xml"
 MIMETYPE = b"application/epub+zip"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
@@ -140,19 +192,18 @@ def write(document: Document, context: BuildContext) -> Path:
     pages = printlayout.print_pages(document, context)
     document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=as_xhtml(document.front)))))
     cover = make_cover(document)
-    documents = content_documents(document, cover, pages)
-    for item in documents:
-        if item.file_name != TEXT_DOCUMENT:
-            point_references_at(item.tree, TEXT_DOCUMENT)  # the notes refer to figures in the text
-    page_breaks = add_page_breaks(documents, pages)
+    documents = book_documents(document, cover, pages) if document.is_book else essay_documents(document, cover, pages)
+    holders = link_across_documents(documents)
+    page_list = add_page_breaks(documents, pages)
+    styles = housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     fonts = embedded_fonts(document, documents, context)
-    accessibility = assess(document, documents, pages, page_breaks)
+    accessibility = assess(document, documents, pages, page_list)
     # Write: the package; checked by Ace first when the build is to back a conformance claim.
-    book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
+    book = build_book(document, documents, holders, cover, accessibility, page_list, (styles, *fonts))
     if context.options.check_accessibility:
         _check_accessibility(book, target)
-        accessibility = assess(document, documents, pages, page_breaks, checked=True)
-        book = build_book(document, documents, cover, accessibility, page_breaks, fonts)
+        accessibility = assess(document, documents, pages, page_list, checked=True)
+        book = build_book(document, documents, holders, cover, accessibility, page_list, (styles, *fonts))
     with atomic_output(target, context.reporter) as temporary:
         temporary.write_bytes(book)
     return target
@@ -161,17 +212,19 @@ def write(document: Document, context: BuildContext) -> Path:
 def build_book(
     document: Document,
     documents: list[ContentDocument],
+    holders: dict[str, str],
     cover: Cover,
     accessibility: Accessibility,
-    page_breaks: list[tuple[PageBreak, str]],
-    fonts: tuple[list[FontFile], str],
+    page_list: list[NavEntry],
+    styles: tuple[list[Path], list[FontFile], str],
 ) -> bytes:
     book = epub.EpubBook()
-    describe(book, document, accessibility, page_breaks)
-    add_documents(book, documents)
-    add_resources(book, document, cover, fonts)
-    add_navigation(book, document, documents, page_breaks)
-    return package(book, document)
+    describe(book, document, accessibility, page_list)
+    items = add_documents(book, documents)
+    add_resources(book, document, cover, styles)
+    nav = add_navigation(book, document, documents, holders, page_list)
+    book.spine = reading_order(document, documents, items, nav)
+    return package(book, document.modified)
 
 
 def _check_accessibility(book: bytes, target: Path) -> None:
@@ -189,26 +242,90 @@ def _check_accessibility(book: bytes, target: Path) -> None:
         )
 
 
-def content_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
+#: A document to render: its file name, template, what the template is given, and whether print sets its text.
+ToRender = tuple[str, str, dict[str, Any], bool]
+
+
+def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
     """The XHTML documents in reading order: cover, title page, essay, notes, bibliography, colophon."""
     body = parse_fragment(document.body)
-    for reference in note_references(body):
-        reference.set("href", f"{NOTES_DOCUMENT}{reference.get('href', '')}")
-        reference.set("epub:type", "noteref")
-    words = labels_for(document.metadata.lang)
-    page_count = words["page_count_one" if pages.count == 1 else "page_count"].format(count=pages.count)
-    pages_note = words["print_pages_note"].format(paper=pages.paper, pages=page_count, identifier=document.identifier)
-    colophon_lines = [pages_note, words["cover_drawn_with_illustration" if cover.illustrated else "cover_drawn"]]
-    pages_to_render: list[tuple[str, str, dict[str, Any], bool]] = [
+    mark_note_references(body)
+    to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
-        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {}, False),
+        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": False}, False),
         (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))}, True),
     ]
     if document.notes:
-        pages_to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"text_href": TEXT_DOCUMENT}, True))
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": document.notes, "groups": ()}, True))
+    return rendered(document, [*to_render, *back_matter(document, cover, pages)])
+
+
+def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
+    """A book's XHTML documents in reading order: cover, title page, copyright page, dedication,
+    epigraph, one document per division (a division too large cut in several), bibliography, colophon."""
+    body = parse_fragment(document.body)
+    mark_note_references(body)
+    words = labels_for(document.metadata.lang)
+    to_render: list[ToRender] = [
+        (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
+        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": True}, True),
+        (COPYRIGHT_DOCUMENT, "epub/copyright.xhtml.j2", {"isbns": edition_isbns(document.metadata.isbn, words)}, True),
+    ]
+    if document.front.dedication_html:
+        to_render.append((DEDICATION_DOCUMENT, "epub/dedication.xhtml.j2", {}, True))
+    if document.front.epigraph_html:
+        to_render.append((EPIGRAPH_DOCUMENT, "epub/epigraph.xhtml.j2", {}, True))
+    sections = {str(element.get("id")): element for element in body}
+    taken = {str(element.get("id")) for element in body.iter() if element.get("id")} | set(TEMPLATE_IDENTIFIERS)
+    ordinals: Counter[str] = Counter()
+    # Each chapter's notes end its document, unless the author asks for them after the text, as in print.
+    endnotes = document.metadata.notes == "endnotes"
+    for division in document.divisions:
+        section = sections[division.identifier]
+        ordinals[division.kind] += 1
+        attributes = {str(name): str(value) for name, value in section.attrib.items()}
+        semantics = division_semantics(division, section, words)
+        if semantics:
+            attributes |= {"epub:type": semantics, "role": f"doc-{semantics}"}
+        notes = [] if endnotes else [note for note in document.notes if note.division == division.identifier]
+        context = {
+            "division": division,
+            "matter": MATTER[division.kind],
+            "attributes": attributes,
+            "body": Markup(inner_html(section, method="xml")),
+            "notes": notes,
+            "notes_identifier": unique_identifier(f"notes-{division.identifier}", taken) if notes else "",
+        }
+        name = DIVISION_DOCUMENT.format(kind=division.kind, ordinal=ordinals[division.kind])
+        to_render.append((name, "epub/division.xhtml.j2", context, True))
+    if endnotes and document.notes:
+        groups = [
+            (unique_identifier(f"notes-{number}", taken), group.heading, group.notes)
+            for number, group in enumerate(note_groups(document.notes, document), start=1)
+        ]
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"groups": groups}, True))
+    unplaced = [note for note in document.notes if not note.division]
+    if unplaced and not endnotes:
+        to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": unplaced, "groups": ()}, True))
+    documents = rendered(document, [*to_render, *back_matter(document, cover, pages)])
+    return [piece for item in documents for piece in split_document(item)]
+
+
+def back_matter(document: Document, cover: Cover, pages: PrintPages) -> list[ToRender]:
+    """The bibliography and the colophon, which says where the page numbers and the cover come from."""
+    words = labels_for(document.metadata.lang)
+    page_count = words["page_count_one" if pages.count == 1 else "page_count"].format(count=pages.count)
+    pages_note = words["print_pages_note"].format(paper=pages.paper, pages=page_count, identifier=page_source(document))
+    colophon_lines = [pages_note, words["cover_drawn_with_illustration" if cover.illustrated else "cover_drawn"]]
+    to_render: list[ToRender] = []
     if document.bibliography:
-        pages_to_render.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}, True))
-    pages_to_render.append((COLOPHON_DOCUMENT, "epub/colophon.xhtml.j2", {"colophon_lines": colophon_lines}, True))
+        to_render.append((BIBLIOGRAPHY_DOCUMENT, "epub/bibliography.xhtml.j2", {}, True))
+    to_render.append((COLOPHON_DOCUMENT, "epub/colophon.xhtml.j2", {"colophon_lines": colophon_lines}, True))
+    return to_render
+
+
+def rendered(document: Document, to_render: list[ToRender]) -> list[ContentDocument]:
+    """Each document rendered from its template and parsed."""
     documents = [
         ContentDocument(
             file_name,
@@ -218,9 +335,101 @@ def content_documents(document: Document, cover: Cover, pages: PrintPages) -> li
             ),
             in_print,
         )
-        for file_name, template, context, in_print in pages_to_render
+        for file_name, template, context, in_print in to_render
     ]
     unlink_other_files(documents)
+    return documents
+
+
+def mark_note_references(body: etree._Element) -> None:
+    for reference in note_references(body):
+        reference.set("epub:type", "noteref")
+
+
+def division_semantics(division: Division, section: etree._Element, words: dict[str, Any]) -> str | None:
+    """What a division is, in EPUB's and DPUB-ARIA's words ("chapter", "preface"), when that is known."""
+    if division.kind in NUMBERED_KINDS:
+        return division.kind
+    heading = section.find("h2")
+    classes = {*section.get("class", "").split(), *(heading.get("class", "").split() if heading is not None else ())}
+    marked = [kind for kind in MATTER_KINDS if kind in classes]
+    titled = [kind for kind in MATTER_KINDS if _opens_with(division.title.casefold(), words[kind].casefold())]
+    return next(iter(marked or titled), None)
+
+
+def _opens_with(title: str, word: str) -> bool:
+    """Whether a title is the word, or opens with it as a word of its own ("Preface to the Second
+    Edition"; not "序章", a prologue, for "序", a foreword)."""
+    return title.startswith(word) and (len(title) == len(word) or not title[len(word)].isalnum())
+
+
+def unique_identifier(wanted: str, taken: set[str]) -> str:
+    """An identifier for a list of notes (`notes-sec-lamps`) that, with its heading's (`-title`), nothing
+    else has; recorded as taken."""
+    identifier, number = wanted, 1
+    while identifier in taken or f"{identifier}-title" in taken:
+        number += 1
+        identifier = f"{wanted}-{number}"
+    taken |= {identifier, f"{identifier}-title"}
+    return identifier
+
+
+def edition_isbns(isbns: dict[str, str], words: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The ISBNs (by edition) a copyright page lists, this edition's first, each with its edition's name
+    (none when every edition has the same)."""
+    if len(set(isbns.values())) == 1:
+        return [(None, next(iter(isbns.values())))]
+    return [(words[label], isbns[edition]) for edition, label in EDITION_WORDS.items() if edition in isbns]
+
+
+def isbn_urn(isbn: str) -> str:
+    """An ISBN as a URN (RFC 3187): its digits alone."""
+    return "urn:isbn:" + re.sub(r"[^0-9X]", "", isbn.upper())
+
+
+def package_identifier(document: Document) -> str:
+    """The EPUB's own identifier: its ISBN when it has one."""
+    isbn = document.metadata.isbn.get(NAME)
+    return isbn_urn(isbn) if isbn else document.identifier
+
+
+def page_source(document: Document) -> str:
+    """The identifier of the print edition whose page numbers the EPUB gives: its ISBN when it has one."""
+    isbn = document.metadata.isbn.get(PRINT_EDITION)
+    return isbn_urn(isbn) if isbn else document.identifier
+
+
+def split_document(item: ContentDocument) -> list[ContentDocument]:
+    """A document, or, when it is larger than SPLIT_BYTES, the document holding as many of the blocks
+    of its section (a division, the bibliography) as fit, followed by documents holding the rest, each
+    as many again. A block larger than that stands alone: a paragraph, a table or a list is not cut."""
+    body = _body(item.tree)
+    section = body.find(f"{{{XHTML_NAMESPACE}}}section")
+    if section is None or _size(item.tree) <= SPLIT_BYTES:
+        return [item]
+    blocks = list(section)
+    for block in blocks:
+        section.remove(block)
+    frame = _size(item.tree)
+    pieces: list[list[etree._Element]] = [[]]
+    size = frame
+    for block in blocks:
+        block_size = len(etree.tostring(block, encoding="utf-8"))
+        if pieces[-1] and size + block_size > SPLIT_BYTES:
+            pieces.append([])
+            size = frame
+        pieces[-1].append(block)
+        size += block_size
+    section.extend(pieces[0])
+    documents = [item]
+    stem = Path(item.file_name).stem
+    for number, piece in enumerate(pieces[1:], start=2):
+        tree = copy.deepcopy(item.tree)  # the head, and a body holding the rest of the division's blocks
+        continued = _body(tree)
+        for child in list(continued):
+            continued.remove(child)
+        continued.extend(piece)
+        documents.append(ContentDocument(CONTINUED_DOCUMENT.format(stem=stem, piece=number), tree, item.in_print))
     return documents
 
 
@@ -235,8 +444,26 @@ def unlink_other_files(documents: list[ContentDocument]) -> None:
                 del link.attrib["href"]
 
 
-def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list[tuple[PageBreak, str]]:
-    """Page-break markers where the print edition's pages begin; each with its document's name."""
+def link_across_documents(documents: list[ContentDocument]) -> dict[str, str]:
+    """Point every link within the book (`#fig-map`, a note and its call, a citation) at the document
+    that holds its target, and say which document holds each identifier."""
+    holders: dict[str, str] = {}
+    for item in documents:
+        for element in item.tree.iter():
+            if isinstance(element.tag, str) and element.get("id"):
+                holders.setdefault(str(element.get("id")), item.file_name)
+    for item in documents:
+        for link in item.tree.iter(f"{{{XHTML_NAMESPACE}}}a"):
+            href = link.get("href", "")
+            holder = holders.get(href[1:]) if href.startswith("#") else None
+            if holder is not None and holder != item.file_name:
+                link.set("href", holder + href)
+    return holders
+
+
+def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list[NavEntry]:
+    """Page-break markers where the print edition's pages begin, named as the print edition numbers
+    them; the page list that leads to them."""
     printed = [item for item in documents if item.in_print]
     taken = {str(element.get("id")) for item in documents for element in item.tree.iter() if element.get("id")}
 
@@ -245,28 +472,34 @@ def add_page_breaks(documents: list[ContentDocument], pages: PrintPages) -> list
         while identifier in taken:
             identifier += "-"
         taken.add(identifier)
+        label = pages.labels[number - 1]
         element = etree.Element(
             f"{{{XHTML_NAMESPACE}}}span",
             {
                 f"{{{EPUB_NAMESPACE}}}type": "pagebreak",
                 "role": "doc-pagebreak",
                 "id": identifier,
-                "aria-label": str(number),
-                "title": str(number),
+                "aria-label": label,
+                "title": label,
             },
         )
         element.text = ""
         return element
 
     page_breaks = place_page_breaks([item.tree for item in printed], pages, marker)
-    return [(page_break, printed[page_break.document].file_name) for page_break in page_breaks]
+    return [
+        NavEntry(
+            f"{printed[page_break.document].file_name}#{page_break.identifier}", pages.labels[page_break.number - 1]
+        )
+        for page_break in page_breaks
+    ]
 
 
 def assess(
     document: Document,
     documents: list[ContentDocument],
     pages: PrintPages,
-    page_breaks: list[tuple[PageBreak, str]],
+    page_list: list[NavEntry],
     checked: bool = False,
 ) -> Accessibility:
     """What the finished documents offer readers, read back from them.
@@ -276,7 +509,7 @@ def assess(
     images = [image for item in documents for image in item.tree.iter(f"{{{XHTML_NAMESPACE}}}img")]
     alternative_text = all(image.get("alt", "").strip() for image in images)
     headings = any(item.tree.xpath("//*[local-name()='h2' or local-name()='h3']") for item in documents)
-    page_list_complete = bool(page_breaks) and len(page_breaks) == pages.count
+    page_list_complete = bool(page_list) and len(page_list) == pages.count
     animated = any(_animated(asset.source) for asset in document.assets)
 
     features = ["tableOfContents", "readingOrder", "ARIA"]
@@ -284,21 +517,21 @@ def assess(
         features.append("structuralNavigation")
     if alternative_text and images:
         features.append("alternativeText")
-    if page_breaks:
+    if page_list:
         features += ["pageNavigation", "pageBreakMarkers"]
     hazards = ("unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard") if animated else ("none",)
     modes = ("textual", "visual") if images else ("textual",)
     sufficient: tuple[str, ...] = ("textual",) if alternative_text else ()
     sufficient += ("textual,visual",) if images else ()
-    conforms = checked and alternative_text and not animated and (page_list_complete or not page_breaks)
+    conforms = checked and alternative_text and not animated and (page_list_complete or not page_list)
 
     summary = [
         "A reflowable EPUB 3 with a table of contents, landmarks and a reading order that follows the print edition."
     ]
     if headings:
         summary.append("Headings give the structure of the text.")
-    if page_breaks:
-        found = "every page" if page_list_complete else f"{len(page_breaks)} of its {pages.count} pages"
+    if page_list:
+        found = "every page" if page_list_complete else f"{len(page_list)} of its {pages.count} pages"
         summary.append(
             f"A page list and page-break markers give the page numbers of the print edition "
             f"({pages.paper} PDF, {_pages(pages.count)}) for {found}."
@@ -329,12 +562,13 @@ def assess(
     )
 
 
-def describe(
-    book: epub.EpubBook, document: Document, accessibility: Accessibility, page_breaks: list[tuple[PageBreak, str]]
-) -> None:
+def describe(book: epub.EpubBook, document: Document, accessibility: Accessibility, page_list: list[NavEntry]) -> None:
     """Package metadata: Dublin Core, MARC relator roles, the page source and accessibility."""
     metadata = document.metadata
-    book.set_identifier(document.identifier)
+    identifier = package_identifier(document)
+    book.set_identifier(identifier)
+    if identifier != document.identifier:
+        book.add_metadata("DC", "identifier", document.identifier)
     book.set_title(metadata.title)
     if metadata.subtitle:
         book.add_metadata("DC", "title", metadata.subtitle, {"id": "subtitle"})
@@ -365,10 +599,11 @@ def describe(
     if metadata.version:
         book.add_metadata(None, "meta", metadata.version, {"property": "schema:version"})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    if page_breaks:
+    if page_list:
         # The print edition, which carries the same identifier in its colophon, is the page source.
-        book.add_metadata("DC", "source", document.identifier, {"id": PAGE_SOURCE_ID})
-        book.add_metadata(None, "meta", document.identifier, {"property": "pageBreakSource"})
+        source = page_source(document)
+        book.add_metadata("DC", "source", source, {"id": PAGE_SOURCE_ID})
+        book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
     properties = [
         ("schema:accessMode", accessibility.access_modes),
         ("schema:accessModeSufficient", accessibility.access_modes_sufficient),
@@ -396,14 +631,25 @@ def describe_author(book: epub.EpubBook, person: Author, identifier: str) -> Non
         book.add_metadata(None, "meta", value, {"refines": f"#{identifier}", "property": name})
 
 
-def add_documents(book: epub.EpubBook, documents: list[ContentDocument]) -> None:
-    """The XHTML documents, in reading order in the spine."""
-    spine = []
-    for item in documents:
-        xhtml = _xhtml_item(item.file_name, _serialise(item.tree))
-        book.add_item(xhtml)
-        spine.append(xhtml)
-    book.spine = spine
+def add_documents(book: epub.EpubBook, documents: list[ContentDocument]) -> list[epub.EpubItem]:
+    """The XHTML documents, in reading order."""
+    items = [_xhtml_item(item.file_name, _serialise(item.tree)) for item in documents]
+    for item in items:
+        book.add_item(item)
+    return items
+
+
+def reading_order(
+    document: Document, documents: list[ContentDocument], items: list[epub.EpubItem], nav: epub.EpubItem
+) -> list[Any]:
+    """The spine: the documents in reading order. A book's contents (the navigation document) follow its
+    front matter, as in print, read in turn when the front matter asks for contents (`toc: true`) and
+    otherwise reached from the landmarks only."""
+    if not document.is_book:
+        return list(items)
+    position = 1 + max(index for index, item in enumerate(documents) if item.file_name in FRONT_MATTER_DOCUMENTS)
+    contents_page = nav if document.metadata.toc else (nav, "no")
+    return [*items[:position], contents_page, *items[position:]]
 
 
 def embedded_fonts(
@@ -423,14 +669,17 @@ def embedded_fonts(
     return files, f"\n{rules}\n{families}\n" if files else ""
 
 
-def add_resources(book: epub.EpubBook, document: Document, cover: Cover, fonts: tuple[list[FontFile], str]) -> None:
-    files, font_rules = fonts
+def add_resources(
+    book: epub.EpubBook, document: Document, cover: Cover, styles: tuple[list[Path], list[FontFile], str]
+) -> None:
+    """The stylesheet (the house's, the title's additions, the fonts' rules), the fonts and the images."""
+    stylesheets, files, font_rules = styles
     book.add_item(
         epub.EpubItem(
             uid="stylesheet",
             file_name=STYLESHEET_HREF,
             media_type="text/css",
-            content=(stylesheet(*STYLESHEETS) + font_rules).encode("utf-8"),
+            content=(housestyle.text(stylesheets) + font_rules).encode("utf-8"),
         )
     )
     for number, font in enumerate(files, start=1):
@@ -452,16 +701,46 @@ def add_navigation(
     book: epub.EpubBook,
     document: Document,
     documents: list[ContentDocument],
-    page_breaks: list[tuple[PageBreak, str]],
-) -> None:
-    """The navigation document (contents, landmarks, page list) and an NCX for older readers."""
+    holders: dict[str, str],
+    page_list: list[NavEntry],
+) -> epub.EpubItem:
+    """The navigation document (contents, lists of figures and tables, landmarks, page list) and an
+    NCX for older readers."""
+    words = labels_for(document.metadata.lang)
     names = {item.file_name for item in documents}
+    lists = figure_lists(document, documents, words)
+    if document.is_book:
+        toc, landmarks = book_navigation(document, documents, holders, lists, words)
+    else:
+        toc, landmarks = essay_navigation(document, names, words)
+    nav = _xhtml_item(
+        NAV_DOCUMENT,
+        render(
+            "epub/nav.xhtml.j2",
+            document=document,
+            toc=toc,
+            lists=lists,
+            landmarks=landmarks,
+            page_list=page_list,
+            stylesheet_href=STYLESHEET_HREF,
+        ),
+    )
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    book.toc = _ncx_entries(toc)
+    book.add_item(epub.EpubNcx())
+    return nav
+
+
+def essay_navigation(
+    document: Document, names: set[str], words: dict[str, Any]
+) -> tuple[list[NavEntry], list[NavEntry]]:
+    """An essay's contents (its title, then its sections) and landmarks."""
     sections = [
         NavEntry(f"{TEXT_DOCUMENT}#{section.identifier}", section.title)
         for section in document.sections
         if section.level == 2
     ]
-    words = labels_for(document.metadata.lang)
     toc = [NavEntry(f"{TEXT_DOCUMENT}#title", document.metadata.title, children=sections)]
     landmarks = [
         NavEntry(COVER_DOCUMENT, words["cover"], "cover"),
@@ -471,32 +750,127 @@ def add_navigation(
     if NOTES_DOCUMENT in names:
         toc.append(NavEntry(NOTES_DOCUMENT, words["notes"]))
         landmarks.append(NavEntry(NOTES_DOCUMENT, words["notes"], "endnotes"))
+    toc += back_navigation(document, names, words, landmarks)
+    return toc, landmarks
+
+
+def book_navigation(
+    document: Document,
+    documents: list[ContentDocument],
+    holders: dict[str, str],
+    lists: list[NavEntry],
+    words: dict[str, Any],
+) -> tuple[list[NavEntry], list[NavEntry]]:
+    """A book's contents, nested as its parts, chapters and sections are (to `toc-depth`), and its
+    landmarks: cover, title page, copyright page, contents, lists, front matter, the first chapter,
+    the first chapter's notes, back matter, bibliography."""
+    names = {item.file_name for item in documents}
+    divisions = {division.identifier: division for division in document.divisions}
+
+    def entries(headings: list[ContentsEntry]) -> list[NavEntry]:
+        return [
+            NavEntry(
+                f"{holders[heading.identifier]}#{heading.identifier}",
+                divisions[heading.identifier].numbered_title if heading.identifier in divisions else heading.title,
+                children=entries(heading.children),
+            )
+            for heading in headings
+        ]
+
+    toc = [
+        NavEntry(COPYRIGHT_DOCUMENT, words["copyright_page"]),
+        *entries(contents(document.sections, document.metadata.toc_depth)),
+    ]
+    if NOTES_DOCUMENT in names:
+        toc.append(NavEntry(NOTES_DOCUMENT, words["notes"]))
+    landmarks = [
+        NavEntry(COVER_DOCUMENT, words["cover"], "cover"),
+        NavEntry(TITLE_PAGE_DOCUMENT, words["title_page"], "titlepage"),
+        NavEntry(COPYRIGHT_DOCUMENT, words["copyright_page"], "copyright-page"),
+        NavEntry(f"{NAV_DOCUMENT}#toc", words["contents"], "toc"),
+        *(NavEntry(entry.href, entry.title, entry.type) for entry in lists),
+    ]
+    trees = {item.file_name: item.tree for item in documents}
+    # The body matter starts with the first chapter (or, in a book of none, where the front matter ends).
+    chapters = [division for division in document.divisions if division.kind == "chapter"]
+    body = chapters or [division for division in document.divisions if division.kind != "front"]
+    body_start = body[0] if body else None
+    for division in document.divisions:
+        name = holders[division.identifier]
+        semantics = _epub_type(trees[name], division.identifier)
+        if division is body_start:
+            landmarks.append(NavEntry(name, words["start_of_text"], "bodymatter"))
+        elif semantics in MATTER_KINDS:
+            landmarks.append(NavEntry(name, division.title, semantics))
+    notes = [
+        element.get("id")
+        for item in documents
+        for element in item.tree.iter(f"{{{XHTML_NAMESPACE}}}section")
+        if "endnotes" in element.get(f"{{{EPUB_NAMESPACE}}}type", "").split()
+    ]
+    if notes:
+        landmarks.append(NavEntry(f"{holders[str(notes[0])]}#{notes[0]}", words["notes"], "endnotes"))
+    toc += back_navigation(document, names, words, landmarks)
+    return toc, landmarks
+
+
+def back_navigation(
+    document: Document, names: set[str], words: dict[str, Any], landmarks: list[NavEntry]
+) -> list[NavEntry]:
+    """The contents' lines for the bibliography and the colophon; the bibliography's landmark."""
+    toc = []
     if BIBLIOGRAPHY_DOCUMENT in names:
         title = document.bibliography_title or words["bibliography"]
         toc.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title))
         landmarks.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title, "bibliography"))
     toc.append(NavEntry(COLOPHON_DOCUMENT, words["colophon"]))
-    page_list = [NavEntry(f"{name}#{page.identifier}", str(page.number)) for page, name in page_breaks]
-    nav = _xhtml_item(
-        NAV_DOCUMENT,
-        render(
-            "epub/nav.xhtml.j2",
-            document=document,
-            toc=toc,
-            landmarks=landmarks,
-            page_list=page_list,
-            stylesheet_href=STYLESHEET_HREF,
-        ),
-    )
-    nav.properties = ["nav"]
-    book.add_item(nav)
-    book.toc = [epub.Link(entry.href, entry.title, f"toc{number}") for number, entry in enumerate(toc, start=1)]
-    book.add_item(epub.EpubNcx())
+    return toc
 
 
-def package(book: epub.EpubBook, document: Document) -> bytes:
+def figure_lists(document: Document, documents: list[ContentDocument], words: dict[str, Any]) -> list[NavEntry]:
+    """The lists of figures and of tables the front matter asks for (`lof`, `lot`): each captioned
+    figure or table of the text, by its caption."""
+    figures: list[NavEntry] = []
+    tables: list[NavEntry] = []
+    for item in documents:
+        for figure in item.tree.iter(f"{{{XHTML_NAMESPACE}}}figure"):
+            caption = figure.find(f"{{{XHTML_NAMESPACE}}}figcaption")
+            if not figure.get("id") or caption is None:
+                continue
+            title = " ".join("".join(str(text) for text in caption.itertext()).split())
+            entry = NavEntry(f"{item.file_name}#{figure.get('id')}", title)
+            (tables if "table-figure" in figure.get("class", "").split() else figures).append(entry)
+    metadata = document.metadata
+    wanted = [
+        ("loi", words["list_of_figures"], figures, metadata.list_of_figures),
+        ("lot", words["list_of_tables"], tables, metadata.list_of_tables),
+    ]
+    return [
+        NavEntry(f"{NAV_DOCUMENT}#{kind}", title, kind, children)
+        for kind, title, children, asked in wanted
+        if asked and children
+    ]
+
+
+def _epub_type(tree: etree._Element, identifier: str) -> str:
+    found = next((element for element in tree.iter() if element.get("id") == identifier), None)
+    return str(found.get(f"{{{EPUB_NAMESPACE}}}type", "")) if found is not None else ""
+
+
+def _ncx_entries(entries: Iterable[NavEntry], prefix: str = "toc") -> list[Any]:
+    """The contents as ebooklib's NCX takes them: links, and sections with the links under them."""
+    items: list[Any] = []
+    for number, entry in enumerate(entries, start=1):
+        identifier = f"{prefix}{number}"
+        if entry.children:
+            items.append((epub.Section(entry.title, entry.href), _ncx_entries(entry.children, f"{identifier}-")))
+        else:
+            items.append(epub.Link(entry.href, entry.title, identifier))
+    return items
+
+
+def package(book: epub.EpubBook, modified: datetime) -> bytes:
     """The .epub bytes: mimetype first and stored, entries in a fixed order and time."""
-    modified = document.modified
     buffer = io.BytesIO()
     writer = _Writer(buffer, book, {"mtime": modified, "epub2_guide": False, "epub3_landmark": False})
     writer.process()
@@ -548,6 +922,18 @@ def notes_as_xhtml(document: Document) -> Document:
 def _pages(count: int) -> str:
     """A page count in the accessibility summary's English."""
     return f"{count} page" if count == 1 else f"{count} pages"
+
+
+def _body(tree: etree._Element) -> etree._Element:
+    body = tree.find(f"{{{XHTML_NAMESPACE}}}body")
+    if body is None:
+        raise ValueError("an XHTML document without a body")  # the templates write one in every document
+    return body
+
+
+def _size(tree: etree._Element) -> int:
+    """The bytes of a document as the book holds it."""
+    return len(_serialise(tree).encode("utf-8"))
 
 
 def _serialise(tree: etree._Element) -> str:

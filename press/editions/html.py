@@ -44,7 +44,7 @@ from urllib.parse import unquote
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR, bookindex, limits, scripts
+from .. import STYLES_DIR, bookindex, housestyle, limits, scripts
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..csp import content_security_policy
@@ -55,9 +55,10 @@ from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
+from ..metadata import Citation
 from ..output import atomic_folder, atomic_output
 from ..people import Affiliation, Author
-from ..render import render, stylesheet, stylesheet_paths
+from ..render import render, stylesheet_paths
 from ..schema import citation
 from ..webfonts import KOREAN_FACE, Face, embedded_faces, font_face_rules, used_faces
 
@@ -170,7 +171,7 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     pages = [Page(target.name, TEMPLATE, page_context(document)), *(site_pages(document) if document.is_book else [])]
-    styles = stylesheet(*STYLESHEETS)
+    styles = housestyle.text(housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context))
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
     drafts = [
         render(page.template, stylesheet=Markup(styles.strip()), colophon=[], content_security_policy="", **page.values)
@@ -676,6 +677,8 @@ def linked_data(document: Document) -> dict[str, Any]:
         data["publisher"] = {"@type": "Organization", "name": metadata.publisher}
     if metadata.version:
         data["version"] = metadata.version
+    if metadata.citation is not None:
+        data.update(part_of_data(metadata.citation))
     if document.contributors:
         data["contributor"] = [
             {
@@ -703,6 +706,29 @@ def linked_data(document: Document) -> dict[str, Any]:
         entries = {str(entry.get("id")): entry for entry in document.references}
         data["citation"] = [citation(entries[key]) for key in document.cited_keys if key in entries]
     return data
+
+
+def part_of_data(citation: Citation) -> dict[str, Any]:
+    """The journal, volume and issue the article is part of, and its pages in the issue."""
+    data: dict[str, Any] = {}
+    container: dict[str, Any] | None = None
+    if citation.container_title:
+        container = {"@type": "Periodical", "name": citation.container_title}
+    if citation.volume:
+        container = {"@type": "PublicationVolume", "volumeNumber": citation.volume, **_part_of(container)}
+    if citation.issue:
+        container = {"@type": "PublicationIssue", "issueNumber": citation.issue, **_part_of(container)}
+    if container is not None:
+        data["isPartOf"] = container
+    if citation.page_first:
+        data["pageStart"] = citation.page_first
+        data["pageEnd"] = citation.page_last or citation.page_first
+        data["pagination"] = citation.pages
+    return data
+
+
+def _part_of(container: dict[str, Any] | None) -> dict[str, Any]:
+    return {"isPartOf": container} if container is not None else {}
 
 
 def part_data(document: Document, kind: str, title: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..document import Document
 from ..inputs import code_files
 from ..output import atomic_output
 from ..patches import page_references, textmap
-from ..xmp import front_matter_xmp
+from ..xmp import PRISM, front_matter_xmp
 
 NAME = printlayout.PDF_EDITION
 SUFFIX = ".pdf"
@@ -101,7 +101,7 @@ def _xmp_data_url(document: Document) -> str:
     xmp = (
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        f' xmlns:marcrel="{MARC_RELATORS}" xmlns:schema="{SCHEMA_ORG}">'
+        f' xmlns:marcrel="{MARC_RELATORS}" xmlns:schema="{SCHEMA_ORG}" xmlns:prism="{PRISM}">'
         f"<dc:contributor><rdf:Bag>{contributors}</rdf:Bag></dc:contributor>{roles}"
         f"<dc:language><rdf:Bag><rdf:li>{escape(document.metadata.lang)}</rdf:li></rdf:Bag></dc:language>"
         f"{front_matter_xmp(document.metadata)}</rdf:Description></rdf:RDF>"
