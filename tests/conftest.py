@@ -15,6 +15,11 @@ from playwright.sync_api import Browser
 
 from tests.proof import chromium
 
+# The tests run `make` as an author runs it: not as a job of the `make test` that started them,
+# whose job server they cannot share ("jobserver unavailable" on every recursive run).
+for variable in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+    os.environ.pop(variable, None)
+
 ROOT = Path(__file__).resolve().parent.parent
 ESSAY = ROOT / "manuscript" / "chongryon.md"
 FIXTURES = ROOT / "tests" / "fixtures"
