@@ -253,7 +253,8 @@ def _joined(main: Manuscript, pieces: Pieces, files: list[ChapterFile], reporter
         pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="{chapter.kind}" data-source="{source}"}}\n')
         _add_chapter(pieces, chapter, len(seen), reporter)
         pieces.add(f"\n{FENCE}\n")
-    return replace(main, text=pieces.text, spans=tuple(pieces.spans))
+    chapters = tuple(chapter.path for chapter in files if chapter.title is None)
+    return replace(main, text=pieces.text, spans=tuple(pieces.spans), chapter_files=tuple(dict.fromkeys(chapters)))
 
 
 def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:

@@ -46,8 +46,8 @@ from weasyprint import CSS, HTML
 
 from . import STYLES_DIR, api, cli, housestyle, printlayout, scripts
 from .context import BuildContext
-from .dates import iso_date
-from .document import Document, build_time, load_document
+from .dates import build_time, iso_date
+from .document import Document, load_document
 from .document import toolchain_files as loader_files
 from .editions import epub as epub_edition
 from .errors import Location, PressError, Reporter

@@ -42,7 +42,8 @@ from pathlib import Path
 import yaml
 
 from . import api, catalogue, cli, validate
-from .document import Document, build_time
+from .dates import build_time
+from .document import Document
 from .errors import Location, PressError, Reporter
 from .invocation import MetadataOptions
 from .labels import join_names

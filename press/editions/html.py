@@ -261,6 +261,9 @@ def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
     """The text and notes with their images inline and, in a book, the index's marks identified."""
     body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
+    for section in list(body.iter("section")):
+        if not any(child.tag in HEADINGS for child in section):
+            section.tag = "div"  # text before a book's first heading: a section needs a heading (HTML's outline)
     note_fragments = [parse_fragment(note.html) for note in document.notes]
     for fragment in note_fragments:
         replace_image_sources(fragment, image_urls)
