@@ -169,14 +169,16 @@ def _settled(page: str, document: Document, printer_marks: bool) -> weasyprint.d
 
 
 def _index_pages(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
-    """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
+    """The page of each mark of a book's index (its number as printed), when the index as laid out
+    gives a page twice under a heading or pages that make a run ("12, 13, 14" for "12–14")."""
     if not document.is_book:
         return None
     body, _, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes)
     if not book.index_marks:
         return None
-    page_of = {anchor: str(number) for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    labels = page_labels(laid_out, document)
+    page_of = {anchor: labels[number] for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
     pages = {mark.identifier: page_of[mark.identifier] for mark in book.index_marks if mark.identifier in page_of}
     return pages if bookindex.index_groups(book.index_marks, pages) != book.index else None
 

@@ -10,8 +10,8 @@ from lxml import etree
 
 from press.validate import ace, epubcheck
 from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.readback import attribute, one, remove_keeping_tail, text_of, xpath_elements
-from tests.test_book_pdf import read_pages
+from tests.readback import attribute, one, remove_keeping_tail, text_of, xpath_elements, xpath_strings
+from tests.test_book_pdf import INDEX_LINE, read_pages
 from tests.test_epub import EPUB_TYPE, MARK, NS, OPF, XHTML, Book, letters
 
 BOOK = FIXTURES / "book" / "book.md"
@@ -78,7 +78,7 @@ def test_one_document_per_division_in_reading_order(book: Book) -> None:
     front = [book.resolve(name) for name in ("cover.xhtml", "titlepage.xhtml", "copyright.xhtml")]
     front += [book.resolve(name) for name in ("dedication.xhtml", "epigraph.xhtml", "nav.xhtml")]
     assert spine[: len(front)] == front  # the contents follow the front matter, as in print
-    assert spine[-2:] == [book.resolve("bibliography.xhtml"), book.resolve("colophon.xhtml")]
+    assert spine[-3:] == [book.resolve(name) for name in ("bibliography.xhtml", "index.xhtml", "colophon.xhtml")]
 
 
 def test_divisions_say_what_they_are(book: Book) -> None:
@@ -128,6 +128,7 @@ def test_contents_nest_chapters_in_parts_and_sections_in_chapters(book: Book) ->
         ("Appendix A: Glossary", []),
         ("Appendix B: Lights Named in This Book", []),
         ("Bibliography", []),
+        ("Index", []),
         ("Colophon", []),
     ]
     by_heading = {heading: name for name, _, heading in divisions_in_spine(book)}
@@ -158,6 +159,7 @@ def test_landmarks(book: Book) -> None:
         "bodymatter": by_heading["Chapter 1: First Lights"],
         "endnotes": by_heading["Preface"],  # the first division's notes
         "bibliography": book.resolve("bibliography.xhtml"),
+        "index": book.resolve("index.xhtml"),
     }
     target = landmarks["endnotes"].partition("#")[2]
     (notes,) = xpath_elements(book.document(by_heading["Preface"]), f"//*[@id='{target}']")
@@ -316,6 +318,28 @@ def test_each_division_opens_after_the_marker_of_the_page_it_opens_on(book_editi
         assert str(page) in pieces[1::2], f"{heading}: no marker for page {labels[page]} in {name}"
         position = pieces.index(str(page))
         assert letters(" ".join(pieces[position + 1 :: 2])).startswith(opening), heading
+
+
+def test_the_index_gives_each_heading_the_pages_the_pdf_index_gives(book_editions: Editions, book: Book) -> None:
+    """The EPUB's index (EPUB Indexes semantics) lists the print edition's pages, as the PDF's index does,
+    runs of pages too, each page a link to the marked place, and stands in the page list where print
+    sets it."""
+    pdf_index = next(page for page in read_pages(book_editions.pdf) if page.body[:1] == ["Index"])
+    printed = {line for line in pdf_index.body if INDEX_LINE.match(line)}
+    name = book.resolve("index.xhtml")
+    assert book.spine().index(name) == book.spine().index(book.resolve("colophon.xhtml")) - 1
+    index = book.document(name)
+    entries = xpath_elements(index, "//x:li[@epub:type='index-entry']", NS)
+    lines = {
+        " ".join("".join(xpath_strings(entry, "./x:span//text() | ./text() | ./x:a//text()", NS)).split())
+        for entry in entries
+    }
+    assert {line for line in lines if INDEX_LINE.match(line)} == printed
+    assert {"Granite, 5–7", "Smalls, 13"} <= lines, "a run; a mark in a footnote has its call's page"
+    locators = xpath_elements(index, "//x:a[@epub:type='index-locator']", NS)
+    assert locators and all("#index-mark-" in attribute(link, "href") for link in locators)
+    breaks = [span.get("aria-label") for span in index.iter(f"{XHTML}span") if span.get(EPUB_TYPE) == "pagebreak"]
+    assert pdf_index.label in breaks, "the page list leads to the index where print sets it"
 
 
 @pytest.fixture(scope="module")
