@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from press.validate import axe_violations, nu
 from tests.conftest import FIXTURES, build
-from tests.proof import DESKTOP, PHONE, Screen, open_page
+from tests.proof import DESKTOP, PHONE, Screen, Theme, open_page
 from tests.readback import html_tree, letters, normalise
 
 BOOK = FIXTURES / "book" / "book.md"
@@ -355,7 +355,7 @@ def test_nu_html_checker_finds_nothing(book: WebBook) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_axe_finds_no_violations_on_any_page(browser: Browser, book: WebBook, theme: str) -> None:
+def test_axe_finds_no_violations_on_any_page(browser: Browser, book: WebBook, theme: Theme) -> None:
     for path in [book.page, *book.pages]:
         for screen in (DESKTOP, PHONE):
             page = open_page(browser, path, screen, theme)

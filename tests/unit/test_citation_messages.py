@@ -37,5 +37,5 @@ def test_cross_reference_prefixes_of_both_syntaxes() -> None:
 
 def test_a_literal_at_and_an_email_address_are_not_the_places_of_a_handle() -> None:
     text = "Mail ann@annat.org, write \\@annat, or follow @annat.\n"
-    manuscript = Manuscript(Path("book.md"), text, "", 1)
+    manuscript = Manuscript(Path("book.md"), text, (), None)
     assert _citation_locations(manuscript, "annat") == [Location(Path("book.md"), 1, 46)]

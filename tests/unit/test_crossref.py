@@ -12,6 +12,7 @@ import pypandoc
 import pytest
 
 from press import crossref
+from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
 from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput
 
@@ -166,7 +167,7 @@ def test_an_unknown_reference_is_logged_with_the_known_identifiers(tmp_path: Pat
 
 def test_an_unknown_reference_is_an_error_at_each_of_its_lines_with_the_closest_identifiers(tmp_path: Path) -> None:
     manuscript_text = "---\ntitle: t\n---\n\nSee @fig:mpa.\n\nAgain [@fig:mpa].\n"
-    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, "title: t\n", 2)
+    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, (YamlBlock("title: t\n", 2),), None)
     logged = "press-crossref unknown fig:mpa among fig:map fig:maps tbl:other"
     message = PandocMessage("ScriptingWarning", "WARNING", logged)
     problems = crossref.unresolved(PandocOutput("", (message, message)), manuscript)

@@ -25,7 +25,7 @@ def convert(markdown: str, tmp_path: Path, *filters: str) -> tuple[str, list[tup
     )
     entries = json.loads(log.read_text(encoding="utf-8"))
     left_out = [tuple(entry["contents"]["c"]) for entry in entries if entry["type"].endswith("NotRendered")]
-    return completed.stdout, left_out  # type: ignore[return-value]
+    return completed.stdout, left_out
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 
 from press import mathematics
 from press.errors import PressError
+from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
 from press.pandoc import PandocMessage, PandocOutput
 
@@ -58,9 +59,9 @@ def test_the_print_page_carries_images_with_the_tex_as_their_text(tmp_path: Path
     assert tree.xpath("//math") == []
     inline, display = tree.iter("img")
     assert inline.get("alt") == "\\frac{a+b}{c}" and inline.get("class") == "math inline"
-    assert "vertical-align: -" in inline.get("style")
+    assert "vertical-align: -" in inline.get("style", "")
     assert display.get("class") == "math display"
-    assert display.get("src").startswith("data:image/svg+xml;base64,")
+    assert display.get("src", "").startswith("data:image/svg+xml;base64,")
     assert inline.tail == " and"
 
 
@@ -82,7 +83,7 @@ def test_a_formula_ziamath_cannot_set_is_an_error_with_its_line(tmp_path: Path) 
 
 def test_tex_pandoc_could_not_convert_is_an_error_with_its_line(tmp_path: Path) -> None:
     text = "---\ntitle: t\n---\n\nA broken $\\frac{1$ formula.\n"
-    manuscript = Manuscript(tmp_path / "m.md", text, "title: t\n", 2)
+    manuscript = Manuscript(tmp_path / "m.md", text, (YamlBlock("title: t\n", 2),), None)
     message = PandocMessage(
         "CouldNotConvertTeXMath",
         "WARNING",
