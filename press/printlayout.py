@@ -39,6 +39,7 @@ from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
     as_phrasing,
+    for_edition,
     inner_html,
     note_references,
     parse_fragment,
@@ -235,7 +236,7 @@ def print_page(document: Document, index_pages: Mapping[str, str] | None = None)
 def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
     """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), PDF_EDITION)
     replace_image_sources(body, image_urls)
     start_lists_as_written(body)
     with_footnotes = document.metadata.notes == "footnotes"

@@ -106,3 +106,16 @@ def test_last_modified_is_the_builds_date(article: Built) -> None:
 def test_the_validators_find_nothing(article: Built) -> None:
     for check in (epubcheck(article.editions.epub), nu(article.editions.html)):
         assert (check.errors, check.warnings) == ([], []), check.tool
+
+
+def test_content_meant_for_some_editions_is_in_those_alone(article: Built) -> None:
+    """Quarto's .content-visible and .content-hidden, by format: html is the web edition, pdf the PDF."""
+    page = normalise(html_tree(article.editions.html).text_content())
+    epub = " ".join(normalise(text_of(tree)) for tree in epub_documents(article.editions.epub).values())
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    web_only, print_too = "The map on the web page can be zoomed.", "The printed map shows every colony at once."
+    assert web_only in page and print_too not in page
+    assert web_only not in epub and print_too in epub
+    assert web_only not in pdf and print_too in pdf
+    assert "Measured in the field, and checked on the web." in page and "Measured in the field, and checked on the web." in epub
+    assert "Measured in the field." in pdf

@@ -53,7 +53,7 @@ from ..errors import Location, PressError
 from ..front import as_xhtml
 from ..inputs import code_files, template_files
 from ..labels import labels_for
-from ..markup import inner_html, note_references, parse_fragment
+from ..markup import for_edition, inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
@@ -255,7 +255,7 @@ ToRender = tuple[str, str, dict[str, Any], bool]
 
 def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
     """The XHTML documents in reading order: cover, title page, essay, notes, bibliography, colophon."""
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), NAME)
     mark_note_references(body)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
@@ -271,7 +271,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     """A book's XHTML documents in reading order: cover, title page, copyright page, dedication,
     epigraph, one document per division (a division too large cut in several), bibliography, index,
     colophon."""
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), NAME)
     mark_note_references(body)
     marks, marked_notes = mark_index_terms(body, document.notes)
     document = replace(document, notes=marked_notes)

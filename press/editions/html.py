@@ -53,7 +53,7 @@ from ..document import Document, Note
 from ..errors import Location, PressError
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
-from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, for_edition, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..metadata import Citation
 from ..output import atomic_folder, atomic_output
@@ -259,7 +259,7 @@ def page_context(document: Document) -> dict[str, Any]:
 
 def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
     """The text and notes with their images inline and, in a book, the index's marks identified."""
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), NAME)
     replace_image_sources(body, image_urls)
     for section in list(body.iter("section")):
         if not any(child.tag in HEADINGS for child in section):

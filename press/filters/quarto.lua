@@ -7,6 +7,11 @@
 --   tabsets   ::: {.panel-tabset} with a heading per tab: the tabs follow one another,
 --             each under its title, which is neither numbered nor in the contents.
 --   fig-alt   ![](map.png){fig-alt="…"}: the image's alternative text.
+--   conditional content  ::: {.content-visible when-format="html"} (or .content-hidden,
+--             unless-format, when-meta, unless-meta; a span too): kept for the editions it is
+--             for, marked press-editions="pdf epub" when some editions are to leave it out
+--             (press.markup.for_edition drops it from the others). Quarto's pdf, latex and
+--             typst are the PDF edition, html the web edition, epub the EPUB.
 -- It runs before the cross-references, so that no callout or tab title is numbered.
 
 local TYPES = { 'note', 'tip', 'warning', 'caution', 'important' }
@@ -14,7 +19,16 @@ local words = { note = 'Note', tip = 'Tip', warning = 'Warning', caution = 'Caut
 --- Quarto's options for its own HTML (collapse, icon, appearance): no edition uses them.
 local QUARTO_ONLY = { 'collapse', 'icon', 'appearance', 'title', 'type' }
 
+local EDITIONS = { 'pdf', 'epub', 'html' }
+local FORMAT_EDITIONS = {
+  html = 'html', html5 = 'html', html4 = 'html',
+  pdf = 'pdf', latex = 'pdf', typst = 'pdf', context = 'pdf', beamer = 'pdf',
+  epub = 'epub', epub2 = 'epub', epub3 = 'epub',
+}
+local metadata = {}
+
 local function read_words(meta)
+  metadata = meta
   for _, kind in ipairs(TYPES) do
     local value = meta['press-callout-' .. kind]
     if value then
@@ -103,7 +117,71 @@ local function alternative_text(image)
   return nil
 end
 
+-- The editions a format condition selects: 'html' the web edition, 'pdf' and 'latex' the PDF.
+local function editions_of(format)
+  local found = {}
+  local edition = FORMAT_EDITIONS[format]
+  if edition then
+    found[edition] = true
+  end
+  return found
+end
+
+local function is_true(value)
+  return value == true or (value ~= nil and pandoc.utils.stringify(value) == 'true')
+end
+
+-- The editions a .content-visible or .content-hidden element is for, or nil for another element.
+local function conditional_editions(element)
+  local visible = element.classes:includes('content-visible')
+  if not visible and not element.classes:includes('content-hidden') then
+    return nil
+  end
+  local when, unless = element.attributes['when-format'], element.attributes['unless-format']
+  local when_meta, unless_meta = element.attributes['when-meta'], element.attributes['unless-meta']
+  local selected = {}
+  for _, edition in ipairs(EDITIONS) do
+    local chosen = true
+    if when then
+      chosen = chosen and editions_of(when)[edition] == true
+    end
+    if unless then
+      chosen = chosen and not editions_of(unless)[edition]
+    end
+    if when_meta then
+      chosen = chosen and is_true(metadata[when_meta])
+    end
+    if unless_meta then
+      chosen = chosen and not is_true(metadata[unless_meta])
+    end
+    if chosen == visible then
+      table.insert(selected, edition)
+    end
+  end
+  return selected
+end
+
+local function conditional(element)
+  local editions = conditional_editions(element)
+  if editions == nil then
+    return nil
+  end
+  if #editions == #EDITIONS then
+    return element.content
+  end
+  if #editions == 0 then
+    return {}
+  end
+  local kept = element:clone()
+  for _, name in ipairs({ 'when-format', 'unless-format', 'when-meta', 'unless-meta' }) do
+    kept.attributes[name] = nil
+  end
+  kept.attributes['press-editions'] = table.concat(editions, ' ')
+  return kept
+end
+
 return {
   { Meta = read_words },
+  { Div = conditional, Span = conditional },
   { Div = function(div) return callout(div) or tabset(div) end, Image = alternative_text },
 }
