@@ -345,11 +345,11 @@ def index_document(
     calls = {note.identifier: note.reference_identifier for note in document.notes}
     in_notes = {} if document.metadata.notes == "endnotes" else notes_holding(documents, calls)
     first_page = pages.labels[0] if pages.labels else ""
-    labels = {
-        mark.identifier: page_of.get(calls[in_notes[mark.identifier]] if mark.identifier in in_notes else "", "")
-        or page_of.get(mark.identifier, first_page)
-        for mark in marks
-    }
+    labels: dict[str, str] = {}
+    for mark in marks:
+        note = in_notes.get(mark.identifier)
+        placed = calls[note] if note else mark.identifier  # a footnote's mark: where print sets it, at its call
+        labels[mark.identifier] = page_of.get(placed) or page_of.get(mark.identifier, first_page)
     groups = bookindex.index_groups(marks, labels)
     (item,) = rendered(document, [(INDEX_DOCUMENT, "epub/index.xhtml.j2", {"groups": groups, "pages": labels}, True)])
     return item
