@@ -88,11 +88,21 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
 
 
 def _with_includes(manuscript: Manuscript) -> Manuscript:
-    """The manuscript with each `{{< include >}}` replaced by the file it names, to any depth."""
+    """The manuscript with each `{{< include >}}` replaced by the file it names, to any depth; what the
+    includes add is limited as a manuscript file is, so that a file included a thousand times over
+    cannot make a text too large to set."""
+    added = 0
     for _ in range(INCLUDE_DEPTH):
         includes = _includes(manuscript)
         if not includes:
             return manuscript
+        added += sum(len(text.text) for _, _, text in includes if isinstance(text, FileText))
+        if added > limits.MANUSCRIPT_BYTES:
+            raise PressError(
+                f"the included files add more than {limits.MANUSCRIPT_BYTES // limits.MEGABYTE} MB of text;"
+                " larger texts are refused",
+                manuscript.location(includes[0][0]),
+            )
         manuscript = rewritten(manuscript, includes)
     (start, _, _), *_ = _includes(manuscript)
     raise PressError(
@@ -116,11 +126,15 @@ def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
         path = folder / named.lstrip("/") if named.startswith("/") else where.path.parent / named
         limits.check_inside(path, folder, "included file", where)
         limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "included file", where)
+        if not path.is_file():
+            raise PressError(f"cannot include {named}: there is no such file", where)
+        raw = path.read_bytes()
         try:
-            included = path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
-        except OSError as error:
-            reason = "there is no such file" if isinstance(error, FileNotFoundError) else error.strerror
-            raise PressError(f"cannot include {named}: {reason}", where) from None
+            included = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise PressError(
+                f"cannot include {named}: it is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8", where
+            ) from None
         found.append((shortcode.start(), shortcode.end(), FileText(path, included)))
     return found
 

@@ -72,6 +72,8 @@ def test_an_include_is_replaced_by_its_file_whose_lines_messages_name(tmp_path: 
         ("{{< include ../outside.qmd >}}", "the included file outside.qmd lies outside the manuscript's folder"),
         ("{{< include article.qmd >}}", "includes nest more than 16 deep: does a file include itself?"),
         ("{{< include >}}", "the Quarto shortcode {{< include >}} names no file to include"),
+        ("{{< include _latin1.qmd >}}", "cannot include _latin1.qmd: it is not UTF-8 text (byte 0xe9)"),
+        ("{{< include _large.qmd >}}\n" * 12, "the included files add more than 10 MB of text"),
     ],
 )
 def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(
@@ -80,6 +82,8 @@ def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(
     folder = tmp_path / "article"
     folder.mkdir()
     (tmp_path / "outside.qmd").write_text("Not the author's.\n", encoding="utf-8")
+    (folder / "_latin1.qmd").write_bytes("Caf\u00e9\n".encode("latin-1"))
+    (folder / "_large.qmd").write_text("word " * 200_000, encoding="utf-8")
     path = folder / "article.qmd"
     path.write_text(f"# Title\n\n{written}\n", encoding="utf-8")
     with pytest.raises(PressError) as raised:
