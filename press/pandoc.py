@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -241,21 +242,29 @@ def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Meta
         return
     known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
     where = ", ".join(display_path(path) for path in metadata.bibliographies) or None
+    folder = metadata.source.parent
+    beside = [] if where else sorted(path.name for path in folder.iterdir() if path.suffix in bibliography.READERS)
     for key in dict.fromkeys(missing):
-        message = unknown_citation_message(key, known, where)
+        message = unknown_citation_message(key, known, where, beside)
         problems.extend(PressError(message, location) for location in _citation_locations(manuscript, key))
     raise CombinedError(problems)
 
 
-def unknown_citation_message(key: str, known: list[str], bibliography_name: str | None) -> str:
-    """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @."""
+def unknown_citation_message(
+    key: str, known: list[str], bibliography_name: str | None, beside: Sequence[str] = ()
+) -> str:
+    """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @;
+    without a bibliography, the bibliography files `beside` the manuscript that the front matter could name."""
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
     if close:
         return (
             f"unknown citation key '@{key}' (not in {bibliography_name}); "
             f"did you mean {', '.join('@' + name for name in close)}?"
         )
-    where = f"a key in {bibliography_name}" if bibliography_name else "a citation key (there is no bibliography)"
+    none = "there is no bibliography"
+    if beside:
+        none += f"; add `bibliography: {beside[0]}` to the front matter to use {beside[0]} beside it"
+    where = f"a key in {bibliography_name}" if bibliography_name else f"a citation key ({none})"
     return f"'@{key}' is neither {where} nor a cross-reference; for a literal '@', write '\\@{key}'"
 
 

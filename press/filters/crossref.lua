@@ -326,6 +326,29 @@ local function paragraph_figure(para)
   return pandoc.Figure({ pandoc.Plain { only } }, { long = caption }, attr)
 end
 
+-- A table labelled by an empty span in its caption, `: Results []{#tbl:results}`, as thesis
+-- templates write it for their short-caption filters: the span's identifier is the table's.
+local function caption_span_label(table)
+  if table.identifier ~= '' then
+    return nil
+  end
+  local found
+  table.caption.long = table.caption.long:walk {
+    Span = function(span)
+      if not found and #span.content == 0 and kind_of(span.identifier) == 'tbl' then
+        found = span.identifier
+        return {}
+      end
+      return nil
+    end,
+  }
+  if not found then
+    return nil
+  end
+  table.identifier = found
+  return table
+end
+
 -- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
 -- A div around one table gives that table its label and caption; any other content
 -- (images side by side, a code cell standing for its plot) becomes a figure of the
@@ -354,7 +377,7 @@ end
 
 return {
   { Meta = read_settings },
-  { Para = paragraph_figure, Div = div_figure },
+  { Para = paragraph_figure, Div = div_figure, Table = caption_span_label },
   { Pandoc = number_targets },
   { Cite = resolve },
 }

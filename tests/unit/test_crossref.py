@@ -250,3 +250,15 @@ def test_quarto_figure_and_table_divs_are_numbered_with_their_captions(tmp_path:
     table = page.get_element_by_id("tbl-counts")
     assert table.tag == "table" and collapse(table.find("caption").text_content()) == "Table\xa01: Counts by group."
     assert "See Figure 1 and Table 1." in text(html).replace("\xa0", " ")
+
+
+def test_a_table_labelled_by_an_empty_span_in_its_caption_is_numbered(tmp_path: Path) -> None:
+    markdown = (
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        ': Counts by group. []{#tbl:counts short-caption="Counts"}\n\nSee @tbl:counts.\n'
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    table = lxml.html.fragment_fromstring(html, create_parent="div").get_element_by_id("tbl:counts")
+    assert collapse(table.find("caption").text_content()) == "Table\xa01: Counts by group."
+    assert "See Table 1." in text(html).replace("\xa0", " ")
