@@ -30,7 +30,7 @@ from .context import BuildContext
 from .csl import resolve_style
 from .dates import build_time
 from .divisions import Division, divide, notes_by_chapter
-from .errors import Location, PressError, Reporter
+from .errors import CombinedError, Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
 from .markup import (
@@ -369,10 +369,34 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
+def _written_at(manuscript: Manuscript, written: str) -> list[Location]:
+    """Every place a piece of text is written in the manuscript."""
+    return [manuscript.location(found.start()) for found in re.finditer(re.escape(written), manuscript.text)]
+
+
 def _confine(
     fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, context: BuildContext
 ) -> None:
     """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
+    # Pandoc writes an image in PDF (as LaTeX theses have them) as <embed>: an image no edition can show.
+    supported = ", ".join(sorted([*IMAGE_MEDIA_TYPES, "SVG"]))
+    pdf_images = [
+        embedded
+        for embedded in fragment.iter("embed")
+        if embedded.get("src", "").lower().endswith(".pdf") and embedded.get("src", "") in manuscript.text
+    ]
+    if pdf_images:
+        context.reporter.fail(
+            CombinedError(
+                [
+                    PressError(f"image {source} is a PDF, which no edition can show; use one of {supported}", where)
+                    for source in dict.fromkeys(str(embedded.get("src")) for embedded in pdf_images)
+                    for where in _written_at(manuscript, source)
+                ]
+            )
+        )
+        for embedded in pdf_images:
+            embedded.drop_tree()  # reported: when every finding is collected, nothing else is said of it
     # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
     sources = _text_sources(manuscript)
     sources += [(path, path.read_text(encoding="utf-8", errors="replace"), 0) for path in metadata.bibliographies]

@@ -71,6 +71,10 @@ class Formula:
         return f"width: {self.width}em; height: {self.height}em; vertical-align: {-self.depth}em"
 
 
+#: texmath's complaint about a command it does not know (`unexpected control sequence \argmin`).
+UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
+
+
 class TypesettingError(Exception):
     """ziamath could not set a formula; the message says why."""
 
@@ -86,6 +90,12 @@ def unconverted(output: PandocOutput, manuscript: Manuscript) -> list[PressError
         lines = [line.strip() for line in message.text[found.end() :].splitlines()]
         caret = next((index for index, line in enumerate(lines) if line == "^"), None)
         reason = lines[caret + 1] if caret is not None and caret + 1 < len(lines) else ""
+        if command := UNKNOWN_COMMAND.match(reason):
+            # A command the author's LaTeX preamble defines: Pandoc applies definitions written in the text.
+            reason += (
+                f" (define it in the text, as the LaTeX preamble did: \\newcommand{{{command.group(1)}}}{{…}}"
+                f" or \\DeclareMathOperator{{{command.group(1)}}}{{…}})"
+            )
         problems.append(
             PressError(
                 f"cannot typeset the formula ${' '.join(tex.split())}$" + (f": {reason}" if reason else ""),
