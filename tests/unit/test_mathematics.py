@@ -116,3 +116,16 @@ def test_a_displayed_formula_stands_in_a_box_the_keyboard_can_scroll() -> None:
 def test_the_shown_text_of_a_formula_leaves_its_tex_out() -> None:
     heading = lxml.html.fragment_fromstring(f"<h2>Growth {FRACTION} <em>fast</em> now</h2>")
     assert mathematics.shown_text(heading) == "Growth a+bc fast now"
+
+
+def test_accents_are_written_with_their_spacing_characters_as_mathml_wants() -> None:
+    fragment = lxml.html.fragment_fromstring(
+        '<p><math xmlns="http://www.w3.org/1998/Math/MathML"><mover><mi>θ</mi><mo accent="true">\u0302</mo>'
+        '</mover><mover><mi>v</mi><mo accent="true">\u20d7</mo></mover><mo>+</mo></math></p>'
+    )
+    mathematics.prepare_formulas(fragment)
+    assert [mo.text for mo in fragment.iter("mo", "{http://www.w3.org/1998/Math/MathML}mo")] == [
+        "\u02c6",
+        "\u2192",
+        "+",
+    ]
