@@ -155,11 +155,11 @@ def lay_out(document: Document, context: BuildContext, page: str, printer_marks:
     None when the frame cannot hold the divisions' pages as laid out (the caller lays the book out whole)."""
     tree = lxml.html.document_fromstring(page)
     every_id = {str(element.get("id")) for element in tree.iter() if element.get("id")}
-    jobs = [
-        _division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)
-    ]
+    jobs = [_division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)]
     names = [_division_cache_name(job) for job in jobs]
-    layouts: list[DivisionLayout | None] = [_cached(context.cache, job, name) for job, name in zip(jobs, names)]
+    layouts: list[DivisionLayout | None] = [
+        _cached(context.cache, job, name) for job, name in zip(jobs, names, strict=True)
+    ]
     missing = [index for index, layout in enumerate(layouts) if layout is None]
     for index, (pdf, facts) in zip(missing, _lay_out_all([jobs[index] for index in missing]), strict=True):
         context.cache.write(names[index] + ".pdf", pdf)
@@ -176,8 +176,8 @@ def lay_out(document: Document, context: BuildContext, page: str, printer_marks:
     if document.metadata.notes == "footnotes":
         for call in printlayout.misplaced_calls(frame):
             context.reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
-    for frame_page, division, division_page in placements:
-        given = divisions[division].pages[division_page]
+    for frame_page, division_index, division_page in placements:
+        given = divisions[division_index].pages[division_page]
         frame.pages[frame_page].anchors = dict(given.anchors)
         frame.pages[frame_page].bookmarks = list(given.bookmarks)
     return SplitBook(frame, divisions, placements, len(missing))
@@ -205,9 +205,7 @@ def _division_job(
     shell = etree.SubElement(etree.SubElement(body, "article", dict(article.attrib)), "div", dict(body_text.attrib))
     shell.append(_copy(section))
     own = {str(element.get("id")) for element in section.iter() if element.get("id")}
-    targets = {
-        str(link.get("href"))[1:] for link in section.iter("a") if str(link.get("href", "")).startswith("#")
-    }
+    targets = {str(link.get("href"))[1:] for link in section.iter("a") if str(link.get("href", "")).startswith("#")}
     page = "<!DOCTYPE html>\n" + etree.tostring(root, encoding="unicode", method="html")
     return DivisionJob(document, str(section.get("id")), page, tuple(sorted((targets - own) & every_id)), marks)
 
@@ -247,19 +245,17 @@ def _cached(cache: BuildCache, job: DivisionJob, name: str) -> DivisionLayout | 
 def _division_layout(identifier: str, pdf: bytes, facts: bytes) -> DivisionLayout:
     stored = json.loads(facts)
     placed: set[str] = set()  # a place split over pages is the first page's (as WeasyPrint resolves links)
-    pages = tuple(
-        DivisionPage(
-            {
-                name: (place[0], place[1], place[2], place[3])
-                for name, place in page["anchors"].items()
-                if name not in placed and not placed.add(name)
-            },
-            [(level, label, (point[0], point[1]), state) for level, label, point, state in page["bookmarks"]],
-            page["letters"],
-        )
-        for page in stored["pages"]
-    )
-    return DivisionLayout(identifier, pdf, pages, tuple(stored["library_warnings"]))
+    pages = []
+    for page in stored["pages"]:
+        anchors = {
+            name: (place[0], place[1], place[2], place[3])
+            for name, place in page["anchors"].items()
+            if name not in placed
+        }
+        placed.update(anchors)
+        bookmarks = [(level, label, (point[0], point[1]), state) for level, label, point, state in page["bookmarks"]]
+        pages.append(DivisionPage(anchors, bookmarks, page["letters"]))
+    return DivisionLayout(identifier, pdf, tuple(pages), tuple(stored["library_warnings"]))
 
 
 def _lay_out_all(jobs: Sequence[DivisionJob]) -> list[tuple[bytes, bytes]]:
@@ -424,7 +420,7 @@ def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable
         source_kids.append(kids_by_page(out.copy_foreign(source_document).K))
         source_numbers.append(parent_tree_numbers(out.copy_foreign(source_root.ParentTree)))
     kids = pikepdf.Array()
-    numbers = pikepdf.Array()
+    numbers: list[int | pikepdf.Object] = []  # the parent tree's keys and values
     linked: list[tuple[pikepdf.Object, pikepdf.Object]] = []
     for number, page in enumerate(out.pages):
         source_index = placed_from.get(number)
@@ -433,7 +429,7 @@ def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable
         for kid in own_kids.get(page.obj.objgen, []):
             kid.P = document
             kids.append(kid)
-        numbers.extend([number, own_numbers[int(page.obj.StructParents)]])
+        numbers += [number, own_numbers[int(page.obj.StructParents)]]
         page.obj.StructParents = number
         for annotation in page.obj.get("/Annots", []):
             if "/StructParent" in annotation:
@@ -441,10 +437,10 @@ def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable
     key = len(out.pages)
     for annotation, element in linked:
         annotation.StructParent = key
-        numbers.extend([key, element])
+        numbers += [key, element]
         key += 1
     document.K = kids
-    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=numbers))
+    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
     root.ParentTreeNextKey = key
     retarget_destinations(out, replaced)
 
@@ -508,7 +504,7 @@ def draw_over(out: pikepdf.Pdf, page: pikepdf.Page, drawing: pikepdf.Object) -> 
 def retarget_destinations(out: pikepdf.Pdf, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
     """Point the named destinations and the bookmarks at the pages that replaced the frame's."""
 
-    def retargeted(destination: pikepdf.Object) -> pikepdf.Object | None:
+    def retargeted(destination: pikepdf.Object | None) -> pikepdf.Object | None:
         if isinstance(destination, pikepdf.Array) and len(destination) and destination[0].objgen in replaced:
             return pikepdf.Array([replaced[destination[0].objgen], *list(destination)[1:]])
         return None
