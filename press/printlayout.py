@@ -170,7 +170,7 @@ def layout(
         del laid_out
         laid_out = settled(print_page(document, index_pages), document, printer_marks)
     for call in misplaced_calls(laid_out) if with_footnotes else ():
-        reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
+        reporter.warn(misplaced_note(call))
     return laid_out
 
 
@@ -352,6 +352,11 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
         as_phrasing(footnote, "footnote")
         footnote.tail, reference.tail = reference.tail, None
         reference.addnext(footnote)
+
+
+def misplaced_note(call: str) -> str:
+    """The warning for a note set after the page of its call (`misplaced_calls`)."""
+    return f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call"
 
 
 def misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:

@@ -98,6 +98,8 @@ class DivisionLayout:
     pdf: bytes
     pages: tuple[DivisionPage, ...]
     library_warnings: tuple[str, ...]
+    #: The build's own warnings about the division (a footnote set after its call's page).
+    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,9 @@ def lay_out(document: Document, context: BuildContext, page: str, printer_marks:
     tree = lxml.html.document_fromstring(page)
     every_id = {str(element.get("id")) for element in tree.iter() if element.get("id")}
     jobs = [_division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)]
-    names = [_division_cache_name(job) for job in jobs]
+    styles = housestyle.stylesheets(printlayout.STYLESHEETS, document.metadata.source.parent)
+    toolchain = files_digest([*printlayout.toolchain_files(), *styles])
+    names = [_division_cache_name(job, toolchain) for job in jobs]
     layouts: list[DivisionLayout | None] = [
         _cached(context.cache, job, name) for job, name in zip(jobs, names, strict=True)
     ]
@@ -169,13 +173,15 @@ def lay_out(document: Document, context: BuildContext, page: str, printer_marks:
     for division in divisions:
         for message in division.library_warnings:
             context.reporter.library_warning(message)
+        for message in division.warnings:
+            context.reporter.warn(message)
     frame = _frame(document, page, divisions, printer_marks)
     placements = _placements(frame, divisions)
     if placements is None:
         return None
-    if document.metadata.notes == "footnotes":
+    if document.metadata.notes == "footnotes":  # the notes of the front matter and the back matter
         for call in printlayout.misplaced_calls(frame):
-            context.reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
+            context.reporter.warn(printlayout.misplaced_note(call))
     for frame_page, division_index, division_page in placements:
         given = divisions[division_index].pages[division_page]
         frame.pages[frame_page].anchors = dict(given.anchors)
@@ -216,13 +222,11 @@ def _copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return copied
 
 
-def _division_cache_name(job: DivisionJob) -> str:
+def _division_cache_name(job: DivisionJob, toolchain: str) -> str:
     """A division's layout, named by its print page (images inline; the head, which holds dates, left out),
-    the places outside it its links go to, and the files that set it."""
+    the places outside it its links go to, and the files that set it (`toolchain`, their digest)."""
     document = job.document
     body = job.page[job.page.find("<body") :]
-    styles = housestyle.stylesheets(printlayout.STYLESHEETS, document.metadata.source.parent)
-    toolchain = files_digest([*printlayout.toolchain_files(), *styles])
     return "division-" + digest(
         weasyprint.__version__,
         document.metadata.paper,
@@ -255,7 +259,7 @@ def _division_layout(identifier: str, pdf: bytes, facts: bytes) -> DivisionLayou
         placed.update(anchors)
         bookmarks = [(level, label, (point[0], point[1]), state) for level, label, point, state in page["bookmarks"]]
         pages.append(DivisionPage(anchors, bookmarks, page["letters"]))
-    return DivisionLayout(identifier, pdf, tuple(pages), tuple(stored["library_warnings"]))
+    return DivisionLayout(identifier, pdf, tuple(pages), tuple(stored["library_warnings"]), tuple(stored["warnings"]))
 
 
 def _lay_out_all(jobs: Sequence[DivisionJob]) -> list[tuple[bytes, bytes]]:
@@ -293,6 +297,11 @@ def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
     try:
         with printlayout.naming_images(job.document):
             rendering = printlayout.settled(job.page, job.document, job.printer_marks, (DIVISION_STYLESHEET,))
+            warnings = (
+                [printlayout.misplaced_note(call) for call in printlayout.misplaced_calls(rendering)]
+                if job.document.metadata.notes == "footnotes"
+                else []
+            )
             pages = [
                 {"anchors": dict(page.anchors), "bookmarks": list(page.bookmarks), "letters": letters}
                 for page, letters in zip(rendering.pages, pagemap.page_letters(rendering), strict=True)
@@ -306,7 +315,7 @@ def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
             )
     finally:
         logger.handlers, logger.propagate = saved
-    facts = {"pages": pages, "library_warnings": collected.messages}
+    facts = {"pages": pages, "library_warnings": collected.messages, "warnings": warnings}
     return bytes(pdf), json.dumps(facts).encode("utf-8")
 
 
@@ -339,27 +348,39 @@ def _frame(document: Document, page: str, divisions: Sequence[DivisionLayout], p
 
 def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
     """The print page with each division laid out alone standing as its empty pages: its heading, empty, for
-    the running head, and on each page the places it holds."""
+    the running head, and on each page the places on it that the rest of the book points to (the contents,
+    the lists, the index, the notes at the back): only those, for each place costs the frame's layout."""
     tree = lxml.html.document_fromstring(page)
-    for section in _split_divisions(tree):
-        identifier = str(section.get("id"))
-        division = divisions[identifier]
+    sections = _split_divisions(tree)
+    headings = []
+    for section in sections:
         heading = section.find("h2")
-        given = {name: str(heading.get(name)) for name in FRAME_HEADING_ATTRIBUTES if heading is not None}
+        headings.append({name: str(heading.get(name)) for name in FRAME_HEADING_ATTRIBUTES if heading is not None})
         for child in list(section):
             section.remove(child)
         section.text = None
-        etree.SubElement(section, "h2", {"class": FRAME_HEADING, **{k: v for k, v in given.items() if v != "None"}})
-        for division_page in division.pages:
-            holder = etree.SubElement(section, "div", {"class": FRAME_PAGE})
+    pointed_to = {
+        str(value)[1:] for element in tree.iter() for value in element.attrib.values() if str(value).startswith("#")
+    }
+    for section, given in zip(sections, headings, strict=True):
+        identifier = str(section.get("id"))
+        attributes = {"class": FRAME_HEADING, **{name: value for name, value in given.items() if value != "None"}}
+        etree.SubElement(section, "h2", attributes)
+        for number, division_page in enumerate(divisions[identifier].pages):
+            holder = etree.SubElement(section, "div", {"class": FRAME_PAGE, "id": _frame_page_id(identifier, number)})
             for name in division_page.anchors:
-                if name != identifier:
+                if name != identifier and name in pointed_to:
                     etree.SubElement(holder, "div", {"id": name})
     return "<!DOCTYPE html>\n" + etree.tostring(tree, encoding="unicode", method="html")
 
 
+def _frame_page_id(identifier: str, number: int) -> str:
+    """The place that marks a division's page in the frame (its own pages give the book's places instead)."""
+    return f"press-frame-{identifier}-{number}"
+
+
 def _placements(frame: Any, divisions: Sequence[DivisionLayout]) -> tuple[tuple[int, int, int], ...] | None:
-    """Which frame page each division page fills; None if a division's places are not on its stand-ins."""
+    """Which frame page each division page fills; None if a division's page does not stand on a page of its own."""
     page_of: dict[str, int] = {}
     for number, page in enumerate(frame.pages):
         for name in page.anchors:
@@ -369,8 +390,8 @@ def _placements(frame: Any, divisions: Sequence[DivisionLayout]) -> tuple[tuple[
         first = page_of.get(division.identifier)
         if first is None:
             return None
-        for number, division_page in enumerate(division.pages):
-            if any(page_of.get(name) != first + number for name in division_page.anchors):
+        for number in range(len(division.pages)):
+            if page_of.get(_frame_page_id(division.identifier, number)) != first + number:
                 return None
             placements.append((first + number, index, number))
     return tuple(placements)
