@@ -410,7 +410,7 @@ def assemble(frame_pdf: bytes, book: SplitBook, target: Path) -> None:
         sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
         try:
             merge(out, sources, book.placements)
-            out.save(target, deterministic_id=True, compress_streams=True)
+            out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
             for source in sources:
                 source.close()
