@@ -97,10 +97,12 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     page = print_page(document)
     report_missing_glyphs(page, document, context.reporter)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
-    name = _pages_cache_name(page, document)
+    toolchain = toolchain_digest(document)
+    name = _pages_cache_name(page, document, toolchain)
     with context.cache.locked(name):
         printer_marks = context.options.printer_marks
-        book = splitlayout.lay_out(document, context, page, printer_marks) if splitlayout.splits(document) else None
+        split = splitlayout.splits(document)
+        book = splitlayout.lay_out(document, context, page, toolchain, printer_marks) if split else None
         if book is not None:
             context.cache.write(name, pagemap.dump(splitlayout.print_pages(book, page_labels(book.frame, document))))
             return book
@@ -116,7 +118,8 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
     by division, its divisions cached for the PDF's build)."""
     page = print_page(document)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
-    name = _pages_cache_name(page, document)
+    toolchain = toolchain_digest(document)
+    name = _pages_cache_name(page, document, toolchain)
     stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
     if stored is not None:
         return pagemap.load(stored)
@@ -124,7 +127,7 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
         stored = context.cache.read(name)
         if stored is not None:
             return pagemap.load(stored)
-        book = splitlayout.lay_out(document, context, page) if splitlayout.splits(document) else None
+        book = splitlayout.lay_out(document, context, page, toolchain) if splitlayout.splits(document) else None
         if book is not None:
             pages = splitlayout.print_pages(book, page_labels(book.frame, document))
         else:
@@ -134,16 +137,21 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
     return pages
 
 
-def _pages_cache_name(page: str, document: Document) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the files that set it:
-    the toolchain's and the title's additions to the house style.
+def _pages_cache_name(page: str, document: Document, toolchain: str) -> str:
+    """A print layout's cache entry, named by the print page (images inline) and the files that set it
+    (`toolchain_digest`).
 
     Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
     """
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
-    toolchain = files_digest([*toolchain_files(), *styles])
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
+
+
+def toolchain_digest(document: Document) -> str:
+    """The digest of the files that set the print layout: the toolchain's and the title's additions to the
+    house style."""
+    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    return files_digest([*toolchain_files(), *styles])
 
 
 @limits.within_budget("the print layout")

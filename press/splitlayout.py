@@ -53,7 +53,7 @@ import weasyprint
 from lxml import etree
 
 from . import housestyle, limits, pagemap, printbook, printlayout
-from .cache import BuildCache, digest, files_digest
+from .cache import BuildCache, digest
 from .context import BuildContext
 from .document import Document
 from .inputs import code_files
@@ -152,14 +152,15 @@ def default_jobs() -> int:
 
 
 @limits.within_budget("the print layout")
-def lay_out(document: Document, context: BuildContext, page: str, printer_marks: bool = False) -> SplitBook | None:
+def lay_out(
+    document: Document, context: BuildContext, page: str, toolchain: str, printer_marks: bool = False
+) -> SplitBook | None:
     """The book laid out division by division (the divisions not in the cache in parallel) and its frame;
-    None when the frame cannot hold the divisions' pages as laid out (the caller lays the book out whole)."""
+    None when the frame cannot hold the divisions' pages as laid out (the caller lays the book out whole).
+    `toolchain` is the digest of the files that set the layout (printlayout.toolchain_digest)."""
     tree = lxml.html.document_fromstring(page)
     every_id = {str(element.get("id")) for element in tree.iter() if element.get("id")}
     jobs = [_division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)]
-    styles = housestyle.stylesheets(printlayout.STYLESHEETS, document.metadata.source.parent)
-    toolchain = files_digest([*printlayout.toolchain_files(), *styles])
     names = [_division_cache_name(job, toolchain) for job in jobs]
     layouts: list[DivisionLayout | None] = [
         _cached(context.cache, job, name) for job, name in zip(jobs, names, strict=True)

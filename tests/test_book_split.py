@@ -135,3 +135,15 @@ def test_an_edit_to_one_chapter_lays_out_that_chapter_alone(tmp_path: Path) -> N
     after = {path.name for path in (out / ".cache").glob(DIVISION_ENTRIES)}
     assert len(after - before) == 1, "the edited chapter alone is laid out again"
     assert len(before - after) == 1, "its old layout is no longer kept"
+
+
+def test_a_book_whose_title_adds_to_the_print_style_is_laid_out_whole(tmp_path: Path) -> None:
+    """What a title adds may carry a counter or a string from one chapter to the next: no division alone."""
+    copy = tmp_path / "book"
+    shutil.copytree(BOOK, copy)
+    (copy / "styles").mkdir()
+    (copy / "styles" / "print.css").write_text(".book h2 { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    pdf = build_pdf(copy / "book.md", out)
+    assert not list((out / ".cache").glob(DIVISION_ENTRIES))
+    assert read_pages(pdf)[0].body == ["The Keepers of the Light"]
