@@ -141,7 +141,7 @@ unit: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check press build.py tests bench
-	$(VENV)/bin/mypy press build.py
+	$(VENV)/bin/mypy press build.py tests
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
 # a contact sheet, and screenshots of the web edition on a phone and a desktop.

@@ -39,6 +39,8 @@ from .sourcemap import Pieces
 
 #: The metadata file of a book given as a folder, in the order they are looked for.
 METADATA_FILES = ("book.yaml", "book.yml", "metadata.yaml", "metadata.yml")
+YAML_BLOCK_OPENING = re.compile(r"---[ \t]*\r?\n")
+YAML_BLOCK_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 #: A Quarto project's file: a book project's `book:` holds its title, authors and chapters.
 QUARTO_PROJECT = "_quarto.yml"
 #: Keys of a Quarto project that say how Quarto renders, not what the book is.
@@ -133,11 +135,19 @@ def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
     yaml_text = metadata_file.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
     # The book's text opens with the metadata file as a YAML block, so that Pandoc reads it as the front
     # matter; the spans map its lines back to the file's.
+    # A metadata file written as Pandoc's YAML block (between `---` lines, as `pandoc *.md metadata.yml`
+    # reads it) is read between its delimiters.
+    start, end = 0, len(yaml_text)
+    if opening := YAML_BLOCK_OPENING.match(yaml_text):
+        start = opening.end()
+        closing = YAML_BLOCK_CLOSING.search(yaml_text, start)
+        end = closing.start() if closing else end
     pieces = Pieces()
     pieces.add("---\n")
-    pieces.copy(metadata_file, yaml_text, 0, len(yaml_text))
+    pieces.copy(metadata_file, yaml_text, start, end)
     pieces.add("\n---\n")
-    block = YamlBlock(yaml_text if yaml_text.endswith("\n") else yaml_text + "\n", 2)
+    block_text = yaml_text[start:end]
+    block = YamlBlock(block_text if block_text.endswith("\n") else block_text + "\n", 2)
     main = Manuscript(metadata_file, pieces.text, (block,), None, tuple(pieces.spans))
     values, lines = front_matter_values(main)
     if "chapters" in values or "appendices" in values:
@@ -253,7 +263,8 @@ def _joined(main: Manuscript, pieces: Pieces, files: list[ChapterFile], reporter
         pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="{chapter.kind}" data-source="{source}"}}\n')
         _add_chapter(pieces, chapter, len(seen), reporter)
         pieces.add(f"\n{FENCE}\n")
-    return replace(main, text=pieces.text, spans=tuple(pieces.spans))
+    chapters = tuple(chapter.path for chapter in files if chapter.title is None)
+    return replace(main, text=pieces.text, spans=tuple(pieces.spans), chapter_files=tuple(dict.fromkeys(chapters)))
 
 
 def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:

@@ -48,6 +48,9 @@ class Entry:
     heading: str
     marks: tuple[Mark, ...]
     subentries: tuple[Entry, ...] = ()
+    #: The marks as runs of consecutive pages, each its first and last mark (the same mark
+    #: for a page alone): a heading on pages 12, 13 and 14 prints "12–14".
+    runs: tuple[tuple[Mark, Mark], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,8 @@ def sort_key(heading: str) -> str:
 def index_groups(marks: Iterable[Mark], pages: Mapping[str, str] | None = None) -> tuple[Group, ...]:
     """The marks as an index: headings (with their sub-headings) in order, under their letters.
 
-    With `pages` (each mark's page, once laid out), a heading keeps one mark per page.
+    With `pages` (each mark's page, once laid out: its number as printed), a heading keeps one
+    mark per page, and pages numbered one after another in arabic figures make a run.
     """
     headings: dict[str, dict[str | None, list[Mark]]] = {}
     for mark in marks:
@@ -96,16 +100,44 @@ def index_groups(marks: Iterable[Mark], pages: Mapping[str, str] | None = None) 
     entries = []
     for heading, by_subheading in headings.items():
         subentries = tuple(
-            Entry(subheading, _one_a_page(found, pages))
+            _entry(subheading, found, pages)
             for subheading, found in sorted(by_subheading.items(), key=lambda item: sort_key(item[0] or ""))
             if subheading is not None
         )
-        entries.append(Entry(heading, _one_a_page(by_subheading.get(None, []), pages), subentries))
+        entries.append(_entry(heading, by_subheading.get(None, []), pages, subentries))
     entries.sort(key=lambda entry: (sort_key(entry.heading), entry.heading))
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         groups.setdefault(_letter(entry.heading), []).append(entry)
     return tuple(Group(letter, tuple(found)) for letter, found in groups.items())
+
+
+def _entry(
+    heading: str, marks: list[Mark], pages: Mapping[str, str] | None, subentries: tuple[Entry, ...] = ()
+) -> Entry:
+    kept = _one_a_page(marks, pages)
+    return Entry(heading, kept, subentries, _runs(kept, pages or {}))
+
+
+def _runs(marks: tuple[Mark, ...], pages: Mapping[str, str]) -> tuple[tuple[Mark, Mark], ...]:
+    """The marks (one a page, in the book's order) as runs of pages numbered one after another.
+
+    Only arabic page numbers run: front matter's roman ones are few, and a run may not cross
+    from roman into arabic numbering.
+    """
+    runs: list[tuple[Mark, Mark]] = []
+    for mark in marks:
+        if runs and _follows(pages.get(runs[-1][1].identifier), pages.get(mark.identifier)):
+            runs[-1] = (runs[-1][0], mark)
+        else:
+            runs.append((mark, mark))
+    return tuple(runs)
+
+
+def _follows(page: str | None, next_page: str | None) -> bool:
+    if page is None or next_page is None or not (page.isdecimal() and next_page.isdecimal()):
+        return False
+    return int(next_page) == int(page) + 1
 
 
 def _one_a_page(marks: list[Mark], pages: Mapping[str, str] | None) -> tuple[Mark, ...]:

@@ -35,7 +35,7 @@ from PIL import Image
 
 from . import STYLES_DIR, cli
 from .csp import content_security_policy
-from .document import build_time
+from .dates import build_time
 from .errors import Location, PressError, Reporter
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for, language_name

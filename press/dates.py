@@ -5,13 +5,16 @@ The editions print a date as it was written ('January 20, 2014'); metadata
 ISO 8601. The forms read are those of ISO 8601 and of English prose:
 2014, 2014-01, 2014-01-20, 2014/01/20, January 2014, January 20, 2014,
 Jan. 20 2014, 20 January 2014, 20 Jan 2014, 20.01.2014, 1/20/2014 and 20/1/2014
-(not 1/2/2014, whose order no one can tell), and YAML dates.
+(not 1/2/2014, whose order no one can tell), and YAML dates; and Quarto's `today`, `now`
+and `last-modified`, which are the build's date (SOURCE_DATE_EPOCH, the last commit's
+time when Make builds, so that the editions stay reproducible).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 MONTHS = {
     name: number
@@ -46,6 +49,18 @@ NUMERIC_SLASHED = re.compile(r"(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\
 NUMERIC_DOTTED = re.compile(r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})")
 
 
+#: Quarto's words for the date of the build.
+BUILD_DATE_WORDS = frozenset({"today", "now", "last-modified"})
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set, so that builds are reproducible; otherwise now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def iso_date(value: object) -> str | None:
     """The date as YYYY, YYYY-MM or YYYY-MM-DD, or None when it is not a date these forms cover."""
     if isinstance(value, datetime):
@@ -55,6 +70,8 @@ def iso_date(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = " ".join(str(value).split()).lower()
+    if text in BUILD_DATE_WORDS:
+        return build_time().date().isoformat()
     if found := ISO.fullmatch(text):
         return _checked(found.group("year"), found.group("month"), found.group("day"))
     for pattern in (MONTH_DAY_YEAR, DAY_MONTH_YEAR):

@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,9 @@ from .book import read_source
 from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
+from .dates import build_time
 from .divisions import Division, divide, notes_by_chapter
-from .errors import Location, PressError, Reporter
+from .errors import CombinedError, Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
 from .markup import (
@@ -260,19 +260,22 @@ def toolchain_files() -> list[Path]:
     return list(code_files(__name__))
 
 
-def build_time() -> datetime:
-    """SOURCE_DATE_EPOCH when set, so that builds are reproducible; otherwise now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+#: Pandoc's class for a heading the contents leave out.
+UNLISTED = "unlisted"
 
 
 def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
-    """Every heading with an identifier; in a book, the divisions outside parts at the parts' level."""
+    """Every heading with an identifier, but those marked `unlisted` (Pandoc's word for a heading
+    kept out of the contents, a Quarto tab's title); in a book, the divisions outside parts at the
+    parts' level."""
     sections = []
     for heading in fragment.iter("h2", "h3", "h4", "h5", "h6"):
         parent = heading.getparent()
+        classes = heading.get("class", "").split()
+        if parent is not None and parent.tag == "section":
+            classes += parent.get("class", "").split()
+        if UNLISTED in classes:
+            continue
         identifier = heading.get("id") or (parent.get("id") if parent is not None and parent.tag == "section" else None)
         if not identifier:
             continue
@@ -290,9 +293,9 @@ def _sections(fragment: lxml.html.HtmlElement) -> tuple[Section, ...]:
 
 
 def _is_book(metadata: Metadata, manuscript: Manuscript, fragment: lxml.html.HtmlElement) -> bool:
-    """A book: the front matter says so, the text comes from several files, or it has parts."""
+    """A book: the front matter says so, the text comes from chapter files, or it has parts."""
     has_parts = any("part" in section.get("class", "").split() for section in fragment.iterfind("section"))
-    return metadata.book or len(manuscript.files) > 1 or has_parts
+    return metadata.book or bool(manuscript.chapter_files) or has_parts
 
 
 def _text_sources(manuscript: Manuscript) -> list[tuple[Path, str, int]]:
@@ -366,10 +369,34 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
     return [key for key in dict.fromkeys([*listed, *cited]) if key]
 
 
+def _written_at(manuscript: Manuscript, written: str) -> list[Location]:
+    """Every place a piece of text is written in the manuscript."""
+    return [manuscript.location(found.start()) for found in re.finditer(re.escape(written), manuscript.text)]
+
+
 def _confine(
     fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, context: BuildContext
 ) -> None:
     """Keep the manuscript's HTML from reaching outside the project or running code (see press.sanitize)."""
+    # Pandoc writes an image in PDF (as LaTeX theses have them) as <embed>: an image no edition can show.
+    supported = ", ".join(sorted([*IMAGE_MEDIA_TYPES, "SVG"]))
+    pdf_images = [
+        embedded
+        for embedded in fragment.iter("embed")
+        if embedded.get("src", "").lower().endswith(".pdf") and embedded.get("src", "") in manuscript.text
+    ]
+    if pdf_images:
+        context.reporter.fail(
+            CombinedError(
+                [
+                    PressError(f"image {source} is a PDF, which no edition can show; use one of {supported}", where)
+                    for source in dict.fromkeys(str(embedded.get("src")) for embedded in pdf_images)
+                    for where in _written_at(manuscript, source)
+                ]
+            )
+        )
+        for embedded in pdf_images:
+            embedded.drop_tree()  # reported: when every finding is collected, nothing else is said of it
     # Pandoc's HTML comes from the text after the front matter (whose values the templates escape).
     sources = _text_sources(manuscript)
     sources += [(path, path.read_text(encoding="utf-8", errors="replace"), 0) for path in metadata.bibliographies]

@@ -66,14 +66,31 @@ def _imports(name: str, path: Path) -> list[str]:
     return [item for item in imported if item == PACKAGE or item.startswith(f"{PACKAGE}.")]
 
 
-def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node but those under `if TYPE_CHECKING:`, whose imports never run."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
-            yield from (item for child in node.orelse for item in [child, *_runtime_nodes(child)])
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement but those under `if TYPE_CHECKING:`, whose imports never run.
+
+    Imports are statements, so only statement lists are walked (bodies, branches,
+    handlers), never expressions: a tenth of the nodes, and a tenth of an essay's build
+    once was spent here.
+    """
+    for statement in _statements(tree):
+        if isinstance(statement, ast.If) and ast.unparse(statement.test).endswith("TYPE_CHECKING"):
+            for child in statement.orelse:
+                yield child
+                yield from _runtime_nodes(child)
             continue
-        yield node
-        yield from _runtime_nodes(node)
+        yield statement
+        yield from _runtime_nodes(statement)
+
+
+def _statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """The statements directly inside a node: its body, branches and handlers' bodies."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for child in getattr(node, field, ()):
+            if isinstance(child, ast.stmt):
+                yield child
+            elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+                yield from _statements(child)
 
 
 @cache

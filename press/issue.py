@@ -46,15 +46,15 @@ from weasyprint import CSS, HTML
 
 from . import STYLES_DIR, api, cli, housestyle, printlayout, scripts
 from .context import BuildContext
-from .dates import iso_date
-from .document import Document, build_time, load_document
+from .dates import build_time, iso_date
+from .document import Document, load_document
 from .document import toolchain_files as loader_files
 from .editions import epub as epub_edition
 from .errors import Location, PressError, Reporter
 from .front import as_xhtml
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for
-from .markup import inner_html, note_references, parse_fragment
+from .markup import for_edition, inner_html, note_references, parse_fragment
 from .metadata import PAPER_SIZE_CSS
 from .output import atomic_output
 from .render import render, stylesheet_paths
@@ -202,7 +202,7 @@ def write_epub(issue: Issue, placed: Sequence[Placed], out: Path, reporter: Repo
             Document, epub_edition.xml_safe(replace(article.document, front=as_xhtml(article.document.front)))
         )
         document = epub_edition.notes_as_xhtml(document)
-        body = parse_fragment(document.body)
+        body = for_edition(parse_fragment(document.body), epub_edition.NAME)
         for reference in note_references(body):
             reference.set("epub:type", "noteref")
         for link in body.iter("a"):

@@ -14,6 +14,21 @@ EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2 = ("embed", "source", "track", "wbr")
 EMPTY_END_TAGS = re.compile(rf"</(?:{'|'.join(EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)})>")
 
 
+#: The editions an element is for, where its author kept it from the others (Quarto's
+#: `.content-visible when-format="html"`, marked by filters/quarto.lua).
+EDITIONS_ATTRIBUTE = "data-press-editions"
+
+
+def for_edition(fragment: lxml.html.HtmlElement, edition: str) -> lxml.html.HtmlElement:
+    """The fragment without what its author meant for other editions only."""
+    for element in list(fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]")):
+        if edition in element.get(EDITIONS_ATTRIBUTE, "").split():
+            del element.attrib[EDITIONS_ATTRIBUTE]
+        else:
+            element.drop_tree()
+    return fragment
+
+
 def parse_fragment(markup: str) -> lxml.html.HtmlElement:
     """Parse an HTML fragment into a wrapper <div> whose children are the fragment."""
     fragment = lxml.html.fragment_fromstring(markup, create_parent="div")

@@ -71,6 +71,25 @@ class Formula:
         return f"width: {self.width}em; height: {self.height}em; vertical-align: {-self.depth}em"
 
 
+#: texmath's complaint about a command it does not know (`unexpected control sequence \argmin`).
+UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
+
+
+#: Combining accents, as Pandoc writes them in <mo>, and the spacing characters MathML wants there.
+SPACING_ACCENTS = {
+    "\u0300": "\u0060",  # grave
+    "\u0301": "\u00b4",  # acute
+    "\u0302": "\u02c6",  # circumflex: \hat
+    "\u0303": "\u02dc",  # tilde
+    "\u0304": "\u00af",  # macron: \bar
+    "\u0306": "\u02d8",  # breve
+    "\u0307": "\u02d9",  # dot above: \dot
+    "\u0308": "\u00a8",  # diaeresis: \ddot
+    "\u030c": "\u02c7",  # caron: \check
+    "\u20d7": "\u2192",  # vector arrow: \vec
+}
+
+
 class TypesettingError(Exception):
     """ziamath could not set a formula; the message says why."""
 
@@ -86,6 +105,12 @@ def unconverted(output: PandocOutput, manuscript: Manuscript) -> list[PressError
         lines = [line.strip() for line in message.text[found.end() :].splitlines()]
         caret = next((index for index, line in enumerate(lines) if line == "^"), None)
         reason = lines[caret + 1] if caret is not None and caret + 1 < len(lines) else ""
+        if command := UNKNOWN_COMMAND.match(reason):
+            # A command the author's LaTeX preamble defines: Pandoc applies definitions written in the text.
+            reason += (
+                f" (define it in the text, as the LaTeX preamble did: \\newcommand{{{command.group(1)}}}{{…}}"
+                f" or \\DeclareMathOperator{{{command.group(1)}}}{{…}})"
+            )
         problems.append(
             PressError(
                 f"cannot typeset the formula ${' '.join(tex.split())}$" + (f": {reason}" if reason else ""),
@@ -101,10 +126,15 @@ def locate_tex(tex: str, manuscript: Manuscript) -> Location:
 
 
 def prepare_formulas(fragment: lxml.html.HtmlElement) -> None:
-    """Give each formula its TeX as `alttext`, for readers whose software cannot show MathML,
+    """Write an accent (`\\hat`, `\\tilde`) with its spacing character rather than the combining
+    one Pandoc writes, as MathML Core asks (an HTML text run may not start with a combining mark);
+    give each formula its TeX as `alttext`, for readers whose software cannot show MathML,
     and put each displayed one in a box that scrolls (from the keyboard too) when the
     screen is narrower than the formula: the page itself never scrolls sideways."""
     for formula in _formulas(fragment):
+        for accent in formula.iter(f"{{{MATHML_NAMESPACE}}}mo", "mo"):
+            if accent.text in SPACING_ACCENTS:
+                accent.text = SPACING_ACCENTS[accent.text]
         tex = tex_of(formula)
         if tex and not formula.get("alttext"):
             formula.set("alttext", tex)

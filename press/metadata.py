@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import limits
-from .dates import iso_date
+from .dates import BUILD_DATE_WORDS, iso_date
 from .errors import CombinedError, Location, PressError, Reporter, location_of
 from .frontmatter import TitleBlock, YamlBlock, expand_tabs, title_block, yaml_blocks
 from .invocation import MetadataOptions
@@ -384,6 +384,9 @@ class Manuscript:
     yaml_blocks: tuple[YamlBlock, ...]
     title_block: TitleBlock | None
     spans: tuple[Span, ...] = ()
+    #: A book's chapter files, in order (press.book): what makes the text a book, where a file
+    #: included into the text (Quarto's `{{< include >}}`) does not.
+    chapter_files: tuple[Path, ...] = ()
 
     @property
     def front_matter(self) -> str:
@@ -692,7 +695,8 @@ def _date(values: dict[str, Any], warning: Report) -> tuple[str | None, str | No
         warning("date", "'date' is a list or a mapping, not a date; ignored")
         return None, None
     iso = iso_date(value)
-    written = iso if not isinstance(value, str) else " ".join(value.split()) or None
+    built = isinstance(value, str) and value.strip().lower() in BUILD_DATE_WORDS  # Quarto's `today`
+    written = iso if not isinstance(value, str) or built else " ".join(value.split()) or None
     if written and iso is None:
         warning(
             "date",

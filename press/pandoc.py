@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,16 +34,21 @@ from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
 from .metadata import Manuscript, Metadata
 
 CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
-#: In order: cross-references (before citeproc, which would take `@fig:map` for a
-#: citation), then after citeproc raw TeX converted or reported, list delimiters
-#: kept, figure credits, the front matter as HTML, the cited works as CSL JSON.
+QUARTO_FILTER = FILTERS_DIR / "quarto.lua"
+#: In order: Quarto's callouts, tabsets and attributes (before anything is numbered);
+#: cross-references (before citeproc, which would take `@fig:map` for a citation); then
+#: after citeproc raw TeX converted or reported, list delimiters kept, figure credits,
+#: the front matter as HTML, the cited works as CSL JSON.
+BEFORE_CITATIONS = (QUARTO_FILTER, CROSSREF_FILTER)
 LUA_FILTERS = (
-    CROSSREF_FILTER,
+    *BEFORE_CITATIONS,
     *(
         FILTERS_DIR / name
         for name in ("raw-tex.lua", "list-delimiters.lua", "figure-credit.lua", "front-matter.lua", "references.lua")
     ),
 )
+#: Quarto's callouts, whose titles default to these words in the manuscript's language.
+CALLOUT_TYPES = ("note", "tip", "warning", "caution", "important")
 READER = "markdown"
 WRITER = "html5"
 WRITER_OPTIONS = (
@@ -100,7 +106,8 @@ def convert(
     manuscript: Manuscript, metadata: Metadata, style: Path, extra: MetadataOptions, cache: BuildCache
 ) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
-    arguments = [*_arguments(metadata, style), *extra.pandoc_arguments()]
+    book = metadata.book or bool(manuscript.chapter_files)
+    arguments = [*_arguments(metadata, style, book), *extra.pandoc_arguments()]
     key = digest(
         ENTRY_FORMAT,
         pandoc_version(),
@@ -132,17 +139,21 @@ def pandoc_version() -> str:
     return str(pypandoc.get_pandoc_version())
 
 
-def _arguments(metadata: Metadata, style: Path) -> list[str]:
+def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:
     credit = labels_for(metadata.lang)["illustration_by"]
     arguments = [*WRITER_OPTIONS, f"--csl={style}", f"--metadata=press-illustration-by:{credit}"]
     # The language as a BCP 47 tag, for citeproc's locale: the front matter may say en_US or english.
     arguments.append(f"--metadata=lang:{metadata.lang}")
+    if book:
+        arguments.append("--metadata=press-book:true")  # chapters are labelled, not numbered as sections
     arguments += [f"--bibliography={path}" for path in metadata.bibliographies]
     arguments += crossref.label_arguments(metadata.lang)
+    words = labels_for(metadata.lang)
+    arguments += [f"--metadata=press-callout-{kind}:{words[f'callout_{kind}']}" for kind in CALLOUT_TYPES]
     # Filters and citeproc run in the order given: cross-references first, so that
     # citeproc never takes `@fig:map` for a citation.
-    arguments += [f"--lua-filter={CROSSREF_FILTER}", "--citeproc"]
-    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS if path != CROSSREF_FILTER]
+    arguments += [*(f"--lua-filter={path}" for path in BEFORE_CITATIONS), "--citeproc"]
+    arguments += [f"--lua-filter={path}" for path in LUA_FILTERS if path not in BEFORE_CITATIONS]
     return arguments
 
 
@@ -231,21 +242,29 @@ def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Meta
         return
     known = list(dict.fromkeys(key for path in metadata.bibliographies for key in bibliography.keys(path)))
     where = ", ".join(display_path(path) for path in metadata.bibliographies) or None
+    folder = metadata.source.parent
+    beside = [] if where else sorted(path.name for path in folder.iterdir() if path.suffix in bibliography.READERS)
     for key in dict.fromkeys(missing):
-        message = unknown_citation_message(key, known, where)
+        message = unknown_citation_message(key, known, where, beside)
         problems.extend(PressError(message, location) for location in _citation_locations(manuscript, key))
     raise CombinedError(problems)
 
 
-def unknown_citation_message(key: str, known: list[str], bibliography_name: str | None) -> str:
-    """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @."""
+def unknown_citation_message(
+    key: str, known: list[str], bibliography_name: str | None, beside: Sequence[str] = ()
+) -> str:
+    """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @;
+    without a bibliography, the bibliography files `beside` the manuscript that the front matter could name."""
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
     if close:
         return (
             f"unknown citation key '@{key}' (not in {bibliography_name}); "
             f"did you mean {', '.join('@' + name for name in close)}?"
         )
-    where = f"a key in {bibliography_name}" if bibliography_name else "a citation key (there is no bibliography)"
+    none = "there is no bibliography"
+    if beside:
+        none += f"; add `bibliography: {beside[0]}` to the front matter to use {beside[0]} beside it"
+    where = f"a key in {bibliography_name}" if bibliography_name else f"a citation key ({none})"
     return f"'@{key}' is neither {where} nor a cross-reference; for a literal '@', write '\\@{key}'"
 
 

@@ -69,6 +69,14 @@ def read_authors(value: Any, affiliations: Any, warning: Warn) -> tuple[Author, 
     """The authors of `author` (one or a list), their affiliations resolved against `affiliations`."""
     known = _affiliation_table(affiliations, warning)
     entries = value if isinstance(value, list) else [] if value is None else [value]
+    # Quarto lets an author define an affiliation with its `id` for the others to `ref`.
+    for entry in entries:
+        listed = entry.get("affiliations", entry.get("affiliation")) if isinstance(entry, dict) else None
+        for item in listed if isinstance(listed, list) else [listed]:
+            if isinstance(item, dict) and _scalar(item.get("id")) and _scalar(item.get("name")):
+                defined = _affiliation(item, {}, warning)
+                if defined is not None:
+                    known.setdefault(str(_scalar(item.get("id"))), defined)
     authors = []
     for entry in entries:
         author = _author(entry, known, warning)

@@ -40,6 +40,7 @@ from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
     as_phrasing,
+    for_edition,
     inner_html,
     note_references,
     parse_fragment,
@@ -195,14 +196,16 @@ def settled(
 
 
 def index_pages_of(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
-    """The page of each mark of a book's index, when the index as laid out gives a page twice under a heading."""
+    """The page of each mark of a book's index (its number as printed), when the index as laid out
+    gives a page twice under a heading or pages that make a run ("12, 13, 14" for "12–14")."""
     if not document.is_book:
         return None
     body, _, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes)
     if not book.index_marks:
         return None
-    page_of = {anchor: str(number) for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
+    labels = page_labels(laid_out, document)
+    page_of = {anchor: labels[number] for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
     pages = {mark.identifier: page_of[mark.identifier] for mark in book.index_marks if mark.identifier in page_of}
     return pages if bookindex.index_groups(book.index_marks, pages) != book.index else None
 
@@ -281,7 +284,7 @@ def print_page(document: Document, index_pages: Mapping[str, str] | None = None)
 def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
     """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), PDF_EDITION)
     replace_image_sources(body, image_urls)
     start_lists_as_written(body)
     with_footnotes = document.metadata.notes == "footnotes"

@@ -3,47 +3,75 @@
 - A code cell (```` ```{r} ````, ```` ```{python} ````, ```` ```{r setup, echo=FALSE} ````) is a
   code block to Quarto; to Pandoc its `{r}` is no attribute, and the whole cell becomes one
   line of inline code. It is rewritten as a code block in its language (```` ```{.r .cell} ````),
-  with a warning: the toolchain runs no code, so the cell's output is not in the editions.
+  with a warning: the toolchain runs no code, so the cell's output is not in the editions. Its
+  `#|` options are not shown, as Quarto shows none; a cell labelled as a figure or table with
+  its caption (`#| label: fig-growth`, `#| fig-cap: …`) becomes that figure or table, the code in
+  place of the output, so that `@fig-growth` still refers to it.
+- `{{< include _file.qmd >}}` is replaced by the file's text, as Quarto does (the path is the
+  including file's, or from the manuscript's folder when it starts with `/`), includes in it too;
+  every message about the included text names the included file and its line. A file that is
+  missing, lies outside the manuscript's folder or includes itself stops the build.
 - `{{< pagebreak >}}` becomes `\\newpage`, which the editions set as a page break.
-- Any other shortcode (`{{< include … >}}`, `{{< video … >}}`, `{{< meta … >}}`) would be
-  printed as written: a warning names it and its line.
+- Any other shortcode (`{{< video … >}}`, `{{< meta … >}}`) would be printed as written: a
+  warning names it and its line.
 """
 
 from __future__ import annotations
 
 import re
 
-from .errors import Reporter
+from . import limits
+from .errors import PressError, Reporter
 from .metadata import Manuscript
-from .sourcemap import rewritten
+from .sourcemap import FileText, rewritten
 
 #: A code cell's opening fence: backticks or tildes, then `{language` and its options, `}`.
 CODE_CELL = re.compile(
     r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{(?P<language>[A-Za-z][\w+-]*)(?P<options>[^}\n]*)\}[ \t]*$",
     re.MULTILINE,
 )
+#: A cell's option (`#| label: fig-growth`, `//| fig-cap: "…"`), a line of its own in the cell's code.
+CELL_OPTION = re.compile(r"^[ \t]*(?:#|//|--|%)\|[ \t]*(?P<key>[\w-]+)[ \t]*:(?P<value>[^\n]*)\n?", re.MULTILINE)
 #: A fenced code block's opening or closing fence, to tell cells from text inside other code.
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
-SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)[^\n]*?>\}\}")
+SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
 PAGE_BREAK = "pagebreak"
+INCLUDE = "include"
+#: Includes deeper than this are taken for a file that includes itself.
+INCLUDE_DEPTH = 16
 
 
 def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
     """The manuscript with Quarto's code cells and page breaks in Pandoc's syntax; a warning for each
     cell (its code is shown, not run) and for each shortcode printed as written."""
+    manuscript = _with_includes(manuscript)
     text = manuscript.text
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[int, int, str | FileText]] = []
     code = _code_ranges(text)
     for cell in CODE_CELL.finditer(text):
         if any(start < cell.start() < end for start, end in code):
             continue  # a cell shown inside another code block, as a manual about Quarto shows one
         options = cell.group("options").strip(" ,")
         classes = f".{cell.group('language')} .cell"
-        replacements.append((cell.start(), cell.end(), f"{cell.group('indent')}{cell.group('fence')}{{{classes}}}"))
+        opening = f"{cell.group('indent')}{cell.group('fence')}{{{classes}}}"
+        end = next((end for start, end in code if start == cell.start()), len(text))
+        cell_options = {}
+        for option in CELL_OPTION.finditer(text, cell.end(), end):
+            cell_options[option.group("key")] = option.group("value").strip().strip("\"'")
+            replacements.append((option.start(), option.end(), ""))  # Quarto never shows a cell's options
+        label = cell_options.get("label", "")
+        caption = cell_options.get(f"{label[:3]}-cap", "") if label[:4] in ("fig-", "tbl-") else ""
+        if caption:
+            # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.
+            replacements.append((cell.start(), cell.end(), f"::: {{#{label}}}\n{opening}"))
+            replacements.append((end, end, f"\n\n{caption}\n:::"))
+        else:
+            replacements.append((cell.start(), cell.end(), opening))
+        stands_for = f"; {label} shows the code in place of its output" if caption else ""
         reporter.warn(
             f"a code cell ({{{cell.group('language')}{' ' + options if options else ''}}}) is shown as code:"
             " the toolchain runs no code, so its output is not in the editions (render it with Quarto or"
-            " knitr first to keep the output)",
+            f" knitr first to keep the output){stands_for}",
             manuscript.location(cell.start() + len(cell.group("indent"))),
         )
     for shortcode in SHORTCODE.finditer(text):
@@ -57,6 +85,58 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
             manuscript.location(shortcode.start()),
         )
     return rewritten(manuscript, replacements)
+
+
+def _with_includes(manuscript: Manuscript) -> Manuscript:
+    """The manuscript with each `{{< include >}}` replaced by the file it names, to any depth; what the
+    includes add is limited as a manuscript file is, so that a file included a thousand times over
+    cannot make a text too large to set."""
+    added = 0
+    for _ in range(INCLUDE_DEPTH):
+        includes = _includes(manuscript)
+        if not includes:
+            return manuscript
+        added += sum(len(text.text) for _, _, text in includes if isinstance(text, FileText))
+        if added > limits.MANUSCRIPT_BYTES:
+            raise PressError(
+                f"the included files add more than {limits.MANUSCRIPT_BYTES // limits.MEGABYTE} MB of text;"
+                " larger texts are refused",
+                manuscript.location(includes[0][0]),
+            )
+        manuscript = rewritten(manuscript, includes)
+    (start, _, _), *_ = _includes(manuscript)
+    raise PressError(
+        f"includes nest more than {INCLUDE_DEPTH} deep: does a file include itself?", manuscript.location(start)
+    )
+
+
+def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
+    """Each include shortcode of the text (outside code) and the text of the file it names."""
+    text = manuscript.text
+    code = _code_ranges(text)
+    found: list[tuple[int, int, str | FileText]] = []
+    for shortcode in SHORTCODE.finditer(text):
+        if shortcode.group("name") != INCLUDE or any(start <= shortcode.start() < end for start, end in code):
+            continue
+        where = manuscript.location(shortcode.start())
+        named = shortcode.group("arguments").strip().strip("\"'")
+        if not named:
+            raise PressError(f"the Quarto shortcode {shortcode.group()} names no file to include", where)
+        folder = manuscript.path.parent
+        path = folder / named.lstrip("/") if named.startswith("/") else where.path.parent / named
+        limits.check_inside(path, folder, "included file", where)
+        limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "included file", where)
+        if not path.is_file():
+            raise PressError(f"cannot include {named}: there is no such file", where)
+        raw = path.read_bytes()
+        try:
+            included = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise PressError(
+                f"cannot include {named}: it is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8", where
+            ) from None
+        found.append((shortcode.start(), shortcode.end(), FileText(path, included)))
+    return found
 
 
 def _code_ranges(text: str) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ it is built, so that it may claim conformance), runs the validators on them,
 and writes to dist/:
 
     <name>-<version>.pdf / .epub / .html
+    <name>-<version>-web.zip   a book's website (press.editions.html), its pages checked by Nu
     validation.json      what each validator reported for this build
     CITATION.cff         how to cite the work, from its front matter
     RELEASE_NOTES.md     title, version, date, editions, validation summary
@@ -34,13 +35,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
 from . import api, catalogue, cli, validate
-from .document import Document, build_time
+from .dates import build_time
+from .document import Document
 from .errors import Location, PressError, Reporter
 from .invocation import MetadataOptions
 from .labels import join_names
@@ -56,6 +59,8 @@ CITATION = "CITATION.cff"
 #: What a title's evidence is called in the release of several titles, after its editions' `<name>-<version>`.
 LIST_NAMES = {VALIDATION: ".validation.json", CITATION: ".cff"}
 EDITION_SUFFIXES = (".pdf", ".epub", ".html")
+#: A book's website, after `<name>-<version>`.
+WEBSITE_SUFFIX = "-web.zip"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +116,12 @@ def release(manuscript: Path, dist: Path, name: str | None = None, pages: Path |
             name: shutil.copyfile(path, dist / f"{document.name}-{version}{path.suffix}")
             for name, path in built.written.items()
         }
-    report = validate.validate_editions(editions["pdf"], editions["epub"], editions["html"])
+        site = Path(scratch) / document.name
+        site_pages = sorted(site.glob("*.html")) if document.is_book else []
+        report = validate.validate_editions(editions["pdf"], editions["epub"], editions["html"])
+        if site_pages:
+            report.checks.append(validate.nu(*site_pages))
+            editions["website"] = website_archive(site, dist / f"{document.name}-{version}{WEBSITE_SUFFIX}")
     files = [
         *editions.values(),
         _write(dist / VALIDATION, json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"),
@@ -122,6 +132,20 @@ def release(manuscript: Path, dist: Path, name: str | None = None, pages: Path |
     if not report.passed:
         raise PressError(f"the editions did not pass validation; see {dist / 'validation.json'}")
     return files
+
+
+def website_archive(site: Path, target: Path) -> Path:
+    """A book's website as a zip of its folder, the same bytes for the same pages: entries in name
+    order, dated at the build time (SOURCE_DATE_EPOCH), compressed."""
+    stamp = max(build_time().timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
+    with zipfile.ZipFile(target, "w") as archive:
+        for page in sorted(site.rglob("*")):
+            if page.is_file():
+                entry = zipfile.ZipInfo(f"{site.name}/{page.relative_to(site).as_posix()}", date_time=stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, page.read_bytes())
+    return target
 
 
 def release_version(manuscript: Path, name: str | None = None) -> str:
@@ -201,6 +225,9 @@ def release_notes(document: Document, version: str, editions: dict[str, Path], r
     ]
     for name, path in editions.items():
         detail = f"{validate.pdf_page_count(path)} pages" if name == "pdf" else ""
+        if name == "website":
+            with zipfile.ZipFile(path) as archive:
+                detail = f"the book as a website: {len(archive.namelist())} pages"
         lines.append(f"| `{path.name}` | {path.stat().st_size:,} bytes | {detail} |")
     lines += ["", "## Validation of this build", "", report.summary(), ""]
     lines += ["Verify the downloads with `sha256sum -c SHA256SUMS`.", ""]
@@ -231,7 +258,7 @@ def gather(title_list: TitleList, dist: Path) -> list[Path]:
         for path in _files(part):
             if path.name in LIST_NAMES:
                 files.append(_move(path, dist / f"{stem}{LIST_NAMES[path.name]}"))
-            elif path.suffix in EDITION_SUFFIXES:
+            elif path.suffix in EDITION_SUFFIXES or path.name.endswith(WEBSITE_SUFFIX):
                 files.append(_move(path, dist / path.name))
             else:
                 path.unlink()

@@ -7,7 +7,8 @@ let every message name the file and line the author wrote.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .metadata import Manuscript, Span
@@ -46,9 +47,19 @@ class Pieces:
         self.add(text[start:end])
 
 
-def rewritten(manuscript: Manuscript, replacements: list[tuple[int, int, str]]) -> Manuscript:
+@dataclass(frozen=True)
+class FileText:
+    """A file's whole text, put in the manuscript's place (Quarto's `{{< include >}}`): each of its
+    characters maps to the file."""
+
+    path: Path
+    text: str
+
+
+def rewritten(manuscript: Manuscript, replacements: Sequence[tuple[int, int, str | FileText]]) -> Manuscript:
     """The manuscript with each (start, end) of its text replaced, every other character still
-    mapped to its file; a replacement maps to where the text it replaces begins."""
+    mapped to its file; a replacement maps to where the text it replaces begins, a file's text to
+    that file."""
     if not replacements:
         return manuscript
     text = manuscript.text
@@ -64,9 +75,12 @@ def rewritten(manuscript: Manuscript, replacements: list[tuple[int, int, str]]) 
             pieces.add_mapped(_at(spans, position), text[position:stop])
             position = stop
 
-    for start, end, replacement in sorted(replacements):
+    for start, end, replacement in sorted(replacements, key=lambda item: item[:2]):
         copy_until(start)
-        pieces.add_mapped(_at(spans, start), replacement)
+        if isinstance(replacement, FileText):
+            pieces.copy(replacement.path, replacement.text, 0, len(replacement.text))
+        else:
+            pieces.add_mapped(_at(spans, start), replacement)
         position = end
     copy_until(len(text))
     return replace(manuscript, text=pieces.text, spans=tuple(pieces.spans))

@@ -125,13 +125,17 @@ def ace(epub: Path) -> Check:
 NU_DATA_IMAGE_CSP = re.compile(r"Resource violates Content Security Policy \(meta tag\): image “data:")
 
 
-def nu(html: Path) -> Check:
-    """The Nu Html Checker, with its CSS checks: errors and warnings."""
+def nu(html: Path, *others: Path) -> Check:
+    """The Nu Html Checker, with its CSS checks: errors and warnings. Several pages (a book's
+    website) are checked in one run, each message naming its page."""
     jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    completed = _run(["java", "-jar", str(jar), "--format", "json", "--also-check-css", str(html)])
-    check = Check("Nu Html Checker", html.name)
+    pages = [html, *others]
+    completed = _run(["java", "-jar", str(jar), "--format", "json", "--also-check-css", *map(str, pages)])
+    check = Check("Nu Html Checker", html.name if not others else f"{html.parent.name}/ ({len(pages)} pages)")
     for message in json.loads(completed.stderr or completed.stdout)["messages"]:
         text = f"line {message.get('lastLine')}: {message.get('message')}"
+        if others:
+            text = f"{Path(str(message.get('url', ''))).name} {text}"
         if NU_DATA_IMAGE_CSP.match(str(message.get("message"))):
             continue  # the checker's CSP matcher refuses data: images whatever img-src says; browsers do not
         if message.get("type") in ("error", "non-document-error"):

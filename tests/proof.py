@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pypdfium2
 from PIL import Image
@@ -35,7 +36,9 @@ class Screen:
 PHONE = Screen("phone", 375, 812)
 DESKTOP = Screen("desktop", 1440, 900)
 SCREENS = (PHONE, DESKTOP)
-THEMES = ("light", "dark")
+#: The web edition's colour schemes, as the browser is asked for them.
+Theme = Literal["light", "dark"]
+THEMES: tuple[Theme, ...] = ("light", "dark")
 
 
 @contextmanager
@@ -49,7 +52,7 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def open_page(browser: Browser, html_path: Path, screen: Screen, theme: str) -> Page:
+def open_page(browser: Browser, html_path: Path, screen: Screen, theme: Theme) -> Page:
     page = browser.new_page(viewport={"width": screen.width, "height": screen.height}, color_scheme=theme)
     page.goto(html_path.resolve().as_uri())
     page.evaluate("document.fonts.ready")

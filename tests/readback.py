@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import lxml.html
 import pypdfium2
 from lxml import etree
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
+
+Found = TypeVar("Found")
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -33,8 +37,42 @@ def epub_documents(path: Path) -> dict[str, etree._Element]:
         return {name: etree.fromstring(book.read(name)) for name in book.namelist() if name.endswith(".xhtml")}
 
 
+def one(found: Found | None, what: str) -> Found:
+    """What a lookup found, where the test cannot go on without it: a lookup that found nothing
+    fails the test, saying what was missing."""
+    if found is None:
+        raise AssertionError(f"no {what}")
+    return found
+
+
+def attribute(element: etree._Element, name: str) -> str:
+    """An attribute the test needs: a missing one fails the test, naming the element."""
+    return one(element.get(name), f"{name} attribute on <{element.tag}> (line {element.sourceline})")
+
+
+def xpath_elements(
+    node: etree._Element, path: str, namespaces: Mapping[str, str] | None = None
+) -> list[etree._Element]:
+    """The elements an XPath expression selects; an expression that selects anything else fails the test."""
+    selected = node.xpath(path, namespaces=namespaces)
+    assert isinstance(selected, list), f"{path} selects {selected!r}, not nodes"
+    elements = [item for item in selected if isinstance(item, etree._Element)]
+    assert len(elements) == len(selected), f"{path} selects {selected!r}, not only elements"
+    return elements
+
+
+def xpath_strings(node: etree._Element, path: str, namespaces: Mapping[str, str] | None = None) -> list[str]:
+    """The texts or attribute values an XPath expression selects; anything else it selects fails the test."""
+    selected = node.xpath(path, namespaces=namespaces)
+    assert isinstance(selected, list), f"{path} selects {selected!r}, not nodes"
+    strings = [item for item in selected if isinstance(item, str)]
+    assert len(strings) == len(selected), f"{path} selects {selected!r}, not only strings"
+    return strings
+
+
 def text_of(element: etree._Element) -> str:
-    return "".join(element.itertext())
+    # lxml yields str; its stubs (lxml-stubs) say str | bytes.
+    return "".join(str(text) for text in element.itertext())
 
 
 def normalise(text: str) -> str:
@@ -84,7 +122,7 @@ def pdf_text_without_superscripts(path: Path) -> str:
 
 def remove_keeping_tail(element: etree._Element) -> None:
     """Take an element out of a tree read back, leaving the text that follows it in place."""
-    parent = element.getparent()
+    parent = one(element.getparent(), f"parent of <{element.tag}> (a root cannot be taken out)")
     previous = element.getprevious()
     tail = element.tail or ""
     if previous is not None:

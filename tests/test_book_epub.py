@@ -10,8 +10,8 @@ from lxml import etree
 
 from press.validate import ace, epubcheck
 from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.readback import remove_keeping_tail
-from tests.test_book_pdf import read_pages
+from tests.readback import attribute, one, remove_keeping_tail, text_of, xpath_elements, xpath_strings
+from tests.test_book_pdf import INDEX_LINE, read_pages
 from tests.test_epub import EPUB_TYPE, MARK, NS, OPF, XHTML, Book, letters
 
 BOOK = FIXTURES / "book" / "book.md"
@@ -33,6 +33,8 @@ DIVISIONS = [
 ]
 #: The labels of numbered headings, which print sets without the separator after them.
 LABELLED = ("Part ", "Chapter ", "Appendix ")
+#: The entries of a table of contents: each entry's text, and the entries nested under it.
+Contents = list[tuple[str, "Contents"]]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def book(book_editions: Editions) -> Book:
 
 
 def text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return " ".join(text_of(element).split())
 
 
 def divisions_in_spine(book: Book) -> list[tuple[str, str, str]]:
@@ -54,7 +56,8 @@ def divisions_in_spine(book: Book) -> list[tuple[str, str, str]]:
     found = []
     for name in book.spine():
         for section in book.document(name).iterfind(f"{XHTML}body/{XHTML}section[@data-division]"):
-            found.append((name, section.get("data-division"), text(section.find(f"{XHTML}h2"))))
+            heading = one(section.find(f"{XHTML}h2"), f"heading of a division in {name}")
+            found.append((name, attribute(section, "data-division"), text(heading)))
     return found
 
 
@@ -75,7 +78,7 @@ def test_one_document_per_division_in_reading_order(book: Book) -> None:
     front = [book.resolve(name) for name in ("cover.xhtml", "titlepage.xhtml", "copyright.xhtml")]
     front += [book.resolve(name) for name in ("dedication.xhtml", "epigraph.xhtml", "nav.xhtml")]
     assert spine[: len(front)] == front  # the contents follow the front matter, as in print
-    assert spine[-2:] == [book.resolve("bibliography.xhtml"), book.resolve("colophon.xhtml")]
+    assert spine[-3:] == [book.resolve(name) for name in ("bibliography.xhtml", "index.xhtml", "colophon.xhtml")]
 
 
 def test_divisions_say_what_they_are(book: Book) -> None:
@@ -83,20 +86,23 @@ def test_divisions_say_what_they_are(book: Book) -> None:
     matter = {"front": "frontmatter", "part": "bodymatter", "chapter": "bodymatter", "appendix": "backmatter"}
     for name, kind, _ in divisions_in_spine(book):
         document = book.document(name)
-        section = document.find(f"{XHTML}body/{XHTML}section")
+        section = one(document.find(f"{XHTML}body/{XHTML}section"), f"section in the body of {name}")
         assert section.get(EPUB_TYPE) == semantics[kind]
         assert section.get("role") == f"doc-{semantics[kind]}"
-        assert document.find(f"{XHTML}body").get(EPUB_TYPE) == matter[kind]
+        assert one(document.find(f"{XHTML}body"), f"body of {name}").get(EPUB_TYPE) == matter[kind]
         assert document.get("lang") == document.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
 
 
 def test_contents_nest_chapters_in_parts_and_sections_in_chapters(book: Book) -> None:
     nav_name, nav = book.nav()
-    (toc,) = nav.xpath("//x:nav[@epub:type='toc']/x:ol", namespaces=NS)
+    (toc,) = xpath_elements(nav, "//x:nav[@epub:type='toc']/x:ol", NS)
 
-    def tree(ordered_list: etree._Element) -> list[tuple[str, list[object]]]:
+    def tree(ordered_list: etree._Element) -> Contents:
         return [
-            (text(item.find(f"{XHTML}a")), tree(item.find(f"{XHTML}ol")) if item.find(f"{XHTML}ol") is not None else [])
+            (
+                text(one(item.find(f"{XHTML}a"), "link of an entry of the contents")),
+                tree(nested) if (nested := item.find(f"{XHTML}ol")) is not None else [],
+            )
             for item in ordered_list.iterfind(f"{XHTML}li")
         ]
 
@@ -122,14 +128,15 @@ def test_contents_nest_chapters_in_parts_and_sections_in_chapters(book: Book) ->
         ("Appendix A: Glossary", []),
         ("Appendix B: Lights Named in This Book", []),
         ("Bibliography", []),
+        ("Index", []),
         ("Colophon", []),
     ]
     by_heading = {heading: name for name, _, heading in divisions_in_spine(book)}
     for link in toc.iter(f"{XHTML}a"):
         if text(link) in by_heading:
-            assert book.resolve(link.get("href"), nav_name) == by_heading[text(link)]
-    figures = [text(link) for link in nav.xpath("//x:nav[@epub:type='loi']//x:a", namespaces=NS)]
-    tables = [text(link) for link in nav.xpath("//x:nav[@epub:type='lot']//x:a", namespaces=NS)]
+            assert book.resolve(attribute(link, "href"), nav_name) == by_heading[text(link)]
+    figures = [text(link) for link in xpath_elements(nav, "//x:nav[@epub:type='loi']//x:a", NS)]
+    tables = [text(link) for link in xpath_elements(nav, "//x:nav[@epub:type='lot']//x:a", NS)]
     assert [title.split(":")[0] for title in figures] == ["Figure 1", "Figure 2"]
     assert [title.split(":")[0] for title in tables] == ["Table 1", "Table 2"]
 
@@ -137,8 +144,8 @@ def test_contents_nest_chapters_in_parts_and_sections_in_chapters(book: Book) ->
 def test_landmarks(book: Book) -> None:
     nav_name, nav = book.nav()
     landmarks = {
-        link.get(EPUB_TYPE): link.get("href")
-        for link in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
+        link.get(EPUB_TYPE): attribute(link, "href")
+        for link in xpath_elements(nav, "//x:nav[@epub:type='landmarks']//x:a", NS)
     }
     by_heading = {heading: name for name, _, heading in divisions_in_spine(book)}
     assert {kind: book.resolve(href, nav_name) for kind, href in landmarks.items()} == {
@@ -152,9 +159,10 @@ def test_landmarks(book: Book) -> None:
         "bodymatter": by_heading["Chapter 1: First Lights"],
         "endnotes": by_heading["Preface"],  # the first division's notes
         "bibliography": book.resolve("bibliography.xhtml"),
+        "index": book.resolve("index.xhtml"),
     }
     target = landmarks["endnotes"].partition("#")[2]
-    (notes,) = book.document(by_heading["Preface"]).xpath(f"//*[@id='{target}']")
+    (notes,) = xpath_elements(book.document(by_heading["Preface"]), f"//*[@id='{target}']")
     assert notes.get(EPUB_TYPE) == "endnotes"
 
 
@@ -187,10 +195,12 @@ def test_notes_are_numbered_afresh_in_each_chapter_and_link_both_ways(book: Book
         counts[heading] = len(calls)
         assert [text(call) for call in calls] == [str(number) for number in range(1, len(calls) + 1)]
         for number, call in enumerate(calls, start=1):
-            (note,) = document.xpath(f"//*[@id='{call.get('href').removeprefix('#')}']")  # in the same file
+            target = attribute(call, "href").removeprefix("#")
+            (note,) = xpath_elements(document, f"//*[@id='{target}']")  # in the same file
             assert note.get(EPUB_TYPE) == "endnote"
-            assert note.getparent().getparent().get(EPUB_TYPE) == "endnotes"
-            backlink = note.find(f"{XHTML}a[@role='doc-backlink']")
+            notes_list = one(note.getparent(), f"list of note {number} in {name}")
+            assert one(notes_list.getparent(), f"parent of the list of notes in {name}").get(EPUB_TYPE) == "endnotes"
+            backlink = one(note.find(f"{XHTML}a[@role='doc-backlink']"), f"backlink of note {number} in {name}")
             assert backlink.get("href") == f"#{call.get('id')}" and text(backlink) == f"{number}."
     assert counts == {
         "Preface": 1,
@@ -210,8 +220,8 @@ def test_notes_are_numbered_afresh_in_each_chapter_and_link_both_ways(book: Book
 def test_cross_references_lead_to_the_chapter_that_holds_the_figure(book: Book) -> None:
     by_heading = {heading: name for name, _, heading in divisions_in_spine(book)}
     families = by_heading["Chapter 5: Families"]
-    (reference,) = book.document(families).xpath("//x:a[@href and contains(@href, 'fig-tower')]", namespaces=NS)
-    assert book.resolve(reference.get("href"), families) == by_heading["Chapter 2: Towers in the Sea"]
+    (reference,) = xpath_elements(book.document(families), "//x:a[@href and contains(@href, 'fig-tower')]", NS)
+    assert book.resolve(attribute(reference, "href"), families) == by_heading["Chapter 2: Towers in the Sea"]
 
 
 def test_copyright_page_and_identifiers(book: Book) -> None:
@@ -226,13 +236,19 @@ def test_copyright_page_and_identifiers(book: Book) -> None:
         assert expected in page
     (copyright_page,) = book.document(book.resolve("copyright.xhtml")).iter(f"{XHTML}section")
     assert copyright_page.get(EPUB_TYPE) == "copyright-page"
-    unique = book.metadata.find(f"dc:identifier[@id='{book.opf.get('unique-identifier')}']", OPF)
+    unique = one(
+        book.metadata.find(f"dc:identifier[@id='{book.opf.get('unique-identifier')}']", OPF), "unique identifier"
+    )
     assert unique.text == "urn:isbn:9780306406157"
     assert book.metadata.findtext("dc:source", namespaces=OPF) == "urn:isbn:9781402894626"
     assert book.properties("pageBreakSource") == ["urn:isbn:9781402894626"]
-    dedication = book.document(book.resolve("dedication.xhtml")).find(f"{XHTML}body/{XHTML}section")
+    dedication = one(
+        book.document(book.resolve("dedication.xhtml")).find(f"{XHTML}body/{XHTML}section"), "section of the dedication"
+    )
     assert dedication.get(EPUB_TYPE) == "dedication" and "keepers of Longships" in text(dedication)
-    epigraph = book.document(book.resolve("epigraph.xhtml")).find(f"{XHTML}body/{XHTML}section")
+    epigraph = one(
+        book.document(book.resolve("epigraph.xhtml")).find(f"{XHTML}body/{XHTML}section"), "section of the epigraph"
+    )
     assert epigraph.get(EPUB_TYPE) == "epigraph" and "Trinity House standing order, 1836" in text(epigraph)
 
 
@@ -244,15 +260,15 @@ def reading_text(book: Book, name: str, marks: dict[str, int]) -> str:
         if element.get("class") == "division-separator":
             remove_keeping_tail(element)
         elif element.get(EPUB_TYPE) == "pagebreak":
-            element.text = f"{MARK}{marks[element.get('id')]}{MARK}"
-    return "".join(root.find(f"{XHTML}body").itertext())
+            element.text = f"{MARK}{marks[attribute(element, 'id')]}{MARK}"
+    return text_of(one(root.find(f"{XHTML}body"), f"body of {name}"))
 
 
-def page_marks(book: Book) -> tuple[list[str], dict[str, int]]:
+def page_marks(book: Book) -> tuple[list[str | None], dict[str, int]]:
     """The page list's entries, and the index of the page each marker (by its id) stands for."""
     _, nav = book.nav()
-    entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
-    marks = {entry.get("href").partition("#")[2]: index for index, entry in enumerate(entries)}
+    entries = xpath_elements(nav, "//x:nav[@epub:type='page-list']//x:a", NS)
+    marks = {attribute(entry, "href").partition("#")[2]: index for index, entry in enumerate(entries)}
     return [entry.text for entry in entries], marks
 
 
@@ -261,13 +277,15 @@ def test_page_list_gives_the_pages_as_the_pdf_numbers_them(book_editions: Editio
     (roman in the front matter, arabic from the first part), and as its folio reads where one is printed."""
     pages = read_pages(book_editions.pdf)
     nav_name, nav = book.nav()
-    entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    entries = xpath_elements(nav, "//x:nav[@epub:type='page-list']//x:a", NS)
     assert [entry.text for entry in entries] == [page.label for page in pages]
     assert {page.label for page in pages} >= {"i", "xv", "1", "26"}
     for entry, page in zip(entries, pages, strict=True):
-        target_name = book.resolve(entry.get("href"), nav_name)
+        target_name = book.resolve(attribute(entry, "href"), nav_name)
         assert target_name in book.spine()
-        (target,) = book.document(target_name).xpath(f"//*[@id='{entry.get('href').partition('#')[2]}']")
+        (target,) = xpath_elements(
+            book.document(target_name), f"//*[@id='{attribute(entry, 'href').partition('#')[2]}']"
+        )
         assert target.get(EPUB_TYPE) == "pagebreak" and target.get("aria-label") == entry.text == target.get("title")
         assert page.foot in ("", entry.text)
 
@@ -302,6 +320,28 @@ def test_each_division_opens_after_the_marker_of_the_page_it_opens_on(book_editi
         assert letters(" ".join(pieces[position + 1 :: 2])).startswith(opening), heading
 
 
+def test_the_index_gives_each_heading_the_pages_the_pdf_index_gives(book_editions: Editions, book: Book) -> None:
+    """The EPUB's index (EPUB Indexes semantics) lists the print edition's pages, as the PDF's index does,
+    runs of pages too, each page a link to the marked place, and stands in the page list where print
+    sets it."""
+    pdf_index = next(page for page in read_pages(book_editions.pdf) if page.body[:1] == ["Index"])
+    printed = {line for line in pdf_index.body if INDEX_LINE.match(line)}
+    name = book.resolve("index.xhtml")
+    assert book.spine().index(name) == book.spine().index(book.resolve("colophon.xhtml")) - 1
+    index = book.document(name)
+    entries = xpath_elements(index, "//x:li[@epub:type='index-entry']", NS)
+    lines = {
+        " ".join("".join(xpath_strings(entry, "./x:span//text() | ./text() | ./x:a//text()", NS)).split())
+        for entry in entries
+    }
+    assert {line for line in lines if INDEX_LINE.match(line)} == printed
+    assert {"Granite, 5–7", "Smalls, 13"} <= lines, "a run; a mark in a footnote has its call's page"
+    locators = xpath_elements(index, "//x:a[@epub:type='index-locator']", NS)
+    assert locators and all("#index-mark-" in attribute(link, "href") for link in locators)
+    breaks = [span.get("aria-label") for span in index.iter(f"{XHTML}span") if span.get(EPUB_TYPE) == "pagebreak"]
+    assert pdf_index.label in breaks, "the page list leads to the index where print sets it"
+
+
 @pytest.fixture(scope="module")
 def endnotes_editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
     out = tmp_path_factory.mktemp("book-endnotes")
@@ -320,21 +360,21 @@ def test_endnotes_stand_after_the_text_by_chapter_as_in_print(endnotes_editions:
     notes_name = book.resolve("notes.xhtml")
     assert spine.index(notes_name) == spine.index(book.resolve("bibliography.xhtml")) - 1
     notes = book.document(notes_name)
-    groups = notes.xpath("//x:section[@epub:type='endnotes']", namespaces=NS)
-    assert [text(group.find(f"{XHTML}h3")) for group in groups] == [
+    groups = xpath_elements(notes, "//x:section[@epub:type='endnotes']", NS)
+    assert [text(one(group.find(f"{XHTML}h3"), "heading of a group of notes")) for group in groups] == [
         "Notes to Preface",
         *(f"Notes to Chapter {number}" for number in range(1, 7)),
         "Notes to Appendix A",
     ]
     for group in groups:
-        backlinks = group.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)
+        backlinks = xpath_elements(group, ".//x:a[@role='doc-backlink']", NS)
         assert [text(link) for link in backlinks] == [f"{number}." for number in range(1, len(backlinks) + 1)]
         for link in backlinks:
-            document, _, call = link.get("href").partition("#")
-            (found,) = book.document(book.resolve(document, notes_name)).xpath(f"//*[@id='{call}']")
+            document, _, call = attribute(link, "href").partition("#")
+            (found,) = xpath_elements(book.document(book.resolve(document, notes_name)), f"//*[@id='{call}']")
             assert found.get(EPUB_TYPE) == "noteref"
     for name, _, _ in divisions_in_spine(book):
         assert not book.document(name).xpath("//*[@epub:type='endnotes']", namespaces=NS)
     _, nav = book.nav()
-    entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    entries = xpath_elements(nav, "//x:nav[@epub:type='page-list']//x:a", NS)
     assert [entry.text for entry in entries] == [page.label for page in read_pages(endnotes_editions.pdf)]

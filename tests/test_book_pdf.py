@@ -7,6 +7,7 @@ trade size with endnotes and printer marks.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ HEAD_SHARE = 0.09
 FOOT_SHARE = 0.09
 ROMAN = re.compile(r"^[ivxlc]+$")
 CONTENTS_LINE = re.compile(r"^(?P<entry>.*?)[\s.]*\.\s*(?P<page>[ivxlc]+|\d+)$")
-INDEX_LINE = re.compile(r"^(?P<heading>.*?)(?P<pages>(?:, (?:[ivxlc]+|\d+))+)$")
+INDEX_LINE = re.compile(r"^(?P<heading>.*?)(?P<pages>(?:, (?:[ivxlc]+|\d+(?:–\d+)?))+)$")
 NOTES_HEAD = re.compile(r"^Notes to pages (\d+)–(\d+)$")
 MM = 72 / 25.4
 
@@ -264,7 +265,7 @@ def test_the_index_gives_each_marked_page_once(pages: list[Page], footnotes_pdf:
         targets = destination_pages(pdf)
     marks = link_texts(footnotes_pdf, "index-mark-")
     assert marks
-    assert all(text.removeprefix(", ") == labels[targets[destination]] for _, destination, text in marks)
+    assert all(text.lstrip(", –") == labels[targets[destination]] for _, destination, text in marks)
     index = next(page for page in pages if page.body[:1] == ["Index"])
     entries = {
         found["heading"]: found["pages"].split(", ")[1:]
@@ -273,6 +274,13 @@ def test_the_index_gives_each_marked_page_once(pages: list[Page], footnotes_pdf:
     }
     assert all(len(numbers) == len(set(numbers)) for numbers in entries.values()), entries
     assert len(entries["Fresnel, Augustin"]) == 1, "two marks on one page give that page once"
+    runs = [item.split("–") for numbers in entries.values() for item in numbers if item.isdecimal() or "–" in item]
+    assert any(len(run) == 2 for run in runs), "marks on pages one after another print as a run"
+    assert all(int(run[0]) < int(run[-1]) for run in runs if len(run) == 2)
+    for numbers in entries.values():
+        arabic = [item.split("–") for item in numbers if item[0].isdecimal()]
+        for before, after in itertools.pairwise(arabic):
+            assert int(after[0]) > int(before[-1]) + 1, f"pages {before} and {after} should make one run"
     assert ROMAN.match(entries["Logbooks"][0]), "a mark in the preface gives a roman page"
     assert "Lamps" in index.body and "Argand" in entries, "a sub-heading stands under its heading"
 

@@ -114,7 +114,7 @@ def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(t
     assert "<title>Tides of the North Sea" in page and "Ingrid Halvorsen" in page
     # The cell is a block of Python, line by line; the page break is no shortcode; the references are listed.
     cell = lxml.html.fromstring(page).find(".//pre[@class='sourceCode python cell']")
-    assert cell is not None and "\nprint(round(tidal_range_m, 1))" in cell.text_content()
+    assert isinstance(cell, lxml.html.HtmlElement) and "\nprint(round(tidal_range_m, 1))" in cell.text_content()
     assert "pagebreak" not in page and "Admiralty Manual of Tides" in page
     headings = ["Preface</h2>", "Introduction</h2>", "Measuring</h2>", "Tide Gauges</h2>", "Summary</h2>"]
     positions = [page.index(heading) for heading in headings]

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from press.validate import axe_violations, nu
 from tests.conftest import FIXTURES, build
-from tests.proof import DESKTOP, PHONE, Screen, open_page
+from tests.proof import DESKTOP, PHONE, Screen, Theme, open_page
 from tests.readback import html_tree, letters, normalise
 
 BOOK = FIXTURES / "book" / "book.md"
@@ -212,6 +212,28 @@ def test_a_cross_reference_follows_its_target_to_another_page(book: WebBook) -> 
     assert links["Figure 1"] == "towers-in-the-sea.html#fig-tower"
 
 
+@pytest.mark.parametrize("where", ["one page", "front page"])
+def test_the_lists_of_figures_and_tables_lead_to_each(book: WebBook, where: str) -> None:
+    """`lof` and `lot` give the web the lists print and the EPUB have, each entry its label and caption."""
+    page = book.page if where == "one page" else book.site / "index.html"
+    lists = {
+        normalise(nav.find("h2").text_content()): [
+            (normalise(link.text_content()), link.get("href")) for link in nav.iter("a")
+        ]
+        for nav in html_tree(page).iterfind(".//nav[@class='captioned-list']")
+    }
+    on = "" if where == "one page" else "towers-in-the-sea.html"
+    assert lists["List of Figures"][0] == (
+        "Figure 1 A tower on its rock, drawn from the landward side.",
+        f"{on}#fig-tower",
+    )
+    assert [label for label, _ in lists["List of Tables"]] == [
+        "Table 1 Four rock towers and what they were built of",
+        "Table 2 Keepers and families at three Cornish stations in 1901",
+    ]
+    assert len(lists["List of Figures"]) == 2  # every link resolves: test_every_link_between_pages_resolves
+
+
 # Notes by chapter
 
 
@@ -252,10 +274,12 @@ def test_the_one_page_lists_the_notes_under_their_chapters(book: WebBook) -> Non
 INDEX = [
     ("Eddystone", ["Chapter 1", "Chapter 2"]),
     ("Fresnel, Augustin", ["Chapter 3"]),
+    ("Granite", ["Chapter 2"]),
     ("Lamps", []),
     ("Argand", ["Chapter 3", "Appendix A"]),
     ("Logbooks", ["Preface", "Chapter 6"]),
     ("Pharos of Alexandria", ["Chapter 1"]),
+    ("Rock towers", ["Chapter 2"]),
     ("Smalls", ["Chapter 4"]),
 ]
 
@@ -331,7 +355,7 @@ def test_nu_html_checker_finds_nothing(book: WebBook) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_axe_finds_no_violations_on_any_page(browser: Browser, book: WebBook, theme: str) -> None:
+def test_axe_finds_no_violations_on_any_page(browser: Browser, book: WebBook, theme: Theme) -> None:
     for path in [book.page, *book.pages]:
         for screen in (DESKTOP, PHONE):
             page = open_page(browser, path, screen, theme)

@@ -34,9 +34,11 @@ def test_every_finding_with_its_place(tmp_path: Path) -> None:
         "tests/fixtures/flawed/flawed.md:21:15: error: link to '#no-such-place',"
         " which is not an identifier in the text",
         "tests/fixtures/flawed/flawed.md:19:5: warning: heading 'Too deep' skips a level (# to ###)",
+        "tests/fixtures/flawed/flawed.md:23:28: error: image images/chart.pdf is a PDF, which no edition can show;"
+        " use one of GIF, JPEG, PNG, SVG, WEBP",
     ]
     assert sorted(lines[:-1]) == sorted(expected)
-    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 6 errors, 3 warnings"
+    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 7 errors, 3 warnings"
 
 
 def test_front_matter_against_its_schema(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from press.document import load_document
 from press.validate import ace, epubcheck
 from tests import manuscript_text
 from tests.conftest import EPOCH, ESSAY, MINIMAL, Editions, build
-from tests.readback import pdf_pages
+from tests.readback import attribute, one, pdf_pages, text_of, xpath_elements, xpath_strings
 
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -39,20 +39,21 @@ class Book:
         with zipfile.ZipFile(path) as archive:
             self.files = {name: archive.read(name) for name in archive.namelist()}
         container = etree.fromstring(self.files["META-INF/container.xml"])
-        self.opf_path = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        self.opf_path = xpath_strings(container, "//*[local-name()='rootfile']/@full-path")[0]
         self.opf = etree.fromstring(self.files[self.opf_path])
-        self.metadata = self.opf.find("opf:metadata", OPF)
+        self.metadata = one(self.opf.find("opf:metadata", OPF), "metadata in the package document")
 
     def resolve(self, href: str, base: str | None = None) -> str:
         return normpath(join(dirname(base or self.opf_path), href.partition("#")[0]))
 
     def manifest(self) -> dict[str, etree._Element]:
-        return {item.get("id"): item for item in self.opf.iterfind("opf:manifest/opf:item", OPF)}
+        return {attribute(item, "id"): item for item in self.opf.iterfind("opf:manifest/opf:item", OPF)}
 
     def spine(self) -> list[str]:
         items = self.manifest()
         return [
-            self.resolve(items[ref.get("idref")].get("href")) for ref in self.opf.iterfind("opf:spine/opf:itemref", OPF)
+            self.resolve(attribute(items[attribute(ref, "idref")], "href"))
+            for ref in self.opf.iterfind("opf:spine/opf:itemref", OPF)
         ]
 
     def document(self, name: str) -> etree._Element:
@@ -60,11 +61,14 @@ class Book:
 
     def nav(self) -> tuple[str, etree._Element]:
         item = next(item for item in self.manifest().values() if "nav" in (item.get("properties") or "").split())
-        name = self.resolve(item.get("href"))
+        name = self.resolve(attribute(item, "href"))
         return name, self.document(name)
 
     def properties(self, name: str) -> list[str]:
-        return [meta.text for meta in self.metadata.iterfind(f"opf:meta[@property='{name}']", OPF)]
+        return [
+            one(meta.text, f"text of the {name} property")
+            for meta in self.metadata.iterfind(f"opf:meta[@property='{name}']", OPF)
+        ]
 
 
 def open_book(request: pytest.FixtureRequest, name: str) -> Book:
@@ -91,13 +95,13 @@ def package_document(editions: Editions) -> etree._Element:
 
 def test_package_metadata_names_author_and_illustrator(essay: Editions) -> None:
     opf = package_document(essay)
-    metadata = opf.find("opf:metadata", OPF)
+    metadata = one(opf.find("opf:metadata", OPF), "metadata in the package document")
     assert metadata.findtext("dc:title", namespaces=OPF) == "Chongryon: North Korea’s Outpost in Japan"
     assert metadata.findtext("dc:language", namespaces=OPF) == "en-US"
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-US"
-    creator = metadata.find("dc:creator", OPF)
+    creator = one(metadata.find("dc:creator", OPF), "dc:creator")
     assert creator.text == "Samantha Surdek"
-    contributor = metadata.find("dc:contributor", OPF)
+    contributor = one(metadata.find("dc:contributor", OPF), "dc:contributor")
     assert contributor.text == "Ainav Rabinowitz"
     roles = {
         meta.get("refines"): meta.text
@@ -116,7 +120,7 @@ def test_package_metadata_of_the_minimal_manuscript(minimal: Editions) -> None:
     assert metadata.findtext("dc:rights", namespaces=OPF) == "© 2024 Ada Testwriter and Bo Checker. CC BY 4.0."
     assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
     identifier = metadata.find(f"dc:identifier[@id='{book.opf.get('unique-identifier')}']", OPF)
-    assert identifier is not None and identifier.text.startswith("urn:uuid:")
+    assert identifier is not None and (identifier.text or "").startswith("urn:uuid:")
     assert book.properties("dcterms:modified") == ["2023-11-14T22:13:20Z"]  # SOURCE_DATE_EPOCH
 
 
@@ -169,7 +173,7 @@ def test_the_print_edition_is_named_as_the_page_source(essay: Editions) -> None:
     identifier = book.metadata.findtext("dc:identifier", namespaces=OPF)
     assert book.metadata.findtext("dc:source", namespaces=OPF) == identifier
     assert book.properties("pageBreakSource") == [identifier]
-    colophon = "".join(book.document(book.resolve("colophon.xhtml")).itertext())
+    colophon = text_of(book.document(book.resolve("colophon.xhtml")))
     assert f"Page numbers follow the print edition, A4 PDF of {len(pdf_pages(essay.pdf))} pages" in colophon
 
 
@@ -197,23 +201,23 @@ def test_the_cover_is_declared_and_shown_first(name: str, request: pytest.Fixtur
     book = open_book(request, name)
     covers = [item for item in book.manifest().values() if "cover-image" in (item.get("properties") or "").split()]
     assert len(covers) == 1 and covers[0].get("media-type") == "image/jpeg"
-    image_name = book.resolve(covers[0].get("href"))
+    image_name = book.resolve(attribute(covers[0], "href"))
     legacy = book.metadata.find("opf:meta[@name='cover']", OPF)
     assert legacy is not None and legacy.get("content") == covers[0].get("id")
     with Image.open(io.BytesIO(book.files[image_name])) as image:
         assert image.size == (1600, 2400)
     first = book.spine()[0]
     (shown,) = book.document(first).iter(f"{XHTML}img")
-    assert book.resolve(shown.get("src"), first) == image_name
+    assert book.resolve(attribute(shown, "src"), first) == image_name
     assert shown.get("role") == "doc-cover" and shown.get(EPUB_TYPE) == "cover"
-    assert shown.get("alt").startswith("Cover of “")
+    assert attribute(shown, "alt").startswith("Cover of “")
 
 
 def test_the_cover_shows_the_lead_illustration_and_the_credit_stays_in_the_book(essay: Editions) -> None:
     book = Book(essay.epub)
     (shown,) = book.document(book.spine()[0]).iter(f"{XHTML}img")
-    assert shown.get("alt").endswith("with the illustration: " + lead_illustration_alt())
-    colophon = "".join(book.document(book.resolve("colophon.xhtml")).itertext())
+    assert attribute(shown, "alt").endswith("with the illustration: " + lead_illustration_alt())
+    colophon = text_of(book.document(book.resolve("colophon.xhtml")))
     assert "Illustration by Ainav Rabinowitz." in colophon
 
 
@@ -241,8 +245,8 @@ def test_reading_order_and_landmarks(essay: Editions) -> None:
     ]
     nav_name, nav = book.nav()
     landmarks = {
-        link.get(EPUB_TYPE): book.resolve(link.get("href"), nav_name)
-        for link in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
+        link.get(EPUB_TYPE): book.resolve(attribute(link, "href"), nav_name)
+        for link in xpath_elements(nav, "//x:nav[@epub:type='landmarks']//x:a", NS)
     }
     assert landmarks == {
         "cover": "EPUB/cover.xhtml",
@@ -255,14 +259,14 @@ def test_reading_order_and_landmarks(essay: Editions) -> None:
     assert title_page.xpath("//*[@epub:type='titlepage']//x:h1/text()", namespaces=NS) == [
         "Chongryon: North Korea’s Outpost in Japan"
     ]
-    contents = [link.text for link in nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
+    contents = [link.text for link in xpath_elements(nav, "//x:nav[@epub:type='toc']//x:a", NS)]
     assert contents[-3:] == ["Notes", "Bibliography", "Colophon"]
 
 
 def test_landmarks_of_a_book_without_lead_illustration(minimal: Editions) -> None:
     book = Book(minimal.epub)
     _, nav = book.nav()
-    types = [link.get(EPUB_TYPE) for link in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)]
+    types = [link.get(EPUB_TYPE) for link in xpath_elements(nav, "//x:nav[@epub:type='landmarks']//x:a", NS)]
     assert types == ["cover", "titlepage", "bodymatter", "endnotes", "bibliography"]
 
 
@@ -275,7 +279,7 @@ def test_notes_are_epub_noterefs_with_backlinks(essay: Editions) -> None:
     assert all(a.get("role") == "doc-noteref" for a in references)
     note_ids = {li.get("id") for li in notes.iter(f"{XHTML}li") if li.get(EPUB_TYPE) == "endnote"}
     for reference in references:
-        document, _, target = reference.get("href").partition("#")
+        document, _, target = attribute(reference, "href").partition("#")
         assert document == "notes.xhtml" and target in note_ids
     backlinks = [a.get("href") for a in notes.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
     assert backlinks == [f"text.xhtml#{a.get('id')}" for a in references]
@@ -298,8 +302,7 @@ def reading_text_with_marks(book: Book) -> list[str]:
         for element in root.iter(f"{XHTML}span"):
             if element.get(EPUB_TYPE) == "pagebreak":
                 element.text = f"{MARK}{element.get('aria-label')}{MARK}"
-        body = root.find(f"{XHTML}body")
-        texts.append("".join(body.itertext()))
+        texts.append(text_of(one(root.find(f"{XHTML}body"), f"body of {name}")))
     return texts
 
 
@@ -311,11 +314,13 @@ def test_page_list_matches_the_pdf(name: str, request: pytest.FixtureRequest) ->
     book = Book(editions.epub)
     pages = [letters(page) for page in pdf_pages(editions.pdf)]
     nav_name, nav = book.nav()
-    entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    entries = xpath_elements(nav, "//x:nav[@epub:type='page-list']//x:a", NS)
     assert [entry.text for entry in entries] == [str(number) for number in range(1, len(pages) + 1)]
     for entry in entries:
-        target_name = book.resolve(entry.get("href"), nav_name)
-        (target,) = book.document(target_name).xpath(f"//*[@id='{entry.get('href').partition('#')[2]}']")
+        target_name = book.resolve(attribute(entry, "href"), nav_name)
+        (target,) = xpath_elements(
+            book.document(target_name), f"//*[@id='{attribute(entry, 'href').partition('#')[2]}']"
+        )
         assert target.get(EPUB_TYPE) == "pagebreak" and target.get("role") == "doc-pagebreak"
         assert target.get("aria-label") == entry.text == target.get("title")
     checked = 0

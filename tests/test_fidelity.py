@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -23,6 +24,7 @@ from tests.readback import (
     pdf_text_without_superscripts,
     remove_keeping_tail,
     text_of,
+    xpath_elements,
 )
 
 ESSAY_TEXT = manuscript_text.read(ESSAY)
@@ -33,13 +35,13 @@ def html_body_text(tree: etree._Element) -> str:
     technology is told to skip (aria-hidden), such as the web edition's margin
     copies of the notes, which sit beside their calls inside the paragraphs."""
     hidden = "//*[@aria-hidden='true']"
-    for call in tree.xpath(f"//*[local-name()='a'][contains(@class, 'footnote-ref')] | {hidden}"):
+    for call in xpath_elements(tree, f"//*[local-name()='a'][contains(@class, 'footnote-ref')] | {hidden}"):
         remove_keeping_tail(call)
     return normalise(text_of(tree))
 
 
 def note_texts_html(tree: etree._Element) -> list[str]:
-    items = tree.xpath("//*[local-name()='section'][contains(@class, 'notes')]//*[local-name()='li']")
+    items = xpath_elements(tree, "//*[local-name()='section'][contains(@class, 'notes')]//*[local-name()='li']")
     return [normalise(text_of(item)) for item in items]
 
 
@@ -62,19 +64,27 @@ def expected_note_markers(manuscript: Path, keys: list[str], bibliography: Path)
 ESSAY_MARKERS = expected_note_markers(ESSAY, ESSAY_TEXT.citation_keys, ESSAY.parent / "chongryon.bib")
 
 
+def illustration(field: str) -> str:
+    """A field of the essay's lead illustration, as its front matter gives it."""
+    fields = ESSAY_TEXT.front_matter["illustration"]
+    assert isinstance(fields, dict), fields
+    value = fields[field]
+    assert isinstance(value, str), value
+    return value
+
+
 def test_the_essay_has_31_citations_of_24_sources() -> None:
     assert len(ESSAY_TEXT.citation_keys) == 31
     assert len(set(ESSAY_TEXT.citation_keys)) == 24
     assert len(ESSAY_TEXT.headings) == 3
 
 
-def check_text(full_text: str, compare: callable = normalise) -> None:  # type: ignore[valid-type]
+def check_text(full_text: str, compare: Callable[[str], str] = normalise) -> None:
     front = ESSAY_TEXT.front_matter
-    illustration = front["illustration"]
     expected = [
         str(front["title"]),
         "Samantha Surdek",
-        illustration["credit"],
+        illustration("credit"),
         *ESSAY_TEXT.headings,
         *ESSAY_TEXT.paragraphs,
     ]
@@ -96,7 +106,7 @@ def test_html_edition_has_every_word(essay: Editions) -> None:
     notes = note_texts_html(tree)
     check_notes(notes)
     alt_texts = [image.get("alt") for image in tree.iter("img")]
-    assert ESSAY_TEXT.front_matter["illustration"]["alt"] in alt_texts
+    assert illustration("alt") in alt_texts
     check_text(html_body_text(tree))
 
 
@@ -106,7 +116,7 @@ def test_epub_edition_has_every_word(essay: Editions) -> None:
     notes = note_texts_html(documents["EPUB/notes.xhtml"])
     check_notes(notes)
     alt_texts = [image.get("alt") for image in text.iter(f"{XHTML}img")]
-    assert ESSAY_TEXT.front_matter["illustration"]["alt"] in alt_texts
+    assert illustration("alt") in alt_texts
     check_text(html_body_text(text))
 
 
@@ -141,20 +151,16 @@ def test_pdf_endnotes_have_every_note_in_order(tmp_path: Path) -> None:
 
 
 def test_pdf_carries_the_alt_text_in_its_structure(essay: Editions) -> None:
-    import pikepdf
-
     with pikepdf.open(essay.pdf) as pdf:
         alts = [
             str(node.get("/Alt"))
             for node in _structure_elements(pdf.Root.StructTreeRoot)
             if node.get("/S") == "/Figure" and "/Alt" in node
         ]
-    assert ESSAY_TEXT.front_matter["illustration"]["alt"] in alts
+    assert illustration("alt") in alts
 
 
-def _structure_elements(node: object) -> list:  # type: ignore[type-arg]
-    import pikepdf
-
+def _structure_elements(node: object) -> list[pikepdf.Dictionary]:
     found = []
     stack = [node]
     while stack:

@@ -15,6 +15,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdfium2
@@ -28,8 +29,8 @@ from press.document import load_document
 from press.release import citation_file
 from press.validate import ace, axe_violations, epubcheck, nu
 from tests.conftest import FIXTURES, MINIMAL, Built, Editions, build, build_all
-from tests.proof import DESKTOP, PHONE, open_page
-from tests.readback import epub_documents, html_tree, letters, normalise, pdf_pages, text_of
+from tests.proof import DESKTOP, PHONE, THEMES, open_page
+from tests.readback import epub_documents, html_tree, letters, normalise, one, pdf_pages, text_of, xpath_strings
 
 TITLE_BLOCK = FIXTURES / "titleblock" / "titleblock.md"
 ARTICLE = FIXTURES / "article" / "article.md"
@@ -93,7 +94,7 @@ def edition_texts(editions: Editions) -> dict[str, str]:
 def opf(path: Path) -> etree._Element:
     with zipfile.ZipFile(path) as book:
         container = etree.fromstring(book.read("META-INF/container.xml"))
-        name = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        name = xpath_strings(container, "//*[local-name()='rootfile']/@full-path")[0]
         return etree.fromstring(book.read(name))
 
 
@@ -102,8 +103,12 @@ def xmp(path: Path) -> str:
         return pdf.Root.Metadata.read_bytes().decode("utf-8")
 
 
-def linked_data(path: Path) -> dict[str, object]:
-    return json.loads(html_tree(path).find(".//script[@type='application/ld+json']").text)
+def linked_data(path: Path) -> dict[str, Any]:
+    """The web page's JSON-LD: parsed JSON, whose values are whatever the page holds."""
+    script = one(html_tree(path).find(".//script[@type='application/ld+json']"), "JSON-LD script in the page")
+    data = json.loads(one(script.text, "text of the JSON-LD script"))
+    assert isinstance(data, dict), data
+    return data
 
 
 # Every block of the source, in every edition
@@ -141,7 +146,7 @@ def test_ace_finds_nothing_in_the_article(article: Built) -> None:
 
 
 def test_axe_finds_nothing_in_the_article_and_the_report(article: Built, report: Built, browser: Browser) -> None:
-    for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), ("light", "dark")):
+    for built, screen, theme in itertools.product((article, report), (DESKTOP, PHONE), THEMES):
         page = open_page(browser, built.editions.html, screen, theme)
         assert axe_violations(page) == [], (built.editions.html.name, screen.name, theme)
         page.close()
@@ -197,7 +202,7 @@ def test_article_title_is_markdown_in_the_editions_and_plain_in_metadata(article
 
 def test_article_authors_reach_the_json_ld(article: Built) -> None:
     data = linked_data(article.editions.html)
-    quill, reed = data["author"]  # type: ignore[misc]
+    quill, reed = data["author"]
     assert quill["name"] == "Mara Quill" and (quill["givenName"], quill["familyName"]) == ("Mara", "Quill")
     assert quill["sameAs"] == ORCID
     assert quill["email"] == "mara.quill@example.org"
@@ -225,7 +230,8 @@ def test_article_authors_reach_the_opf(article: Built) -> None:
     assert ("schema:sameAs", ORCID) in refinements
     assert ("file-as", "Quill, Mara") in refinements
     assert package.findtext(".//dc:date", namespaces=OPF) == "2014-01-20"
-    assert package.findtext(".//dc:description", namespaces=OPF).startswith("Calcium waves travel")
+    description = one(package.findtext(".//dc:description", namespaces=OPF), "dc:description")
+    assert description.startswith("Calcium waves travel")
 
 
 def test_article_authors_reach_the_xmp(article: Built) -> None:
@@ -253,7 +259,10 @@ def test_article_authors_reach_citation_cff(article: Built, tmp_path: Path) -> N
 def test_article_shows_affiliations_orcid_and_the_corresponding_author(article: Built) -> None:
     html = html_tree(article.editions.html)
     epub = epub_documents(article.editions.epub)["EPUB/text.xhtml"]
-    for title_block in (html.find(".//header"), epub.find(".//{http://www.w3.org/1999/xhtml}header")):
+    for title_block in (
+        one(html.find(".//header"), "header of the web page"),
+        one(epub.find(".//{http://www.w3.org/1999/xhtml}header"), "header of the EPUB's text"),
+    ):
         text = normalise(text_of(title_block))
         assert "Mara Quill (corresponding author)" in text
         assert LAB in text and "Institute for Waves" in text

@@ -159,7 +159,7 @@ class OpenedFiles:
         self.libc.inotify_add_watch(self.descriptor, bytes(folder), self.IN_ACCESS | self.IN_OPEN)
 
     def names(self) -> list[str]:
-        found = []
+        found: list[str] = []
         try:
             data = os.read(self.descriptor, 65536)
         except BlockingIOError:
@@ -406,6 +406,7 @@ def active_content(tree: etree._Element, web: bool) -> list[str]:
         if tag == "input" and element.get("type") != "checkbox":
             found.append("<input>")
         for name, value in element.attrib.items():
+            assert isinstance(value, str), value  # as lxml gives it: lxml-stubs has str | bytes
             local = etree.QName(name).localname.lower()
             if local.startswith("on"):
                 found.append(f"{local}={value}")

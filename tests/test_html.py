@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from press.validate import axe_violations, nu
 from tests.conftest import FIXTURES, Editions, build
-from tests.proof import DESKTOP, PHONE, Screen, open_page, screenshot_html
+from tests.proof import DESKTOP, PHONE, Screen, Theme, open_page, screenshot_html
 from tests.readback import html_tree
 
 #: Notes in headings, quotations, list items, crowded on one line, long and with lists and code.
@@ -65,14 +65,14 @@ def test_nu_html_checker_finds_nothing(page_path: Path) -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_axe_finds_no_violations(browser: Browser, page_path: Path, theme: str) -> None:
+def test_axe_finds_no_violations(browser: Browser, page_path: Path, theme: Theme) -> None:
     page = open_page(browser, page_path, DESKTOP, theme)
     assert axe_violations(page) == []
     page.close()
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_axe_finds_no_violations_with_a_note_open_on_a_phone(browser: Browser, page_path: Path, theme: str) -> None:
+def test_axe_finds_no_violations_with_a_note_open_on_a_phone(browser: Browser, page_path: Path, theme: Theme) -> None:
     page = open_page(browser, page_path, PHONE, theme)
     page.locator("a.footnote-ref").first.click()
     assert page.locator(".sidenote.is-open").count() == 1

@@ -232,6 +232,7 @@ def test_the_issues_page_ranges_are_the_pages_of_its_pdf_in_every_articles_metad
             editions=("html",),
             metadata=MetadataOptions(files=(metadata_file,)),
         )
+        assert built.document is not None, "the build read no manuscript"
         preferred = yaml.safe_load(citation_file(built.document, "1.0"))["preferred-citation"]
         assert (preferred["journal"], preferred["volume"], preferred["issue"]) == ("Coastal Studies Review", 12, 1)
         assert (preferred["start"], preferred["end"]) == (first, last)

@@ -44,7 +44,7 @@ def test_pdf_bookmarks_follow_the_headings(essay: Editions) -> None:
 def test_pdf_note_links_resolve_both_ways(essay: Editions) -> None:
     with pikepdf.open(essay.pdf) as pdf:
         names = pdf.Root.Names.Dests
-        destinations = set()
+        destinations: set[str] = set()
         stack = [names]
         while stack:
             node = stack.pop()

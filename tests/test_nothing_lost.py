@@ -19,14 +19,17 @@ from press.validate import destination_pages, epubcheck, nu, pdf_links
 from tests.conftest import FIXTURES, Built, build, build_all
 from tests.readback import (
     XHTML,
+    attribute,
     epub_documents,
     html_tree,
     letters,
     normalise,
+    one,
     pdf_pages,
     pdf_text_without_superscripts,
     remove_keeping_tail,
     text_of,
+    xpath_elements,
 )
 
 CONSTRUCTS = FIXTURES / "constructs" / "constructs.md"
@@ -76,9 +79,10 @@ def reading_text(built: Built, edition: str, *, superscripts: bool = True) -> st
         return pdf_text_without_superscripts(built.editions.pdf)
     texts = []
     for tree in text_documents(built, edition):
-        for skipped in tree.xpath(
+        for skipped in xpath_elements(
+            tree,
             "//*[local-name()='a'][contains(@class, 'footnote-ref')] | //*[@aria-hidden='true'] "
-            "| //*[@role='doc-pagebreak']"
+            "| //*[@role='doc-pagebreak']",
         ):
             remove_keeping_tail(skipped)
         texts.append(normalise(text_of(tree)))
@@ -92,7 +96,7 @@ def missing_from(text: str, expected: list[str], edition: str) -> list[str]:
 
 
 def elements(built: Built, edition: str, xpath: str) -> list[etree._Element]:
-    return [element for tree in text_documents(built, edition) for element in tree.xpath(xpath)]
+    return [element for tree in text_documents(built, edition) for element in xpath_elements(tree, xpath)]
 
 
 def list_markers(page: str) -> list[str]:
@@ -216,7 +220,7 @@ def test_inline_styles_are_marked_up_for_the_stylesheets(constructs: Built, edit
 def test_raw_html_anchors_are_link_targets(constructs: Built, edition: str) -> None:
     assert not elements(constructs, edition, "//*[local-name()='a'][@name]")
     identifiers = {element.get("id") for element in elements(constructs, edition, "//*[@id]")}
-    targets = [link.get("href") for link in elements(constructs, edition, "//*[local-name()='a'][@href]")]
+    targets = [attribute(link, "href") for link in elements(constructs, edition, "//*[local-name()='a'][@href]")]
     internal = [href.split("#")[1] for href in targets if "#" in href and not href.startswith("http")]
     assert {"software", "quiet-place", "named-link"} <= set(internal)
     assert set(internal) <= identifiers
@@ -271,10 +275,12 @@ def test_a_section_headed_footnotes_stays_and_the_notes_are_notes(footnotes_sect
 @pytest.mark.parametrize("edition", ["html", "epub"])
 def test_notes_are_listed_once_with_their_numbers(footnotes_section: Built, edition: str) -> None:
     sections = elements(footnotes_section, edition, "//*[local-name()='section'][@id='footnotes']")
-    assert [normalise(text_of(section.find("{*}h2"))) for section in sections] == ["Footnotes"]
+    assert [normalise(text_of(one(section.find("{*}h2"), "heading of the notes"))) for section in sections] == [
+        "Footnotes"
+    ]
     notes = elements(footnotes_section, edition, "//*[contains(@class, 'notes')]/*[local-name()='ol']/*")
-    assert [normalise(text_of(note.find("{*}a"))) for note in notes] == ["1.", "2."]
-    assert [normalise(text_of(note.find("{*}div"))) for note in notes] == [
+    assert [normalise(text_of(one(note.find("{*}a"), "backlink of a note"))) for note in notes] == ["1.", "2."]
+    assert [normalise(text_of(one(note.find("{*}div"), "text of a note"))) for note in notes] == [
         "The note on the claim, with a list that starts at three: third point of the note fourth point of the note",
         "A note inside the section headed Footnotes.",
     ]
@@ -283,7 +289,7 @@ def test_notes_are_listed_once_with_their_numbers(footnotes_section: Built, edit
     # Every call leads to its note.
     identifiers = {element.get("id") for element in elements(footnotes_section, edition, "//*[@id]")}
     calls = elements(footnotes_section, edition, "//*[contains(@class, 'footnote-ref')]")
-    assert [call.get("href").rpartition("#")[2] for call in calls] == ["fn1", "fn2"]
+    assert [attribute(call, "href").rpartition("#")[2] for call in calls] == ["fn1", "fn2"]
     assert {"fn1", "fn2"} <= identifiers
 
 
@@ -291,10 +297,10 @@ def test_the_epub_links_only_to_documents_it_has(footnotes_section: Built) -> No
     documents = epub_documents(footnotes_section.editions.epub)
     names = {name.removeprefix("EPUB/") for name in documents}
     hrefs = [
-        link.get("href").partition("#")[0]
+        href.partition("#")[0]
         for tree in documents.values()
         for link in tree.iter("{*}a")
-        if link.get("href") and "://" not in link.get("href") and not link.get("href").startswith("#")
+        if (href := link.get("href")) and "://" not in href and not href.startswith("#")
     ]
     assert hrefs
     assert set(hrefs) <= names
@@ -497,6 +503,6 @@ def test_what_print_and_the_epub_cannot_carry_is_said(tmp_path: Path) -> None:
     assert "the link to '/about/' works in the web edition only" in result.warnings[0].message
     assert "a table without header cells" in result.warnings[1].message
     text = epub_documents(result.written["epub"])["EPUB/text.xhtml"]
-    (link,) = [element for element in text.iter(f"{XHTML}a") if "other page" in "".join(element.itertext())]
+    (link,) = [element for element in text.iter(f"{XHTML}a") if "other page" in text_of(element)]
     assert link.get("href") is None
     assert 'href="/about/"' in result.written["html"].read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from press.cli import main
 
 LINE = re.compile(r"^(\S.*?: )?(error|warning): .+$")
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
-control_characters = st.text(st.characters(categories=("Cc",)), min_size=1, max_size=3)
+control_characters = st.text(st.characters(categories=["Cc"]), min_size=1, max_size=3)
 blocks = st.one_of(
     words.map(lambda text: f"# {text}"),
     words,
@@ -54,7 +55,9 @@ front_matter = st.one_of(valid_front_matter, valid_front_matter, valid_front_mat
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(front=front_matter, body=st.lists(blocks, max_size=8))
-def test_any_manuscript_builds_or_fails_cleanly(front: str, body: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_any_manuscript_builds_or_fails_cleanly(
+    front: str, body: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         manuscript = Path(scratch) / "random.md"
         manuscript.write_text(f"---\n{front}---\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")

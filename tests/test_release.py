@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from press.errors import PressError
-from press.release import release_version
-from tests.conftest import EPOCH, MINIMAL, ROOT, build, clean_clone, git
+from press.release import WEBSITE_SUFFIX, release, release_version, website_archive
+from tests.conftest import EPOCH, FIXTURES, MINIMAL, ROOT, build, clean_clone, git
 
+BOOK = FIXTURES / "book" / "book.md"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
@@ -237,3 +238,32 @@ def test_a_titles_own_tag_gives_its_version(checkout: Path) -> None:
         assert release_version(manuscript, "harbour-lights") == "1.2.3"
     finally:
         git("tag", "-d", "der-leuchtturm-v1.0.0", cwd=checkout)
+
+
+def test_a_book_is_released_with_its_website(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book's release carries its website as a zip beside the three editions, its pages checked by Nu,
+    summed and described, the same bytes from the same pages."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = shutil.copytree(BOOK.parent, tmp_path / "book")
+    manuscript = folder / BOOK.name
+    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("---\n", "---\nversion: 2.0.0\n", 1))
+    dist = tmp_path / "dist"
+    files = release(manuscript, dist)
+    website = dist / f"book-2.0.0{WEBSITE_SUFFIX}"
+    assert website in files
+    with zipfile.ZipFile(website) as archive:
+        names = archive.namelist()
+        index = archive.read("book/index.html").decode("utf-8")
+    assert names == sorted(names) and "book/index.html" in names and len(names) > 10
+    assert "The Keepers of the Light" in index
+    report = json.loads((dist / "validation.json").read_text(encoding="utf-8"))
+    (site_check,) = [check for check in report["checks"] if check["edition"].startswith("book/")]
+    assert site_check["tool"] == "Nu Html Checker" and site_check["passed"], site_check
+    assert f"{website.name}" in (dist / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "the book as a website" in (dist / "RELEASE_NOTES.md").read_text(encoding="utf-8")
+    site = tmp_path / "site" / "book"
+    site.mkdir(parents=True)
+    with zipfile.ZipFile(website) as archive:
+        archive.extractall(tmp_path / "site")
+    again = website_archive(site, tmp_path / "again.zip")
+    assert again.read_bytes() == website.read_bytes(), "the same pages make the same bytes"

@@ -23,8 +23,18 @@ from playwright.sync_api import Browser
 
 from press.validate import ace, axe_violations, epubcheck, nu, pdf_structure
 from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.proof import DESKTOP, PHONE, Screen, open_page
-from tests.readback import epub_documents, html_tree, normalise, pdf_pages
+from tests.proof import DESKTOP, PHONE, Screen, Theme, open_page
+from tests.readback import (
+    attribute,
+    epub_documents,
+    html_tree,
+    normalise,
+    one,
+    pdf_pages,
+    text_of,
+    xpath_elements,
+    xpath_strings,
+)
 
 SCHOLARLY = FIXTURES / "scholarly" / "scholarly.md"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
@@ -57,16 +67,16 @@ def shown_text(tree: etree._Element) -> str:
     """The text a reader sees: no style, script or MathML annotation (the TeX kept for software)."""
     tree = copy.deepcopy(tree)
     etree.strip_elements(tree, "{*}style", "{*}script", "{*}title", "{*}annotation", with_tail=False)
-    return normalise("".join(tree.itertext()))
+    return normalise(text_of(tree))
 
 
 def edition_texts(editions: Editions) -> dict[str, str]:
-    body = html_tree(editions.html).find(".//body")
+    body = one(html_tree(editions.html).find(".//body"), "body of the web page")
     book = epub_documents(editions.epub)
     return {
         "pdf": normalise(" ".join(pdf_pages(editions.pdf))),
         "html": shown_text(body),
-        "epub": " ".join(shown_text(book[name].find(".//{*}body")) for name in sorted(book)),
+        "epub": " ".join(shown_text(one(book[name].find(".//{*}body"), f"body of {name}")) for name in sorted(book)),
     }
 
 
@@ -102,17 +112,19 @@ def test_the_web_page_and_the_epub_carry_mathml(scholarly: Editions) -> None:
 
 def test_references_link_to_their_targets_in_the_web_page_and_the_epub(scholarly: Editions) -> None:
     page = html_tree(scholarly.html)
-    identifiers = set(page.xpath("//@id"))
-    links = page.xpath("//a[contains(@class, 'cross-ref')]")
+    identifiers = set(xpath_strings(page, "//@id"))
+    links = xpath_elements(page, "//a[contains(@class, 'cross-ref')]")
     assert len(links) >= 12
-    assert all(link.get("href")[1:] in identifiers for link in links)
+    assert all(attribute(link, "href")[1:] in identifiers for link in links)
     documents = epub_documents(scholarly.epub)
     targets = {
-        f"{name.removeprefix('EPUB/')}#{value}" for name, tree in documents.items() for value in tree.xpath("//@id")
+        f"{name.removeprefix('EPUB/')}#{value}"
+        for name, tree in documents.items()
+        for value in xpath_strings(tree, "//@id")
     }
     for name, tree in documents.items():
-        for link in tree.xpath("//*[local-name()='a'][contains(@class, 'cross-ref')]"):
-            href = link.get("href")
+        for link in xpath_elements(tree, "//*[local-name()='a'][contains(@class, 'cross-ref')]"):
+            href = attribute(link, "href")
             resolved = href if "#" in href and not href.startswith("#") else f"{name.removeprefix('EPUB/')}{href}"
             assert resolved in targets, f"{href} in {name}"
 
@@ -204,7 +216,7 @@ def test_nu_html_checker_reports_nothing(scholarly: Editions) -> None:
 
 @pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=lambda screen: screen.name)
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_axe_finds_no_violations(browser: Browser, scholarly: Editions, screen: Screen, theme: str) -> None:
+def test_axe_finds_no_violations(browser: Browser, scholarly: Editions, screen: Screen, theme: Theme) -> None:
     page = open_page(browser, scholarly.html, screen, theme)
     assert axe_violations(page) == []
     page.close()
@@ -280,7 +292,7 @@ def test_highlighted_code_is_coloured_and_numbered(browser: Browser, scholarly: 
 
 def test_a_formula_in_a_heading_reaches_the_epubs_contents_without_its_tex(scholarly: Editions) -> None:
     nav = next(tree for name, tree in epub_documents(scholarly.epub).items() if name.endswith("nav.xhtml"))
-    entries = [normalise("".join(link.itertext())) for link in nav.iter("{*}a")]
+    entries = [normalise(text_of(link)) for link in nav.iter("{*}a")]
     assert "3 Code for ekt" in entries
 
 
@@ -293,7 +305,7 @@ def test_the_inline_icon_keeps_its_width_in_every_edition(scholarly: Editions) -
     icon = html_tree(scholarly.html).xpath("//img[@alt='A green dot']")[0]
     assert "width: 24px" in icon.get("style")
     text = next(tree for name, tree in epub_documents(scholarly.epub).items() if name.endswith("text.xhtml"))
-    assert "width: 24px" in text.xpath("//*[local-name()='img'][@alt='A green dot']")[0].get("style")
+    assert "width: 24px" in attribute(xpath_elements(text, "//*[local-name()='img'][@alt='A green dot']")[0], "style")
 
 
 def test_captions_and_numbers_in_the_pdf_text(scholarly: Editions) -> None:

@@ -208,7 +208,7 @@ def test_the_api_returns_what_was_written_and_the_warnings(tmp_path: Path) -> No
     result = api.build(manuscript, tmp_path / "out", ("html",))
     assert set(result.written) == {"html"} and result.written["html"].is_file()
     assert [warning.message.split(":")[0] for warning in result.warnings] == ["no 'lang' in the front matter"]
-    assert result.document.metadata.title == "A Minimal Manuscript"
+    assert result.document is not None and result.document.metadata.title == "A Minimal Manuscript"
     # The same build, strict, in the same process: the earlier build's warnings are not its own.
     with pytest.raises(PressError, match="no 'lang'"):
         api.build(manuscript, tmp_path / "strict", ("html",), strict=True)

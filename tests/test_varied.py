@@ -5,6 +5,8 @@ name has a space. Every edition builds and passes its validators."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -25,8 +27,8 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> Editions:
 @pytest.mark.parametrize(
     ("validator", "edition"), [(epubcheck, "epub"), (nu, "html"), (pdf_structure, "pdf")], ids=["epub", "html", "pdf"]
 )
-def test_validators_report_nothing(varied: Editions, validator: object, edition: str) -> None:
-    check: Check = validator(getattr(varied, edition))  # type: ignore[operator]
+def test_validators_report_nothing(varied: Editions, validator: Callable[[Path], Check], edition: str) -> None:
+    check = validator(getattr(varied, edition))
     assert (check.errors, check.warnings) == ([], [])
 
 

@@ -42,18 +42,18 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import housestyle, limits, printlayout, scripts, validate
+from .. import bookindex, housestyle, limits, printlayout, scripts, validate
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
 from ..divisions import Division
-from ..document import TEMPLATE_IDENTIFIERS, Document
+from ..document import TEMPLATE_IDENTIFIERS, Document, Note
 from ..errors import Location, PressError
 from ..front import as_xhtml
 from ..inputs import code_files, template_files
 from ..labels import labels_for
-from ..markup import inner_html, note_references, parse_fragment
+from ..markup import for_edition, inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
@@ -77,6 +77,7 @@ TEMPLATES = (
     "epub/dedication.xhtml.j2",
     "epub/epigraph.xhtml.j2",
     "epub/division.xhtml.j2",
+    "epub/index.xhtml.j2",
 )
 STYLESHEET_HREF = "css/epub.css"
 FONTS_FOLDER = "fonts"
@@ -86,6 +87,7 @@ TITLE_PAGE_DOCUMENT = "titlepage.xhtml"
 TEXT_DOCUMENT = "text.xhtml"
 NOTES_DOCUMENT = "notes.xhtml"
 BIBLIOGRAPHY_DOCUMENT = "bibliography.xhtml"
+INDEX_DOCUMENT = "index.xhtml"
 COLOPHON_DOCUMENT = "colophon.xhtml"
 NAV_DOCUMENT = "nav.xhtml"
 COPYRIGHT_DOCUMENT = "copyright.xhtml"
@@ -131,6 +133,11 @@ EPUB_NAMESPACE = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PAGE_BREAK_ID = "print-page-{number}"
 PAGE_SOURCE_ID = "print-source"
+#: Where a print page begins, in the copy of the documents the index's pages are read from.
+PAGE_START = "press-page-start"
+PAGE_START_LABEL = "label"
+#: A term marked for the index, in a note's markup.
+INDEX_MARK = re.compile(rf"""class=["'][^"']*\b{bookindex.INDEX_CLASS}\b""")
 #: The claim made when the build's checks back it; one of the strings EPUB Accessibility 1.1 defines.
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 ACCESSIBILITY_CHECKER = "Ace by DAISY"
@@ -248,7 +255,7 @@ ToRender = tuple[str, str, dict[str, Any], bool]
 
 def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
     """The XHTML documents in reading order: cover, title page, essay, notes, bibliography, colophon."""
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), NAME)
     mark_note_references(body)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
@@ -262,9 +269,12 @@ def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list
 
 def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
     """A book's XHTML documents in reading order: cover, title page, copyright page, dedication,
-    epigraph, one document per division (a division too large cut in several), bibliography, colophon."""
-    body = parse_fragment(document.body)
+    epigraph, one document per division (a division too large cut in several), bibliography, index,
+    colophon."""
+    body = for_edition(parse_fragment(document.body), NAME)
     mark_note_references(body)
+    marks, marked_notes = mark_index_terms(body, document.notes)
+    document = replace(document, notes=marked_notes)
     words = labels_for(document.metadata.lang)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
@@ -308,7 +318,73 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     if unplaced and not endnotes:
         to_render.append((NOTES_DOCUMENT, "epub/notes.xhtml.j2", {"notes": unplaced, "groups": ()}, True))
     documents = rendered(document, [*to_render, *back_matter(document, cover, pages)])
+    if marks:
+        documents.insert(-1, index_document(document, documents, marks, pages))  # before the colophon
     return [piece for item in documents for piece in split_document(item)]
+
+
+def mark_index_terms(body: Any, notes: tuple[Note, ...]) -> tuple[list[bookindex.Mark], tuple[Note, ...]]:
+    """Identify the terms the author marked for the index, in the text and in the notes, numbered
+    through the book; the notes given back with their marks identified."""
+    fragments = {note.identifier: parse_fragment(note.html) for note in notes if INDEX_MARK.search(note.html)}
+    marks = bookindex.mark_terms([body, *fragments.values()])
+    marked = {identifier: inner_html(fragment, method="xml") for identifier, fragment in fragments.items()}
+    return marks, tuple(replace(note, html=marked.get(note.identifier, note.html)) for note in notes)
+
+
+def index_document(
+    document: Document, documents: list[ContentDocument], marks: list[bookindex.Mark], pages: PrintPages
+) -> ContentDocument:
+    """The book's index, each heading with the print edition's pages it is marked on.
+
+    A mark's page is found as the page list finds pages: where the print pages begin is placed in a
+    copy of the documents, and a mark stands on the page begun last before it. A mark in a footnote
+    stands on its call's page, as print sets the note; in the EPUB the note follows its chapter.
+    """
+    page_of = print_pages_of_identifiers(documents, pages)
+    calls = {note.identifier: note.reference_identifier for note in document.notes}
+    in_notes = {} if document.metadata.notes == "endnotes" else notes_holding(documents, calls)
+    first_page = pages.labels[0] if pages.labels else ""
+    labels: dict[str, str] = {}
+    for mark in marks:
+        note = in_notes.get(mark.identifier)
+        placed = calls[note] if note else mark.identifier  # a footnote's mark: where print sets it, at its call
+        labels[mark.identifier] = page_of.get(placed) or page_of.get(mark.identifier, first_page)
+    groups = bookindex.index_groups(marks, labels)
+    (item,) = rendered(document, [(INDEX_DOCUMENT, "epub/index.xhtml.j2", {"groups": groups, "pages": labels}, True)])
+    return item
+
+
+def print_pages_of_identifiers(documents: list[ContentDocument], pages: PrintPages) -> dict[str, str]:
+    """The print page (as numbered) each identifier of the documents print sets stands on."""
+    printed = [copy.deepcopy(item.tree) for item in documents if item.in_print]
+
+    def marker(number: int) -> etree._Element:
+        return etree.Element(PAGE_START, {PAGE_START_LABEL: pages.labels[number - 1]})
+
+    place_page_breaks(printed, pages, marker)
+    page_of: dict[str, str] = {}
+    label = pages.labels[0] if pages.labels else ""
+    for tree in printed:
+        for element in tree.iter():
+            if element.tag == PAGE_START:
+                label = str(element.get(PAGE_START_LABEL))
+            elif isinstance(element.tag, str) and element.get("id"):
+                page_of.setdefault(str(element.get("id")), label)
+    return page_of
+
+
+def notes_holding(documents: list[ContentDocument], notes: Iterable[str]) -> dict[str, str]:
+    """The note (its identifier) each identified element inside a note stands in."""
+    wanted = set(notes)
+    holding: dict[str, str] = {}
+    for item in documents:
+        for element in item.tree.iter():
+            if isinstance(element.tag, str) and element.get("id") in wanted:
+                for inner in element.iterdescendants():
+                    if isinstance(inner.tag, str) and inner.get("id"):
+                        holding[str(inner.get("id"))] = str(element.get("id"))
+    return holding
 
 
 def back_matter(document: Document, cover: Cover, pages: PrintPages) -> list[ToRender]:
@@ -817,12 +893,15 @@ def book_navigation(
 def back_navigation(
     document: Document, names: set[str], words: dict[str, Any], landmarks: list[NavEntry]
 ) -> list[NavEntry]:
-    """The contents' lines for the bibliography and the colophon; the bibliography's landmark."""
+    """The contents' lines for the bibliography, the index and the colophon; their landmarks."""
     toc = []
     if BIBLIOGRAPHY_DOCUMENT in names:
         title = document.bibliography_title or words["bibliography"]
         toc.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title))
         landmarks.append(NavEntry(BIBLIOGRAPHY_DOCUMENT, title, "bibliography"))
+    if INDEX_DOCUMENT in names:
+        toc.append(NavEntry(INDEX_DOCUMENT, words["index"]))
+        landmarks.append(NavEntry(INDEX_DOCUMENT, words["index"], "index"))
     toc.append(NavEntry(COLOPHON_DOCUMENT, words["colophon"]))
     return toc
 

@@ -44,7 +44,7 @@ from urllib.parse import unquote
 import lxml.html
 from markupsafe import Markup
 
-from .. import STYLES_DIR, bookindex, housestyle, limits, scripts
+from .. import STYLES_DIR, bookindex, housestyle, limits, printbook, scripts
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..csp import content_security_policy
@@ -53,7 +53,7 @@ from ..document import Document, Note
 from ..errors import Location, PressError
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
-from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, for_edition, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..metadata import Citation
 from ..output import atomic_folder, atomic_output
@@ -114,6 +114,8 @@ class Text:
     notes: tuple[Note, ...]
     marks: tuple[bookindex.Mark, ...] = ()
     marked_in: dict[str, str] = field(default_factory=dict)
+    #: The lists of figures and of tables the front matter asks for (`lof`, `lot`): kind, title, entries.
+    captioned_lists: tuple[tuple[str, str, tuple[printbook.Captioned, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ def page_context(document: Document) -> dict[str, Any]:
         "contents_panel": one_page_contents(document, bool(index)) if document.is_book else (),
         "index": index,
         "index_places": index_places(document, text, lambda identifier: f"#{identifier}"),
+        "captioned_lists": linked_lists(text, lambda identifier: f"#{identifier}"),
         "image_urls": image_urls,
         "description": description,
         "open_graph": open_graph(document, description),
@@ -256,8 +259,11 @@ def page_context(document: Document) -> dict[str, Any]:
 
 def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
     """The text and notes with their images inline and, in a book, the index's marks identified."""
-    body = parse_fragment(document.body)
+    body = for_edition(parse_fragment(document.body), NAME)
     replace_image_sources(body, image_urls)
+    for section in list(body.iter("section")):
+        if not any(child.tag in HEADINGS for child in section):
+            section.tag = "div"  # text before a book's first heading: a section needs a heading (HTML's outline)
     note_fragments = [parse_fragment(note.html) for note in document.notes]
     for fragment in note_fragments:
         replace_image_sources(fragment, image_urls)
@@ -276,7 +282,33 @@ def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
     notes = tuple(
         replace(note, html=inner_html(fragment)) for note, fragment in zip(document.notes, note_fragments, strict=True)
     )
-    return Text(body, notes, tuple(marks), marked_in)
+    return Text(body, notes, tuple(marks), marked_in, captioned_lists(document, body))
+
+
+def captioned_lists(
+    document: Document, body: lxml.html.HtmlElement
+) -> tuple[tuple[str, str, tuple[printbook.Captioned, ...]], ...]:
+    """A book's lists of figures and of tables, as print and the EPUB give them when the front matter
+    asks (`lof`, `lot`); a captioned figure without an identifier is given one to link to."""
+    if not document.is_book:
+        return ()
+    words = labels_for(document.metadata.lang)
+    wanted = (
+        ("figures", words["list_of_figures"], document.metadata.list_of_figures, False),
+        ("tables", words["list_of_tables"], document.metadata.list_of_tables, True),
+    )
+    lists = ((kind, title, tuple(printbook.captioned(body, tables))) for kind, title, asked, tables in wanted if asked)
+    return tuple((kind, title, entries) for kind, title, entries in lists if entries)
+
+
+def linked_lists(
+    text: Text, href: Callable[[str], str]
+) -> tuple[tuple[str, str, tuple[tuple[str, printbook.Captioned], ...]], ...]:
+    """The lists of figures and of tables, each entry with the link that leads to it."""
+    return tuple(
+        (kind, title, tuple((href(entry.identifier), entry) for entry in entries))
+        for kind, title, entries in text.captioned_lists
+    )
 
 
 def book_index(text: Text) -> tuple[bookindex.Group, ...]:
@@ -366,6 +398,7 @@ class Website:
             self.located |= dict.fromkeys(on_its_page, self.bibliography_file)
         self.index = book_index(text)
         self.index_places = index_places(document, text, lambda mark: f"{self.located[mark]}#{mark}")
+        self.captioned_lists = linked_lists(text, lambda identifier: f"{self.located[identifier]}#{identifier}")
         if self.index:
             self.located[INDEX] = INDEX_PAGE
         words = labels_for(document.metadata.lang)
@@ -386,6 +419,7 @@ class Website:
                 metadata.description or metadata.abstract,
                 body=self.body(FRONT_PAGE, self.front_divisions, own_page=False),
                 contents=self.contents(FRONT_PAGE),
+                captioned_lists=self.captioned_lists,
                 contents_panel=(),
             )
         ]

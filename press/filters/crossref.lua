@@ -31,6 +31,9 @@ local words = {
   ['and'] = 'and',
 }
 local number_headings = false
+-- A book (press-book, or a part heading found): its chapters carry their division's label
+-- ("Chapter 3"), so their headings take no section number, and parts are not counted.
+local book = false
 -- Every labelled thing: targets[identifier] = { kind = 'fig', number = '2' }
 local targets = {}
 local order = {}
@@ -65,6 +68,7 @@ local function read_settings(meta)
   local crossref = meta.crossref
   number_headings = meta['number-sections'] == true
     or (type(crossref) == 'table' and crossref.sections == true)
+  book = meta['press-book'] == true
 end
 
 local function remember(identifier, number)
@@ -142,8 +146,20 @@ local function number_targets(doc)
       if header.level < top then
         top = header.level
       end
+      book = book or header.classes:includes('part')
     end,
   }
+  if book and top > 1 and top < 6 then
+    -- A book whose chapters are `##` headings: they are its chapters all the same.
+    local shift = top - 1
+    doc = doc:walk {
+      Header = function(header)
+        header.level = header.level - shift
+        return header
+      end,
+    }
+    top = 1
+  end
   local sections = {}
   local function inlines_with_equations(element)
     element.content = number_equations(element.content, counters)
@@ -153,6 +169,9 @@ local function number_targets(doc)
     traverse = 'topdown',
     Header = function(header)
       if header.classes:includes('unnumbered') or header.classes:includes('-') then
+        return nil
+      end
+      if book and header.classes:includes('part') then
         return nil
       end
       sections[header.level] = (sections[header.level] or 0) + 1
@@ -167,14 +186,17 @@ local function number_targets(doc)
       if kind_of(header.identifier) == 'sec' then
         remember(header.identifier, number)
       end
-      if number_headings then
+      if number_headings and not (book and header.level == top) then
         header.content:insert(1, pandoc.Space())
         header.content:insert(1, pandoc.Span({ pandoc.Str(number) }, { class = 'header-section-number' }))
         return header
       end
       return nil
     end,
-    Figure = number_captioned('fig'),
+    Figure = function(figure)
+      -- A figure labelled as a table (Quarto's ::: {#tbl-…} around other content) is numbered as one.
+      return number_captioned(kind_of(figure.identifier) == 'tbl' and 'tbl' or 'fig')(figure)
+    end,
     Table = number_captioned('tbl'),
     Para = inlines_with_equations,
     Plain = inlines_with_equations,
@@ -304,9 +326,58 @@ local function paragraph_figure(para)
   return pandoc.Figure({ pandoc.Plain { only } }, { long = caption }, attr)
 end
 
+-- A table labelled by an empty span in its caption, `: Results []{#tbl:results}`, as thesis
+-- templates write it for their short-caption filters: the span's identifier is the table's.
+local function caption_span_label(table)
+  if table.identifier ~= '' then
+    return nil
+  end
+  local found
+  table.caption.long = table.caption.long:walk {
+    Span = function(span)
+      if not found and #span.content == 0 and kind_of(span.identifier) == 'tbl' then
+        found = span.identifier
+        return {}
+      end
+      return nil
+    end,
+  }
+  if not found then
+    return nil
+  end
+  table.identifier = found
+  return table
+end
+
+-- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
+-- A div around one table gives that table its label and caption; any other content
+-- (images side by side, a code cell standing for its plot) becomes a figure of the
+-- div's kind, numbered with the figures or the tables.
+local function div_figure(div)
+  local kind = kind_of(div.identifier)
+  if kind ~= 'fig' and kind ~= 'tbl' then
+    return nil
+  end
+  local blocks = div.content:clone()
+  local caption = {}
+  if #blocks > 1 and blocks[#blocks].t == 'Para' then
+    caption = blocks:remove(#blocks).content
+  end
+  if kind == 'tbl' and #blocks == 1 and blocks[1].t == 'Table' then
+    local table = blocks[1]
+    table.identifier = div.identifier
+    if #caption > 0 then
+      table.caption = { long = { pandoc.Plain(caption) } }
+    end
+    return table
+  end
+  local long = #caption > 0 and { pandoc.Plain(caption) } or {}
+  return pandoc.Figure(blocks, { long = long }, pandoc.Attr(div.identifier, div.classes, div.attributes))
+end
+
 return {
   { Meta = read_settings },
-  { Para = paragraph_figure },
+  { Para = paragraph_figure, Div = div_figure, Table = caption_span_label },
   { Pandoc = number_targets },
   { Cite = resolve },
 }

@@ -9,8 +9,8 @@
 --   * anything Pandoc's LaTeX reader understands entirely (`\emph`, `\textbf`,
 --     `\textsc`, `\url`, `\href`, `\footnote`, environments it knows…) becomes
 --     what that reader makes of it;
---   * macro definitions (`\newcommand`, `\renewcommand`, `\newenvironment`,
---     `\renewenvironment`) are taken out: Pandoc's Markdown reader has already
+--   * macro definitions (`\newcommand`, `\renewcommand`, `\DeclareMathOperator`,
+--     `\newenvironment`, `\renewenvironment`) are taken out: Pandoc's Markdown reader has already
 --     applied them to the text (its `latex_macros` extension);
 --   * the rest is left raw: the writer leaves it out and logs it as not
 --     rendered, and the toolchain turns that record into a warning with the
@@ -27,6 +27,7 @@ local PAGE_BREAKS = {
 local APPLIED_DEFINITIONS = {
   newcommand = true,
   renewcommand = true,
+  DeclareMathOperator = true,
   newenvironment = true,
   renewenvironment = true,
 }

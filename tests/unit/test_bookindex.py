@@ -56,3 +56,23 @@ def test_a_heading_gives_each_page_once() -> None:
     assert [mark.identifier for mark in group.entries[0].marks] == ["a", "c"]
     (unpaged,) = index_groups(marks)
     assert len(unpaged.entries[0].marks) == 3, "before the layout every mark stands"
+
+
+def test_pages_numbered_one_after_another_make_a_run() -> None:
+    marks = [Mark(name, "Eddystone", None) for name in "abcdef"]
+    pages = {"a": "3", "b": "4", "c": "5", "d": "7", "e": "8", "f": "10"}
+    (group,) = index_groups(marks, pages)
+    runs = [(first.identifier, last.identifier) for first, last in group.entries[0].runs]
+    assert runs == [("a", "c"), ("d", "e"), ("f", "f")], "3–5, 7–8, 10"
+
+
+def test_roman_pages_and_the_turn_to_arabic_make_no_run() -> None:
+    marks = [Mark(name, "Logbooks", None) for name in "abcd"]
+    (group,) = index_groups(marks, {"a": "iv", "b": "v", "c": "1", "d": "2"})
+    assert [(first.identifier, last.identifier) for first, last in group.entries[0].runs] == [
+        ("a", "a"),
+        ("b", "b"),
+        ("c", "d"),
+    ]
+    (unpaged,) = index_groups(marks)
+    assert all(first is last for first, last in unpaged.entries[0].runs), "before the layout no page runs"

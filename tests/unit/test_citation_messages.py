@@ -37,5 +37,13 @@ def test_cross_reference_prefixes_of_both_syntaxes() -> None:
 
 def test_a_literal_at_and_an_email_address_are_not_the_places_of_a_handle() -> None:
     text = "Mail ann@annat.org, write \\@annat, or follow @annat.\n"
-    manuscript = Manuscript(Path("book.md"), text, "", 1)
+    manuscript = Manuscript(Path("book.md"), text, (), None)
     assert _citation_locations(manuscript, "annat") == [Location(Path("book.md"), 1, 46)]
+
+
+def test_without_a_bibliography_the_file_beside_the_manuscript_is_named() -> None:
+    message = unknown_citation_message("Cousteau1963", [], None, ["references.bib"])
+    assert message.startswith(
+        "'@Cousteau1963' is neither a citation key (there is no bibliography; add `bibliography: references.bib`"
+        " to the front matter to use references.bib beside it) nor a cross-reference"
+    )

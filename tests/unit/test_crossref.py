@@ -12,6 +12,7 @@ import pypandoc
 import pytest
 
 from press import crossref
+from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
 from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput
 
@@ -166,7 +167,7 @@ def test_an_unknown_reference_is_logged_with_the_known_identifiers(tmp_path: Pat
 
 def test_an_unknown_reference_is_an_error_at_each_of_its_lines_with_the_closest_identifiers(tmp_path: Path) -> None:
     manuscript_text = "---\ntitle: t\n---\n\nSee @fig:mpa.\n\nAgain [@fig:mpa].\n"
-    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, "title: t\n", 2)
+    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, (YamlBlock("title: t\n", 2),), None)
     logged = "press-crossref unknown fig:mpa among fig:map fig:maps tbl:other"
     message = PandocMessage("ScriptingWarning", "WARNING", logged)
     problems = crossref.unresolved(PandocOutput("", (message, message)), manuscript)
@@ -193,3 +194,71 @@ def test_a_labelled_figure_without_caption_is_captioned_by_its_number(tmp_path: 
     html, _ = convert("![](a.png){#fig:a}\n\nSee @fig:a.\n", "en", tmp_path)
     caption = lxml.html.fragment_fromstring(html, create_parent="div").find(".//figcaption")
     assert caption is not None and collapse(caption.text_content()) == "Figure\u00a01"
+
+
+BOOK = """\
+---
+press-book: true
+number-sections: true
+---
+
+# Stone and Flame {.part}
+
+# First Lights {#sec-first}
+
+## Coal and candles {#sec-coal}
+
+# Towers {#sec-towers}
+
+## Granite
+
+See @sec-coal and @sec-towers.
+"""
+
+
+def test_a_books_chapters_take_their_label_not_a_section_number_and_parts_are_not_counted(tmp_path: Path) -> None:
+    html, warnings = convert(BOOK, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    headings = [collapse(heading.text_content()) for heading in page.iter("h1", "h2")]
+    assert headings == ["Stone and Flame", "First Lights", "1.1 Coal and candles", "Towers", "2.1 Granite"]
+    assert "See Section 1.1 and Section 2." in text(html).replace("\xa0", " ")
+
+
+def test_a_book_whose_chapters_are_second_level_headings_has_them_as_chapters(tmp_path: Path) -> None:
+    html, _ = convert("---\npress-book: true\n---\n\n## One\n\n### Inside\n\n## Two\n", "en", tmp_path)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [(heading.tag, collapse(heading.text_content())) for heading in page.iter("h1", "h2", "h3")] == [
+        ("h1", "One"),
+        ("h2", "Inside"),
+        ("h1", "Two"),
+    ]
+
+
+def test_quarto_figure_and_table_divs_are_numbered_with_their_captions(tmp_path: Path) -> None:
+    markdown = (
+        "::: {#fig-pair}\n![](a.png)\n![](b.png)\n\nTwo images side by side.\n:::\n\n"
+        "::: {#tbl-counts}\n| A | B |\n|---|---|\n| 1 | 2 |\n\nCounts by group.\n:::\n\n"
+        "See @fig-pair and @tbl-counts.\n"
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    figure = page.get_element_by_id("fig-pair")
+    assert figure.tag == "figure" and len(figure.findall(".//img")) == 2
+    assert collapse(figure.find("figcaption").text_content()) == "Figure\xa01: Two images side by side."
+    table = page.get_element_by_id("tbl-counts")
+    assert table.tag == "table" and collapse(table.find("caption").text_content()) == "Table\xa01: Counts by group."
+    assert "See Figure 1 and Table 1." in text(html).replace("\xa0", " ")
+
+
+def test_a_table_labelled_by_an_empty_span_in_its_caption_is_numbered(tmp_path: Path) -> None:
+    markdown = (
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        ': Counts by group. []{#tbl:counts short-caption="Counts"}\n\nSee @tbl:counts.\n'
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    table = lxml.html.fragment_fromstring(html, create_parent="div").get_element_by_id("tbl:counts")
+    assert collapse(table.find("caption").text_content()) == "Table\xa01: Counts by group."
+    assert "See Table 1." in text(html).replace("\xa0", " ")

@@ -25,7 +25,7 @@ def convert(markdown: str, tmp_path: Path, *filters: str) -> tuple[str, list[tup
     )
     entries = json.loads(log.read_text(encoding="utf-8"))
     left_out = [tuple(entry["contents"]["c"]) for entry in entries if entry["type"].endswith("NotRendered")]
-    return completed.stdout, left_out  # type: ignore[return-value]
+    return completed.stdout, left_out
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,11 @@ def test_macro_definitions_pandoc_has_applied_are_taken_out(tmp_path: Path) -> N
     output, left_out = convert("\\newcommand{\\tool}{\\textsc{Press}}\n\nUse \\tool{} now.\n", tmp_path, "raw-tex.lua")
     assert output.strip() == '<p>Use <span class="smallcaps">Press</span> now.</p>'
     assert left_out == []
+
+
+def test_a_math_operator_a_thesis_declares_is_applied_and_taken_out(tmp_path: Path) -> None:
+    output, left_out = convert(
+        "\\DeclareMathOperator*{\\argmin}{arg\\,min}\n\nThe fit $\\argmin_x f(x)$ holds.\n", tmp_path, "raw-tex.lua"
+    )
+    assert left_out == [] and "DeclareMathOperator" not in output
+    assert "arg" in output and "\\argmin" not in output

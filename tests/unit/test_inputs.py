@@ -6,7 +6,7 @@ from pathlib import Path
 
 from press import PACKAGE_DIR, TEMPLATES_DIR
 from press.editions import NAMES, edition
-from press.inputs import code_files, depfile, template_files
+from press.inputs import _imports, code_files, depfile, template_files
 
 
 def names(paths: tuple[Path, ...] | list[Path]) -> set[str]:
@@ -17,6 +17,36 @@ def test_an_edition_is_made_with_its_own_code_and_the_code_it_imports() -> None:
     pdf = names(code_files("press.editions.pdf"))
     assert {"press/editions/pdf.py", "press/printlayout.py", "press/pagemap.py", "press/document.py"} <= pdf
     assert "press/__init__.py" in pdf and "press/editions/__init__.py" in pdf
+
+
+def test_imports_are_found_wherever_they_run_and_never_under_type_checking(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from . import cache\n"
+        "if TYPE_CHECKING:\n"
+        "    from .document import Document\n"
+        "else:\n"
+        "    from . import fonts\n"
+        "def lazily():\n"
+        "    try:\n"
+        "        from .issue import build\n"
+        "    except ImportError:\n"
+        "        import press.release\n"
+        "    finally:\n"
+        "        pass\n"
+        "    match 1:\n"
+        "        case 1:\n"
+        "            from . import scripts\n"
+        "class Later:\n"
+        "    def method(self):\n"
+        "        with open(__file__):\n"
+        "            from .labels import fill\n",
+        encoding="utf-8",
+    )
+    found = set(_imports("press.module", module))
+    assert {"press.cache", "press.fonts", "press.issue", "press.release", "press.scripts", "press.labels"} <= found
+    assert "press.document" not in found
 
 
 def test_editions_never_import_each_other() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from press import mathematics
 from press.errors import PressError
+from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
 from press.pandoc import PandocMessage, PandocOutput
 
@@ -58,9 +59,9 @@ def test_the_print_page_carries_images_with_the_tex_as_their_text(tmp_path: Path
     assert tree.xpath("//math") == []
     inline, display = tree.iter("img")
     assert inline.get("alt") == "\\frac{a+b}{c}" and inline.get("class") == "math inline"
-    assert "vertical-align: -" in inline.get("style")
+    assert "vertical-align: -" in inline.get("style", "")
     assert display.get("class") == "math display"
-    assert display.get("src").startswith("data:image/svg+xml;base64,")
+    assert display.get("src", "").startswith("data:image/svg+xml;base64,")
     assert inline.tail == " and"
 
 
@@ -82,7 +83,7 @@ def test_a_formula_ziamath_cannot_set_is_an_error_with_its_line(tmp_path: Path) 
 
 def test_tex_pandoc_could_not_convert_is_an_error_with_its_line(tmp_path: Path) -> None:
     text = "---\ntitle: t\n---\n\nA broken $\\frac{1$ formula.\n"
-    manuscript = Manuscript(tmp_path / "m.md", text, "title: t\n", 2)
+    manuscript = Manuscript(tmp_path / "m.md", text, (YamlBlock("title: t\n", 2),), None)
     message = PandocMessage(
         "CouldNotConvertTeXMath",
         "WARNING",
@@ -115,3 +116,16 @@ def test_a_displayed_formula_stands_in_a_box_the_keyboard_can_scroll() -> None:
 def test_the_shown_text_of_a_formula_leaves_its_tex_out() -> None:
     heading = lxml.html.fragment_fromstring(f"<h2>Growth {FRACTION} <em>fast</em> now</h2>")
     assert mathematics.shown_text(heading) == "Growth a+bc fast now"
+
+
+def test_accents_are_written_with_their_spacing_characters_as_mathml_wants() -> None:
+    fragment = lxml.html.fragment_fromstring(
+        '<p><math xmlns="http://www.w3.org/1998/Math/MathML"><mover><mi>θ</mi><mo accent="true">\u0302</mo>'
+        '</mover><mover><mi>v</mi><mo accent="true">\u20d7</mo></mover><mo>+</mo></math></p>'
+    )
+    mathematics.prepare_formulas(fragment)
+    assert [mo.text for mo in fragment.iter("mo", "{http://www.w3.org/1998/Math/MathML}mo")] == [
+        "\u02c6",
+        "\u2192",
+        "+",
+    ]

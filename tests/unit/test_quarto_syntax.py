@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from press.errors import Reporter
+import pytest
+
+from press.errors import PressError, Reporter
 from press.metadata import read_manuscript
 from press.quarto import quarto_syntax
 
@@ -26,7 +28,7 @@ print("shown, not rewritten")
 {{< video shown.mp4 >}}
 ````
 
-{{< include _appendix.qmd >}} and after it, the last word.
+{{< video clip.mp4 >}} and after it, the last word.
 """
 
 
@@ -42,8 +44,66 @@ def test_cells_become_code_blocks_and_page_breaks_new_pages_with_their_lines_kep
     assert "{{< video shown.mp4 >}}" in manuscript.text
     assert [(str(warning.location), warning.message.split(":")[0]) for warning in reporter.warnings] == [
         (f"{path}:3:1", "a code cell ({r setup, include=FALSE}) is shown as code"),
-        (f"{path}:18:1", "the Quarto shortcode {{< include _appendix.qmd >}} is printed as written"),
+        (f"{path}:18:1", "the Quarto shortcode {{< video clip.mp4 >}} is printed as written"),
     ]
     # Text after a rewritten line is still found on its own line and column.
-    assert str(manuscript.locate("the last word")) == f"{path}:18:45"
+    assert str(manuscript.locate("the last word")) == f"{path}:18:38"
     assert str(manuscript.locate("library(tides)")) == f"{path}:4:1"
+
+
+def test_an_include_is_replaced_by_its_file_whose_lines_messages_name(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "_intro.qmd").write_text("Included first.\n\n{{< include parts/_deeper.qmd >}}\n", encoding="utf-8")
+    (tmp_path / "parts" / "_deeper.qmd").write_text("One line.\nThe deeper word.\n", encoding="utf-8")
+    path = tmp_path / "article.qmd"
+    path.write_text("# Title\n\n{{< include _intro.qmd >}}\n\nThe end.\n", encoding="utf-8")
+    manuscript = quarto_syntax(read_manuscript(path), Reporter(collect=True))
+    assert manuscript.text == "# Title\n\nIncluded first.\n\nOne line.\nThe deeper word.\n\n\n\nThe end.\n"
+    assert str(manuscript.locate("The deeper word")) == f"{tmp_path / 'parts' / '_deeper.qmd'}:2:1"
+    assert str(manuscript.locate("The end")) == f"{path}:5:1"
+    assert manuscript.files == (path, tmp_path / "_intro.qmd", tmp_path / "parts" / "_deeper.qmd")
+    assert not manuscript.chapter_files, "an included file makes no book"
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("{{< include _missing.qmd >}}", "cannot include _missing.qmd: there is no such file"),
+        ("{{< include ../outside.qmd >}}", "the included file outside.qmd lies outside the manuscript's folder"),
+        ("{{< include article.qmd >}}", "includes nest more than 16 deep: does a file include itself?"),
+        ("{{< include >}}", "the Quarto shortcode {{< include >}} names no file to include"),
+        ("{{< include _latin1.qmd >}}", "cannot include _latin1.qmd: it is not UTF-8 text (byte 0xe9)"),
+        ("{{< include _large.qmd >}}\n" * 12, "the included files add more than 10 MB of text"),
+    ],
+)
+def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(
+    tmp_path: Path, written: str, message: str
+) -> None:
+    folder = tmp_path / "article"
+    folder.mkdir()
+    (tmp_path / "outside.qmd").write_text("Not the author's.\n", encoding="utf-8")
+    (folder / "_latin1.qmd").write_bytes("Caf\u00e9\n".encode("latin-1"))
+    (folder / "_large.qmd").write_text("word " * 200_000, encoding="utf-8")
+    path = folder / "article.qmd"
+    path.write_text(f"# Title\n\n{written}\n", encoding="utf-8")
+    with pytest.raises(PressError) as raised:
+        quarto_syntax(read_manuscript(path), Reporter(collect=True))
+    assert str(raised.value.location) == f"{path}:3:1"
+    assert message in str(raised.value)
+
+
+def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure(tmp_path: Path) -> None:
+    path = tmp_path / "analysis.qmd"
+    path.write_text(
+        "```{python}\n#| label: fig-growth\n#| fig-cap: \"Growth over time.\"\n#| echo: false\nplot(x)\n```\n\n"
+        "```{r}\n#| label: setup\nlibrary(tides)\n```\n",
+        encoding="utf-8",
+    )
+    reporter = Reporter(collect=True)
+    manuscript = quarto_syntax(read_manuscript(path), reporter)
+    assert manuscript.text == (
+        "::: {#fig-growth}\n```{.python .cell}\nplot(x)\n```\n\nGrowth over time.\n:::\n\n"
+        "```{.r .cell}\nlibrary(tides)\n```\n"
+    )
+    assert "fig-growth shows the code in place of its output" in reporter.warnings[0].message
+    assert str(manuscript.locate("plot(x)")) == f"{path}:5:1"

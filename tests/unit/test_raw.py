@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from press.errors import Location
+from press.frontmatter import YamlBlock
 from press.markup import inner_html, parse_fragment
 from press.metadata import Manuscript
 from press.raw import carry_raw_html, describe, dropped, quote, source
 
 TEXT = "---\ntitle: T\n---\n\nOne \\index{a} and \\index{a}.\n\n\\vspace{1em}\n\nLast \\index{a}.\n"
-MANUSCRIPT = Manuscript(Path("book.md"), TEXT, "title: T\n", 2)
+MANUSCRIPT = Manuscript(Path("book.md"), TEXT, (YamlBlock("title: T\n", 2),), None)
 
 
 def test_the_source_comes_from_the_log_entry() -> None:
@@ -59,7 +60,7 @@ def test_long_sources_are_quoted_on_one_line_and_shortened() -> None:
 
 def raw_html(markup: str, text: str) -> tuple[str, list[tuple[str, Location]]]:
     fragment = parse_fragment(markup)
-    warnings = carry_raw_html(fragment, Manuscript(Path("page.md"), text, "", 1))
+    warnings = carry_raw_html(fragment, Manuscript(Path("page.md"), text, (), None))
     return inner_html(fragment), warnings
 
 

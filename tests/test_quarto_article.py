@@ -1,0 +1,122 @@
+"""A Quarto article as its author wrote it: callouts, a tabset, an included file, a figure cell,
+figure and table divs, `fig-alt`, an affiliation one author defines and another refers to, and
+`date: last-modified`, each as Quarto would show it, in every edition."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pikepdf
+import pytest
+
+from press.validate import epubcheck, nu
+from tests.conftest import EPOCH, FIXTURES, Built, build_all
+from tests.readback import epub_documents, html_tree, normalise, pdf_pages, text_of
+
+ARTICLE = FIXTURES / "quarto-article" / "article.qmd"
+CALLOUT_TITLES = ["A note on data", "Warning", "Read the methods first"]
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(ARTICLE, tmp_path_factory.mktemp("quarto-article"))
+
+
+def test_the_only_warning_is_the_code_cell_that_is_not_run(article: Built) -> None:
+    warnings = [line for line in article.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1, article.stderr
+    assert "article.qmd:44:1: warning: a code cell ({r}) is shown as code" in warnings[0]
+    assert "fig-scatter shows the code in place of its output" in warnings[0]
+
+
+def test_callouts_are_titled_boxes_whose_headings_are_no_sections(article: Built) -> None:
+    page = html_tree(article.editions.html)
+    callouts = page.xpath("//div[contains(concat(' ', @class, ' '), ' callout ')]")
+    assert [normalise(callout.find("div[@class='callout-title']").text_content()) for callout in callouts] == (
+        CALLOUT_TITLES
+    )
+    assert [callout.get("class") for callout in callouts] == [
+        "callout callout-note",
+        "callout callout-warning",
+        "callout callout-tip",
+    ]
+    assert all(callout.get("role") == "note" for callout in callouts)
+    headings = [normalise(heading.text_content()) for heading in page.iter("h2", "h3")]
+    assert not set(CALLOUT_TITLES) & set(headings)
+    assert {"1 Introduction", "2 Methods", "3 Discussion", "References"} <= set(headings), headings
+    epub = " ".join(normalise(text_of(tree)) for tree in epub_documents(article.editions.epub).values())
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    assert all(title in epub and title in pdf for title in CALLOUT_TITLES)
+
+
+def test_tabs_follow_one_another_unnumbered_and_out_of_the_contents(article: Built) -> None:
+    page = html_tree(article.editions.html)
+    tabs = page.xpath("//h3[contains(@class, 'tab-title')]")
+    assert [normalise(tab.text_content()) for tab in tabs] == ["Adelie", "Gentoo"]
+    with pikepdf.open(article.editions.pdf) as pdf, pdf.open_outline() as outline:
+        items = list(outline.root)
+        bookmarks = []
+        while items:
+            item = items.pop(0)
+            bookmarks.append(item.title)
+            items[:0] = item.children
+    assert "Adelie" not in bookmarks and "3 Discussion" in bookmarks, bookmarks
+
+
+def test_figure_and_table_references_resolve_the_figure_cell_among_them(article: Built) -> None:
+    page = html_tree(article.editions.html)
+    links = {normalise(link.text_content()): link.get("href") for link in page.iter("a")}
+    assert links["Figure 1"] == "#fig-scatter" and links["Figure 2"] == "#fig-photo"
+    assert links["Table 1"] == "#tbl-summary" and links["Section 2"] == "#sec-methods"
+    figure = page.get_element_by_id("fig-scatter")
+    assert figure.tag == "figure" and "ggplot(penguins" in figure.text_content()
+    assert "#| label" not in page.text_content(), "a cell's options are not shown"
+    assert normalise(figure.find("figcaption").text_content()) == "Figure 1: Bill length against depth."
+    table = page.get_element_by_id("tbl-summary")
+    assert normalise(table.find("figcaption").text_content()) == "Table 1: Penguins by species."
+    assert table.find(".//table") is not None
+
+
+def test_fig_alt_is_the_images_alternative_text(article: Built) -> None:
+    (image,) = html_tree(article.editions.html).xpath("//figure[@id='fig-photo']//img")
+    assert image.get("alt") == "A tower drawn in grey, standing in for a penguin"
+
+
+def test_the_included_file_and_its_note_are_in_every_edition(article: Built) -> None:
+    sentence = "An included section, written in _extra.qmd, with its own note."
+    page = normalise(html_tree(article.editions.html).text_content())
+    epub = " ".join(normalise(text_of(tree)) for tree in epub_documents(article.editions.epub).values())
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    for text in (page, epub, pdf):
+        assert "An included section, written in _extra.qmd, with its own note" in text.replace("note.1", "note.")
+        assert "A note in the included file." in text
+    assert sentence.removesuffix(".") in page
+
+
+def test_an_affiliation_one_author_defines_is_the_others_too(article: Built) -> None:
+    byline = normalise(html_tree(article.editions.html).find(".//*[@class='authors']").text_content())
+    assert "Norah Jones" in byline and "Bill Smith" in byline and "University of Example" in byline
+
+
+def test_last_modified_is_the_builds_date(article: Built) -> None:
+    built = datetime.fromtimestamp(int(EPOCH), UTC).date().isoformat()
+    assert built in normalise(html_tree(article.editions.html).text_content())
+
+
+def test_the_validators_find_nothing(article: Built) -> None:
+    for check in (epubcheck(article.editions.epub), nu(article.editions.html)):
+        assert (check.errors, check.warnings) == ([], []), check.tool
+
+
+def test_content_meant_for_some_editions_is_in_those_alone(article: Built) -> None:
+    """Quarto's .content-visible and .content-hidden, by format: html is the web edition, pdf the PDF."""
+    page = normalise(html_tree(article.editions.html).text_content())
+    epub = " ".join(normalise(text_of(tree)) for tree in epub_documents(article.editions.epub).values())
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    web_only, print_too = "The map on the web page can be zoomed.", "The printed map shows every colony at once."
+    assert web_only in page and print_too not in page
+    assert web_only not in epub and print_too in epub
+    assert web_only not in pdf and print_too in pdf
+    checked = "Measured in the field, and checked on the web."
+    assert checked in page and checked in epub
+    assert "Measured in the field." in pdf
