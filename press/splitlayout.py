@@ -121,8 +121,6 @@ class SplitBook:
     divisions: tuple[DivisionLayout, ...]
     #: (frame page, division, division page) for each page a division fills.
     placements: tuple[tuple[int, int, int], ...]
-    #: How many divisions this build laid out (the others came from the cache).
-    laid_out: int
 
     def page_letters(self) -> list[str]:
         """Each page's letters, for the EPUB's page list (see pagemap)."""
@@ -187,7 +185,7 @@ def lay_out(
         given = divisions[division_index].pages[division_page]
         frame.pages[frame_page].anchors = dict(given.anchors)
         frame.pages[frame_page].bookmarks = list(given.bookmarks)
-    return SplitBook(frame, divisions, placements, len(missing))
+    return SplitBook(frame, divisions, placements)
 
 
 def _split_divisions(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -356,7 +354,8 @@ def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
     headings = []
     for section in sections:
         heading = section.find("h2")
-        headings.append({name: str(heading.get(name)) for name in FRAME_HEADING_ATTRIBUTES if heading is not None})
+        kept = {} if heading is None else {name: heading.get(name) for name in FRAME_HEADING_ATTRIBUTES}
+        headings.append({name: str(value) for name, value in kept.items() if value is not None})
         for child in list(section):
             section.remove(child)
         section.text = None
@@ -365,7 +364,7 @@ def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
     }
     for section, given in zip(sections, headings, strict=True):
         identifier = str(section.get("id"))
-        attributes = {"class": FRAME_HEADING, **{name: value for name, value in given.items() if value != "None"}}
+        attributes = {"class": FRAME_HEADING, **given}
         etree.SubElement(section, "h2", attributes)
         for number, division_page in enumerate(divisions[identifier].pages):
             holder = etree.SubElement(section, "div", {"class": FRAME_PAGE, "id": _frame_page_id(identifier, number)})
