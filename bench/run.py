@@ -92,7 +92,8 @@ def make_workload(folder: Path, shape: tuple[int, int] | None) -> Path:
     _, front, body = ESSAY.read_text(encoding="utf-8").split("---\n", 2)
     sections = re.sub(r"^#", "##", body, flags=re.MULTILINE)
     book = [f"# Chapter {number}\n\n" + "\n".join([sections] * copies) for number in range(1, chapters + 1)]
-    manuscript.write_text(f"---\n{front}---\n" + "\n".join(book), encoding="utf-8")
+    # Set as a book: each chapter opens on a recto of its own, and is laid out on its own.
+    manuscript.write_text(f"---\n{front}book: true\n---\n" + "\n".join(book), encoding="utf-8")
     return manuscript
 
 
@@ -148,6 +149,8 @@ def bench_workload(name: str, manuscript: Path, runs: int) -> tuple[str, dict[st
         measure("build.py epub (the PDF's layout cached)", [*build("epub"), "--out", str(out)], before=drop_epub)
         for edition in ("pdf", "epub", "html"):
             measure(f"make {edition} (cold, alone)", make(edition), before=cold)
+            if edition == "pdf":
+                measure("make pdf after editing a paragraph", make("pdf"), before=edit)
 
     medians = {
         label: Measure(
@@ -216,8 +219,13 @@ def targets(measured: dict[str, dict[str, Measure]]) -> str:
             0.02,
         )
         row(
-            "book: editing one paragraph rebuilds in ≤ 1/4 of the cold time",
+            "book: editing one paragraph rebuilds the three editions in ≤ 1/4 of the cold time",
             ratio(book["make after editing a paragraph"], cold),
+            0.25,
+        )
+        row(
+            "book: editing one paragraph rebuilds the PDF (`make pdf`) in ≤ 1/4 of its cold time",
+            ratio(book["make pdf after editing a paragraph"], book["make pdf (cold, alone)"]),
             0.25,
         )
         row(

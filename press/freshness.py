@@ -105,11 +105,18 @@ def _input_parts(path: Path) -> tuple[str | bytes, ...]:
     return str(path), path.read_bytes()
 
 
+#: The edition that writes more beside its file, in a folder of the same name: a book's web pages.
+EDITION_WITH_FOLDER = ".html"
+
+
 def _output_digest(target: Path) -> str:
-    """The edition's file, and the folder of the same name beside it where it writes more (a book's web pages)."""
+    """The edition's file, and for the web edition the folder of the same name beside it where it writes
+    more (a book's web pages); the other editions' files alone, since the web edition writes that folder
+    after them in a build of all three."""
     hashed = hashlib.sha256()
     folder = target.with_suffix("")
-    for path in [target, *(sorted(folder.rglob("*")) if folder.is_dir() else [])]:
+    beside = sorted(folder.rglob("*")) if target.suffix == EDITION_WITH_FOLDER and folder.is_dir() else []
+    for path in [target, *beside]:
         hashed.update(str(path.relative_to(target.parent)).encode("utf-8") + b"\0")
         if path.is_file():
             with path.open("rb") as file:

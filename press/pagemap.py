@@ -116,18 +116,32 @@ def load(stored: bytes) -> PrintPages:
 
 def read_pages(rendering: Any, labels: Sequence[str]) -> PrintPages:
     """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
-    letters: list[str] = []
-    starts = []
-    for page in rendering.pages:
-        starts.append(len(letters))
-        # WeasyPrint keeps each page's box tree on the page; it has no public name for it.
-        for box in page._page_box.children:
-            if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-                letters.extend(_box_letters(box))
     first = rendering.pages[0]
-    return PrintPages(
-        "".join(letters), tuple(starts), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, tuple(labels)
-    )
+    return from_letters(page_letters(rendering), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, labels)
+
+
+def page_letters(rendering: Any) -> list[str]:
+    """The letters of each laid-out page's main flow (without its margin boxes and footnote area)."""
+    return [
+        "".join(
+            letter
+            # WeasyPrint keeps each page's box tree on the page; it has no public name for it.
+            for box in page._page_box.children
+            if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox))
+            for letter in _box_letters(box)
+        )
+        for page in rendering.pages
+    ]
+
+
+def from_letters(letters: Sequence[str], width_mm: float, height_mm: float, labels: Sequence[str]) -> PrintPages:
+    """The print pages from each page's letters, in order (a book laid out in parts gives them part by part)."""
+    starts = []
+    position = 0
+    for page in letters:
+        starts.append(position)
+        position += len(page)
+    return PrintPages("".join(letters), tuple(starts), width_mm, height_mm, tuple(labels))
 
 
 def is_letter(character: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
+import pydyf
 import weasyprint
 from cffi import FFI
 from markupsafe import Markup
@@ -30,7 +31,7 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts
+from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts, splitlayout
 from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note
@@ -85,17 +86,28 @@ def toolchain_files() -> list[Path]:
         *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
         FONTCONFIG_FILE,
         *scripts.toolchain_files(),
+        *splitlayout.toolchain_files(),
     ]
 
 
-def laid_out(document: Document, context: BuildContext) -> weasyprint.document.Document:
-    """The print edition laid out, ready to write; its page list is kept for the EPUB's build."""
+def laid_out(document: Document, context: BuildContext) -> weasyprint.document.Document | splitlayout.SplitBook:
+    """The print edition laid out, ready to write; its page list is kept for the EPUB's build.
+
+    A book is laid out division by division (see press.splitlayout) when it can be exactly.
+    """
     page = print_page(document)
     report_missing_glyphs(page, document, context.reporter)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
-    name = _pages_cache_name(page, document)
+    toolchain = toolchain_digest(document)
+    name = _pages_cache_name(page, document, toolchain)
     with context.cache.locked(name):
-        rendering = layout(document, context.reporter, page, context.options.printer_marks)
+        printer_marks = context.options.printer_marks
+        split = splitlayout.splits(document)
+        book = splitlayout.lay_out(document, context, page, toolchain, printer_marks) if split else None
+        if book is not None:
+            context.cache.write(name, pagemap.dump(splitlayout.print_pages(book, page_labels(book.frame, document))))
+            return book
+        rendering = layout(document, context.reporter, page, printer_marks)
         context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering, page_labels(rendering, document))))
     return rendering
 
@@ -103,10 +115,12 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
 def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
     """Where each page of the print edition begins: from the cache when the PDF build (or an
     earlier build) laid these very pages out, or as soon as a PDF build running beside this one
-    has (Make builds the editions side by side); otherwise laid out here, once."""
+    has (Make builds the editions side by side); otherwise laid out here, once (a book division
+    by division, its divisions cached for the PDF's build)."""
     page = print_page(document)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
-    name = _pages_cache_name(page, document)
+    toolchain = toolchain_digest(document)
+    name = _pages_cache_name(page, document, toolchain)
     stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
     if stored is not None:
         return pagemap.load(stored)
@@ -114,22 +128,31 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
         stored = context.cache.read(name)
         if stored is not None:
             return pagemap.load(stored)
-        rendering = layout(document, context.reporter, page)
-        pages = pagemap.read_pages(rendering, page_labels(rendering, document))
+        book = splitlayout.lay_out(document, context, page, toolchain) if splitlayout.splits(document) else None
+        if book is not None:
+            pages = splitlayout.print_pages(book, page_labels(book.frame, document))
+        else:
+            rendering = layout(document, context.reporter, page)
+            pages = pagemap.read_pages(rendering, page_labels(rendering, document))
         context.cache.write(name, pagemap.dump(pages))
     return pages
 
 
-def _pages_cache_name(page: str, document: Document) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the files that set it:
-    the toolchain's and the title's additions to the house style.
+def _pages_cache_name(page: str, document: Document, toolchain: str) -> str:
+    """A print layout's cache entry, named by the print page (images inline) and the files that set it
+    (`toolchain_digest`).
 
     Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
     """
     body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
-    toolchain = files_digest([*toolchain_files(), *styles])
     return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
+
+
+def toolchain_digest(document: Document) -> str:
+    """The digest of the files that set the print layout: the toolchain's and the title's additions to the
+    house style."""
+    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
+    return files_digest([*toolchain_files(), *styles])
 
 
 @limits.within_budget("the print layout")
@@ -148,28 +171,31 @@ def layout(
     `page` is the document's print page when the caller has made it already;
     `printer_marks` adds bleed and crop marks around each page.
     """
-    footnotes.apply()
     with_footnotes = document.metadata.notes == "footnotes"
-    laid_out = _settled(page if page is not None else print_page(document), document, printer_marks)
-    index_pages = _index_pages(laid_out, document)
+    laid_out = settled(page if page is not None else print_page(document), document, printer_marks)
+    index_pages = index_pages_of(laid_out, document)
     if index_pages is not None:
         # The index comes after the text: giving each page once moves no page before it.
         del laid_out
-        laid_out = _settled(print_page(document, index_pages), document, printer_marks)
-    for call in _misplaced_calls(laid_out) if with_footnotes else ():
-        reporter.warn(f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call")
+        laid_out = settled(print_page(document, index_pages), document, printer_marks)
+    for call in misplaced_calls(laid_out) if with_footnotes else ():
+        reporter.warn(misplaced_note(call))
     return laid_out
 
 
-def _settled(page: str, document: Document, printer_marks: bool) -> weasyprint.document.Document:
-    """The page laid out, each page settled as it is made when notes are at the page bottom (see `layout`)."""
+def settled(
+    page: str, document: Document, printer_marks: bool, extra_stylesheets: Sequence[str] = ()
+) -> weasyprint.document.Document:
+    """The page laid out, each page settled as it is made when notes are at the page bottom (see `layout`);
+    `extra_stylesheets` (in styles/) come after the house's."""
+    footnotes.apply()
     if document.metadata.notes != "footnotes":
-        return _render(page, document, printer_marks)
+        return _render(page, document, printer_marks, extra_stylesheets)
     with footnotes.settling_pages(NoteKeeper()):
-        return _render(page, document, printer_marks)
+        return _render(page, document, printer_marks, extra_stylesheets)
 
 
-def _index_pages(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
+def index_pages_of(laid_out: weasyprint.document.Document, document: Document) -> dict[str, str] | None:
     """The page of each mark of a book's index (its number as printed), when the index as laid out
     gives a page twice under a heading or pages that make a run ("12, 13, 14" for "12–14")."""
     if not document.is_book:
@@ -196,11 +222,14 @@ def main_matter_page(laid_out: weasyprint.document.Document, document: Document)
     return next((number for number, page in enumerate(laid_out.pages) if start in page.anchors), 0)
 
 
-def _render(page: str, document: Document, printer_marks: bool = False) -> weasyprint.document.Document:
+def _render(
+    page: str, document: Document, printer_marks: bool = False, extra_stylesheets: Sequence[str] = ()
+) -> weasyprint.document.Document:
     fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
     fonts = ShippedFonts()
     paths = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
     paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
+    paths += stylesheet_paths(*extra_stylesheets)
     stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths]
     stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
@@ -210,6 +239,25 @@ def _render(page: str, document: Document, printer_marks: bool = False) -> weasy
             return html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as error:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
+
+
+def scope_table_headers(pdf: pydyf.PDF) -> None:
+    """Give each table header cell its /Scope: a column's, or a row's when its row holds data cells.
+
+    WeasyPrint links data cells to their headers (/Headers) but gives header cells no
+    /Scope, which PDF/UA checkers look for on the headers themselves.
+    """
+
+    def referenced(reference: bytes) -> Any:
+        return pdf.objects[int(reference.split()[0])]
+
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
+            continue
+        row = referenced(element["P"])
+        cells = [referenced(kid) for kid in row.get("K", ()) if isinstance(kid, bytes)]
+        scope = "/Row" if any(cell.get("S") == "/TD" for cell in cells) else "/Column"
+        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
 
 
 def print_page(document: Document, index_pages: Mapping[str, str] | None = None) -> str:
@@ -317,7 +365,12 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
         reference.addnext(footnote)
 
 
-def _misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:
+def misplaced_note(call: str) -> str:
+    """The warning for a note set after the page of its call (`misplaced_calls`)."""
+    return f"footnote {call.removeprefix('fnref')} could not be kept on the page of its call"
+
+
+def misplaced_calls(laid_out: weasyprint.document.Document) -> list[str]:
     """The note calls whose note was set on a later page."""
     page_of = {anchor: number for number, page in enumerate(laid_out.pages) for anchor in page.anchors}
     return [

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 import pydyf
 
-from .. import limits, printlayout
+from .. import limits, printlayout, splitlayout
 from ..context import BuildContext
 from ..document import Document
 from ..inputs import code_files
@@ -40,12 +40,17 @@ def toolchain_files() -> list[Path]:
 @limits.within_budget("the PDF edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
-    rendering = printlayout.laid_out(document, context)
+    laid_out = printlayout.laid_out(document, context)
+    rendering = laid_out.frame if isinstance(laid_out, splitlayout.SplitBook) else laid_out
     main_matter = printlayout.main_matter_page(rendering, document) if document.is_book else None
     textmap.apply()
     page_references.apply()
+    finisher = partial(_finish, main_matter=main_matter)
     with atomic_output(target, context.reporter) as temporary, printlayout.naming_images(document):
-        rendering.write_pdf(temporary, finisher=partial(_finish, main_matter=main_matter), **_pdf_options(document))
+        if isinstance(laid_out, splitlayout.SplitBook):
+            splitlayout.assemble(rendering.write_pdf(finisher=finisher, **_pdf_options(document)), laid_out, temporary)
+        else:
+            rendering.write_pdf(temporary, finisher=finisher, **_pdf_options(document))
     return target
 
 
@@ -53,7 +58,7 @@ def _finish(_: Any, pdf: pydyf.PDF, main_matter: int | None) -> None:
     """What WeasyPrint leaves out of the PDF: a book's page labels, the scope of table headers."""
     if main_matter is not None:
         _label_pages(pdf, main_matter)
-    _scope_table_headers(pdf)
+    printlayout.scope_table_headers(pdf)
 
 
 def _label_pages(pdf: pydyf.PDF, main_matter: int) -> None:
@@ -63,25 +68,6 @@ def _label_pages(pdf: pydyf.PDF, main_matter: int) -> None:
     for first_page, style in ranges:
         numbers.extend([first_page, pydyf.Dictionary({"S": style})])
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
-
-
-def _scope_table_headers(pdf: pydyf.PDF) -> None:
-    """Give each table header cell its /Scope: a column's, or a row's when its row holds data cells.
-
-    WeasyPrint links data cells to their headers (/Headers) but gives header cells no
-    /Scope, which PDF/UA checkers look for on the headers themselves.
-    """
-
-    def referenced(reference: bytes) -> Any:
-        return pdf.objects[int(reference.split()[0])]
-
-    for element in pdf.objects:
-        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
-            continue
-        row = referenced(element["P"])
-        cells = [referenced(kid) for kid in row.get("K", ()) if isinstance(kid, bytes)]
-        scope = "/Row" if any(cell.get("S") == "/TD" for cell in cells) else "/Column"
-        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
 
 
 def _pdf_options(document: Document) -> dict[str, object]:

@@ -1,0 +1,551 @@
+"""A book laid out division by division, each in a worker process and cached, then assembled into one PDF.
+
+Every part, chapter and appendix of a book opens on a recto of its own (print.css),
+and nothing in its pages but their folios and running heads depends on the pages
+before it: its lines and page breaks, its footnotes and its figures are the same
+wherever it starts. So each such division is laid out alone, as the book sets it
+but with its margin boxes empty (styles/print-chapter.css), in parallel on the
+machine's cores; each is cached under its own inputs, and editing one paragraph
+lays out that chapter alone again.
+
+The book's *frame* is then laid out whole, by WeasyPrint, in one process: the front
+matter, the notes at the back, the bibliography, the index and the colophon as
+they are, and each division as empty pages, as many as it has, holding its running
+head (its heading, empty) and, on each page, the places its pages hold
+(styles/print-frame.css). The frame so numbers every page, gives the contents, the
+lists, the index and the notes' running heads their page numbers, sets the blank
+versos and the page labels, exactly as the book laid out whole would. The places
+and bookmarks of each division's pages, as laid out, are given to the frame's
+pages before WeasyPrint writes them, so that its named destinations and its
+bookmarks (nested, parts > chapters > sections) are the book's own.
+
+`assemble` then puts each division's pages in the frame's empty ones (pikepdf):
+the frame's drawing of the page (folio, running head) goes over the division's
+page as a pagination artifact, the division's tagged structure takes the place of
+the empty page's in the one structure tree (its parent tree renumbered, page by
+page and link by link), and the links to other divisions resolve through the
+frame's named destinations. WeasyPrint tags each page's content on its own (the
+structure tree's `Document` holds each page's elements in turn), which is what
+makes this exact. Each division's PDF embeds its own subsets of the fonts.
+
+A book whose title adds to the print stylesheets is laid out whole: the additions
+may carry counters, strings or breaks from one division to the next.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pikepdf
+import pydyf
+import weasyprint
+from lxml import etree
+
+from . import housestyle, limits, pagemap, printbook, printlayout
+from .cache import BuildCache, digest
+from .context import BuildContext
+from .document import Document
+from .inputs import code_files
+from .patches import page_references, textmap
+from .render import stylesheet_paths
+
+#: Laid out alone: the margin boxes left empty.
+DIVISION_STYLESHEET = "print-chapter.css"
+#: The frame's stand-ins for the divisions' pages.
+FRAME_STYLESHEET = "print-frame.css"
+FRAME_PAGE = "frame-page"
+FRAME_HEADING = "frame-heading"
+#: The most worker processes, however many cores: each holds one division's layout and WeasyPrint.
+MAX_JOBS = 8
+#: The name the frame's drawing of a page has among the division page's resources.
+FRAME_XOBJECT = "/PressFrame"
+MARKED_CONTENT = frozenset({"BDC", "BMC", "EMC", "MP", "DP"})
+#: The heading attributes a division's stand-in keeps: its running head (its bookmark is the division's own).
+FRAME_HEADING_ATTRIBUTES = (printbook.RUNNING_HEAD,)
+#: What a page's place was given as, by WeasyPrint: x, y, width, height.
+Place = tuple[float, float, float, float]
+
+
+def toolchain_files() -> list[Path]:
+    return [*code_files(__name__), *stylesheet_paths(DIVISION_STYLESHEET, FRAME_STYLESHEET)]
+
+
+@dataclass(frozen=True)
+class DivisionPage:
+    """What a division's page holds for the book: its places, its bookmarks and its text's letters."""
+
+    anchors: dict[str, Place]
+    bookmarks: list[tuple[int, str, tuple[float, float], str]]
+    letters: str
+
+
+@dataclass(frozen=True)
+class DivisionLayout:
+    """One division laid out alone: its tagged PDF, its pages, and what WeasyPrint said while laying it out."""
+
+    identifier: str
+    pdf: bytes
+    pages: tuple[DivisionPage, ...]
+    library_warnings: tuple[str, ...]
+    #: The build's own warnings about the division (a footnote set after its call's page).
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DivisionJob:
+    """What a worker lays out: one division's print page, and the places outside it its links go to."""
+
+    document: Document
+    identifier: str
+    page: str
+    foreign_anchors: tuple[str, ...]
+    printer_marks: bool
+
+
+@dataclass
+class SplitBook:
+    """The frame laid out (its pages given the divisions' places and bookmarks), and the divisions."""
+
+    frame: Any  # weasyprint.document.Document
+    divisions: tuple[DivisionLayout, ...]
+    #: (frame page, division, division page) for each page a division fills.
+    placements: tuple[tuple[int, int, int], ...]
+
+    def page_letters(self) -> list[str]:
+        """Each page's letters, for the EPUB's page list (see pagemap)."""
+        letters = pagemap.page_letters(self.frame)
+        for frame_page, division, division_page in self.placements:
+            letters[frame_page] = self.divisions[division].pages[division_page].letters
+        return letters
+
+
+def splits(document: Document) -> bool:
+    """Whether a book is laid out division by division: it has parts, chapters or appendices, and its
+    title adds nothing to the print stylesheets (which could carry something from one division on)."""
+    if not document.is_book or printbook.main_matter_start(document) is None:
+        return False
+    folder = document.metadata.source.parent
+    return housestyle.stylesheets(printlayout.STYLESHEETS, folder) == stylesheet_paths(*printlayout.STYLESHEETS)
+
+
+def default_jobs() -> int:
+    """As many worker processes as the machine has cores (at most MAX_JOBS).
+
+    `make` builds a title's three editions side by side, but the EPUB waits for
+    this layout's page list and the HTML edition is short work: while the
+    divisions are laid out, the cores are theirs.
+    """
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
+@limits.within_budget("the print layout")
+def lay_out(
+    document: Document, context: BuildContext, page: str, toolchain: str, printer_marks: bool = False
+) -> SplitBook | None:
+    """The book laid out division by division (the divisions not in the cache in parallel) and its frame;
+    None when the frame cannot hold the divisions' pages as laid out (the caller lays the book out whole).
+    `toolchain` is the digest of the files that set the layout (printlayout.toolchain_digest)."""
+    tree = lxml.html.document_fromstring(page)
+    every_id = {str(element.get("id")) for element in tree.iter() if element.get("id")}
+    jobs = [_division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)]
+    names = [_division_cache_name(job, toolchain) for job in jobs]
+    layouts: list[DivisionLayout | None] = [
+        _cached(context.cache, job, name) for job, name in zip(jobs, names, strict=True)
+    ]
+    missing = [index for index, layout in enumerate(layouts) if layout is None]
+    for index, (pdf, facts) in zip(missing, _lay_out_all([jobs[index] for index in missing]), strict=True):
+        context.cache.write(names[index] + ".pdf", pdf)
+        context.cache.write(names[index] + ".json", facts)
+        layouts[index] = _division_layout(jobs[index].identifier, pdf, facts)
+    divisions = tuple(layout for layout in layouts if layout is not None)
+    for division in divisions:
+        for message in division.library_warnings:
+            context.reporter.library_warning(message)
+        for message in division.warnings:
+            context.reporter.warn(message)
+    frame = _frame(document, page, divisions, printer_marks)
+    placements = _placements(frame, divisions)
+    if placements is None:
+        return None
+    if document.metadata.notes == "footnotes":  # the notes of the front matter and the back matter
+        for call in printlayout.misplaced_calls(frame):
+            context.reporter.warn(printlayout.misplaced_note(call))
+    for frame_page, division_index, division_page in placements:
+        given = divisions[division_index].pages[division_page]
+        frame.pages[frame_page].anchors = dict(given.anchors)
+        frame.pages[frame_page].bookmarks = list(given.bookmarks)
+    return SplitBook(frame, divisions, placements)
+
+
+def _split_divisions(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The sections of the book's text that are laid out alone: its parts, chapters and appendices."""
+    body_text = tree.find_class("body-text")
+    if not body_text:
+        return []
+    return [section for section in body_text[0] if section.get("data-division") in printbook.MAIN_MATTER]
+
+
+def _division_job(
+    document: Document, tree: lxml.html.HtmlElement, section: lxml.html.HtmlElement, every_id: set[str], marks: bool
+) -> DivisionJob:
+    """The division's own print page: the book's, with this division alone in its text."""
+    body_text = section.getparent()
+    article = body_text.getparent()
+    root = etree.Element("html", dict(tree.attrib))
+    head = tree.find("head")
+    if head is not None:
+        root.append(_copy(head))
+    body = etree.SubElement(root, "body", dict(tree.find("body").attrib))
+    shell = etree.SubElement(etree.SubElement(body, "article", dict(article.attrib)), "div", dict(body_text.attrib))
+    shell.append(_copy(section))
+    own = {str(element.get("id")) for element in section.iter() if element.get("id")}
+    targets = {str(link.get("href"))[1:] for link in section.iter("a") if str(link.get("href", "")).startswith("#")}
+    page = "<!DOCTYPE html>\n" + etree.tostring(root, encoding="unicode", method="html")
+    return DivisionJob(document, str(section.get("id")), page, tuple(sorted((targets - own) & every_id)), marks)
+
+
+def _copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    copied: lxml.html.HtmlElement = lxml.html.fromstring(etree.tostring(element, encoding="unicode"))
+    copied.tail = None
+    return copied
+
+
+def _division_cache_name(job: DivisionJob, toolchain: str) -> str:
+    """A division's layout, named by its print page (images inline; the head, which holds dates, left out),
+    the places outside it its links go to, and the files that set it (`toolchain`, their digest)."""
+    document = job.document
+    body = job.page[job.page.find("<body") :]
+    return "division-" + digest(
+        weasyprint.__version__,
+        document.metadata.paper,
+        document.metadata.notes,
+        job.identifier,
+        body,
+        "\n".join(job.foreign_anchors),
+        str(job.printer_marks),
+        printlayout.script_fonts(job.page, document),
+        toolchain,
+    )
+
+
+def _cached(cache: BuildCache, job: DivisionJob, name: str) -> DivisionLayout | None:
+    facts = cache.read(name + ".json")
+    pdf = cache.read(name + ".pdf")
+    return _division_layout(job.identifier, pdf, facts) if facts is not None and pdf is not None else None
+
+
+def _division_layout(identifier: str, pdf: bytes, facts: bytes) -> DivisionLayout:
+    stored = json.loads(facts)
+    placed: set[str] = set()  # a place split over pages is the first page's (as WeasyPrint resolves links)
+    pages = []
+    for page in stored["pages"]:
+        anchors = {
+            name: (place[0], place[1], place[2], place[3])
+            for name, place in page["anchors"].items()
+            if name not in placed
+        }
+        placed.update(anchors)
+        bookmarks = [(level, label, (point[0], point[1]), state) for level, label, point, state in page["bookmarks"]]
+        pages.append(DivisionPage(anchors, bookmarks, page["letters"]))
+    return DivisionLayout(identifier, pdf, tuple(pages), tuple(stored["library_warnings"]), tuple(stored["warnings"]))
+
+
+def _lay_out_all(jobs: Sequence[DivisionJob]) -> list[tuple[bytes, bytes]]:
+    """Each division laid out, in worker processes when there are several (forked: WeasyPrint is loaded)."""
+    count = min(default_jobs(), len(jobs))
+    if count <= 1:
+        return [lay_out_division(job) for job in jobs]
+    # The longest first, so that no worker starts a long division last.
+    order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index].page))
+    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        made = dict(zip(order, pool.map(lay_out_division, [jobs[index] for index in order]), strict=True))
+    return [made[index] for index in range(len(jobs))]
+
+
+class _Collected(logging.Handler):
+    """WeasyPrint's warnings while a division is laid out, for the build's reporter in the main process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
+    """One division laid out alone and written as a tagged PDF; with it, as JSON, each page's places,
+    bookmarks and letters, and WeasyPrint's warnings."""
+    textmap.apply()
+    page_references.apply()
+    logger = logging.getLogger("weasyprint")
+    collected = _Collected()
+    saved = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [collected], False
+    try:
+        with printlayout.naming_images(job.document):
+            rendering = printlayout.settled(job.page, job.document, job.printer_marks, (DIVISION_STYLESHEET,))
+            warnings = (
+                [printlayout.misplaced_note(call) for call in printlayout.misplaced_calls(rendering)]
+                if job.document.metadata.notes == "footnotes"
+                else []
+            )
+            pages = [
+                {"anchors": dict(page.anchors), "bookmarks": list(page.bookmarks), "letters": letters}
+                for page, letters in zip(rendering.pages, pagemap.page_letters(rendering), strict=True)
+            ]
+            # Links to the other divisions: WeasyPrint drops a link to a place it has not laid out; the
+            # book's frame gives these places (its named destinations), so here they stand anywhere.
+            for name in job.foreign_anchors:
+                rendering.pages[-1].anchors.setdefault(name, (0, 0, 0, 0))
+            pdf = rendering.write_pdf(
+                finisher=partial(_finish_division, identifier=job.identifier), pdf_variant=printlayout.PDF_VARIANT
+            )
+    finally:
+        logger.handlers, logger.propagate = saved
+    facts = {"pages": pages, "library_warnings": collected.messages, "warnings": warnings}
+    return bytes(pdf), json.dumps(facts).encode("utf-8")
+
+
+def _finish_division(_: Any, pdf: pydyf.PDF, identifier: str) -> None:
+    """The table headers' scope, and their identifiers made the division's own (WeasyPrint numbers them
+    by PDF object, which the other divisions' PDFs number alike)."""
+    printlayout.scope_table_headers(pdf)
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary):
+            continue
+        if "ID" in element and isinstance(element["ID"], pydyf.String):
+            element["ID"] = pydyf.String(f"{identifier}-{element['ID'].string}")
+        headers = element.get("A", {}).get("Headers") if isinstance(element.get("A"), dict) else None
+        if headers:
+            element["A"]["Headers"] = pydyf.Array(pydyf.String(f"{identifier}-{key.string}") for key in headers)
+
+
+def _frame(document: Document, page: str, divisions: Sequence[DivisionLayout], printer_marks: bool) -> Any:
+    """The book's frame laid out; laid out again with each index page given once, when the index needs it
+    (see printlayout.layout)."""
+    by_identifier = {division.identifier: division for division in divisions}
+    frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
+    index_pages = printlayout.index_pages_of(frame, document)
+    if index_pages is not None:
+        del frame
+        page = printlayout.print_page(document, index_pages)
+        frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
+    return frame
+
+
+def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
+    """The print page with each division laid out alone standing as its empty pages: its heading, empty, for
+    the running head, and on each page the places on it that the rest of the book points to (the contents,
+    the lists, the index, the notes at the back): only those, for each place costs the frame's layout."""
+    tree = lxml.html.document_fromstring(page)
+    sections = _split_divisions(tree)
+    headings = []
+    for section in sections:
+        heading = section.find("h2")
+        kept = {} if heading is None else {name: heading.get(name) for name in FRAME_HEADING_ATTRIBUTES}
+        headings.append({name: str(value) for name, value in kept.items() if value is not None})
+        for child in list(section):
+            section.remove(child)
+        section.text = None
+    pointed_to = {
+        str(value)[1:] for element in tree.iter() for value in element.attrib.values() if str(value).startswith("#")
+    }
+    for section, given in zip(sections, headings, strict=True):
+        identifier = str(section.get("id"))
+        attributes = {"class": FRAME_HEADING, **given}
+        etree.SubElement(section, "h2", attributes)
+        for number, division_page in enumerate(divisions[identifier].pages):
+            holder = etree.SubElement(section, "div", {"class": FRAME_PAGE, "id": _frame_page_id(identifier, number)})
+            for name in division_page.anchors:
+                if name != identifier and name in pointed_to:
+                    etree.SubElement(holder, "div", {"id": name})
+    return "<!DOCTYPE html>\n" + etree.tostring(tree, encoding="unicode", method="html")
+
+
+def _frame_page_id(identifier: str, number: int) -> str:
+    """The place that marks a division's page in the frame (its own pages give the book's places instead)."""
+    return f"press-frame-{identifier}-{number}"
+
+
+def _placements(frame: Any, divisions: Sequence[DivisionLayout]) -> tuple[tuple[int, int, int], ...] | None:
+    """Which frame page each division page fills; None if a division's page does not stand on a page of its own."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(frame.pages):
+        for name in page.anchors:
+            page_of.setdefault(name, number)  # a place split over pages is the first page's
+    placements = []
+    for index, division in enumerate(divisions):
+        first = page_of.get(division.identifier)
+        if first is None:
+            return None
+        for number in range(len(division.pages)):
+            if page_of.get(_frame_page_id(division.identifier, number)) != first + number:
+                return None
+            placements.append((first + number, index, number))
+    return tuple(placements)
+
+
+def print_pages(book: SplitBook, labels: Sequence[str]) -> pagemap.PrintPages:
+    first = book.frame.pages[0]
+    return pagemap.from_letters(
+        book.page_letters(), first.width / pagemap.CSS_PX_PER_MM, first.height / pagemap.CSS_PX_PER_MM, labels
+    )
+
+
+def assemble(frame_pdf: bytes, book: SplitBook, target: Path) -> None:
+    """Write the book: the frame's PDF with each division's pages in the frame's empty ones."""
+    with pikepdf.open(io.BytesIO(frame_pdf)) as out:
+        sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
+        try:
+            merge(out, sources, book.placements)
+            out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            for source in sources:
+                source.close()
+
+
+def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable[tuple[int, int, int]]) -> None:
+    """Put each source page in the frame page `placements` name, under the frame's drawing of that page,
+    and make the sources' structure trees part of the frame's, page by page."""
+    root = out.Root.StructTreeRoot
+    document = root.K[0]
+    frame_numbers = parent_tree_numbers(root.ParentTree)
+    frame_kids = kids_by_page(document.K)
+    placed_from: dict[int, int] = {}
+    replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    for frame_page, source, source_page in placements:
+        old = out.pages[frame_page]
+        frame_drawing = drawing_as_artifact(out, old)
+        out.pages[frame_page] = sources[source].pages[source_page]
+        new = out.pages[frame_page]
+        draw_over(out, new, frame_drawing)
+        replaced[old.obj.objgen] = new.obj
+        placed_from[frame_page] = source
+    source_kids, source_numbers = [], []
+    for source_pdf in sources:
+        source_root = source_pdf.Root.StructTreeRoot
+        source_document = source_root.K[0]
+        del source_document["/P"]  # copied, it would bring the source's whole catalogue
+        source_kids.append(kids_by_page(out.copy_foreign(source_document).K))
+        source_numbers.append(parent_tree_numbers(out.copy_foreign(source_root.ParentTree)))
+    kids = pikepdf.Array()
+    numbers: list[int | pikepdf.Object] = []  # the parent tree's keys and values
+    linked: list[tuple[pikepdf.Object, pikepdf.Object]] = []
+    for number, page in enumerate(out.pages):
+        source_index = placed_from.get(number)
+        own_numbers = frame_numbers if source_index is None else source_numbers[source_index]
+        own_kids = frame_kids if source_index is None else source_kids[source_index]
+        for kid in own_kids.get(page.obj.objgen, []):
+            kid.P = document
+            kids.append(kid)
+        numbers += [number, own_numbers[int(page.obj.StructParents)]]
+        page.obj.StructParents = number
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                linked.append((annotation, own_numbers[int(annotation.StructParent)]))
+    key = len(out.pages)
+    for annotation, element in linked:
+        annotation.StructParent = key
+        numbers += [key, element]
+        key += 1
+    document.K = kids
+    root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
+    root.ParentTreeNextKey = key
+    retarget_destinations(out, replaced)
+
+
+def parent_tree_numbers(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """A parent tree's entries by key (WeasyPrint writes one flat /Nums array)."""
+    found: dict[int, pikepdf.Object] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        entries = list(node.get("/Nums", []))
+        found.update((int(key), value) for key, value in zip(entries[::2], entries[1::2], strict=True))
+        stack.extend(node.get("/Kids", []))
+    return found
+
+
+def kids_by_page(kids: pikepdf.Object) -> dict[tuple[int, int], list[pikepdf.Object]]:
+    """A structure element's kids by the page they are on, in order (WeasyPrint tags each page on its own)."""
+    found: dict[tuple[int, int], list[pikepdf.Object]] = {}
+    for kid in kids:
+        found.setdefault(kid.Pg.objgen, []).append(kid)
+    return found
+
+
+def drawing_as_artifact(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object:
+    """A page's drawing as a form XObject, its marked content left out: it becomes a pagination artifact of
+    the page it is drawn over."""
+    instructions = [
+        instruction
+        for instruction in pikepdf.parse_content_stream(page)
+        if str(getattr(instruction, "operator", "")) not in MARKED_CONTENT
+    ]
+    form = pikepdf.Stream(out, pikepdf.unparse_content_stream(instructions))
+    form.Type = pikepdf.Name.XObject
+    form.Subtype = pikepdf.Name.Form
+    form.BBox = page.obj.MediaBox
+    form.Resources = page.obj.Resources
+    return out.make_indirect(form)
+
+
+def draw_over(out: pikepdf.Pdf, page: pikepdf.Page, drawing: pikepdf.Object) -> None:
+    """Draw a form over a page, as a pagination artifact, with resources of the page's own."""
+    resources = pikepdf.Dictionary(dict(page.obj.Resources.items()))
+    xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+    xobjects[FRAME_XOBJECT] = drawing
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    page.obj.Contents = pikepdf.Array(
+        [
+            out.make_indirect(pikepdf.Stream(out, b"q\n")),
+            *streams,
+            out.make_indirect(
+                pikepdf.Stream(out, f"Q\n/Artifact <</Type /Pagination>> BDC q {FRAME_XOBJECT} Do Q EMC\n".encode())
+            ),
+        ]
+    )
+
+
+def retarget_destinations(out: pikepdf.Pdf, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
+    """Point the named destinations and the bookmarks at the pages that replaced the frame's."""
+
+    def retargeted(destination: pikepdf.Object | None) -> pikepdf.Object | None:
+        if isinstance(destination, pikepdf.Array) and len(destination) and destination[0].objgen in replaced:
+            return pikepdf.Array([replaced[destination[0].objgen], *list(destination)[1:]])
+        return None
+
+    names = out.Root.get("/Names", pikepdf.Dictionary()).get("/Dests")
+    stack = [names] if names is not None else []
+    while stack:
+        node = stack.pop()
+        if "/Names" in node:
+            entries = node.Names
+            for index in range(1, len(entries), 2):
+                destination = retargeted(entries[index])
+                if destination is not None:
+                    entries[index] = destination
+        stack.extend(node.get("/Kids", []))
+    outlines = out.Root.get("/Outlines")
+    items = [outlines.First] if outlines is not None and "/First" in outlines else []
+    while items:
+        item = items.pop()
+        destination = retargeted(item.get("/Dest"))
+        if destination is not None:
+            item.Dest = destination
+        items.extend(item[key] for key in ("/First", "/Next") if key in item)

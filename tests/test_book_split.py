@@ -1,0 +1,149 @@
+"""A book laid out division by division (press/splitlayout.py) is the book laid out whole, page for page,
+and an edit to one chapter lays out that chapter alone again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+from PIL import ImageChops
+
+from press import printlayout
+from press.context import BuildContext
+from press.document import load_document
+from press.validate import destination_pages
+from tests.conftest import FIXTURES
+from tests.test_book_pdf import build_pdf, link_texts, read_pages
+
+BOOK = FIXTURES / "book"
+#: The cache entries of the divisions laid out alone (press.splitlayout), one PDF each.
+DIVISION_ENTRIES = "division-*.pdf"
+#: The book's parts, chapters and appendices.
+DIVISIONS = 10
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("split") / "book"
+    shutil.copytree(BOOK, copy)
+    return copy / "book.md"
+
+
+@pytest.fixture(scope="module")
+def split_pdf(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_pdf(book, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def whole_pdf(book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same book laid out whole, in one WeasyPrint document, as an essay is."""
+    out = tmp_path_factory.mktemp("whole")
+    document = load_document(book, BuildContext(out))
+    context = BuildContext(out)
+    rendering = printlayout.layout(document, context.reporter)
+    target = out / "whole.pdf"
+    rendering.write_pdf(target, pdf_variant=printlayout.PDF_VARIANT)
+    return target
+
+
+def test_every_page_looks_as_in_the_book_laid_out_whole(split_pdf: Path, whole_pdf: Path) -> None:
+    """Folios, running heads, blank versos, the contents', the index's and the lists' page numbers: all drawn."""
+    split, whole = pypdfium2.PdfDocument(str(split_pdf)), pypdfium2.PdfDocument(str(whole_pdf))
+    try:
+        assert len(split) == len(whole)
+        for number in range(len(whole)):
+            shown, expected = (
+                page.render(scale=1.5).to_pil().convert("RGB") for page in (split[number], whole[number])
+            )
+            assert ImageChops.difference(shown, expected).getbbox() is None, f"page {number + 1} differs"
+            texts = [document[number].get_textpage().get_text_range() for document in (split, whole)]
+            assert texts[0] == texts[1], f"page {number + 1} reads differently"
+    finally:
+        split.close()
+        whole.close()
+
+
+def test_the_bookmarks_and_destinations_are_those_of_the_book_laid_out_whole(split_pdf: Path, whole_pdf: Path) -> None:
+    def outline(path: Path) -> list[tuple[int, str, int]]:
+        with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
+            pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+            found = []
+            stack = [(0, item) for item in reversed(tree.root)]
+            while stack:
+                depth, item = stack.pop()
+                destination = item.destination
+                assert isinstance(destination, pikepdf.Array)
+                found.append((depth, item.title, pages[destination[0].objgen]))
+                stack.extend((depth + 1, child) for child in reversed(item.children))
+            return found
+
+    assert outline(split_pdf) == outline(whole_pdf)
+    with pikepdf.open(split_pdf) as split, pikepdf.open(whole_pdf) as whole:
+        assert destination_pages(split) == destination_pages(whole)
+
+
+def test_a_link_to_another_chapter_goes_to_the_page_of_its_target(split_pdf: Path) -> None:
+    """Chapter 5 names the figure of chapter 2, which its layout alone does not hold."""
+    with pikepdf.open(split_pdf) as pdf:
+        targets = destination_pages(pdf)
+    links = link_texts(split_pdf, "fig-tower")
+    families = next(page.number for page in read_pages(split_pdf) if page.opens("Chapter 5", "Families"))
+    assert any(number >= families for number, _, _ in links), "the link from chapter 5 is kept"
+    assert all(targets["fig-tower"] < families for _, _, _ in links)
+
+
+def test_one_structure_tree_whose_pages_map_back_to_it(split_pdf: Path) -> None:
+    with pikepdf.open(split_pdf) as pdf:
+        root = pdf.Root.StructTreeRoot
+        (document,) = list(root.K)
+        pages = [page.obj.objgen for page in pdf.pages]
+        order = [pages.index(kid.Pg.objgen) for kid in document.K]
+        assert order == sorted(order), "each page's elements in turn, as WeasyPrint tags a book laid out whole"
+        assert all(kid.P.objgen == document.objgen for kid in document.K)
+        numbers = list(root.ParentTree.Nums)
+        entries = dict(zip((int(key) for key in numbers[::2]), numbers[1::2], strict=True))
+        for number, page in enumerate(pdf.pages):
+            assert int(page.obj.StructParents) == number
+            assert all(element.Pg.objgen == page.obj.objgen for element in entries[number])
+            for annotation in page.obj.get("/Annots", []):
+                element = entries[int(annotation.StructParent)]
+                references = [
+                    kid.Obj.objgen for kid in element.K if isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj")
+                ]
+                assert annotation.objgen in references, "a link's element is the one that holds it"
+        assert {number for number in range(len(pages)) if len(entries[number])} <= set(order)
+        assert int(root.ParentTreeNextKey) == max(entries) + 1
+        assert pdf.Root.Lang == "en-GB" and "/Metadata" in pdf.Root
+
+
+def test_an_edit_to_one_chapter_lays_out_that_chapter_alone(tmp_path: Path) -> None:
+    copy = tmp_path / "book"
+    shutil.copytree(BOOK, copy)
+    out = tmp_path / "out"
+    build_pdf(copy / "book.md", out)
+    before = {path.name for path in (out / ".cache").glob(DIVISION_ENTRIES)}
+    assert len(before) == DIVISIONS
+    chapter = copy / "chapters" / "03-lamps.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace("\n\n", "\n\nA new sentence in the third chapter.\n\n", 1),
+        encoding="utf-8",
+    )
+    build_pdf(copy / "book.md", out)
+    after = {path.name for path in (out / ".cache").glob(DIVISION_ENTRIES)}
+    assert len(after - before) == 1, "the edited chapter alone is laid out again"
+    assert len(before - after) == 1, "its old layout is no longer kept"
+
+
+def test_a_book_whose_title_adds_to_the_print_style_is_laid_out_whole(tmp_path: Path) -> None:
+    """What a title adds may carry a counter or a string from one chapter to the next: no division alone."""
+    copy = tmp_path / "book"
+    shutil.copytree(BOOK, copy)
+    (copy / "styles").mkdir()
+    (copy / "styles" / "print.css").write_text(".book h2 { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    pdf = build_pdf(copy / "book.md", out)
+    assert not list((out / ".cache").glob(DIVISION_ENTRIES))
+    assert read_pages(pdf)[0].body == ["The Keepers of the Light"]
