@@ -63,11 +63,11 @@ def test_one_changed_word_changes_every_edition(tmp_path: Path) -> None:
     assert all(before[name] != after[name] for name in before)
 
 
-@pytest.fixture(scope="module")
-def released(checkout: Path) -> Path:
+def run_release(command: list[str], cwd: Path) -> None:
+    """A release command, run as CI runs it (a process of its own, the reproducible date); it must succeed."""
     completed = subprocess.run(
-        ["make", "--no-print-directory", "release"],
-        cwd=checkout,
+        command,
+        cwd=cwd,
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         capture_output=True,
         text=True,
@@ -75,6 +75,11 @@ def released(checkout: Path) -> Path:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.fixture(scope="module")
+def released(checkout: Path) -> Path:
+    run_release(["make", "--no-print-directory", "release"], checkout)
     return checkout / "dist"
 
 
@@ -172,16 +177,8 @@ def list_released(checkout: Path) -> Path:
     articles of its journal's issue, made as CI makes it: each title apart, then gathered."""
     dist = checkout / "dist-list"
     for step in (["--titles", "harbour-lights", "der-leuchtturm", "tide-tables", "--part"], ["--gather"]):
-        completed = subprocess.run(
-            [".venv/bin/python", "-m", "press.release", "--list", "tests/fixtures/list", *step, "--dist", str(dist)],
-            cwd=checkout,
-            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stdout + completed.stderr
+        release = [".venv/bin/python", "-m", "press.release", "--list", "tests/fixtures/list", *step]
+        run_release([*release, "--dist", str(dist)], checkout)
     return dist
 
 
@@ -248,16 +245,7 @@ def test_a_book_is_released_with_its_website(tmp_path: Path, monkeypatch: pytest
     manuscript = folder / BOOK.name
     manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("---\n", "---\nversion: 2.0.0\n", 1))
     dist = tmp_path / "dist"
-    completed = subprocess.run(
-        [sys.executable, "-m", "press.release", "--manuscript", str(manuscript), "--dist", str(dist)],
-        cwd=ROOT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+    run_release([sys.executable, "-m", "press.release", "--manuscript", str(manuscript), "--dist", str(dist)], ROOT)
     website = dist / f"book-2.0.0{WEBSITE_SUFFIX}"
     assert website.is_file()
     with zipfile.ZipFile(website) as archive:
