@@ -11,14 +11,17 @@ fontconfig configuration of our own, loaded without touching the environment).
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 import lxml.html
 import pydyf
@@ -49,9 +52,10 @@ from .markup import (
 )
 from .mathematics import typeset_formulas
 from .metadata import PAPER_SIZE_CSS
-from .patches import footnotes
+from .patches import footnotes, page_references, textmap
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
+from .xmp import PRISM, front_matter_xmp
 
 TEMPLATE = "print.html.j2"
 #: The edition that writes this layout, and whose build the EPUB's page list waits for.
@@ -68,6 +72,8 @@ PERIODS = re.compile(r"(\.{3,})")
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 TEXT_BLOCK = "data-text-block"
 GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
+MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
+SCHEMA_ORG = "http://schema.org/"
 #: A link target that is neither a #fragment nor a URL with a scheme: another file.
 NOT_FRAGMENT_OR_SCHEME = r"(?!#|[A-Za-z][A-Za-z0-9+.-]*:)"
 RELATIVE_LINK = re.compile(
@@ -105,7 +111,8 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
         split = splitlayout.splits(document)
         book = splitlayout.lay_out(document, context, page, toolchain, printer_marks) if split else None
         if book is not None:
-            context.cache.write(name, pagemap.dump(splitlayout.print_pages(book, page_labels(book.frame, document))))
+            pages = splitlayout.print_pages(book, labels_of(book.frame.places, document))
+            context.cache.write(name, pagemap.dump(pages))
             return book
         rendering = layout(document, context.reporter, page, printer_marks)
         context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering, page_labels(rendering, document))))
@@ -130,7 +137,7 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
             return pagemap.load(stored)
         book = splitlayout.lay_out(document, context, page, toolchain) if splitlayout.splits(document) else None
         if book is not None:
-            pages = splitlayout.print_pages(book, page_labels(book.frame, document))
+            pages = splitlayout.print_pages(book, labels_of(book.frame.places, document))
         else:
             rendering = layout(document, context.reporter, page)
             pages = pagemap.read_pages(rendering, page_labels(rendering, document))
@@ -213,13 +220,68 @@ def index_pages_of(laid_out: weasyprint.document.Document, document: Document) -
 def page_labels(laid_out: weasyprint.document.Document, document: Document) -> list[str]:
     """Each page's number as printed: a book's front matter in roman, then arabic from 1 at its first part or
     chapter; an essay's pages in arabic."""
-    return printbook.page_labels(len(laid_out.pages), main_matter_page(laid_out, document))
+    return labels_of([page.anchors for page in laid_out.pages], document)
 
 
-def main_matter_page(laid_out: weasyprint.document.Document, document: Document) -> int:
-    """The index of the page numbered 1: a book's first part or chapter, an essay's first page."""
+def labels_of(places: Sequence[Collection[str]], document: Document) -> list[str]:
+    """The pages' numbers as printed, from the places on each page (see `page_labels`)."""
+    return printbook.page_labels(len(places), main_matter_page(places, document))
+
+
+def main_matter_page(places: Sequence[Collection[str]], document: Document) -> int:
+    """The index of the page numbered 1 (a book's first part or chapter, an essay's first page), from the
+    places on each page."""
     start = printbook.main_matter_start(document)
-    return next((number for number, page in enumerate(laid_out.pages) if start in page.anchors), 0)
+    return next((number for number, names in enumerate(places) if start in names), 0)
+
+
+def write_pdf(laid_out: weasyprint.document.Document, document: Document, target: Path | None = None) -> bytes | None:
+    """The layout written as the print edition's tagged PDF, to `target` (or returned): with what WeasyPrint
+    leaves out (a book's page labels, the scope of table headers) and the contributors' XMP."""
+    main_matter = main_matter_page([page.anchors for page in laid_out.pages], document) if document.is_book else None
+    textmap.apply()
+    page_references.apply()
+    with naming_images(document):
+        written: bytes | None = laid_out.write_pdf(
+            target,
+            finisher=partial(_finish, main_matter=main_matter),
+            pdf_variant=PDF_VARIANT,
+            custom_metadata=True,
+            xmp_metadata=[xmp_data_url(document)],
+        )
+    return written
+
+
+def _finish(_: Any, pdf: pydyf.PDF, main_matter: int | None) -> None:
+    if main_matter is not None:
+        _label_pages(pdf, main_matter)
+    scope_table_headers(pdf)
+
+
+def _label_pages(pdf: pydyf.PDF, main_matter: int) -> None:
+    """Page labels as the pages are numbered: lower-case roman up to the page `main_matter`, arabic from 1 there."""
+    ranges = [(0, "/r"), (main_matter, "/D")] if main_matter else [(0, "/D")]
+    numbers = pydyf.Array()
+    for first_page, style in ranges:
+        numbers.extend([first_page, pydyf.Dictionary({"S": style})])
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+
+def xmp_data_url(document: Document) -> str:
+    """XMP naming the contributors with their MARC relator roles, and the authors in detail."""
+    contributors = "".join(f"<rdf:li>{escape(person.name)}</rdf:li>" for person in document.contributors)
+    roles = "".join(
+        f"<marcrel:{person.role}>{escape(person.name)}</marcrel:{person.role}>" for person in document.contributors
+    )
+    xmp = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        f' xmlns:marcrel="{MARC_RELATORS}" xmlns:schema="{SCHEMA_ORG}" xmlns:prism="{PRISM}">'
+        f"<dc:contributor><rdf:Bag>{contributors}</rdf:Bag></dc:contributor>{roles}"
+        f"<dc:language><rdf:Bag><rdf:li>{escape(document.metadata.lang)}</rdf:li></rdf:Bag></dc:language>"
+        f"{front_matter_xmp(document.metadata)}</rdf:Description></rdf:RDF>"
+    )
+    return "data:application/rdf+xml;base64," + base64.b64encode(xmp.encode("utf-8")).decode("ascii")
 
 
 def _render(

@@ -39,9 +39,11 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,12 @@ FRAME_XOBJECT = "/PressFrame"
 MARKED_CONTENT = frozenset({"BDC", "BMC", "EMC", "MP", "DP"})
 #: The heading attributes a division's stand-in keeps: its running head (its bookmark is the division's own).
 FRAME_HEADING_ATTRIBUTES = (printbook.RUNNING_HEAD,)
+#: The build's dates in the print page's head: the frame is cached without them, and the book is given its
+#: own when it is assembled (`date`).
+DATE_META = re.compile(r'(<meta name="dcterms\.(?:created|modified)" content=")[^"]*(")')
+XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate)>)[^<]*")
+#: A CSS pixel in PDF points.
+PDF_POINTS_PER_PX = 0.75
 #: What a page's place was given as, by WeasyPrint: x, y, width, height.
 Place = tuple[float, float, float, float]
 
@@ -113,19 +121,36 @@ class DivisionJob:
     printer_marks: bool
 
 
-@dataclass
-class SplitBook:
-    """The frame laid out (its pages given the divisions' places and bookmarks), and the divisions."""
+@dataclass(frozen=True)
+class FrameLayout:
+    """The book's frame laid out and written: its PDF, the divisions' pages still empty but for their folios
+    and running heads, and what the book needs of its pages."""
 
-    frame: Any  # weasyprint.document.Document
-    divisions: tuple[DivisionLayout, ...]
+    pdf: bytes
     #: (frame page, division, division page) for each page a division fills.
     placements: tuple[tuple[int, int, int], ...]
+    #: The places on each page (a division's page gives its own).
+    places: tuple[tuple[str, ...], ...]
+    #: Each page's letters (see pagemap), a division's page's left to the division.
+    letters: tuple[str, ...]
+    #: The pages' size, in CSS pixels.
+    width: float
+    height: float
+    #: The build's warnings about the frame (a note of the front or back matter set after its call's page).
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SplitBook:
+    """The frame laid out and written, and the divisions."""
+
+    frame: FrameLayout
+    divisions: tuple[DivisionLayout, ...]
 
     def page_letters(self) -> list[str]:
         """Each page's letters, for the EPUB's page list (see pagemap)."""
-        letters = pagemap.page_letters(self.frame)
-        for frame_page, division, division_page in self.placements:
+        letters = list(self.frame.letters)
+        for frame_page, division, division_page in self.frame.placements:
             letters[frame_page] = self.divisions[division].pages[division_page].letters
         return letters
 
@@ -174,18 +199,21 @@ def lay_out(
             context.reporter.library_warning(message)
         for message in division.warnings:
             context.reporter.warn(message)
-    frame = _frame(document, page, divisions, printer_marks)
-    placements = _placements(frame, divisions)
-    if placements is None:
-        return None
-    if document.metadata.notes == "footnotes":  # the notes of the front matter and the back matter
-        for call in printlayout.misplaced_calls(frame):
-            context.reporter.warn(printlayout.misplaced_note(call))
-    for frame_page, division_index, division_page in placements:
-        given = divisions[division_index].pages[division_page]
-        frame.pages[frame_page].anchors = dict(given.anchors)
-        frame.pages[frame_page].bookmarks = list(given.bookmarks)
-    return SplitBook(frame, divisions, placements)
+    by_identifier = {division.identifier: division for division in divisions}
+    frame_page = _frame_page(page, by_identifier)
+    name = _frame_cache_name(document, frame_page, divisions, printer_marks, toolchain)
+    stored = context.cache.read(name)
+    if stored is not None:
+        frame = _load_frame(stored)
+    else:
+        made = _lay_out_frame(document, frame_page, by_identifier, divisions, printer_marks)
+        if made is None:
+            return None
+        frame = made
+        context.cache.write(name, _dump_frame(frame))
+    for message in frame.warnings:
+        context.reporter.warn(message)
+    return SplitBook(frame, divisions)
 
 
 def _split_divisions(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -332,17 +360,100 @@ def _finish_division(_: Any, pdf: pydyf.PDF, identifier: str) -> None:
             element["A"]["Headers"] = pydyf.Array(pydyf.String(f"{identifier}-{key.string}") for key in headers)
 
 
-def _frame(document: Document, page: str, divisions: Sequence[DivisionLayout], printer_marks: bool) -> Any:
-    """The book's frame laid out; laid out again with each index page given once, when the index needs it
-    (see printlayout.layout)."""
-    by_identifier = {division.identifier: division for division in divisions}
-    frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
+def _frame_cache_name(
+    document: Document, frame_page: str, divisions: Sequence[DivisionLayout], printer_marks: bool, toolchain: str
+) -> str:
+    """The frame's cache entry, named by its page (its head too, but for the build's dates: the PDF's
+    metadata), the XMP, the names of the places and the bookmarks on the divisions' pages (which the frame's
+    PDF points to, at points `place` sets) and the files that set it: so editing a paragraph of a chapter,
+    its pages unchanged in number, lays out that chapter alone."""
+    places = json.dumps(
+        [
+            [[sorted(page.anchors), [(level, label, state) for level, label, _, state in page.bookmarks]]]
+            for division in divisions
+            for page in division.pages
+        ]
+    )
+    return "frame-" + digest(
+        weasyprint.__version__,
+        document.metadata.paper,
+        document.metadata.notes,
+        DATE_META.sub(r"\1\2", frame_page),
+        places,
+        printlayout.xmp_data_url(document),
+        str(printer_marks),
+        printlayout.script_fonts(frame_page, document),
+        toolchain,
+    )
+
+
+def _lay_out_frame(
+    document: Document,
+    frame_page: str,
+    by_identifier: dict[str, DivisionLayout],
+    divisions: Sequence[DivisionLayout],
+    printer_marks: bool,
+) -> FrameLayout | None:
+    """The book's frame laid out (again with each index page given once, when the index needs it: see
+    printlayout.layout), its pages given the divisions' places and bookmarks, and written; None when it
+    cannot hold the divisions' pages as laid out."""
+    frame = printlayout.settled(frame_page, document, printer_marks, (FRAME_STYLESHEET,))
     index_pages = printlayout.index_pages_of(frame, document)
     if index_pages is not None:
         del frame
         page = printlayout.print_page(document, index_pages)
         frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
-    return frame
+    placements = _placements(frame, divisions)
+    if placements is None:
+        return None
+    warnings = (  # the notes of the front matter and the back matter
+        [printlayout.misplaced_note(call) for call in printlayout.misplaced_calls(frame)]
+        if document.metadata.notes == "footnotes"
+        else []
+    )
+    for frame_page_number, division_index, division_page in placements:
+        given = divisions[division_index].pages[division_page]
+        frame.pages[frame_page_number].anchors = dict(given.anchors)
+        frame.pages[frame_page_number].bookmarks = list(given.bookmarks)
+    pdf = printlayout.write_pdf(frame, document)
+    assert pdf is not None  # written to no file, the PDF is returned
+    first = frame.pages[0]
+    return FrameLayout(
+        pdf,
+        placements,
+        tuple(tuple(page.anchors) for page in frame.pages),
+        tuple(pagemap.page_letters(frame)),
+        first.width,
+        first.height,
+        tuple(warnings),
+    )
+
+
+def _dump_frame(frame: FrameLayout) -> bytes:
+    """The frame as a cache entry: its facts as a line of JSON, then its PDF."""
+    facts = {
+        "placements": frame.placements,
+        "places": frame.places,
+        "letters": frame.letters,
+        "size": [frame.width, frame.height],
+        "warnings": frame.warnings,
+    }
+    return json.dumps(facts).encode("utf-8") + b"\n" + frame.pdf
+
+
+def _load_frame(stored: bytes) -> FrameLayout:
+    line, _, pdf = stored.partition(b"\n")
+    facts = json.loads(line)
+    width, height = facts["size"]
+    return FrameLayout(
+        pdf,
+        tuple((frame_page, division, page) for frame_page, division, page in facts["placements"]),
+        tuple(tuple(names) for names in facts["places"]),
+        tuple(facts["letters"]),
+        width,
+        height,
+        tuple(facts["warnings"]),
+    )
 
 
 def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
@@ -398,18 +509,23 @@ def _placements(frame: Any, divisions: Sequence[DivisionLayout]) -> tuple[tuple[
 
 
 def print_pages(book: SplitBook, labels: Sequence[str]) -> pagemap.PrintPages:
-    first = book.frame.pages[0]
     return pagemap.from_letters(
-        book.page_letters(), first.width / pagemap.CSS_PX_PER_MM, first.height / pagemap.CSS_PX_PER_MM, labels
+        book.page_letters(),
+        book.frame.width / pagemap.CSS_PX_PER_MM,
+        book.frame.height / pagemap.CSS_PX_PER_MM,
+        labels,
     )
 
 
-def assemble(frame_pdf: bytes, book: SplitBook, target: Path) -> None:
-    """Write the book: the frame's PDF with each division's pages in the frame's empty ones."""
-    with pikepdf.open(io.BytesIO(frame_pdf)) as out:
+def assemble(book: SplitBook, target: Path, modified: datetime) -> None:
+    """Write the book: the frame's PDF with each division's pages in the frame's empty ones, dated `modified`
+    (the frame may come from an earlier build's cache)."""
+    with pikepdf.open(io.BytesIO(book.frame.pdf)) as out:
         sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
         try:
-            merge(out, sources, book.placements)
+            merge(out, sources, book.frame.placements)
+            place(out, book)
+            date(out, modified)
             out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
             for source in sources:
@@ -464,6 +580,51 @@ def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable
     root.ParentTree = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
     root.ParentTreeNextKey = key
     retarget_destinations(out, replaced)
+
+
+def place(out: pikepdf.Pdf, book: SplitBook) -> None:
+    """Point the named destinations and the bookmarks on the divisions' pages at their places as the divisions
+    have them (the frame may come from the cache of a build whose divisions had them elsewhere on the same
+    pages), as WeasyPrint points them: at the place's top left, in PDF points from the page's bottom."""
+    given = {frame_page: book.divisions[division].pages[page] for frame_page, division, page in book.frame.placements}
+    page_of = {page.obj.objgen: number for number, page in enumerate(out.pages)}
+
+    def point(destination: pikepdf.Object, x: float, y: float) -> None:
+        destination[2] = x * PDF_POINTS_PER_PX
+        destination[3] = (book.frame.height - y) * PDF_POINTS_PER_PX
+
+    names = out.Root.get("/Names", pikepdf.Dictionary()).get("/Dests")
+    stack = [names] if names is not None else []
+    while stack:
+        node = stack.pop()
+        entries = node.get("/Names", pikepdf.Array())
+        for index in range(0, len(entries), 2):
+            destination = entries[index + 1]
+            division_page = given.get(page_of[destination[0].objgen])
+            if division_page is not None:
+                point(destination, *division_page.anchors[str(entries[index])][:2])
+        stack.extend(node.get("/Kids", []))
+    seen: dict[int, int] = {}  # the bookmarks of each division page met so far, in the outline's order
+    outlines = out.Root.get("/Outlines")
+    items = [outlines.First] if outlines is not None and "/First" in outlines else []
+    while items:
+        item = items.pop()
+        number = page_of[item.Dest[0].objgen]
+        division_page = given.get(number)
+        if division_page is not None:
+            _, _, (x, y), _ = division_page.bookmarks[seen.setdefault(number, 0)]
+            seen[number] += 1
+            point(item.Dest, x, y)
+        items.extend(item[key] for key in ("/Next", "/First") if key in item)
+
+
+def date(out: pikepdf.Pdf, modified: datetime) -> None:
+    """Give the PDF the dates WeasyPrint gives a PDF made at `modified` (UTC): its creation and modification
+    dates, in its document information and its XMP."""
+    out.docinfo["/CreationDate"] = out.docinfo["/ModDate"] = pikepdf.String(modified.strftime("D:%Y%m%d%H%M%SZ"))
+    metadata = out.Root.Metadata
+    iso = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    metadata.write(XMP_DATE.sub(lambda match: match.group(1) + iso, metadata.read_bytes()))
 
 
 def parent_tree_numbers(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:

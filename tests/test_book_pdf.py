@@ -136,8 +136,8 @@ def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy / "book.md"
 
 
-def build_pdf(manuscript: Path, out: Path, *options: str) -> Path:
-    run = build("pdf", "--manuscript", manuscript, "--out", out, "-q", *options)
+def build_pdf(manuscript: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> Path:
+    run = build("pdf", "--manuscript", manuscript, "--out", out, "-q", *options, env=env)
     assert run.returncode == 0, run.stderr
     assert run.stderr == "", "the build should give no warning"
     return out / f"{manuscript.stem}.pdf"

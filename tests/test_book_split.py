@@ -21,6 +21,8 @@ from tests.test_book_pdf import build_pdf, link_texts, read_pages
 BOOK = FIXTURES / "book"
 #: The cache entries of the divisions laid out alone (press.splitlayout), one PDF each.
 DIVISION_ENTRIES = "division-*.pdf"
+#: The cache entry of the book's frame.
+FRAME_ENTRIES = "frame-*"
 #: The book's parts, chapters and appendices.
 DIVISIONS = 10
 
@@ -67,7 +69,10 @@ def test_every_page_looks_as_in_the_book_laid_out_whole(split_pdf: Path, whole_p
 
 
 def test_the_bookmarks_and_destinations_are_those_of_the_book_laid_out_whole(split_pdf: Path, whole_pdf: Path) -> None:
-    def outline(path: Path) -> list[tuple[int, str, int]]:
+    def at(destination: pikepdf.Object) -> tuple[float, float]:
+        return round(float(destination[2]), 2), round(float(destination[3]), 2)
+
+    def outline(path: Path) -> list[tuple[int, str, int, tuple[float, float]]]:
         with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
             pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
             found = []
@@ -76,13 +81,18 @@ def test_the_bookmarks_and_destinations_are_those_of_the_book_laid_out_whole(spl
                 depth, item = stack.pop()
                 destination = item.destination
                 assert isinstance(destination, pikepdf.Array)
-                found.append((depth, item.title, pages[destination[0].objgen]))
+                found.append((depth, item.title, pages[destination[0].objgen], at(destination)))
                 stack.extend((depth + 1, child) for child in reversed(item.children))
             return found
+
+    def points(pdf: pikepdf.Pdf) -> dict[str, tuple[float, float]]:
+        entries = list(pdf.Root.Names.Dests.Names)  # WeasyPrint writes one flat name tree
+        return {str(name): at(destination) for name, destination in zip(entries[::2], entries[1::2], strict=True)}
 
     assert outline(split_pdf) == outline(whole_pdf)
     with pikepdf.open(split_pdf) as split, pikepdf.open(whole_pdf) as whole:
         assert destination_pages(split) == destination_pages(whole)
+        assert points(split) == points(whole), "each place at its point on its page"
 
 
 def test_a_link_to_another_chapter_goes_to_the_page_of_its_target(split_pdf: Path) -> None:
@@ -135,6 +145,28 @@ def test_an_edit_to_one_chapter_lays_out_that_chapter_alone(tmp_path: Path) -> N
     after = {path.name for path in (out / ".cache").glob(DIVISION_ENTRIES)}
     assert len(after - before) == 1, "the edited chapter alone is laid out again"
     assert len(before - after) == 1, "its old layout is no longer kept"
+
+
+def test_an_edit_that_moves_no_place_reuses_the_frame_and_gives_the_book_laid_out_afresh(tmp_path: Path) -> None:
+    """The frame (front and back matter, folios, contents) is laid out again only when a division's pages or
+    places change; the book it makes is the one a build from nothing makes, dated by its own build."""
+    copy = tmp_path / "book"
+    shutil.copytree(BOOK, copy)
+    out = tmp_path / "out"
+    build_pdf(copy / "book.md", out, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    frames = {path.name for path in (out / ".cache").glob(FRAME_ENTRIES)}
+    assert len(frames) == 1
+    chapter = copy / "chapters" / "03-lamps.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("far brighter", "much higher", 1), encoding="utf-8")
+    kept = build_pdf(copy / "book.md", out, env={"SOURCE_DATE_EPOCH": "1800000000"})
+    assert {path.name for path in (out / ".cache").glob(FRAME_ENTRIES)} == frames, "the frame is reused"
+    afresh = build_pdf(copy / "book.md", tmp_path / "afresh", env={"SOURCE_DATE_EPOCH": "1800000000"})
+    assert kept.read_bytes() == afresh.read_bytes()
+    with pikepdf.open(kept) as pdf:
+        assert str(pdf.docinfo.ModDate) == "D:20270115080000Z"
+        assert b"<xmp:CreateDate>2027-01-15T08:00:00Z</xmp:CreateDate>" in pdf.Root.Metadata.read_bytes()
+    assert any("much higher" in line for page in read_pages(kept) for line in page.body)
 
 
 def test_a_book_whose_title_adds_to_the_print_style_is_laid_out_whole(tmp_path: Path) -> None:

@@ -125,6 +125,22 @@ local function number_equations(inlines, counters)
   return result
 end
 
+-- What the numbering needs to know of the document, noted as the figures are made: its
+-- shallowest heading, whether it has parts, whether it has display math.
+local top = 6
+local display_math = false
+
+local function note_heading(header)
+  if header.level < top then
+    top = header.level
+  end
+  book = book or header.classes:includes('part')
+end
+
+local function note_math(math)
+  display_math = display_math or math.mathtype == 'DisplayMath'
+end
+
 -- Number what is labelled, in the order it comes.
 local function number_targets(doc)
   local counters = { fig = 0, tbl = 0, eq = 0 }
@@ -140,15 +156,6 @@ local function number_targets(doc)
       return element
     end
   end
-  local top = 6
-  doc:walk {
-    Header = function(header)
-      if header.level < top then
-        top = header.level
-      end
-      book = book or header.classes:includes('part')
-    end,
-  }
   if book and top > 1 and top < 6 then
     -- A book whose chapters are `##` headings: they are its chapters all the same.
     local shift = top - 1
@@ -161,10 +168,18 @@ local function number_targets(doc)
     top = 1
   end
   local sections = {}
+  -- Only a paragraph with display math can hold a labelled equation: the others are left
+  -- alone, for handing every paragraph's text to this filter and back costs seconds in a book.
   local function inlines_with_equations(element)
-    element.content = number_equations(element.content, counters)
-    return element
+    for _, inline in ipairs(element.content) do
+      if inline.t == 'Math' and inline.mathtype == 'DisplayMath' then
+        element.content = number_equations(element.content, counters)
+        return element
+      end
+    end
+    return nil
   end
+  local with_equations = display_math and inlines_with_equations or nil
   return doc:walk {
     traverse = 'topdown',
     Header = function(header)
@@ -198,8 +213,8 @@ local function number_targets(doc)
       return number_captioned(kind_of(figure.identifier) == 'tbl' and 'tbl' or 'fig')(figure)
     end,
     Table = number_captioned('tbl'),
-    Para = inlines_with_equations,
-    Plain = inlines_with_equations,
+    Para = with_equations,
+    Plain = with_equations,
   }
 end
 
@@ -377,7 +392,7 @@ end
 
 return {
   { Meta = read_settings },
-  { Para = paragraph_figure, Div = div_figure, Table = caption_span_label },
+  { Para = paragraph_figure, Div = div_figure, Table = caption_span_label, Header = note_heading, Math = note_math },
   { Pandoc = number_targets },
   { Cite = resolve },
 }

@@ -180,8 +180,21 @@ local function conditional(element)
   return kept
 end
 
+-- A div for some editions only that is also a callout or a tabset stays one.
+local function div(element)
+  local result = conditional(element)
+  if result == nil then
+    return callout(element) or tabset(element)
+  end
+  if pandoc.utils.type(result) == 'Block' then
+    return callout(result) or tabset(result) or result
+  end
+  return result
+end
+
+-- One walk over the document for all three (each walk costs a long book a fraction of a
+-- second): bottom-up, so that a callout inside conditional content is made before it.
 return {
   { Meta = read_words },
-  { Div = conditional, Span = conditional },
-  { Div = function(div) return callout(div) or tabset(div) end, Image = alternative_text },
+  { Div = div, Span = conditional, Image = alternative_text },
 }
