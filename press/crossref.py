@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MARKER = "press-crossref unknown"
 UNKNOWN_REFERENCE = re.compile(rf"{MARKER} (\S+) among ?(.*)$", re.DOTALL)
 #: The labels (templates/labels.yaml) the filter is given, each with its plural.
-LABELS = ("figure", "table", "equation", "section")
+LABELS = ("figure", "table", "equation", "section", "listing")
 
 
 def label_arguments(lang: str) -> list[str]:

@@ -49,8 +49,10 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, path: Path) -> list[str]:
-    """The modules of this package that a module imports, its parent packages included."""
+@cache
+def _imports(name: str, path: Path) -> tuple[str, ...]:
+    """The modules of this package that a module imports, its parent packages included (each module read
+    once a process: every step's inputs follow the imports from its own module)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     imported = [package]
     for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
@@ -63,7 +65,7 @@ def _imports(name: str, path: Path) -> list[str]:
                 base = ".".join([*parent, *([base] if base else [])])
             imported.append(base)
             imported += [f"{base}.{alias.name}" for alias in node.names]
-    return [item for item in imported if item == PACKAGE or item.startswith(f"{PACKAGE}.")]
+    return tuple(item for item in imported if item == PACKAGE or item.startswith(f"{PACKAGE}."))
 
 
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.stmt]:

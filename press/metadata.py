@@ -168,6 +168,8 @@ FIELDS: dict[str, Field] = {
     "numbersections": _ignored("LaTeX: numbered section headings"),
     "number-sections": Field("true to number the sections in their headings"),
     "crossref": Field("cross-references: `sections: true` numbers the sections in their headings"),
+    "autoSectionLabels": Field("pandoc-crossref: true labels every heading `sec:` and its identifier"),
+    "codeBlockCaptions": Field("pandoc-crossref: true makes a paragraph 'Listing: …' the caption of the code after it"),
     "secnumdepth": _ignored("LaTeX: the depth of section numbers"),
     "indent": _ignored("LaTeX: paragraph indentation"),
     "block-headings": _ignored("LaTeX: block headings"),

@@ -34,6 +34,8 @@ MAIN_MATTER_START = "data-main-matter"
 #: A figure that holds a table.
 TABLE_FIGURE = "table-figure"
 CAPTION_LABEL = "caption-label"
+#: A code listing (filters/crossref.lua) stands in a figure, but in neither list.
+LISTING = "listing"
 #: The identifier given a captioned figure or table the author did not label, for the lists to link to.
 CAPTIONED_ID = "captioned-{number}"
 
@@ -134,7 +136,8 @@ def captioned(body: lxml.html.HtmlElement, tables: bool) -> Iterable[Captioned]:
     """The figures (or the tables) with captions, in order; each given an identifier if it has none."""
     for number, figure in enumerate(body.iter("figure"), start=1):
         caption = figure.find("figcaption")
-        if caption is None or (TABLE_FIGURE in figure.get("class", "").split()) != tables:
+        classes = figure.get("class", "").split()
+        if caption is None or (TABLE_FIGURE in classes) != tables or LISTING in classes:
             continue
         shown = parse_fragment(inner_html(caption))
         label = ""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -287,13 +287,12 @@ def xmp_data_url(document: Document) -> str:
 def _render(
     page: str, document: Document, printer_marks: bool = False, extra_stylesheets: Sequence[str] = ()
 ) -> weasyprint.document.Document:
-    fetcher = ConfinedFetcher((document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE))
-    fonts = ShippedFonts()
     paths = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
     paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
     paths += stylesheet_paths(*extra_stylesheets)
-    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths]
-    stylesheets.append(CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher))
+    roots = (document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE)
+    fonts, fetcher, house = _house_style(roots, tuple(paths), tuple(_stamp(path) for path in paths))
+    stylesheets = [*house, CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher)]
     stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
@@ -301,6 +300,25 @@ def _render(
             return html.render(stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as error:
         raise PressError(str(error.__cause__ or error), Location(document.metadata.source)) from None
+
+
+@lru_cache(maxsize=4)
+def _house_style(
+    roots: tuple[Path, ...], paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]
+) -> tuple[ShippedFonts, ConfinedFetcher, tuple[CSS, ...]]:
+    """The fonts, the fetcher and the parsed stylesheets of the house style, made once for every layout in the
+    process that reads the same files (`stamps`: each one's change time and size) from the same folders: each
+    division of a book, the frame, a layout made again. Parsing them (WeasyPrint compiles every selector)
+    once cost a quarter of a second a layout, and the fonts' glyphs are shaped once."""
+    del stamps  # in the key only: a stylesheet changed while the process runs (`make watch`) is read again
+    fetcher = ConfinedFetcher(roots)
+    fonts = ShippedFonts()
+    return fonts, fetcher, tuple(CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
 
 
 def scope_table_headers(pdf: pydyf.PDF) -> None:

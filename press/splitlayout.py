@@ -26,7 +26,14 @@ the empty page's in the one structure tree (its parent tree renumbered, page by
 page and link by link), and the links to other divisions resolve through the
 frame's named destinations. WeasyPrint tags each page's content on its own (the
 structure tree's `Document` holds each page's elements in turn), which is what
-makes this exact. Each division's PDF embeds its own subsets of the fonts.
+makes this exact. Each division's PDF embeds its own subsets of the fonts; the
+book has one program for each face, their union (press.fontsubsets).
+
+The frame is cached too, under its page and the names (not the points) of the
+places and bookmarks on the divisions' pages: an edit that leaves a chapter as many
+pages, holding the same places, lays out that chapter alone; `assemble` points
+the destinations and bookmarks at the places where the divisions now have them, and
+dates the book by its own build.
 
 A book whose title adds to the print stylesheets is laid out whole: the additions
 may carry counters, strings or breaks from one division to the next.
@@ -54,7 +61,7 @@ import pydyf
 import weasyprint
 from lxml import etree
 
-from . import housestyle, limits, pagemap, printbook, printlayout
+from . import fontsubsets, housestyle, limits, pagemap, printbook, printlayout
 from .cache import BuildCache, digest
 from .context import BuildContext
 from .document import Document
@@ -524,6 +531,7 @@ def assemble(book: SplitBook, target: Path, modified: datetime) -> None:
         sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
         try:
             merge(out, sources, book.frame.placements)
+            fontsubsets.merge_subsets(out)
             place(out, book)
             date(out, modified)
             out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

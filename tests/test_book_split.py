@@ -95,6 +95,25 @@ def test_the_bookmarks_and_destinations_are_those_of_the_book_laid_out_whole(spl
         assert points(split) == points(whole), "each place at its point on its page"
 
 
+def test_each_face_has_one_font_program_as_in_the_book_laid_out_whole(split_pdf: Path, whole_pdf: Path) -> None:
+    """Each division embeds its own subsets; the book merges them (press.fontsubsets)."""
+
+    def programs(path: Path) -> dict[str, set[tuple[int, int]]]:
+        found: dict[str, set[tuple[int, int]]] = {}
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                for font in page.obj.Resources.Font.values():
+                    descriptor = font.DescendantFonts[0].FontDescriptor
+                    stream = descriptor.get("/FontFile3") or descriptor.FontFile2
+                    found.setdefault(str(font.BaseFont), set()).add(stream.objgen)
+        return found
+
+    split, whole = programs(split_pdf), programs(whole_pdf)
+    assert split.keys() == whole.keys()
+    assert all(len(streams) == 1 for streams in split.values())
+    assert split_pdf.stat().st_size < 1.3 * whole_pdf.stat().st_size
+
+
 def test_a_link_to_another_chapter_goes_to_the_page_of_its_target(split_pdf: Path) -> None:
     """Chapter 5 names the figure of chapter 2, which its layout alone does not hold."""
     with pikepdf.open(split_pdf) as pdf:

@@ -42,13 +42,14 @@ OPF = {"opf": "http://www.idpf.org/2007/opf"}
 #: Formulas in the fixture: four inline in the text, one in a note, five displayed, one in a heading,
 #: one in a figure's caption, four in a table and its caption.
 FORMULAS = 16
-LEFT_OVER_SOURCE = ("$", "\\frac", "\\sqrt", "\\int", "@fig", "@tbl", "@eq", "@sec", "@Fig", "{#", "[-@")
+LEFT_OVER_SOURCE = ("$", "\\frac", "\\sqrt", "\\int", "@fig", "@tbl", "@eq", "@sec", "@lst", "@Fig", "{#", "[-@")
 #: What the references and captions become, in every edition.
 RESOLVED = (
     "Figure 1 shows the counts, Figures 1 and 2 show both figures",
     "Table 1 lists the results and Table 2 the measurements",
     "The sum in Equation (1) and the integral in Equation (2) are numbered; (1) alone gives its number.",
-    "Section 2 says how, and Section 3 shows the program see Section 1, para. 2.",
+    "Section 2 says how, and Section 3 shows the program (Listing 1) see Section 1, para. 2.",
+    "Listing 1: Growth in Python",
     "Figure 1: Counts by group",
     "Figure 2: A tall tower",
     "Table 1: Results for",

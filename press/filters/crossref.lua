@@ -1,10 +1,18 @@
--- Cross-references to figures, tables, equations and sections, numbered and linked.
+-- Cross-references to figures, tables, equations, code listings and sections, numbered and linked.
 --
 -- Both common spellings are read:
 --   pandoc-crossref  ![Map](map.png){#fig:map}   Table: Results {#tbl:results}
 --                    $$ e^{i\pi} + 1 = 0 $$ {#eq:euler}   # Methods {#sec:methods}
+--                    ```{#lst:main caption="The main loop"}   @lst:main
 --                    @fig:map   [@fig:map; @fig:plan]   [-@eq:euler]   @Fig:map
 --   Quarto           {#fig-map}  {#tbl-results}  {#eq-euler}  {#sec-methods}  @fig-map
+--                    ```{#lst-main lst-cap="The main loop"}
+--
+-- A code listing is a code block labelled `lst`: a figure of class `listing`, its caption
+-- from the block's `caption` (or `lst-cap`), from a `::: {#lst:main .listing}` div's first
+-- paragraph, or, with pandoc-crossref's `codeBlockCaptions: true`, from a paragraph
+-- "Listing: …" (or ": …") just before the block. pandoc-crossref's `autoSectionLabels: true`
+-- labels every heading `sec:` and its identifier, so that `@sec:methods` finds `# Methods`.
 --
 -- Labelled figures, tables and equations are numbered in the order they come;
 -- captions start with their label ("Figure 1: "), equations carry their number
@@ -19,7 +27,8 @@
 -- starting with 'press-crossref unknown', which the toolchain turns into an error
 -- with the reference's line and the closest identifiers.
 
-local KINDS = { fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section' }
+local KINDS = { fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section', lst = 'listing' }
+local LISTING = 'listing'
 local MARKER = 'press-crossref unknown'
 local NBSP = '\u{a0}'
 
@@ -28,9 +37,13 @@ local words = {
   table = 'Table', tables = 'Tables',
   equation = 'Equation', equations = 'Equations',
   section = 'Section', sections = 'Sections',
+  listing = 'Listing', listings = 'Listings',
   ['and'] = 'and',
 }
 local number_headings = false
+-- pandoc-crossref's options: every heading labelled `sec:`; a paragraph "Listing: …" captions the code after it.
+local auto_section_labels = false
+local code_block_captions = false
 -- A book (press-book, or a part heading found): its chapters carry their division's label
 -- ("Chapter 3"), so their headings take no section number, and parts are not counted.
 local book = false
@@ -69,6 +82,8 @@ local function read_settings(meta)
   number_headings = meta['number-sections'] == true
     or (type(crossref) == 'table' and crossref.sections == true)
   book = meta['press-book'] == true
+  auto_section_labels = meta.autoSectionLabels == true
+  code_block_captions = meta.codeBlockCaptions == true
 end
 
 local function remember(identifier, number)
@@ -143,7 +158,7 @@ end
 
 -- Number what is labelled, in the order it comes.
 local function number_targets(doc)
-  local counters = { fig = 0, tbl = 0, eq = 0 }
+  local counters = { fig = 0, tbl = 0, eq = 0, lst = 0 }
   -- A figure or a table labelled as its kind: numbered, remembered, its caption labelled.
   local function number_captioned(kind)
     return function(element)
@@ -183,11 +198,15 @@ local function number_targets(doc)
   return doc:walk {
     traverse = 'topdown',
     Header = function(header)
+      local labelled = auto_section_labels and header.identifier ~= '' and not kind_of(header.identifier)
+      if labelled then
+        header.identifier = 'sec:' .. header.identifier
+      end
       if header.classes:includes('unnumbered') or header.classes:includes('-') then
-        return nil
+        return labelled and header or nil
       end
       if book and header.classes:includes('part') then
-        return nil
+        return labelled and header or nil
       end
       sections[header.level] = (sections[header.level] or 0) + 1
       for deeper = header.level + 1, 6 do
@@ -206,11 +225,13 @@ local function number_targets(doc)
         header.content:insert(1, pandoc.Span({ pandoc.Str(number) }, { class = 'header-section-number' }))
         return header
       end
-      return nil
+      return labelled and header or nil
     end,
     Figure = function(figure)
-      -- A figure labelled as a table (Quarto's ::: {#tbl-…} around other content) is numbered as one.
-      return number_captioned(kind_of(figure.identifier) == 'tbl' and 'tbl' or 'fig')(figure)
+      -- A figure labelled as a table (Quarto's ::: {#tbl-…} around other content) is numbered as one;
+      -- a code listing is numbered with the listings.
+      local kind = kind_of(figure.identifier)
+      return number_captioned((kind == 'tbl' or kind == 'lst') and kind or 'fig')(figure)
     end,
     Table = number_captioned('tbl'),
     Para = with_equations,
@@ -364,19 +385,104 @@ local function caption_span_label(table)
   return table
 end
 
+-- A code listing: the code block in a figure of class `listing`, under the caption given.
+local function listing(code, caption, identifier)
+  local long = #caption > 0 and { pandoc.Plain(caption) } or {}
+  return pandoc.Figure({ code }, { long = long }, pandoc.Attr(identifier, { LISTING }))
+end
+
+-- ```{#lst:main caption="…"}```, Quarto's ```{#lst-main lst-cap="…"}```: a code block labelled as a listing.
+local function listing_block(code)
+  if kind_of(code.identifier) ~= 'lst' then
+    return nil
+  end
+  local written = code.attributes['caption'] or code.attributes['lst-cap'] or ''
+  local caption = pandoc.utils.blocks_to_inlines(pandoc.read(written, 'markdown').blocks)
+  local identifier = code.identifier
+  code.identifier = ''
+  code.attributes['caption'], code.attributes['lst-cap'] = nil, nil
+  return listing(code, caption, identifier)
+end
+
+-- pandoc-crossref's ::: {#lst:main .listing} with the caption in its first paragraph, then the code.
+local function listing_div(div)
+  local blocks = div.content
+  local first, code = blocks[1], blocks[#blocks]
+  if #blocks > 2 or not code or code.t ~= 'CodeBlock' then
+    return nil
+  end
+  local caption = (#blocks == 2 and (first.t == 'Para' or first.t == 'Plain')) and first.content or pandoc.Inlines {}
+  return listing(code, caption, div.identifier)
+end
+
+-- A paragraph that starts "Listing:" (or ":", or the listing's word in the book's language)
+-- just before a code block: the block's caption (pandoc-crossref's codeBlockCaptions).
+local function caption_paragraph(paragraph)
+  local first = paragraph.t == 'Para' and paragraph.content[1]
+  if not first or first.t ~= 'Str' then
+    return nil
+  end
+  local text = first.text
+  if text ~= ':' and text ~= 'Listing:' and text ~= words.listing .. ':' then
+    return nil
+  end
+  local caption = paragraph.content:clone()
+  caption:remove(1)
+  if #caption > 0 and caption[1].t == 'Space' then
+    caption:remove(1)
+  end
+  return caption
+end
+
+local function table_style_captions(blocks)
+  local result = pandoc.Blocks {}
+  local index = 1
+  while index <= #blocks do
+    local block, following = blocks[index], blocks[index + 1]
+    local caption = following and following.t == 'CodeBlock' and caption_paragraph(block)
+    if caption then
+      local identifier = following.identifier
+      following.identifier = ''
+      result:insert(listing(following, caption, kind_of(identifier) == 'lst' and identifier or ''))
+      index = index + 2
+    else
+      result:insert(block)
+      index = index + 1
+    end
+  end
+  return result
+end
+
+local function code_block_captions_pass(doc)
+  if not code_block_captions then
+    return nil
+  end
+  return doc:walk { Blocks = table_style_captions }
+end
+
 -- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
 -- A div around one table gives that table its label and caption; any other content
 -- (images side by side, a code cell standing for its plot) becomes a figure of the
 -- div's kind, numbered with the figures or the tables.
 local function div_figure(div)
   local kind = kind_of(div.identifier)
+  if kind == 'lst' then
+    return listing_div(div)
+  end
   if kind ~= 'fig' and kind ~= 'tbl' then
     return nil
   end
   local blocks = div.content:clone()
-  local caption = {}
+  local caption = pandoc.Inlines {}
   if #blocks > 1 and blocks[#blocks].t == 'Para' then
     caption = blocks:remove(#blocks).content
+  end
+  -- pandoc-crossref's subfigures write their caption `\: Caption`, escaped from a definition list.
+  if #caption > 0 and caption[1].t == 'Str' and caption[1].text == ':' then
+    caption:remove(1)
+    if #caption > 0 and caption[1].t == 'Space' then
+      caption:remove(1)
+    end
   end
   if kind == 'tbl' and #blocks == 1 and blocks[1].t == 'Table' then
     local table = blocks[1]
@@ -392,7 +498,15 @@ end
 
 return {
   { Meta = read_settings },
-  { Para = paragraph_figure, Div = div_figure, Table = caption_span_label, Header = note_heading, Math = note_math },
+  { Pandoc = code_block_captions_pass },
+  {
+    Para = paragraph_figure,
+    Div = div_figure,
+    Table = caption_span_label,
+    CodeBlock = listing_block,
+    Header = note_heading,
+    Math = note_math,
+  },
   { Pandoc = number_targets },
   { Cite = resolve },
 }

@@ -262,3 +262,101 @@ def test_a_table_labelled_by_an_empty_span_in_its_caption_is_numbered(tmp_path: 
     table = lxml.html.fragment_fromstring(html, create_parent="div").get_element_by_id("tbl:counts")
     assert collapse(table.find("caption").text_content()) == "Table\xa01: Counts by group."
     assert "See Table 1." in text(html).replace("\xa0", " ")
+
+
+LISTINGS = """\
+---
+codeBlockCaptions: true
+---
+
+```{#lst:main .python caption="The *main* loop"}
+while True:
+    step()
+```
+
+Listing: Reading the log
+
+```{#lst:log}
+tail -f log
+```
+
+::: {#lst:wrapped .listing}
+A wrapped listing
+
+```
+make
+```
+:::
+
+```{#lst-quarto lst-cap="From Quarto"}
+quarto render
+```
+
+: A caption without a label
+
+```
+ls
+```
+
+See @lst:main, [@lst:log; @lst:wrapped] and @lst-quarto.
+"""
+
+
+def test_code_listings_are_numbered_captioned_figures_in_every_spelling(tmp_path: Path) -> None:
+    html, warnings = convert(LISTINGS, "en", tmp_path)
+    assert warnings == []
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    listings = tree.findall(".//figure")
+    assert [(figure.get("id"), figure.get("class")) for figure in listings] == [
+        ("lst:main", "listing"),
+        ("lst:log", "listing"),
+        ("lst:wrapped", "listing"),
+        ("lst-quarto", "listing"),
+        (None, "listing"),
+    ]
+    captions = [collapse(figure.findtext("figcaption") or one_text(figure, "figcaption")) for figure in listings]
+    assert captions == [
+        "Listing\u00a01: The main loop",
+        "Listing\u00a02: Reading the log",
+        "Listing\u00a03: A wrapped listing",
+        "Listing\u00a04: From Quarto",
+        "A caption without a label",
+    ]
+    assert [collapse(one_text(figure, "code")) for figure in listings] == [
+        "while True: step()",
+        "tail -f log",
+        "make",
+        "quarto render",
+        "ls",
+    ]
+    assert tree.find(".//figure[@id='lst:main']//em") is not None, "the caption's Markdown is read"
+    assert text(html).endswith("See Listing\u00a01, Listings\u00a02 and 3 and Listing\u00a04.")
+
+
+def one_text(element: lxml.html.HtmlElement, path: str) -> str:
+    found = element.find(f".//{path}")
+    assert found is not None, f"no {path}"
+    return str(found.text_content())
+
+
+def test_a_paragraph_before_code_is_its_caption_only_when_the_manuscript_asks(tmp_path: Path) -> None:
+    html, _ = convert("Listing: Not a caption\n\n```\nls\n```\n", "en", tmp_path)
+    assert "figure" not in html and "Listing: Not a caption" in text(html)
+
+
+def test_auto_section_labels_give_every_heading_a_sec_label(tmp_path: Path) -> None:
+    html, warnings = convert(
+        "---\nautoSectionLabels: true\n---\n\n# Methods\n\n## Wrapping div\n\nSee @sec:methods, @sec:wrapping-div.\n",
+        "en",
+        tmp_path,
+    )
+    assert warnings == []
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [heading.get("id") for heading in tree.iter("h1", "h2")] == ["sec:methods", "sec:wrapping-div"]
+    assert [link.get("href") for link in tree.find_class("cross-ref")] == ["#sec:methods", "#sec:wrapping-div"]
+
+
+def test_a_subfigures_escaped_caption_loses_its_colon(tmp_path: Path) -> None:
+    html, _ = convert('<div id="fig:both">\n![A](a.png)\n\n![B](b.png)\n\n\\: Both views.\n</div>\n', "en", tmp_path)
+    captions = lxml.html.fragment_fromstring(html, create_parent="div").findall(".//figcaption")
+    assert collapse(captions[-1].text_content()) == "Figure\u00a01: Both views."

@@ -20,12 +20,14 @@ def test_figures_and_tables_are_listed_with_their_labels_and_captions() -> None:
         "</figcaption><table><tr><td>1</td></tr></table></figure>"
         '<figure><img src="c.png" alt="C"><figcaption>Unlabelled</figcaption></figure>'
         '<figure><img src="d.png" alt="D"></figure>'
+        '<figure class="listing" id="lst-e"><pre><code>ls</code></pre><figcaption>'
+        '<span class="caption-label">Listing 1:</span> Files</figcaption></figure>'
     )
     figures = list(captioned(body, tables=False))
     assert [(figure.identifier, figure.label, figure.caption) for figure in figures] == [
         ("fig-a", "Figure 1", "A tower."),
         ("captioned-3", "", "Unlabelled"),
-    ]
+    ], "a code listing is in neither list"
     assert body.find_class("caption-label"), "the text keeps its captions' labels"
     assert [(table.identifier, table.label, table.caption) for table in captioned(body, tables=True)] == [
         ("tbl-b", "Table 1", "Towers")
