@@ -86,9 +86,16 @@ local function read_settings(meta)
   code_block_captions = meta.codeBlockCaptions == true
 end
 
-local function remember(identifier, number)
-  targets[identifier] = { kind = kind_of(identifier), number = number }
+local function remember(identifier, number, title)
+  targets[identifier] = { kind = kind_of(identifier), number = number, title = title }
   table.insert(order, identifier)
+end
+
+-- A heading that takes no number (unnumbered, or a book's part): a reference to it is its title.
+local function remember_unnumbered(header)
+  if kind_of(header.identifier) == 'sec' then
+    remember(header.identifier, nil, header.content:clone())
+  end
 end
 
 -- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
@@ -203,9 +210,11 @@ local function number_targets(doc)
         header.identifier = 'sec:' .. header.identifier
       end
       if header.classes:includes('unnumbered') or header.classes:includes('-') then
+        remember_unnumbered(header)
         return labelled and header or nil
       end
       if book and header.classes:includes('part') then
+        remember_unnumbered(header)
         return labelled and header or nil
       end
       sections[header.level] = (sections[header.level] or 0) + 1
@@ -262,7 +271,9 @@ local function render_group(group)
   end
   local kind = kind_of(first.id)
   local suppress = first.mode == 'SuppressAuthor'
-  if #group == 1 then
+  if #group == 1 and not targets[defined_identifier(first.id)].number then
+    result:insert(link(defined_identifier(first.id), targets[defined_identifier(first.id)].title:clone()))
+  elseif #group == 1 then
     local target = targets[defined_identifier(first.id)]
     local text = shown_number(kind, target.number)
     if not suppress then
@@ -328,8 +339,11 @@ local function resolve(cite)
       end
       result:insert(pandoc.Str('??'))
     else
+      -- A group holds references of one kind, each numbered: an unnumbered section stands alone.
       local previous = group[#group]
-      if previous and kind_of(previous.id) ~= kind_of(citation.id) then
+      local unnumbered = not targets[identifier].number
+      if previous and (unnumbered or kind_of(previous.id) ~= kind_of(citation.id)
+        or not targets[defined_identifier(previous.id)].number) then
         flush()
       end
       table.insert(group, citation)

@@ -360,3 +360,14 @@ def test_a_subfigures_escaped_caption_loses_its_colon(tmp_path: Path) -> None:
     html, _ = convert('<div id="fig:both">\n![A](a.png)\n\n![B](b.png)\n\n\\: Both views.\n</div>\n', "en", tmp_path)
     captions = lxml.html.fragment_fromstring(html, create_parent="div").findall(".//figcaption")
     assert collapse(captions[-1].text_content()) == "Figure\u00a01: Both views."
+
+
+def test_a_reference_to_an_unnumbered_section_is_its_title(tmp_path: Path) -> None:
+    html, warnings = convert(
+        "# Methods {#sec:methods}\n\n# Sources {#sec:sources .unnumbered}\n\n"
+        "See @sec:sources, [@sec:methods; @sec:sources] and [@sec:sources; @sec:methods].\n",
+        "en",
+        tmp_path,
+    )
+    assert warnings == []
+    assert text(html).endswith("See Sources, Section\u00a01; Sources and Sources; Section\u00a01.")
