@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
+from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -55,73 +56,96 @@ def merge_subsets(pdf: pikepdf.Pdf) -> None:
 
 def merged_program(programs: Sequence[bytes]) -> bytes | None:
     """One font program drawing every glyph any of the subsets draws, or None when they are not subsets of one
-    font kept at their full font's glyph indexes."""
-    fonts = [TTFont(io.BytesIO(program)) for program in programs]
-    base = max(fonts, key=lambda font: len(font.getGlyphOrder()))
-    if "CFF " in base:
-        # Its glyphs are named in the font (a TrueType subset's names are made up from its own cmap).
-        order = base.getGlyphOrder()
-        if any(font.getGlyphOrder() != order[: len(font.getGlyphOrder())] for font in fonts):
-            return None
-        if not _merge_cff(base, fonts):
-            return None
-    elif "glyf" in base:
-        _merge_glyf(base, fonts)
-    else:
+    font kept at their full font's glyph indexes. The subsets are read one at a time, into the one that
+    has the most glyphs (a CJK face's twenty subsets, all read, would hold hundreds of megabytes)."""
+    counts = [int(_read(program)["maxp"].numGlyphs) for program in programs]
+    first = counts.index(max(counts))
+    union = _Union(_read(programs[first]))
+    if not union.takes_subsets:
         return None
-    _merge_cmaps(base, fonts)
+    for index, program in enumerate(programs):
+        if index != first and not union.add(_read(program)):
+            return None
     written = io.BytesIO()
-    base.save(written)
+    union.font.save(written)
     return written.getvalue()
 
 
-def _merge_cff(base: TTFont, fonts: Sequence[TTFont]) -> bool:
-    top = base["CFF "].cff.topDictIndex[0]
-    if hasattr(top, "ROS"):  # CID-keyed: each glyph's private dictionary is its font dictionary's
-        return False
-    drawn = {name for name in base.getGlyphOrder() if not _empty_charstring(top.CharStrings, name)}
-    for font in fonts:
-        if font is base:
-            continue
-        other = font["CFF "].cff.topDictIndex[0]
-        if hasattr(other, "ROS") or other.Private.rawDict != top.Private.rawDict:
+def _read(program: bytes) -> TTFont:
+    return TTFont(io.BytesIO(program), lazy=True)
+
+
+class _Union:
+    """A subset that takes in the glyphs other subsets of its font draw and it does not."""
+
+    def __init__(self, font: TTFont) -> None:
+        self.font = font
+        self.order = font.getGlyphOrder()
+        self.metrics = font["hmtx"].metrics
+        self.cff = font["CFF "].cff.topDictIndex[0] if "CFF " in font else None
+        if self.cff is not None:
+            self.drawn = {index for index, name in enumerate(self.order) if not _empty_charstring(self.cff, name)}
+        else:
+            self.drawn = set(_drawn_glyphs(font)) if "glyf" in font else set()
+        # CID-keyed CFF gives each glyph the private dictionary of its font dictionary: not taken.
+        self.takes_subsets = ("glyf" in font or self.cff is not None) and not hasattr(self.cff, "ROS")
+
+    def add(self, font: TTFont) -> bool:
+        """Take in a subset's glyphs; False when it is not a subset of the same font, as far as can be told."""
+        their_order = font.getGlyphOrder()
+        if self.cff is not None:
+            other = font["CFF "].cff.topDictIndex[0] if "CFF " in font else None
+            # CFF glyphs are named in the font (a TrueType subset's names are made from its own cmap).
+            if (
+                other is None
+                or hasattr(other, "ROS")
+                or their_order != self.order[: len(their_order)]
+                or other.Private.rawDict != self.cff.Private.rawDict
+            ):
+                return False
+            for index, name in enumerate(their_order):
+                if index not in self.drawn and not _empty_charstring(other, name):
+                    # Without subroutines, and with the same private dictionary (its nominal width), the
+                    # program draws the same glyph in the union.
+                    charstring = other.CharStrings[name]
+                    charstring.private, charstring.globalSubrs = self.cff.Private, self.cff.GlobalSubrs
+                    self.cff.CharStrings[name] = charstring
+                    self._took(index, font, name)
+        elif "glyf" in font and len(their_order) <= len(self.order):
+            # Each glyph read from the subset's raw table by its offsets: a CJK face has thousands, and
+            # parsing them all would cost more than the rest of the assembly.
+            table, loca, glyphs = font.reader["glyf"], font["loca"], self.font["glyf"]
+            for index in _drawn_glyphs(font):
+                if index not in self.drawn:
+                    glyphs[self.order[index]] = Glyph(table[loca[index] : loca[index + 1]])
+                    self._took(index, font, their_order[index])
+        else:
             return False
-        for name in font.getGlyphOrder():
-            if name in drawn or _empty_charstring(other.CharStrings, name):
-                continue
-            # Without subroutines, and with the same private dictionary (its nominal width), the program
-            # draws the same glyph in the union.
-            charstring = other.CharStrings[name]
-            charstring.private, charstring.globalSubrs = top.Private, top.GlobalSubrs
-            top.CharStrings[name] = charstring
-            base["hmtx"].metrics[name] = font["hmtx"].metrics[name]
-            drawn.add(name)
-    return True
+        self._add_characters(font)
+        return True
+
+    def _took(self, index: int, font: TTFont, name: str) -> None:
+        self.metrics[self.order[index]] = font["hmtx"].metrics[name]
+        self.drawn.add(index)
+
+    def _add_characters(self, font: TTFont) -> None:
+        """The subset's characters in the union's cmap (PDF viewers go by ToUnicode; other tools read this),
+        each mapped to its glyph's name in the union."""
+        if "cmap" not in self.font or "cmap" not in font:
+            return
+        index = font.getReverseGlyphMap()
+        for table in self.font["cmap"].tables:
+            other = font["cmap"].getcmap(table.platformID, table.platEncID)
+            for code, name in other.cmap.items() if other is not None else ():
+                table.cmap.setdefault(code, self.order[index[name]])
 
 
-def _empty_charstring(charstrings: object, name: str) -> bool:
-    charstring = charstrings[name]  # type: ignore[index]
+def _empty_charstring(top: Any, name: str) -> bool:
+    """Whether a glyph's program draws nothing: a glyph the subset left out keeps its index with endchar alone."""
+    charstring = top.CharStrings[name]
     if charstring.bytecode is None:
         charstring.compile()
     return bool(charstring.bytecode == EMPTY_CHARSTRING)
-
-
-def _merge_glyf(base: TTFont, fonts: Sequence[TTFont]) -> None:
-    """The glyphs read from each subset's raw table by their offsets (a CJK face has thousands: parsing them
-    all would cost more than the rest of the assembly)."""
-    order = base.getGlyphOrder()
-    glyphs, metrics = base["glyf"], base["hmtx"].metrics
-    drawn = set(_drawn_glyphs(base))
-    for font in fonts:
-        if font is base:
-            continue
-        table, loca, their_order = font.reader["glyf"], font["loca"], font.getGlyphOrder()
-        their_metrics = font["hmtx"].metrics
-        for index in _drawn_glyphs(font):
-            if index not in drawn:
-                glyphs[order[index]] = Glyph(table[loca[index] : loca[index + 1]])
-                metrics[order[index]] = their_metrics[their_order[index]]
-                drawn.add(index)
 
 
 def _drawn_glyphs(font: TTFont) -> Iterator[int]:
@@ -130,29 +154,26 @@ def _drawn_glyphs(font: TTFont) -> Iterator[int]:
     return (index for index, (start, end) in enumerate(pairwise(locations)) if start != end)
 
 
-def _merge_cmaps(base: TTFont, fonts: Sequence[TTFont]) -> None:
-    """Every subset's characters in the union's cmap (PDF viewers go by ToUnicode; other tools read this),
-    each mapped to its glyph's name in the union."""
-    if "cmap" not in base:
-        return
-    order = base.getGlyphOrder()
-    for table in base["cmap"].tables:
-        for font in fonts:
-            if font is base or "cmap" not in font:
-                continue
-            other = font["cmap"].getcmap(table.platformID, table.platEncID)
-            if other is None:
-                continue
-            index = font.getReverseGlyphMap()
-            for code, name in other.cmap.items():
-                table.cmap.setdefault(code, order[index[name]])
-
-
 def _font_descriptors(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
-    for item in pdf.objects:
-        if (
-            isinstance(item, pikepdf.Dictionary)
-            and item.get("/Type") == pikepdf.Name.FontDescriptor
-            and any(key in item for key in FONT_FILES)
-        ):
-            yield item
+    """The descriptors of the embedded fonts the pages and their forms draw with (found through their
+    resources: walking every object of a long book would hold them all in memory at once)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [page.obj.get("/Resources") for page in pdf.pages]
+    while pending:
+        resources = pending.pop()
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+            if xobject.get("/Subtype") == pikepdf.Name.Form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                pending.append(xobject.get("/Resources"))
+        for font in resources.get("/Font", pikepdf.Dictionary()).values():
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+            if (
+                isinstance(descriptor, pikepdf.Dictionary)
+                and descriptor.objgen not in seen
+                and any(key in descriptor for key in FONT_FILES)
+            ):
+                seen.add(descriptor.objgen)
+                yield descriptor
