@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -194,6 +194,14 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         reporter.fail(error)
     for message, location in pandoc.other_warnings(output, manuscript):
         reporter.warn(message, location)
+    # `\listoffigures` in a manuscript written for LaTeX asks for what `lof: true` does.
+    lists = raw.asked_lists(pandoc.left_out(output))
+    metadata = replace(
+        metadata,
+        toc=metadata.toc or "toc" in lists,
+        list_of_figures=metadata.list_of_figures or "lof" in lists,
+        list_of_tables=metadata.list_of_tables or "lot" in lists,
+    )
     fragment = parse_fragment(output.html)
     references = _take_references(fragment)
     _confine(fragment, manuscript, metadata, context)
@@ -214,6 +222,16 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
         numbered = metadata.values.get("number-sections") is not False
         divisions = divide(fragment, metadata.lang, folder, numbered)
         notes = notes_by_chapter(fragment, notes)
+    elif metadata.list_of_figures or metadata.list_of_tables:
+        asked = "lof" if metadata.list_of_figures else "lot"
+        # Asked in the front matter, or by LaTeX's command (`raw.LIST_COMMANDS`) in the text.
+        command = next(command for command, asking in raw.LIST_COMMANDS.items() if asking == asked)
+        written = asked in metadata.field_lines or command not in manuscript.text
+        reporter.warn(
+            f"`{asked}`: the web page and the EPUB list the figures and tables; an essay's PDF does not"
+            " (a book's lists them after its contents)",
+            metadata.location(asked) if written else manuscript.locate(command),
+        )
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:

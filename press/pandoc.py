@@ -219,10 +219,12 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         position = PANDOC_POSITION.search(message.text)
         where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None
         found.append((f"Pandoc: {message.text}", where or Location(manuscript.path)))
-    left_out = [
-        (message.raw_format, message.raw_text) for message in output.warnings if message.kind in raw.NOT_RENDERED
-    ]
-    return found + raw.dropped(left_out, manuscript)
+    return found + raw.dropped(left_out(output), manuscript)
+
+
+def left_out(output: PandocOutput) -> list[tuple[str, str]]:
+    """The raw markup (format, text) the writer left out, in order."""
+    return [(message.raw_format, message.raw_text) for message in output.warnings if message.kind in raw.NOT_RENDERED]
 
 
 def check_citations(output: PandocOutput, manuscript: Manuscript, metadata: Metadata) -> None:

@@ -25,6 +25,8 @@ NOT_RENDERED = frozenset(("InlineNotRendered", "BlockNotRendered"))
 TEX_FORMATS = frozenset(("tex", "latex"))
 #: How much of a dropped piece a warning quotes.
 QUOTED_LENGTH = 60
+#: LaTeX's lists, each alone in a raw block, read as the front-matter field that asks for it.
+LIST_COMMANDS = {"\\tableofcontents": "toc", "\\listoffigures": "lof", "\\listoftables": "lot"}
 
 
 def source(entry: Mapping[str, Any]) -> tuple[str, str]:
@@ -52,9 +54,21 @@ def dropped(left_out: list[tuple[str, str]], manuscript: Manuscript) -> list[tup
     return warnings
 
 
+def asked_lists(left_out: list[tuple[str, str]]) -> set[str]:
+    """The front-matter fields (`toc`, `lof`, `lot`) that raw LaTeX lists left out stand for."""
+    return {LIST_COMMANDS[text.strip()] for format_name, text in left_out if _list_command(format_name, text)}
+
+
+def _list_command(format_name: str, text: str) -> bool:
+    return format_name in TEX_FORMATS and text.strip() in LIST_COMMANDS
+
+
 def describe(format_name: str, text: str) -> str:
     """What was dropped and why, quoting the start of its source."""
     quoted = quote(text)
+    if _list_command(format_name, text):
+        field = LIST_COMMANDS[text.strip()]
+        return f"raw LaTeX {quoted} read as `{field}: true`: the editions place the list after the contents, not here"
     if format_name in TEX_FORMATS:
         return f"raw LaTeX {quoted} dropped: no edition can show it (only LaTeX that Pandoc can read is converted)"
     return f"raw {format_name} {quoted} dropped: the editions carry raw HTML only"

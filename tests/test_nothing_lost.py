@@ -8,6 +8,7 @@ into all three editions and read back: every paragraph, heading, list item
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -506,3 +507,43 @@ def test_what_print_and_the_epub_cannot_carry_is_said(tmp_path: Path) -> None:
     (link,) = [element for element in text.iter(f"{XHTML}a") if "other page" in text_of(element)]
     assert link.get("href") is None
     assert 'href="/about/"' in result.written["html"].read_text(encoding="utf-8")
+
+
+LATEX_LISTS = """\
+---
+title: A Thesis Written for LaTeX
+author: A. Student
+lang: en
+---
+
+\\tableofcontents
+
+\\listoffigures
+
+# Introduction
+
+![A tower on its rock](images/tower.png)
+
+# Results
+
+Text.
+"""
+
+
+def test_latex_lists_ask_for_the_contents_and_the_list_of_figures_with_a_warning(tmp_path: Path) -> None:
+    """`\\listoffigures` in a manuscript written for LaTeX gives the list `lof: true` gives, and says where."""
+    folder = tmp_path / "thesis"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(FIXTURES / "scholarly" / "images" / "tower.png", folder / "images" / "tower.png")
+    (folder / "thesis.md").write_text(LATEX_LISTS, encoding="utf-8")
+    run = build("html", "--manuscript", folder / "thesis.md", "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    warnings = run.stderr.splitlines()
+    places = [f"{folder / 'thesis.md'}:{line}:1" for line in (7, 9, 9)]
+    assert [line.split(": warning: ")[0] for line in warnings] == places
+    assert "read as `toc: true`" in warnings[0] and "read as `lof: true`" in warnings[1]
+    assert "an essay's PDF does not" in warnings[2]
+    page = html_tree(tmp_path / "out" / "thesis.html")
+    lists = [normalise(nav.text_content()) for nav in page.iterfind(".//nav[@class='captioned-list']")]
+    assert lists == ["List of Figures A tower on its rock"]
+    assert page.find(".//nav[@id='contents']") is not None or page.find_class("contents"), "the contents"

@@ -42,7 +42,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import bookindex, housestyle, limits, printlayout, scripts, validate
+from .. import bookindex, housestyle, limits, printbook, printlayout, scripts, validate
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
@@ -914,11 +914,12 @@ def figure_lists(document: Document, documents: list[ContentDocument], words: di
     for item in documents:
         for figure in item.tree.iter(f"{{{XHTML_NAMESPACE}}}figure"):
             caption = figure.find(f"{{{XHTML_NAMESPACE}}}figcaption")
-            if not figure.get("id") or caption is None:
+            classes = figure.get("class", "").split()
+            if not figure.get("id") or caption is None or printbook.LISTING in classes:
                 continue
             title = " ".join("".join(str(text) for text in caption.itertext()).split())
             entry = NavEntry(f"{item.file_name}#{figure.get('id')}", title)
-            (tables if "table-figure" in figure.get("class", "").split() else figures).append(entry)
+            (tables if printbook.TABLE_FIGURE in classes else figures).append(entry)
     metadata = document.metadata
     wanted = [
         ("loi", words["list_of_figures"], figures, metadata.list_of_figures),

@@ -288,10 +288,8 @@ def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
 def captioned_lists(
     document: Document, body: lxml.html.HtmlElement
 ) -> tuple[tuple[str, str, tuple[printbook.Captioned, ...]], ...]:
-    """A book's lists of figures and of tables, as print and the EPUB give them when the front matter
-    asks (`lof`, `lot`); a captioned figure without an identifier is given one to link to."""
-    if not document.is_book:
-        return ()
+    """The lists of figures and of tables, as the EPUB (and a book's print edition) gives them when the front
+    matter asks (`lof`, `lot`); a captioned figure without an identifier is given one to link to."""
     words = labels_for(document.metadata.lang)
     wanted = (
         ("figures", words["list_of_figures"], document.metadata.list_of_figures, False),

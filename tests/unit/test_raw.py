@@ -8,7 +8,7 @@ from press.errors import Location
 from press.frontmatter import YamlBlock
 from press.markup import inner_html, parse_fragment
 from press.metadata import Manuscript
-from press.raw import carry_raw_html, describe, dropped, quote, source
+from press.raw import asked_lists, carry_raw_html, describe, dropped, quote, source
 
 TEXT = "---\ntitle: T\n---\n\nOne \\index{a} and \\index{a}.\n\n\\vspace{1em}\n\nLast \\index{a}.\n"
 MANUSCRIPT = Manuscript(Path("book.md"), TEXT, (YamlBlock("title: T\n", 2),), None)
@@ -135,3 +135,11 @@ def test_mathml_and_svg_keep_their_own_attributes() -> None:
     )
     assert carry_raw_html(fragment, MANUSCRIPT) == []
     assert fragment.find(".//mspace").get("width") == "1em" and fragment.find(".//rect").get("width") == "4"
+
+
+def test_latex_lists_alone_in_a_raw_block_stand_for_the_fields_that_ask_for_them() -> None:
+    left_out = [("latex", "\\listoffigures\n"), ("tex", "\\tableofcontents"), ("tex", "\\vspace{1em}")]
+    assert asked_lists([*left_out, ("html", "\\listoftables"), ("tex", "\\listoftables[2]")]) == {"lof", "toc"}
+    assert describe("tex", "\\listoffigures") == (
+        "raw LaTeX '\\listoffigures' read as `lof: true`: the editions place the list after the contents, not here"
+    )
