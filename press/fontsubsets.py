@@ -58,21 +58,25 @@ def merged_program(programs: Sequence[bytes]) -> bytes | None:
     """One font program drawing every glyph any of the subsets draws, or None when they are not subsets of one
     font kept at their full font's glyph indexes. The subsets are read one at a time, into the one that
     has the most glyphs (a CJK face's twenty subsets, all read, would hold hundreds of megabytes)."""
-    counts = [int(_read(program)["maxp"].numGlyphs) for program in programs]
-    first = counts.index(max(counts))
-    union = _Union(_read(programs[first]))
-    if not union.takes_subsets:
-        return None
-    for index, program in enumerate(programs):
-        if index != first and not union.add(_read(program)):
+    try:
+        counts = [int(_read(program)["maxp"].numGlyphs) for program in programs]
+        first = counts.index(max(counts))
+        union = _Union(_read(programs[first]))
+        if not union.takes_subsets:
             return None
-    written = io.BytesIO()
-    union.font.save(written)
+        for index, program in enumerate(programs):
+            if index != first and not union.add(_read(program)):
+                return None
+        written = io.BytesIO()
+        union.font.save(written)
+    except Exception:  # a program fontTools cannot read or write stays as WeasyPrint wrote it
+        return None
     return written.getvalue()
 
 
 def _read(program: bytes) -> TTFont:
-    return TTFont(io.BytesIO(program), lazy=True)
+    # The union keeps the subsets' date (fontTools would stamp it now): the same book, the same bytes.
+    return TTFont(io.BytesIO(program), lazy=True, recalcTimestamp=False)
 
 
 class _Union:
@@ -83,10 +87,13 @@ class _Union:
         self.order = font.getGlyphOrder()
         self.metrics = font["hmtx"].metrics
         self.cff = font["CFF "].cff.topDictIndex[0] if "CFF " in font else None
+        #: The glyphs the union draws: by index, their TrueType data (a CFF glyph's program is in the font).
+        self.drawn: dict[int, bytes] = {}
         if self.cff is not None:
-            self.drawn = {index for index, name in enumerate(self.order) if not _empty_charstring(self.cff, name)}
-        else:
-            self.drawn = set(_drawn_glyphs(font)) if "glyf" in font else set()
+            self.drawn = {index: b"" for index, name in enumerate(self.order) if not _empty_charstring(self.cff, name)}
+        elif "glyf" in font:
+            table, loca = font.reader["glyf"], font["loca"]
+            self.drawn = {index: table[loca[index] : loca[index + 1]] for index in _drawn_glyphs(font)}
         # CID-keyed CFF gives each glyph the private dictionary of its font dictionary: not taken.
         self.takes_subsets = ("glyf" in font or self.cff is not None) and not hasattr(self.cff, "ROS")
 
@@ -104,29 +111,38 @@ class _Union:
             ):
                 return False
             for index, name in enumerate(their_order):
-                if index not in self.drawn and not _empty_charstring(other, name):
-                    # Without subroutines, and with the same private dictionary (its nominal width), the
-                    # program draws the same glyph in the union.
-                    charstring = other.CharStrings[name]
-                    charstring.private, charstring.globalSubrs = self.cff.Private, self.cff.GlobalSubrs
-                    self.cff.CharStrings[name] = charstring
-                    self._took(index, font, name)
+                if _empty_charstring(other, name):
+                    continue
+                if index in self.drawn:
+                    if other.CharStrings[name].bytecode != self.cff.CharStrings[name].bytecode:
+                        return False  # another font under the same name (an instance at another size)
+                    continue
+                # Without subroutines, and with the same private dictionary (its nominal width), the
+                # program draws the same glyph in the union.
+                charstring = other.CharStrings[name]
+                charstring.private, charstring.globalSubrs = self.cff.Private, self.cff.GlobalSubrs
+                self.cff.CharStrings[name] = charstring
+                self._took(index, font, name, b"")
         elif "glyf" in font and len(their_order) <= len(self.order):
             # Each glyph read from the subset's raw table by its offsets: a CJK face has thousands, and
             # parsing them all would cost more than the rest of the assembly.
             table, loca, glyphs = font.reader["glyf"], font["loca"], self.font["glyf"]
             for index in _drawn_glyphs(font):
-                if index not in self.drawn:
-                    glyphs[self.order[index]] = Glyph(table[loca[index] : loca[index + 1]])
-                    self._took(index, font, their_order[index])
+                data = table[loca[index] : loca[index + 1]]
+                if index in self.drawn:
+                    if data != self.drawn[index]:
+                        return False  # another font under the same name (an instance at another size)
+                    continue
+                glyphs[self.order[index]] = Glyph(data)
+                self._took(index, font, their_order[index], data)
         else:
             return False
         self._add_characters(font)
         return True
 
-    def _took(self, index: int, font: TTFont, name: str) -> None:
+    def _took(self, index: int, font: TTFont, name: str, data: bytes) -> None:
         self.metrics[self.order[index]] = font["hmtx"].metrics[name]
-        self.drawn.add(index)
+        self.drawn[index] = data
 
     def _add_characters(self, font: TTFont) -> None:
         """The subset's characters in the union's cmap (PDF viewers go by ToUnicode; other tools read this),

@@ -291,9 +291,11 @@ def _render(
     paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
     paths += stylesheet_paths(*extra_stylesheets)
     roots = (document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE)
-    fonts, fetcher, house = _house_style(roots, tuple(paths), tuple(_stamp(path) for path in paths))
-    stylesheets = [*house, CSS(string=script_fonts(page, document), font_config=fonts, url_fetcher=fetcher)]
-    stylesheets.append(CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts))
+    files = [*paths, *(font for path in paths for font in declared_fonts(path) if font.is_file())]
+    stamps = tuple(_stamp(path) for path in files)
+    fonts, fetcher, house = _house_style(roots, tuple(paths), script_fonts(page, document), stamps)
+    paper = CSS(string=f"@page {{ size: {PAPER_SIZE_CSS[document.metadata.paper]} }}", font_config=fonts)
+    stylesheets = [*house, paper]
     html = HTML(string=page, base_url=document.metadata.source.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     try:
         with naming_images(document):
@@ -304,16 +306,23 @@ def _render(
 
 @lru_cache(maxsize=4)
 def _house_style(
-    roots: tuple[Path, ...], paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]
+    roots: tuple[Path, ...], paths: tuple[Path, ...], script_faces: str, stamps: tuple[tuple[int, int], ...]
 ) -> tuple[ShippedFonts, ConfinedFetcher, tuple[CSS, ...]]:
-    """The fonts, the fetcher and the parsed stylesheets of the house style, made once for every layout in the
-    process that reads the same files (`stamps`: each one's change time and size) from the same folders: each
-    division of a book, the frame, a layout made again. Parsing them (WeasyPrint compiles every selector)
-    once cost a quarter of a second a layout, and the fonts' glyphs are shaped once."""
-    del stamps  # in the key only: a stylesheet changed while the process runs (`make watch`) is read again
+    """The fonts, the fetcher and the parsed stylesheets of the house style and the page's script faces, made
+    once for every layout in the process that reads the same files from the same folders with the same
+    script faces: each division of a book, the frame, a layout made again. Parsing them (WeasyPrint compiles
+    every selector) cost a quarter of a second a layout, and the fonts' glyphs are shaped once.
+
+    The font configuration keeps every @font-face it is given: the script faces (each slice of a CJK face
+    with the characters it is for) are in the key, so that no layout finds another's. So are `stamps`, each
+    stylesheet's and font's change time and size: one changed while the process runs (`make watch`) is
+    read again."""
+    del stamps  # in the key only
     fetcher = ConfinedFetcher(roots)
     fonts = ShippedFonts()
-    return fonts, fetcher, tuple(CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths)
+    stylesheets = [CSS(filename=path, font_config=fonts, url_fetcher=fetcher) for path in paths]
+    stylesheets.append(CSS(string=script_faces, font_config=fonts, url_fetcher=fetcher))
+    return fonts, fetcher, tuple(stylesheets)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

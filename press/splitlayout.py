@@ -47,8 +47,9 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -145,6 +146,8 @@ class FrameLayout:
     height: float
     #: The build's warnings about the frame (a note of the front or back matter set after its call's page).
     warnings: tuple[str, ...]
+    #: What WeasyPrint said while laying it out, given again when the frame comes from the cache.
+    library_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,8 @@ def lay_out(
             return None
         frame = made
         context.cache.write(name, _dump_frame(frame))
+    for message in frame.library_warnings:
+        context.reporter.library_warning(message)
     for message in frame.warnings:
         context.reporter.warn(message)
     return SplitBook(frame, divisions)
@@ -319,37 +324,43 @@ class _Collected(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
-def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
-    """One division laid out alone and written as a tagged PDF; with it, as JSON, each page's places,
-    bookmarks and letters, and WeasyPrint's warnings."""
-    textmap.apply()
-    page_references.apply()
+@contextmanager
+def _collecting_warnings() -> Iterator[list[str]]:
+    """WeasyPrint's warnings while the block runs, gathered instead of given (to be kept with what it makes)."""
     logger = logging.getLogger("weasyprint")
     collected = _Collected()
     saved = logger.handlers, logger.propagate
     logger.handlers, logger.propagate = [collected], False
     try:
-        with printlayout.naming_images(job.document):
-            rendering = printlayout.settled(job.page, job.document, job.printer_marks, (DIVISION_STYLESHEET,))
-            warnings = (
-                [printlayout.misplaced_note(call) for call in printlayout.misplaced_calls(rendering)]
-                if job.document.metadata.notes == "footnotes"
-                else []
-            )
-            pages = [
-                {"anchors": dict(page.anchors), "bookmarks": list(page.bookmarks), "letters": letters}
-                for page, letters in zip(rendering.pages, pagemap.page_letters(rendering), strict=True)
-            ]
-            # Links to the other divisions: WeasyPrint drops a link to a place it has not laid out; the
-            # book's frame gives these places (its named destinations), so here they stand anywhere.
-            for name in job.foreign_anchors:
-                rendering.pages[-1].anchors.setdefault(name, (0, 0, 0, 0))
-            pdf = rendering.write_pdf(
-                finisher=partial(_finish_division, identifier=job.identifier), pdf_variant=printlayout.PDF_VARIANT
-            )
+        yield collected.messages
     finally:
         logger.handlers, logger.propagate = saved
-    facts = {"pages": pages, "library_warnings": collected.messages, "warnings": warnings}
+
+
+def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
+    """One division laid out alone and written as a tagged PDF; with it, as JSON, each page's places,
+    bookmarks and letters, and WeasyPrint's warnings."""
+    textmap.apply()
+    page_references.apply()
+    with _collecting_warnings() as library_warnings, printlayout.naming_images(job.document):
+        rendering = printlayout.settled(job.page, job.document, job.printer_marks, (DIVISION_STYLESHEET,))
+        warnings = (
+            [printlayout.misplaced_note(call) for call in printlayout.misplaced_calls(rendering)]
+            if job.document.metadata.notes == "footnotes"
+            else []
+        )
+        pages = [
+            {"anchors": dict(page.anchors), "bookmarks": list(page.bookmarks), "letters": letters}
+            for page, letters in zip(rendering.pages, pagemap.page_letters(rendering), strict=True)
+        ]
+        # Links to the other divisions: WeasyPrint drops a link to a place it has not laid out; the
+        # book's frame gives these places (its named destinations), so here they stand anywhere.
+        for name in job.foreign_anchors:
+            rendering.pages[-1].anchors.setdefault(name, (0, 0, 0, 0))
+        pdf = rendering.write_pdf(
+            finisher=partial(_finish_division, identifier=job.identifier), pdf_variant=printlayout.PDF_VARIANT
+        )
+    facts = {"pages": pages, "library_warnings": library_warnings, "warnings": warnings}
     return bytes(pdf), json.dumps(facts).encode("utf-8")
 
 
@@ -376,7 +387,7 @@ def _frame_cache_name(
     its pages unchanged in number, lays out that chapter alone."""
     places = json.dumps(
         [
-            [[sorted(page.anchors), [(level, label, state) for level, label, _, state in page.bookmarks]]]
+            [sorted(page.anchors), [(level, label, state) for level, label, _, state in page.bookmarks]]
             for division in divisions
             for page in division.pages
         ]
@@ -404,12 +415,13 @@ def _lay_out_frame(
     """The book's frame laid out (again with each index page given once, when the index needs it: see
     printlayout.layout), its pages given the divisions' places and bookmarks, and written; None when it
     cannot hold the divisions' pages as laid out."""
-    frame = printlayout.settled(frame_page, document, printer_marks, (FRAME_STYLESHEET,))
-    index_pages = printlayout.index_pages_of(frame, document)
-    if index_pages is not None:
-        del frame
-        page = printlayout.print_page(document, index_pages)
-        frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
+    with _collecting_warnings() as library_warnings:
+        frame = printlayout.settled(frame_page, document, printer_marks, (FRAME_STYLESHEET,))
+        index_pages = printlayout.index_pages_of(frame, document)
+        if index_pages is not None:
+            del frame
+            page = printlayout.print_page(document, index_pages)
+            frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
     placements = _placements(frame, divisions)
     if placements is None:
         return None
@@ -422,7 +434,8 @@ def _lay_out_frame(
         given = divisions[division_index].pages[division_page]
         frame.pages[frame_page_number].anchors = dict(given.anchors)
         frame.pages[frame_page_number].bookmarks = list(given.bookmarks)
-    pdf = printlayout.write_pdf(frame, document)
+    with _collecting_warnings() as written_warnings:
+        pdf = printlayout.write_pdf(frame, document)
     assert pdf is not None  # written to no file, the PDF is returned
     first = frame.pages[0]
     return FrameLayout(
@@ -433,6 +446,7 @@ def _lay_out_frame(
         first.width,
         first.height,
         tuple(warnings),
+        tuple(library_warnings + written_warnings),
     )
 
 
@@ -444,6 +458,7 @@ def _dump_frame(frame: FrameLayout) -> bytes:
         "letters": frame.letters,
         "size": [frame.width, frame.height],
         "warnings": frame.warnings,
+        "library_warnings": frame.library_warnings,
     }
     return json.dumps(facts).encode("utf-8") + b"\n" + frame.pdf
 
@@ -460,6 +475,7 @@ def _load_frame(stored: bytes) -> FrameLayout:
         width,
         height,
         tuple(facts["warnings"]),
+        tuple(facts["library_warnings"]),
     )
 
 

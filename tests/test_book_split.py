@@ -85,14 +85,19 @@ def test_the_bookmarks_and_destinations_are_those_of_the_book_laid_out_whole(spl
                 stack.extend((depth + 1, child) for child in reversed(item.children))
             return found
 
-    def points(pdf: pikepdf.Pdf) -> dict[str, tuple[float, float]]:
-        entries = list(pdf.Root.Names.Dests.Names)  # WeasyPrint writes one flat name tree
-        return {str(name): at(destination) for name, destination in zip(entries[::2], entries[1::2], strict=True)}
-
     assert outline(split_pdf) == outline(whole_pdf)
     with pikepdf.open(split_pdf) as split, pikepdf.open(whole_pdf) as whole:
         assert destination_pages(split) == destination_pages(whole)
-        assert points(split) == points(whole), "each place at its point on its page"
+        assert destination_points(split) == destination_points(whole), "each place at its point on its page"
+
+
+def destination_points(pdf: pikepdf.Pdf) -> dict[str, tuple[float, float]]:
+    """Named destination -> its point on its page."""
+    entries = list(pdf.Root.Names.Dests.Names)  # WeasyPrint writes one flat name tree
+    return {
+        str(name): (round(float(destination[2]), 2), round(float(destination[3]), 2))
+        for name, destination in zip(entries[::2], entries[1::2], strict=True)
+    }
 
 
 def test_each_face_has_one_font_program_as_in_the_book_laid_out_whole(split_pdf: Path, whole_pdf: Path) -> None:
@@ -175,11 +180,16 @@ def test_an_edit_that_moves_no_place_reuses_the_frame_and_gives_the_book_laid_ou
     build_pdf(copy / "book.md", out, env={"SOURCE_DATE_EPOCH": "1700000000"})
     frames = {path.name for path in (out / ".cache").glob(FRAME_ENTRIES)}
     assert len(frames) == 1
+    with pikepdf.open(out / "book.pdf") as before:
+        points_before = destination_points(before)
     chapter = copy / "chapters" / "03-lamps.md"
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text.replace("far brighter", "much higher", 1), encoding="utf-8")
     kept = build_pdf(copy / "book.md", out, env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert {path.name for path in (out / ".cache").glob(FRAME_ENTRIES)} == frames, "the frame is reused"
+    with pikepdf.open(kept) as after:
+        moved = {name for name, point in destination_points(after).items() if point != points_before[name]}
+    assert moved, "the edit moved a place on its page, which the cached frame had elsewhere"
     afresh = build_pdf(copy / "book.md", tmp_path / "afresh", env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert kept.read_bytes() == afresh.read_bytes()
     with pikepdf.open(kept) as pdf:

@@ -91,11 +91,26 @@ local function remember(identifier, number, title)
   table.insert(order, identifier)
 end
 
--- A heading that takes no number (unnumbered, or a book's part): a reference to it is its title.
+-- A heading that takes no number (unnumbered, or a book's part): a reference to it is its title,
+-- without what may stand only once (a note, an identifier, an index mark) or not in a link (a link).
 local function remember_unnumbered(header)
-  if kind_of(header.identifier) == 'sec' then
-    remember(header.identifier, nil, header.content:clone())
+  if kind_of(header.identifier) ~= 'sec' then
+    return
   end
+  local title = header.content:walk {
+    Note = function()
+      return {}
+    end,
+    Link = function(link)
+      return link.content
+    end,
+    Span = function(span)
+      if span.identifier ~= '' or span.classes:includes('index') then
+        return span.content
+      end
+    end,
+  }
+  remember(header.identifier, nil, title)
 end
 
 -- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
@@ -418,34 +433,58 @@ local function listing_block(code)
   return listing(code, caption, identifier)
 end
 
--- pandoc-crossref's ::: {#lst:main .listing} with the caption in its first paragraph, then the code.
+-- pandoc-crossref's ::: {#lst:main .listing} with the caption in its first paragraph, then the code
+-- (or the code, then the caption, as a Quarto figure div has it).
 local function listing_div(div)
   local blocks = div.content
-  local first, code = blocks[1], blocks[#blocks]
-  if #blocks > 2 or not code or code.t ~= 'CodeBlock' then
+  if #blocks == 1 and blocks[1].t == 'CodeBlock' then
+    return listing(blocks[1], pandoc.Inlines {}, div.identifier)
+  end
+  if #blocks ~= 2 then
     return nil
   end
-  local caption = (#blocks == 2 and (first.t == 'Para' or first.t == 'Plain')) and first.content or pandoc.Inlines {}
-  return listing(code, caption, div.identifier)
+  local first, second = blocks[1], blocks[2]
+  if (first.t == 'Para' or first.t == 'Plain') and second.t == 'CodeBlock' then
+    return listing(second, first.content, div.identifier)
+  end
+  if first.t == 'CodeBlock' and (second.t == 'Para' or second.t == 'Plain') then
+    return listing(first, second.content, div.identifier)
+  end
+  return nil
 end
 
 -- A paragraph that starts "Listing:" (or ":", or the listing's word in the book's language)
 -- just before a code block: the block's caption (pandoc-crossref's codeBlockCaptions).
 local function caption_paragraph(paragraph)
-  local first = paragraph.t == 'Para' and paragraph.content[1]
-  if not first or first.t ~= 'Str' then
+  if paragraph.t ~= 'Para' then
     return nil
   end
-  local text = first.text
-  if text ~= ':' and text ~= 'Listing:' and text ~= words.listing .. ':' then
-    return nil
+  local prefixes = { [':'] = true, ['Listing:'] = true, [words.listing .. ':'] = true }
+  local text = ''
+  for index, inline in ipairs(paragraph.content) do
+    -- The word may be several ("Đoạn mã:"): the paragraph's first words, up to a colon.
+    if inline.t == 'Str' then
+      text = text .. inline.text
+    elseif inline.t == 'Space' then
+      text = text .. ' '
+    else
+      return nil
+    end
+    if prefixes[text] then
+      local caption = paragraph.content:clone()
+      for _ = 1, index do
+        caption:remove(1)
+      end
+      if #caption > 0 and caption[1].t == 'Space' then
+        caption:remove(1)
+      end
+      return caption
+    end
+    if text:find(':') then
+      return nil
+    end
   end
-  local caption = paragraph.content:clone()
-  caption:remove(1)
-  if #caption > 0 and caption[1].t == 'Space' then
-    caption:remove(1)
-  end
-  return caption
+  return nil
 end
 
 local function table_style_captions(blocks)

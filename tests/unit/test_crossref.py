@@ -15,6 +15,7 @@ from press import crossref
 from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
 from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput
+from tests.readback import one
 
 PANDOC = pypandoc.get_pandoc_path()
 
@@ -371,3 +372,29 @@ def test_a_reference_to_an_unnumbered_section_is_its_title(tmp_path: Path) -> No
     )
     assert warnings == []
     assert text(html).endswith("See Sources, Section\u00a01; Sources and Sources; Section\u00a01.")
+
+
+def test_a_listing_div_may_give_its_caption_after_the_code_and_holds_nothing_else(tmp_path: Path) -> None:
+    html, warnings = convert(
+        "::: {#lst-after}\n```\nls\n```\n\nThe files\n:::\n\n"
+        "::: {#lst:heading .listing}\n# A heading\n\n```\nls\n```\n:::\n\nSee @lst-after.\n",
+        "en",
+        tmp_path,
+    )
+    assert warnings == []
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [collapse(one_text(figure, "figcaption")) for figure in tree.iter("figure")] == ["Listing\u00a01: The files"]
+    assert tree.find(".//h1") is not None, "a div that is not a listing keeps what it holds"
+
+
+def test_the_title_an_unnumbered_section_is_referred_by_holds_no_note_link_or_mark(tmp_path: Path) -> None:
+    html, _ = convert(
+        "# [Sources](https://example.org) and [ships]{.index}[^1] {#sec:sources .unnumbered}\n\n"
+        "See @sec:sources.\n\n[^1]: A note.\n",
+        "en",
+        tmp_path,
+    )
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    reference = one(next(iter(tree.find_class("cross-ref")), None), "the reference")
+    assert collapse(reference.text_content()) == "Sources and ships"
+    assert reference.find(".//a") is None and reference.find(".//span") is None

@@ -20,6 +20,7 @@ FACES = {
     "serif": STYLES_DIR / "fonts" / "linux-libertine" / "LinLibertine_R.otf",
     "italic": STYLES_DIR / "fonts" / "linux-libertine" / "LinLibertine_RI.otf",
     "korean": STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjo.ttf",
+    "korean-bold": STYLES_DIR / "fonts" / "nanum" / "NanumMyeongjoBold.ttf",
 }
 
 
@@ -63,8 +64,11 @@ def test_the_union_draws_every_glyph_each_subset_draws_as_it_does(face: str, tex
     assert in_union.keys() == drawn[0].keys() | drawn[1].keys()
 
 
-def test_subsets_of_different_fonts_are_not_merged() -> None:
-    assert merged_program([programs(written(face, "Lamp"))[0] for face in ("serif", "italic")]) is None
+@pytest.mark.parametrize("faces", [("serif", "italic"), ("korean", "korean-bold")])
+def test_subsets_of_different_fonts_are_not_merged(faces: tuple[str, str]) -> None:
+    """Not by their glyph order (CFF), nor by the glyphs both draw (TrueType: the same indexes, other outlines)."""
+    text = "Lamp 등대" if faces[0].startswith("korean") else "Lamp"
+    assert merged_program([programs(written(face, text))[0] for face in faces]) is None
 
 
 def test_the_pages_of_a_book_share_one_program_and_look_as_they_did() -> None:
