@@ -132,8 +132,10 @@ node_modules/.installed: package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# The suite in as many processes as the machine has cores, each test file in one of them (its fixtures
+# are built once): on two cores, much of a test's time is a validator or a browser starting up.
 test: lint node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # The fast layer alone: unit tests that need neither validators nor a browser.
 unit: $(VENV)/.installed-dev
