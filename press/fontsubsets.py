@@ -26,6 +26,8 @@ import pikepdf
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
+from .validate import resource_dictionaries
+
 FONT_FILES = ("/FontFile2", "/FontFile3")
 #: A glyph the subset leaves out keeps its index with an empty program: CFF's lone endchar.
 EMPTY_CHARSTRING = b"\x0e"
@@ -174,22 +176,15 @@ def _font_descriptors(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
     """The descriptors of the embedded fonts the pages and their forms draw with (found through their
     resources: walking every object of a long book would hold them all in memory at once)."""
     seen: set[tuple[int, int]] = set()
-    pending = [page.obj.get("/Resources") for page in pdf.pages]
-    while pending:
-        resources = pending.pop()
-        if not isinstance(resources, pikepdf.Dictionary):
-            continue
-        for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
-            if xobject.get("/Subtype") == pikepdf.Name.Form and xobject.objgen not in seen:
-                seen.add(xobject.objgen)
-                pending.append(xobject.get("/Resources"))
-        for font in resources.get("/Font", pikepdf.Dictionary()).values():
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
-            if (
-                isinstance(descriptor, pikepdf.Dictionary)
-                and descriptor.objgen not in seen
-                and any(key in descriptor for key in FONT_FILES)
-            ):
-                seen.add(descriptor.objgen)
-                yield descriptor
+    for page in pdf.pages:
+        for resources in resource_dictionaries(page):
+            for font in resources.get("/Font", pikepdf.Dictionary()).values():
+                descendants = font.get("/DescendantFonts")
+                descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                if (
+                    isinstance(descriptor, pikepdf.Dictionary)
+                    and descriptor.objgen not in seen
+                    and any(key in descriptor for key in FONT_FILES)
+                ):
+                    seen.add(descriptor.objgen)
+                    yield descriptor

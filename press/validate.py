@@ -256,7 +256,7 @@ def pdf_fonts(document: Any) -> dict[str, Any]:
     """Every font the pages use, by its base name."""
     found = {}
     for page in document.pages:
-        for resources in _resource_dictionaries(page):
+        for resources in resource_dictionaries(page):
             for font in resources.get("/Font", {}).values():
                 found[str(font.BaseFont)] = font
     return found
@@ -317,7 +317,8 @@ def destination_pages(document: Any) -> dict[str, int]:
     return result
 
 
-def _resource_dictionaries(page: Any) -> Iterator[Any]:
+def resource_dictionaries(page: Any) -> Iterator[Any]:
+    """A page's resources, then those of the forms it draws, and of theirs."""
     import pikepdf
 
     stack = [page.obj.get("/Resources", pikepdf.Dictionary())]
