@@ -47,8 +47,9 @@ import logging
 import multiprocessing
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,7 +176,8 @@ def splits(document: Document) -> bool:
 
 
 def default_jobs() -> int:
-    """As many worker processes as the machine has cores (at most MAX_JOBS).
+    """As many layouts at once as the machine has cores (at most MAX_JOBS): this process and a worker
+    process for each other core.
 
     `make` builds a title's three editions side by side, but the EPUB waits for
     this layout's page list and the HTML edition is short work: while the
@@ -302,14 +304,41 @@ def _division_layout(identifier: str, pdf: bytes, facts: bytes) -> DivisionLayou
 
 
 def _lay_out_all(jobs: Sequence[DivisionJob]) -> list[tuple[bytes, bytes]]:
-    """Each division laid out, in worker processes when there are several (forked: WeasyPrint is loaded)."""
+    """Each division laid out, by this process and, when there are several, by worker processes beside it.
+
+    The workers are forked (WeasyPrint is loaded) before this process lays anything out, and each holds
+    a copy of its memory: this process works too, rather than wait with one worker more (on the bench
+    book, three such copies made the build's memory). The workers take the longest divisions first, so
+    that none starts a long one last; this process the shortest, so that it is soon back to hand them
+    the next.
+    """
     count = min(default_jobs(), len(jobs))
     if count <= 1:
         return [lay_out_division(job) for job in jobs]
-    # The longest first, so that no worker starts a long division last.
-    order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index].page))
-    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
-        made = dict(zip(order, pool.map(lay_out_division, [jobs[index] for index in order]), strict=True))
+    waiting = deque(sorted(range(len(jobs)), key=lambda index: -len(jobs[index].page)))
+    made: dict[int, tuple[bytes, bytes]] = {}
+    running: dict[Future[tuple[bytes, bytes]], int] = {}
+    workers = count - 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+
+        def collect(finished: Iterable[Future[tuple[bytes, bytes]]]) -> None:
+            for future in finished:
+                made[running.pop(future)] = future.result()
+
+        def hand_out() -> None:
+            # One division queued behind each worker's, so that a worker finishing while this
+            # process lays out its own goes straight on to the next.
+            while waiting and len(running) < 2 * workers:
+                index = waiting.popleft()
+                running[pool.submit(lay_out_division, jobs[index])] = index
+
+        hand_out()
+        while waiting:
+            index = waiting.pop()
+            made[index] = lay_out_division(jobs[index])
+            collect(wait(running, timeout=0).done)
+            hand_out()
+        collect(list(as_completed(running)))
     return [made[index] for index in range(len(jobs))]
 
 
