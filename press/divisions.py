@@ -21,7 +21,7 @@ are numbered afresh in each chapter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,11 +107,20 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
 
 def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> tuple[Note, ...]:
     """The notes numbered afresh in each division, as books number them; the calls in the text too."""
+    return numbered_notes(list(fragment), notes, by_division=True)
+
+
+def numbered_notes(
+    groups: Iterable[lxml.html.HtmlElement], notes: tuple[Note, ...], by_division: bool = False
+) -> tuple[Note, ...]:
+    """The notes numbered from 1 in each group of the text, in the order of their calls, and the calls
+    too; each, `by_division`, the note of its group's division. Notes called from none of the groups
+    come last, as they were."""
     by_identifier = {note.identifier: note for note in notes}
     renumbered: list[Note] = []
-    for element in fragment:
+    for group in groups:
         number = 0
-        for call in element.find_class("footnote-ref"):
+        for call in group.find_class("footnote-ref"):
             note = by_identifier.get(call.get("href", "").removeprefix("#"))
             if note is None:
                 continue
@@ -119,7 +128,8 @@ def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -
             mark = call.find("sup")
             if mark is not None:
                 mark.text = str(number)
-            renumbered.append(replace(note, number=number, division=element.get("id", "")))
+            division = group.get("id", "") if by_division else note.division
+            renumbered.append(replace(note, number=number, division=division))
     placed = {note.identifier for note in renumbered}
     return tuple(renumbered + [note for note in notes if note.identifier not in placed])
 

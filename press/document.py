@@ -29,13 +29,17 @@ from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
 from .dates import build_time
-from .divisions import Division, divide, notes_by_chapter
+from .divisions import Division, divide, notes_by_chapter, numbered_notes
 from .errors import CombinedError, Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
+from .labels import labels_for
 from .markup import (
+    EDITIONS_ATTRIBUTE,
+    for_edition,
     inner_html,
     name_anchors_as_identifiers,
+    note_references,
     pandoc_notes_section,
     parse_fragment,
     rename_identifiers,
@@ -213,6 +217,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
     _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
+    _report_numbers_other_editions_skip(fragment, manuscript, metadata.lang, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -340,6 +345,37 @@ def _take_references(fragment: lxml.html.HtmlElement) -> tuple[dict[str, Any], .
     return tuple(entry for entry in entries if isinstance(entry, dict))
 
 
+def edition_document(document: Document, edition: str) -> Document:
+    """The document as `edition` gives it.
+
+    What the author meant for other editions only (Quarto's `.content-visible`) is left out of the
+    text, of the notes and of the contents, and so are the notes called from there; the notes left
+    are numbered again as their calls now come, a book's in each division, so that no edition skips
+    a number.
+    """
+    marked = f"{EDITIONS_ATTRIBUTE}="
+    if marked not in document.body and not any(marked in note.html for note in document.notes):
+        return document
+    body = parse_fragment(document.body)
+    called = {str(call.get("href", "")).removeprefix("#") for call in note_references(body)}
+    for_edition(body, edition)
+    left_out = called - {str(call.get("href", "")).removeprefix("#") for call in note_references(body)}
+    notes = tuple(
+        replace(note, html=inner_html(for_edition(parse_fragment(note.html), edition))) if marked in note.html else note
+        for note in document.notes
+        if note.identifier not in left_out
+    )
+    notes = notes_by_chapter(body, notes) if document.is_book else numbered_notes([body], notes)
+    kept = {element.get("id") for element in body.iter() if element.get("id")}
+    return replace(
+        document,
+        body=inner_html(body),
+        notes=notes,
+        sections=tuple(section for section in document.sections if section.identifier in kept),
+        divisions=tuple(division for division in document.divisions if division.identifier in kept),
+    )
+
+
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
     section = pandoc_notes_section(fragment)
     if section is None:
@@ -453,6 +489,49 @@ def _report_what_print_and_epub_cannot_carry(
                 " columns hold (give it a header row)",
                 manuscript.locate(written),
             )
+
+
+#: How a warning names each edition that content for some editions only is in.
+EDITION_NAMES = {"html": "the web edition", "pdf": "the PDF", "epub": "the EPUB"}
+#: What the cross-reference filter numbers, by the class of the number it writes.
+NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number")
+
+
+def _report_numbers_other_editions_skip(
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, lang: str, reporter: Reporter
+) -> None:
+    """A figure, table, listing, equation or section numbered inside content for some editions only
+    keeps its number in all of them (the one Pandoc pass numbers for every edition): the editions
+    without it skip that number. The author may accept it."""
+    section = labels_for(lang)["section"]
+    for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
+        if any(ancestor.get(EDITIONS_ATTRIBUTE) for ancestor in element.iterancestors()):
+            continue
+        numbers = [
+            ("" if number.get("class") != "header-section-number" else f"{section} ")
+            + " ".join(number.text_content().split()).rstrip(":")
+            for number in element.iter("span")
+            if number.get("class") in NUMBER_CLASSES
+        ]
+        if not numbers:
+            continue
+        editions = element.get(EDITIONS_ATTRIBUTE, "").split()
+        within = " and ".join(EDITION_NAMES[edition] for edition in editions if edition in EDITION_NAMES)
+        without = " and ".join(name for edition, name in EDITION_NAMES.items() if edition not in editions)
+        shown = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"))
+        for number in list(shown.iter("span")):
+            if number.get("class") in NUMBER_CLASSES:
+                number.drop_tree()
+        words = shown.text_content().split()
+        written = next(
+            (" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), ""
+        )
+        reporter.warn(
+            f"{', '.join(numbers)} {'is' if len(numbers) == 1 else 'are'} in {within or 'no edition'} only: "
+            f"{without} skip {'its number' if len(numbers) == 1 else 'their numbers'} (one Pandoc pass numbers"
+            " them for every edition)",
+            manuscript.locate(written),
+        )
 
 
 def _body_start(manuscript: Manuscript) -> int:

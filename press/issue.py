@@ -47,14 +47,14 @@ from weasyprint import CSS, HTML
 from . import STYLES_DIR, api, cli, housestyle, printlayout, scripts
 from .context import BuildContext
 from .dates import build_time, iso_date
-from .document import Document, load_document
+from .document import Document, edition_document, load_document
 from .document import toolchain_files as loader_files
 from .editions import epub as epub_edition
 from .errors import Location, PressError, Reporter
 from .front import as_xhtml
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for
-from .markup import for_edition, inner_html, note_references, parse_fragment
+from .markup import inner_html, note_references, parse_fragment
 from .metadata import PAPER_SIZE_CSS
 from .output import atomic_output
 from .render import render, stylesheet_paths
@@ -198,11 +198,10 @@ def write_epub(issue: Issue, placed: Sequence[Placed], out: Path, reporter: Repo
     documents = [(CONTENTS_DOCUMENT, contents)]
     assets: dict[str, Any] = {}
     for article, name in zip(placed, names, strict=True):
-        document = cast(
-            Document, epub_edition.xml_safe(replace(article.document, front=as_xhtml(article.document.front)))
-        )
+        edited = edition_document(article.document, epub_edition.NAME)
+        document = cast(Document, epub_edition.xml_safe(replace(edited, front=as_xhtml(edited.front))))
         document = epub_edition.notes_as_xhtml(document)
-        body = for_edition(parse_fragment(document.body), epub_edition.NAME)
+        body = parse_fragment(document.body)
         for reference in note_references(body):
             reference.set("epub:type", "noteref")
         for link in body.iter("a"):

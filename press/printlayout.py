@@ -37,13 +37,12 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts, splitlayout
 from .cache import digest, files_digest, owner
 from .context import BuildContext
-from .document import Document, Note
+from .document import Document, Note, edition_document
 from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
     as_phrasing,
-    for_edition,
     inner_html,
     note_references,
     parse_fragment,
@@ -207,6 +206,7 @@ def index_pages_of(laid_out: weasyprint.document.Document, document: Document) -
     gives a page twice under a heading or pages that make a run ("12, 13, 14" for "12–14")."""
     if not document.is_book:
         return None
+    document = edition_document(document, PDF_EDITION)
     body, _, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes)
     if not book.index_marks:
@@ -356,6 +356,7 @@ def print_page(document: Document, index_pages: Mapping[str, str] | None = None)
     restyled to keep a note with its call (see `layout`); `index_pages` gives the
     page of each mark of a book's index, so that the index gives each page once.
     """
+    document = edition_document(document, PDF_EDITION)
     body, image_urls, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
     page = render(
@@ -371,9 +372,9 @@ def print_page(document: Document, index_pages: Mapping[str, str] | None = None)
 
 
 def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
-    """The text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
+    """The edition's text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = for_edition(parse_fragment(document.body), PDF_EDITION)
+    body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     start_lists_as_written(body)
     with_footnotes = document.metadata.notes == "footnotes"

@@ -5,14 +5,16 @@ figure and table divs, `fig-alt`, an affiliation one author defines and another 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pikepdf
 import pytest
 
 from press.validate import epubcheck, nu
-from tests.conftest import EPOCH, FIXTURES, Built, build_all
-from tests.readback import epub_documents, html_tree, normalise, pdf_pages, text_of
+from tests.conftest import EPOCH, FIXTURES, Built, build, build_all
+from tests.readback import XHTML, epub_documents, html_tree, normalise, pdf_pages, text_of
 
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 ARTICLE = FIXTURES / "quarto-article" / "article.qmd"
 CALLOUT_TITLES = ["A note on data", "Warning", "Read the methods first"]
 
@@ -25,7 +27,7 @@ def article(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def test_the_only_warning_is_the_code_cell_that_is_not_run(article: Built) -> None:
     warnings = [line for line in article.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1, article.stderr
-    assert "article.qmd:44:1: warning: a code cell ({r}) is shown as code" in warnings[0]
+    assert "article.qmd:45:1: warning: a code cell ({r}) is shown as code" in warnings[0]
     assert "fig-scatter shows the code in place of its output" in warnings[0]
 
 
@@ -120,3 +122,71 @@ def test_content_meant_for_some_editions_is_in_those_alone(article: Built) -> No
     checked = "Measured in the field, and checked on the web."
     assert checked in page and checked in epub
     assert "Measured in the field." in pdf
+
+
+def test_notes_called_from_content_an_edition_leaves_out_are_not_in_it(article: Built) -> None:
+    """Each edition's notes are those its text calls, numbered without a gap, each as that edition gives it."""
+    cited, included = "Kristen B. Gorman et al.", "A note in the included file."
+    web = [
+        cited,
+        "Counted from the boats.",
+        "Zoom with two fingers.",
+        "By two observers, and by the web page’s readers.",
+    ]
+    printed = [cited, "Counted from the boats.", "Printed at one to a million.", "By two observers."]
+    page = html_tree(article.editions.html)
+    web_notes = [normalise(note.text_content()) for note in page.xpath("//section[@id='notes']//li")]
+    assert len(web_notes) == 5
+    assert all(
+        note.startswith(f"{number}.{text}")
+        for number, (note, text) in enumerate(zip(web_notes, [*web, included], strict=True), 1)
+    )
+    assert [normalise(call.text_content()) for call in page.find_class("footnote-ref")] == ["1", "2", "3", "4", "5"]
+    documents = epub_documents(article.editions.epub).values()
+    epub_notes = [
+        normalise(text_of(item))
+        for tree in documents
+        for item in tree.iter(f"{XHTML}li")
+        if item.get(EPUB_TYPE) == "endnote"
+    ]
+    assert len(epub_notes) == 5
+    assert all(
+        note.startswith(f"{number}.{text}")
+        for number, (note, text) in enumerate(zip(epub_notes, [*printed, included], strict=True), 1)
+    )
+    calls = [
+        normalise(text_of(call))
+        for tree in documents
+        for call in tree.iter(f"{XHTML}a")
+        if "footnote-ref" in call.get("class", "")
+    ]
+    assert calls == ["1", "2", "3", "4", "5"]
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    assert all(f"{number}. {text}" in pdf for number, text in enumerate([*printed, included], 1)), pdf
+    assert "Zoom with two fingers." not in pdf and "readers" not in pdf and "6." not in pdf
+
+
+def test_the_contents_of_an_edition_list_only_the_headings_it_has(article: Built) -> None:
+    web_contents = html_tree(article.editions.html).xpath("//nav[@role='doc-toc']")
+    assert "Zooming" in normalise(web_contents[0].text_content())
+    epub = " ".join(normalise(text_of(tree)) for tree in epub_documents(article.editions.epub).values())
+    assert "Zooming" not in epub
+    pdf = normalise(" ".join(pdf_pages(article.editions.pdf)))
+    assert "Methods" in pdf and "Zooming" not in pdf
+
+
+def test_a_number_in_content_for_some_editions_only_is_said_to_be_skipped_by_the_others(tmp_path: Path) -> None:
+    manuscript = tmp_path / "numbers.md"
+    manuscript.write_text(
+        "---\ntitle: Numbers\nauthor: A. Author\nlang: en\nnumber-sections: true\n---\n\n# First\n\nText.\n\n"
+        '::: {.content-visible when-format="html"}\n## Only on the web\n\nWords.\n\n'
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Web table {#tbl-web}\n:::\n\n"
+        '::: {.content-hidden when-format="html"}\n## Printed only {.unnumbered}\n\nWords.\n:::\n\n## Everywhere\n',
+        encoding="utf-8",
+    )
+    run = build("check", "--manuscript", manuscript, "--out", tmp_path / "out")
+    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        f"{manuscript}:13:4: warning: Section 1.1, Table 1 are in the web edition only: the PDF and the EPUB skip"
+        " their numbers (one Pandoc pass numbers them for every edition)"
+    ], run.stderr

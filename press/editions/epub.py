@@ -48,12 +48,12 @@ from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
 from ..cover import Cover, make_cover
 from ..divisions import Division
-from ..document import TEMPLATE_IDENTIFIERS, Document, Note
+from ..document import TEMPLATE_IDENTIFIERS, Document, Note, edition_document
 from ..errors import Location, PressError
 from ..front import as_xhtml
 from ..inputs import code_files, template_files
 from ..labels import labels_for
-from ..markup import for_edition, inner_html, note_references, parse_fragment
+from ..markup import inner_html, note_references, parse_fragment
 from ..output import atomic_output
 from ..pagemap import PrintPages, place_page_breaks
 from ..people import Author
@@ -197,6 +197,7 @@ def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
     pages = printlayout.print_pages(document, context)
+    document = edition_document(document, NAME)
     document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=as_xhtml(document.front)))))
     cover = make_cover(document)
     documents = book_documents(document, cover, pages) if document.is_book else essay_documents(document, cover, pages)
@@ -255,7 +256,7 @@ ToRender = tuple[str, str, dict[str, Any], bool]
 
 def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list[ContentDocument]:
     """The XHTML documents in reading order: cover, title page, essay, notes, bibliography, colophon."""
-    body = for_edition(parse_fragment(document.body), NAME)
+    body = parse_fragment(document.body)
     mark_note_references(body)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
@@ -271,7 +272,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     """A book's XHTML documents in reading order: cover, title page, copyright page, dedication,
     epigraph, one document per division (a division too large cut in several), bibliography, index,
     colophon."""
-    body = for_edition(parse_fragment(document.body), NAME)
+    body = parse_fragment(document.body)
     mark_note_references(body)
     marks, marked_notes = mark_index_terms(body, document.notes)
     document = replace(document, notes=marked_notes)

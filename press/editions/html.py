@@ -49,11 +49,11 @@ from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..csp import content_security_policy
 from ..divisions import Division
-from ..document import Document, Note
+from ..document import Document, Note, edition_document
 from ..errors import Location, PressError
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
-from ..markup import as_phrasing, for_edition, inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..metadata import Citation
 from ..output import atomic_folder, atomic_output
@@ -172,6 +172,7 @@ def toolchain_files() -> list[Path]:
 @limits.within_budget("the web edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
+    document = edition_document(document, NAME)
     pages = [Page(target.name, TEMPLATE, page_context(document)), *(site_pages(document) if document.is_book else [])]
     styles = housestyle.text(housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context))
     # Rendered twice: first to learn which characters the fonts must carry, then with the fonts.
@@ -259,7 +260,7 @@ def page_context(document: Document) -> dict[str, Any]:
 
 def prepared_text(document: Document, image_urls: dict[str, str]) -> Text:
     """The text and notes with their images inline and, in a book, the index's marks identified."""
-    body = for_edition(parse_fragment(document.body), NAME)
+    body = parse_fragment(document.body)
     replace_image_sources(body, image_urls)
     for section in list(body.iter("section")):
         if not any(child.tag in HEADINGS for child in section):
