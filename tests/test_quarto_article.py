@@ -43,6 +43,9 @@ def test_callouts_are_titled_boxes_whose_headings_are_no_sections(article: Built
         "callout callout-tip",
     ]
     assert all(callout.get("role") == "note" for callout in callouts)
+    # The heading that titles a callout leaves the title its identifier, which a link names.
+    assert callouts[0].find("div[@class='callout-title']").get("id") == "note-data"
+    assert page.xpath("//a[@href='#note-data']")
     headings = [normalise(heading.text_content()) for heading in page.iter("h2", "h3")]
     assert not set(CALLOUT_TITLES) & set(headings)
     assert {"1 Introduction", "2 Methods", "3 Discussion", "References"} <= set(headings), headings

@@ -57,15 +57,18 @@ local function callout(div)
   end
   local content = div.content:clone()
   local title
+  -- A heading that titles the callout leaves it its identifier, which links may name.
+  local identifier = ''
   if div.attributes['title'] then
     local read = pandoc.read(div.attributes['title'], 'markdown').blocks
     title = #read > 0 and read[1].content or pandoc.Inlines {}
   elseif #content > 0 and content[1].t == 'Header' then
-    title = content:remove(1).content
+    local heading = content:remove(1)
+    title, identifier = heading.content, heading.identifier
   else
     title = pandoc.Inlines(words[kind])
   end
-  content:insert(1, pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr('', { 'callout-title' })))
+  content:insert(1, pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr(identifier, { 'callout-title' })))
   local attributes = {}
   for name, value in pairs(div.attributes) do
     local quarto_only = false
