@@ -260,18 +260,25 @@ def _joined(main: Manuscript, pieces: Pieces, files: list[ChapterFile], reporter
             pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="part"}}\n# {title}\n{FENCE}\n')
             continue
         source = _relative(chapter.path, main.path)
-        pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="{chapter.kind}" data-source="{source}"}}\n')
-        _add_chapter(pieces, chapter, len(seen), reporter)
+        opening = f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="{chapter.kind}" data-source="{source}"}}\n'
+        if not _add_chapter(pieces, opening, chapter, len(seen), reporter):
+            # A file begun and not yet written would be a blank chapter, a page or two of nothing.
+            reporter.warn("the chapter file is empty; it is left out", Location(chapter.path, 1))
+            continue
         pieces.add(f"\n{FENCE}\n")
     chapters = tuple(chapter.path for chapter in files if chapter.title is None)
     return replace(main, text=pieces.text, spans=tuple(pieces.spans), chapter_files=tuple(dict.fromkeys(chapters)))
 
 
-def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Reporter) -> None:
+def _add_chapter(pieces: Pieces, opening: str, chapter: ChapterFile, index: int, reporter: Reporter) -> bool:
+    """The chapter's text in its division (`opening` begins it), or False, adding nothing, when it has none."""
     limits.check_file_size(chapter.path, limits.MANUSCRIPT_BYTES, "chapter file", chapter.named_at)
+    if not chapter.path.read_bytes().removeprefix(b"\xef\xbb\xbf").strip():
+        return False
     manuscript = read_manuscript(chapter.path)
     text = manuscript.text
     start = 0
+    heading = ""
     if manuscript.yaml_blocks and manuscript.yaml_blocks[0].first_line == FIRST_YAML_LINE:
         # A chapter's own front matter: its title is its heading; the book's keys belong to the book.
         values, lines = front_matter_values(replace(manuscript, yaml_blocks=manuscript.yaml_blocks[:1]))
@@ -286,7 +293,10 @@ def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Rep
         start = text.find("\n", start) + 1  # after the closing fence
         title = values.get("title")
         if isinstance(title, str) and title.strip() and not re.match(r"\s*#\s", text[start:].lstrip("\n")):
-            pieces.add(f"# {' '.join(title.split())}\n\n")
+            heading = f"# {' '.join(title.split())}\n\n"
+    if not heading and not text[start:].strip():
+        return False
+    pieces.add(opening + heading)
     labels = dict.fromkeys(NOTE_DEFINITION.findall(text, start))
     position = start
     if labels:
@@ -297,6 +307,7 @@ def _add_chapter(pieces: Pieces, chapter: ChapterFile, index: int, reporter: Rep
             pieces.add(f"[^{found.group(1)}-c{index}]")
             position = found.end()
     pieces.copy(chapter.path, text, position, len(text))
+    return True
 
 
 def _relative(path: Path, main: Path) -> str:

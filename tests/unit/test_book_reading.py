@@ -177,3 +177,27 @@ def test_files_the_command_line_names_after_the_manuscript_are_its_chapters(tmp_
     assert str(manuscript.locate("Text.")) == f"{tmp_path / 'two.md'}:3:1"
     with pytest.raises(PressError, match=r"chapter file not found: .*three\.md"):
         read_source(tmp_path / "front.md", Reporter(), [tmp_path / "three.md"])
+
+
+def test_an_empty_chapter_file_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "book.md": "---\ntitle: T\nchapters: [a.md, b.md, c.md, d.md]\n---\n",
+            "a.md": "# A\n\nText.\n",
+            "b.md": "\n  \n",
+            "c.md": "---\nauthor: Someone\n---\n\n",
+            "d.md": "---\ntitle: Still to Write\n---\n",
+        },
+    )
+    reporter = Reporter(collect=True)
+    manuscript = read_source(tmp_path / "book.md", reporter)
+    assert manuscript.text.count("data-kind=") == 2
+    assert 'data-source="b.md"' not in manuscript.text and 'data-source="c.md"' not in manuscript.text
+    assert "# Still to Write" in manuscript.text  # a title alone is a chapter begun
+    empty = [warning for warning in reporter.warnings if "is empty" in warning.message]
+    assert [(warning.message, str(warning.location)) for warning in empty] == [
+        ("the chapter file is empty; it is left out", f"{tmp_path / 'b.md'}:1"),
+        ("the chapter file is empty; it is left out", f"{tmp_path / 'c.md'}:1"),
+    ]
+    assert manuscript.chapter_files == tuple(tmp_path / name for name in ("a.md", "b.md", "c.md", "d.md"))
