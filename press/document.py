@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -217,7 +218,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
     _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
-    _report_numbers_other_editions_skip(fragment, manuscript, metadata.lang, reporter)
+    _report_what_other_editions_leave_out(fragment, manuscript, metadata.lang, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -351,22 +352,28 @@ def edition_document(document: Document, edition: str) -> Document:
     What the author meant for other editions only (Quarto's `.content-visible`) is left out of the
     text, of the notes and of the contents, and so are the notes called from there; the notes left
     are numbered again as their calls now come, a book's in each division, so that no edition skips
-    a number.
+    a number. A link to what is left out keeps its words as text (load_document warned of it).
     """
     marked = f"{EDITIONS_ATTRIBUTE}="
     if marked not in document.body and not any(marked in note.html for note in document.notes):
         return document
     body = parse_fragment(document.body)
+    identifiers = _identifiers(body)
     called = {str(call.get("href", "")).removeprefix("#") for call in note_references(body)}
     for_edition(body, edition)
-    left_out = called - {str(call.get("href", "")).removeprefix("#") for call in note_references(body)}
-    notes = tuple(
-        replace(note, html=inner_html(for_edition(parse_fragment(note.html), edition))) if marked in note.html else note
+    kept = _identifiers(body)
+    notes_left_out = called - {str(call.get("href", "")).removeprefix("#") for call in note_references(body)}
+    fragments = [
+        (note, for_edition(parse_fragment(note.html), edition))
         for note in document.notes
-        if note.identifier not in left_out
-    )
+        if note.identifier not in notes_left_out
+    ]
+    for fragment in [body, *(fragment for _, fragment in fragments)]:
+        for link in list(fragment.iter("a")):
+            if str(link.get("href", "")).removeprefix("#") in identifiers - kept:
+                link.drop_tag()
+    notes = tuple(replace(note, html=inner_html(fragment)) for note, fragment in fragments)
     notes = notes_by_chapter(body, notes) if document.is_book else numbered_notes([body], notes)
-    kept = {element.get("id") for element in body.iter() if element.get("id")}
     return replace(
         document,
         body=inner_html(body),
@@ -374,6 +381,10 @@ def edition_document(document: Document, edition: str) -> Document:
         sections=tuple(section for section in document.sections if section.identifier in kept),
         divisions=tuple(division for division in document.divisions if division.identifier in kept),
     )
+
+
+def _identifiers(fragment: lxml.html.HtmlElement) -> set[str]:
+    return {str(element.get("id")) for element in fragment.iter() if element.get("id")}
 
 
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:
@@ -497,14 +508,20 @@ EDITION_NAMES = {"html": "the web edition", "pdf": "the PDF", "epub": "the EPUB"
 NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number")
 
 
-def _report_numbers_other_editions_skip(
+def _report_what_other_editions_leave_out(
     fragment: lxml.html.HtmlElement, manuscript: Manuscript, lang: str, reporter: Reporter
 ) -> None:
-    """A figure, table, listing, equation or section numbered inside content for some editions only
-    keeps its number in all of them (the one Pandoc pass numbers for every edition): the editions
-    without it skip that number. The author may accept it."""
+    """What content for some editions only costs the others, said at its line: a figure, table,
+    listing, equation or section numbered in it keeps its number in all of them (the one Pandoc pass
+    numbers for every edition), so the editions without it skip that number; and a link to something
+    in it keeps only its words in those editions. The author may accept either."""
     section = labels_for(lang)["section"]
+    held_by: dict[str, set[str]] = {}  # each identifier inside such content: the editions that have it
     for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
+        editions = set(element.get(EDITIONS_ATTRIBUTE, "").split())
+        for inner in element.iter():
+            if inner.get("id"):
+                held_by[str(inner.get("id"))] = held_by.get(str(inner.get("id")), set(EDITION_NAMES)) & editions
         if any(ancestor.get(EDITIONS_ATTRIBUTE) for ancestor in element.iterancestors()):
             continue
         numbers = [
@@ -515,9 +532,6 @@ def _report_numbers_other_editions_skip(
         ]
         if not numbers:
             continue
-        editions = element.get(EDITIONS_ATTRIBUTE, "").split()
-        within = " and ".join(EDITION_NAMES[edition] for edition in editions if edition in EDITION_NAMES)
-        without = " and ".join(name for edition, name in EDITION_NAMES.items() if edition not in editions)
         shown = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"))
         for number in list(shown.iter("span")):
             if number.get("class") in NUMBER_CLASSES:
@@ -527,11 +541,32 @@ def _report_numbers_other_editions_skip(
             (" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), ""
         )
         reporter.warn(
-            f"{', '.join(numbers)} {'is' if len(numbers) == 1 else 'are'} in {within or 'no edition'} only: "
-            f"{without} skip {'its number' if len(numbers) == 1 else 'their numbers'} (one Pandoc pass numbers"
-            " them for every edition)",
+            f"{', '.join(numbers)} {'is' if len(numbers) == 1 else 'are'} in {_edition_names(editions)} only: "
+            f"{_edition_names(set(EDITION_NAMES) - editions)} skip {'its number' if len(numbers) == 1 else 'their'}"
+            f"{'' if len(numbers) == 1 else ' numbers'} (one Pandoc pass numbers them for every edition)",
             manuscript.locate(written),
         )
+    warned: set[tuple[str, frozenset[str]]] = set()
+    for link in fragment.iter("a"):
+        target = str(link.get("href", ""))[1:]
+        if target not in held_by or "#" + target not in manuscript.text:
+            continue  # links the toolchain makes (cross-references, note calls) follow what they lead to
+        with_link = set(EDITION_NAMES)
+        for ancestor in link.iterancestors():
+            if ancestor.get(EDITIONS_ATTRIBUTE):
+                with_link &= set(ancestor.get(EDITIONS_ATTRIBUTE, "").split())
+        without = frozenset(with_link - held_by[target])
+        if without and (target, without) not in warned:
+            warned.add((target, without))
+            reporter.warn(
+                f"the link to '#{target}' leads to content {_edition_names(without)} leave out: there it keeps"
+                " its words as text",
+                manuscript.locate(f"(#{target})" if f"(#{target})" in manuscript.text else f"#{target}"),
+            )
+
+
+def _edition_names(editions: Collection[str]) -> str:
+    return " and ".join(name for edition, name in EDITION_NAMES.items() if edition in editions) or "no edition"
 
 
 def _body_start(manuscript: Manuscript) -> int:

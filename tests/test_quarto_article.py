@@ -178,18 +178,31 @@ def test_the_contents_of_an_edition_list_only_the_headings_it_has(article: Built
     assert "Methods" in pdf and "Zooming" not in pdf
 
 
-def test_a_number_in_content_for_some_editions_only_is_said_to_be_skipped_by_the_others(tmp_path: Path) -> None:
+def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp_path: Path) -> None:
+    """A number the other editions skip, and a link to what they leave out, whose words they keep as text."""
     manuscript = tmp_path / "numbers.md"
     manuscript.write_text(
         "---\ntitle: Numbers\nauthor: A. Author\nlang: en\nnumber-sections: true\n---\n\n# First\n\nText.\n\n"
-        '::: {.content-visible when-format="html"}\n## Only on the web\n\nWords.\n\n'
+        '::: {.content-visible when-format="html"}\n## Only on the web {#web}\n\nWords.\n\n'
         "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Web table {#tbl-web}\n:::\n\n"
-        '::: {.content-hidden when-format="html"}\n## Printed only {.unnumbered}\n\nWords.\n:::\n\n## Everywhere\n',
+        '::: {.content-hidden when-format="html"}\n## Printed only {.unnumbered}\n\nWords.\n:::\n\n'
+        "## Everywhere\n\nSee [the section made for the web](#web).\n",
         encoding="utf-8",
     )
-    run = build("check", "--manuscript", manuscript, "--out", tmp_path / "out")
-    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    out = tmp_path / "out"
+    run = build("all", "--manuscript", manuscript, "--out", out)
+    warnings = [line for line in run.stderr.splitlines() if "warning: " in line]
     assert warnings == [
         f"{manuscript}:13:4: warning: Section 1.1, Table 1 are in the web edition only: the PDF and the EPUB skip"
-        " their numbers (one Pandoc pass numbers them for every edition)"
+        " their numbers (one Pandoc pass numbers them for every edition)",
+        f"{manuscript}:32:35: warning: the link to '#web' leads to content the PDF and the EPUB leave out: there it"
+        " keeps its words as text",
     ], run.stderr
+    assert html_tree(out / "numbers.html").xpath("//a[@href='#web']")
+    texts = [
+        tree
+        for tree in epub_documents(out / "numbers.epub").values()
+        if "the section made for the web" in text_of(tree)
+    ]
+    assert texts and not [link for link in texts[0].iter(f"{XHTML}a") if link.get("href", "").endswith("#web")]
+    assert "See the section made for the web." in normalise(" ".join(pdf_pages(out / "numbers.pdf")))
