@@ -549,8 +549,8 @@ def _report_what_other_editions_leave_out(
     warned: set[tuple[str, frozenset[str]]] = set()
     for link in fragment.iter("a"):
         target = str(link.get("href", ""))[1:]
-        if target not in held_by or "#" + target not in manuscript.text:
-            continue  # links the toolchain makes (cross-references, note calls) follow what they lead to
+        if target not in held_by:
+            continue
         with_link = set(EDITION_NAMES)
         for ancestor in link.iterancestors():
             if ancestor.get(EDITIONS_ATTRIBUTE):
@@ -559,10 +559,18 @@ def _report_what_other_editions_leave_out(
         if without and (target, without) not in warned:
             warned.add((target, without))
             reporter.warn(
-                f"the link to '#{target}' leads to content {_edition_names(without)} leave out: there it keeps"
+                f"{_link_name(link, target)} leads to content {_edition_names(without)} leave out: there it keeps"
                 " its words as text",
-                manuscript.locate(f"(#{target})" if f"(#{target})" in manuscript.text else f"#{target}"),
+                # Written as a link, or as a cross-reference (`@fig-map`, `[-@fig-map]`).
+                manuscript.locate(
+                    next((f"{before}{target}" for before in ("(#", "@") if f"{before}{target}" in manuscript.text), "")
+                ),
             )
+
+
+def _link_name(link: lxml.html.HtmlElement, target: str) -> str:
+    """A link as its author wrote it: a cross-reference (`@fig-map`), or a link to `#map`."""
+    return f"the reference @{target}" if "cross-ref" in link.get("class", "").split() else f"the link to '#{target}'"
 
 
 def _edition_names(editions: Collection[str]) -> str:

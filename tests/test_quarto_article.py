@@ -186,7 +186,7 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
         '::: {.content-visible when-format="html"}\n## Only on the web {#web}\n\nWords.\n\n'
         "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Web table {#tbl-web}\n:::\n\n"
         '::: {.content-hidden when-format="html"}\n## Printed only {.unnumbered}\n\nWords.\n:::\n\n'
-        "## Everywhere\n\nSee [the section made for the web](#web).\n",
+        "## Everywhere\n\nSee [the section made for the web](#web) and @tbl-web.\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"
@@ -197,6 +197,8 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
         " their numbers (one Pandoc pass numbers them for every edition)",
         f"{manuscript}:32:35: warning: the link to '#web' leads to content the PDF and the EPUB leave out: there it"
         " keeps its words as text",
+        f"{manuscript}:32:46: warning: the reference @tbl-web leads to content the PDF and the EPUB leave out:"
+        " there it keeps its words as text",
     ], run.stderr
     assert html_tree(out / "numbers.html").xpath("//a[@href='#web']")
     texts = [
@@ -205,4 +207,4 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
         if "the section made for the web" in text_of(tree)
     ]
     assert texts and not [link for link in texts[0].iter(f"{XHTML}a") if link.get("href", "").endswith("#web")]
-    assert "See the section made for the web." in normalise(" ".join(pdf_pages(out / "numbers.pdf")))
+    assert "See the section made for the web and Table 1." in normalise(" ".join(pdf_pages(out / "numbers.pdf")))
