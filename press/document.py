@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -368,9 +368,10 @@ def edition_document(document: Document, edition: str) -> Document:
         for note in document.notes
         if note.identifier not in notes_left_out
     ]
+    gone = identifiers - kept
     for fragment in [body, *(fragment for _, fragment in fragments)]:
         for link in list(fragment.iter("a")):
-            if str(link.get("href", "")).removeprefix("#") in identifiers - kept:
+            if str(link.get("href", "")).removeprefix("#") in gone:
                 link.drop_tag()
     notes = tuple(replace(note, html=inner_html(fragment)) for note, fragment in fragments)
     notes = notes_by_chapter(body, notes) if document.is_book else numbered_notes([body], notes)
@@ -516,12 +517,11 @@ def _report_what_other_editions_leave_out(
     numbers for every edition), so the editions without it skip that number; and a link to something
     in it keeps only its words in those editions. The author may accept either."""
     section = labels_for(lang)["section"]
-    held_by: dict[str, set[str]] = {}  # each identifier inside such content: the editions that have it
+    held_by: dict[str, frozenset[str]] = {}  # each identifier inside such content: the editions that have it
     for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
-        editions = set(element.get(EDITIONS_ATTRIBUTE, "").split())
         for inner in element.iter():
             if inner.get("id"):
-                held_by[str(inner.get("id"))] = held_by.get(str(inner.get("id")), set(EDITION_NAMES)) & editions
+                held_by[str(inner.get("id"))] = _editions_of(inner)
         if any(ancestor.get(EDITIONS_ATTRIBUTE) for ancestor in element.iterancestors()):
             continue
         numbers = [
@@ -540,32 +540,44 @@ def _report_what_other_editions_leave_out(
         written = next(
             (" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), ""
         )
+        editions = _editions_of(element)
+        several = len(numbers) > 1
         reporter.warn(
-            f"{', '.join(numbers)} {'is' if len(numbers) == 1 else 'are'} in {_edition_names(editions)} only: "
-            f"{_edition_names(set(EDITION_NAMES) - editions)} skip {'its number' if len(numbers) == 1 else 'their'}"
-            f"{'' if len(numbers) == 1 else ' numbers'} (one Pandoc pass numbers them for every edition)",
+            f"{_listed(numbers)} {'are' if several else 'is'} in {_listed(_edition_names(editions))} only: "
+            f"{_with_verb(set(EDITION_NAMES) - editions, 'skip')} {'their numbers' if several else 'its number'}"
+            " (one Pandoc pass numbers them for every edition)",
             manuscript.locate(written),
         )
+    # A note's links are in the editions its call is in.
+    calls = {str(call.get("href", ""))[1:]: call for call in note_references(fragment)}
     warned: set[tuple[str, frozenset[str]]] = set()
     for link in fragment.iter("a"):
         target = str(link.get("href", ""))[1:]
-        if target not in held_by:
-            continue
-        with_link = set(EDITION_NAMES)
-        for ancestor in link.iterancestors():
-            if ancestor.get(EDITIONS_ATTRIBUTE):
-                with_link &= set(ancestor.get(EDITIONS_ATTRIBUTE, "").split())
-        without = frozenset(with_link - held_by[target])
+        if target not in held_by or "footnote-back" in link.get("class", "").split():
+            continue  # a note's way back to its call, which goes with the call
+        note = next((item for item in link.iterancestors("li") if str(item.get("id", "")) in calls), None)
+        with_link = _editions_of(calls[str(note.get("id"))] if note is not None else link)
+        without = with_link - held_by[target]
         if without and (target, without) not in warned:
             warned.add((target, without))
-            reporter.warn(
-                f"{_link_name(link, target)} leads to content {_edition_names(without)} leave out: there it keeps"
-                " its words as text",
-                # Written as a link, or as a cross-reference (`@fig-map`, `[-@fig-map]`).
-                manuscript.locate(
-                    next((f"{before}{target}" for before in ("(#", "@") if f"{before}{target}" in manuscript.text), "")
-                ),
+            written = next(
+                (f"{before}{target}" for before in ("(#", "@") if f"{before}{target}" in manuscript.text), ""
             )
+            reporter.warn(
+                f"{_link_name(link, target)} leads to content {_with_verb(without, 'leave')} out: there it keeps its"
+                " words as text",
+                # Written as a link, or as a cross-reference (`@fig-map`, `[-@fig-map]`).
+                manuscript.locate(written),
+            )
+
+
+def _editions_of(element: lxml.html.HtmlElement) -> frozenset[str]:
+    """The editions an element is in: those every content for some editions only around it is for."""
+    editions = frozenset(EDITION_NAMES)
+    for holder in [element, *element.iterancestors()]:
+        if holder.get(EDITIONS_ATTRIBUTE):
+            editions &= frozenset(holder.get(EDITIONS_ATTRIBUTE, "").split())
+    return editions
 
 
 def _link_name(link: lxml.html.HtmlElement, target: str) -> str:
@@ -573,8 +585,19 @@ def _link_name(link: lxml.html.HtmlElement, target: str) -> str:
     return f"the reference @{target}" if "cross-ref" in link.get("class", "").split() else f"the link to '#{target}'"
 
 
-def _edition_names(editions: Collection[str]) -> str:
-    return " and ".join(name for edition, name in EDITION_NAMES.items() if edition in editions) or "no edition"
+def _edition_names(editions: Collection[str]) -> list[str]:
+    return [name for edition, name in EDITION_NAMES.items() if edition in editions] or ["no edition"]
+
+
+def _listed(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def _with_verb(editions: Collection[str], verb: str) -> str:
+    """The editions named, and the verb agreeing with them: "the PDF skips", "the PDF and the EPUB skip"."""
+    names = _edition_names(editions)
+    return f"{_listed(names)} {verb if len(names) > 1 else verb + 's'}"
 
 
 def _body_start(manuscript: Manuscript) -> int:

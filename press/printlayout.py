@@ -100,6 +100,7 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
 
     A book is laid out division by division (see press.splitlayout) when it can be exactly.
     """
+    document = edition_document(document, PDF_EDITION)
     page = print_page(document)
     report_missing_glyphs(page, document, context.reporter)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
@@ -123,6 +124,7 @@ def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages
     earlier build) laid these very pages out, or as soon as a PDF build running beside this one
     has (Make builds the editions side by side); otherwise laid out here, once (a book division
     by division, its divisions cached for the PDF's build)."""
+    document = edition_document(document, PDF_EDITION)
     page = print_page(document)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     toolchain = toolchain_digest(document)

@@ -327,18 +327,22 @@ def _lay_out_all(jobs: Sequence[DivisionJob]) -> list[tuple[bytes, bytes]]:
 
         def hand_out() -> None:
             # One division queued behind each worker's, so that a worker finishing while this
-            # process lays out its own goes straight on to the next.
-            while waiting and len(running) < 2 * workers:
+            # process lays out its own goes straight on to the next; one always kept for this process.
+            while len(waiting) > 1 and len(running) < 2 * workers:
                 index = waiting.popleft()
                 running[pool.submit(lay_out_division, jobs[index])] = index
 
-        hand_out()
-        while waiting:
-            index = waiting.pop()
-            made[index] = lay_out_division(jobs[index])
-            collect(wait(running, timeout=0).done)
+        try:
             hand_out()
-        collect(list(as_completed(running)))
+            while waiting:
+                index = waiting.pop()
+                made[index] = lay_out_division(jobs[index])
+                collect(wait(running, timeout=0).done)
+                hand_out()
+            collect(list(as_completed(running)))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # the divisions not begun are not laid out in vain
+            raise
     return [made[index] for index in range(len(jobs))]
 
 

@@ -386,10 +386,7 @@ def make_fragment(title_list: TitleList, given: Path, fragment: str) -> str:
         lines += [
             f"issue.{issue.name} := {make_name(issue.source)}",
             f"articles.{issue.name} := {' '.join(title.name for title in issue.articles)}",
-            *(
-                f"metadata.{title.name} := $(OUT)/{ARTICLES_FOLDER}/{title.name}.yaml"
-                for title in issue.articles
-            ),
+            *(f"metadata.{title.name} := $(OUT)/{ARTICLES_FOLDER}/{title.name}.yaml" for title in issue.articles),
         ]
     sources = [*title_list.definition(), *title_list.issues, *code_files(__name__)]
     lines.append(f"{fragment}: {' '.join(make_name(path) for path in sources)}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import limits, printlayout, splitlayout
 from ..context import BuildContext
-from ..document import Document
+from ..document import Document, edition_document
 from ..inputs import code_files
 from ..output import atomic_output
 
@@ -30,6 +30,8 @@ def toolchain_files() -> list[Path]:
 @limits.within_budget("the PDF edition")
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
+    # Its page labels and bookmarks follow the chapters this edition has.
+    document = edition_document(document, NAME)
     laid_out = printlayout.laid_out(document, context)
     with atomic_output(target, context.reporter) as temporary:
         if isinstance(laid_out, splitlayout.SplitBook):

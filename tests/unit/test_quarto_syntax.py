@@ -76,9 +76,7 @@ def test_an_include_is_replaced_by_its_file_whose_lines_messages_name(tmp_path: 
         ("{{< include _large.qmd >}}\n" * 12, "the included files add more than 10 MB of text"),
     ],
 )
-def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(
-    tmp_path: Path, written: str, message: str
-) -> None:
+def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(tmp_path: Path, written: str, message: str) -> None:
     folder = tmp_path / "article"
     folder.mkdir()
     (tmp_path / "outside.qmd").write_text("Not the author's.\n", encoding="utf-8")
@@ -95,7 +93,7 @@ def test_an_include_that_cannot_be_read_stops_the_build_at_its_line(
 def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure(tmp_path: Path) -> None:
     path = tmp_path / "analysis.qmd"
     path.write_text(
-        "```{python}\n#| label: fig-growth\n#| fig-cap: \"Growth over time.\"\n#| echo: false\nplot(x)\n```\n\n"
+        '```{python}\n#| label: fig-growth\n#| fig-cap: "Growth over time."\n#| echo: false\nplot(x)\n```\n\n'
         "```{r}\n#| label: setup\nlibrary(tides)\n```\n",
         encoding="utf-8",
     )

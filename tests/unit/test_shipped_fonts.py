@@ -18,7 +18,7 @@ def test_the_patch_is_for_the_pinned_weasyprint() -> None:
 def test_a_family_the_machine_has_falls_back_to_a_shipped_font() -> None:
     environment = dict(os.environ)
     fonts = ShippedFonts()
-    html = weasyprint.HTML(string='<p style="font-family: \'DejaVu Sans\', sans-serif">Type</p>')
+    html = weasyprint.HTML(string="<p style=\"font-family: 'DejaVu Sans', sans-serif\">Type</p>")
     pdf = html.write_pdf(font_config=fonts)
     assert dict(os.environ) == environment
     with pikepdf.open(io.BytesIO(pdf)) as document:
