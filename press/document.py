@@ -30,7 +30,7 @@ from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
 from .dates import build_time
-from .divisions import Division, divide, notes_by_chapter, numbered_notes
+from .divisions import SEPARATOR_CLASS, Division, divide, notes_by_chapter, numbered_notes
 from .errors import CombinedError, Location, PressError, Reporter
 from .front import FrontMatterHtml, take_front_matter
 from .inputs import code_files
@@ -218,7 +218,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
     _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
-    _report_what_other_editions_leave_out(fragment, manuscript, metadata.lang, reporter)
+    _report_what_other_editions_miss(fragment, manuscript, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -238,6 +238,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
             " (a book's lists them after its contents)",
             metadata.location(asked) if written else manuscript.locate(command),
         )
+    _report_numbers_other_editions_skip(fragment, manuscript, metadata.lang, reporter)
     assets: dict[Path, Asset] = {}
     lead_image = None
     if metadata.illustration is not None:
@@ -505,18 +506,18 @@ def _report_what_print_and_epub_cannot_carry(
 
 #: How a warning names each edition that content for some editions only is in.
 EDITION_NAMES = {"html": "the web edition", "pdf": "the PDF", "epub": "the EPUB"}
-#: What the cross-reference filter numbers, by the class of the number it writes.
-NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number")
+#: What is numbered, by the class of the number written: by the cross-reference filter, and a book's divisions.
+NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number", "division-label")
 
 
-def _report_what_other_editions_leave_out(
-    fragment: lxml.html.HtmlElement, manuscript: Manuscript, lang: str, reporter: Reporter
+def _report_what_other_editions_miss(
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, reporter: Reporter
 ) -> None:
-    """What content for some editions only costs the others, said at its line: a figure, table,
-    listing, equation or section numbered in it keeps its number in all of them (the one Pandoc pass
-    numbers for every edition), so the editions without it skip that number; and a link to something
-    in it keeps only its words in those editions. The author may accept either."""
-    section = labels_for(lang)["section"]
+    """What content for some editions only leaves the others, said where it is written (the author
+    may accept it): a link to something in it keeps only its words in those editions, and what it
+    cites counts there all the same, for citeproc runs once for every edition. Run while the notes
+    are still in the fragment: a note goes with its call."""
+    calls = {str(call.get("href", ""))[1:]: call for call in note_references(fragment)}
     held_by: dict[str, frozenset[str]] = {}  # each identifier inside such content: the editions that have it
     for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
         for inner in element.iter():
@@ -524,40 +525,32 @@ def _report_what_other_editions_leave_out(
                 held_by[str(inner.get("id"))] = _editions_of(inner)
         if any(ancestor.get(EDITIONS_ATTRIBUTE) for ancestor in element.iterancestors()):
             continue
-        numbers = [
-            ("" if number.get("class") != "header-section-number" else f"{section} ")
-            + " ".join(number.text_content().split()).rstrip(":")
-            for number in element.iter("span")
-            if number.get("class") in NUMBER_CLASSES
-        ]
-        if not numbers:
-            continue
-        shown = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"))
-        for number in list(shown.iter("span")):
-            if number.get("class") in NUMBER_CLASSES:
-                number.drop_tree()
-        words = shown.text_content().split()
-        written = next(
-            (" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), ""
+        # Its citations, in its text or (a note style's) in the notes it calls.
+        notes = [fragment.get_element_by_id(str(call.get("href", ""))[1:], None) for call in note_references(element)]
+        cited = dict.fromkeys(
+            key
+            for holder in [element, *(note for note in notes if note is not None)]
+            for citation in holder.find_class("citation")
+            for key in citation.get("data-cites", "").split()
         )
         editions = _editions_of(element)
-        several = len(numbers) > 1
-        reporter.warn(
-            f"{_listed(numbers)} {'are' if several else 'is'} in {_listed(_edition_names(editions))} only: "
-            f"{_with_verb(set(EDITION_NAMES) - editions, 'skip')} {'their numbers' if several else 'its number'}"
-            " (one Pandoc pass numbers them for every edition)",
-            manuscript.locate(written),
-        )
-    # A note's links are in the editions its call is in.
-    calls = {str(call.get("href", ""))[1:]: call for call in note_references(fragment)}
+        without = frozenset(EDITION_NAMES) - editions
+        if cited and without:
+            reporter.warn(
+                f"{_with_verb(editions, 'cite')} {_listed([f'@{key}' for key in cited])} here alone, but citeproc"
+                " runs once for every edition: in"
+                f" {_listed(_edition_names(without))} the bibliography lists {'them' if len(cited) > 1 else 'it'},"
+                ' and a later citation may be shortened or read "ibid." as if this one were there',
+                _locate_element(element, manuscript),
+            )
     warned: set[tuple[str, frozenset[str]]] = set()
     for link in fragment.iter("a"):
         target = str(link.get("href", ""))[1:]
         if target not in held_by or "footnote-back" in link.get("class", "").split():
             continue  # a note's way back to its call, which goes with the call
+        # A note's links are in the editions its call is in.
         note = next((item for item in link.iterancestors("li") if str(item.get("id", "")) in calls), None)
-        with_link = _editions_of(calls[str(note.get("id"))] if note is not None else link)
-        without = with_link - held_by[target]
+        without = _editions_of(calls[str(note.get("id"))] if note is not None else link) - held_by[target]
         if without and (target, without) not in warned:
             warned.add((target, without))
             written = next(
@@ -569,6 +562,46 @@ def _report_what_other_editions_leave_out(
                 # Written as a link, or as a cross-reference (`@fig-map`, `[-@fig-map]`).
                 manuscript.locate(written),
             )
+
+
+def _report_numbers_other_editions_skip(
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, lang: str, reporter: Reporter
+) -> None:
+    """A chapter, part, figure, table, listing, equation or section numbered inside content for some
+    editions only keeps its number in all of them (the one Pandoc pass numbers for every edition,
+    and the book's divisions are numbered once): the editions without it skip that number. Run once
+    the divisions are numbered."""
+    section = labels_for(lang)["section"]
+    for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
+        if any(ancestor.get(EDITIONS_ATTRIBUTE) for ancestor in element.iterancestors()):
+            continue
+        numbers = [
+            ("" if number.get("class") != "header-section-number" else f"{section} ")
+            + " ".join(number.text_content().split()).rstrip(":")
+            for number in element.iter("span")
+            if number.get("class") in NUMBER_CLASSES
+        ]
+        without = frozenset(EDITION_NAMES) - _editions_of(element)
+        if not numbers or not without:
+            continue
+        several = len(numbers) > 1
+        reporter.warn(
+            f"{_listed(numbers)} {'are' if several else 'is'} in {_listed(_edition_names(_editions_of(element)))}"
+            f" only: {_with_verb(without, 'skip')} {'their numbers' if several else 'its number'}"
+            " (one Pandoc pass numbers them for every edition)",
+            _locate_element(element, manuscript),
+        )
+
+
+def _locate_element(element: lxml.html.HtmlElement, manuscript: Manuscript) -> Location:
+    """Where an element's text begins in the manuscript, found by its first words (its numbers aside)."""
+    shown = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"))
+    for number in list(shown.iter("span")):
+        if number.get("class") in (*NUMBER_CLASSES, SEPARATOR_CLASS):
+            number.drop_tree()
+    words = shown.text_content().split()
+    written = next((" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), "")
+    return manuscript.locate(written)
 
 
 def _editions_of(element: lxml.html.HtmlElement) -> frozenset[str]:

@@ -192,12 +192,12 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
     run = build("all", "--manuscript", manuscript, "--out", out)
     warnings = [line for line in run.stderr.splitlines() if "warning: " in line]
     assert warnings == [
-        f"{manuscript}:13:4: warning: Section 1.1 and Table 1 are in the web edition only: the PDF and the EPUB skip"
-        " their numbers (one Pandoc pass numbers them for every edition)",
         f"{manuscript}:32:35: warning: the link to '#web' leads to content the PDF and the EPUB leave out: there it"
         " keeps its words as text",
         f"{manuscript}:32:46: warning: the reference @tbl-web leads to content the PDF and the EPUB leave out:"
         " there it keeps its words as text",
+        f"{manuscript}:13:4: warning: Section 1.1 and Table 1 are in the web edition only: the PDF and the EPUB skip"
+        " their numbers (one Pandoc pass numbers them for every edition)",
     ], run.stderr
     assert html_tree(out / "numbers.html").xpath("//a[@href='#web']")
     texts = [
@@ -207,3 +207,42 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
     ]
     assert texts and not [link for link in texts[0].iter(f"{XHTML}a") if link.get("href", "").endswith("#web")]
     assert "See the section made for the web and Table 1." in normalise(" ".join(pdf_pages(out / "numbers.pdf")))
+
+
+def test_a_chapter_for_one_edition_leaves_the_others_its_number_and_citations_said(tmp_path: Path) -> None:
+    """A book's first chapter wholly for the web: the PDF's chapter numbers skip it and its page labels start at
+    the first chapter it has; what the chapter cites still counts for the PDF's notes and bibliography. Both said."""
+    (tmp_path / "book.md").write_text(
+        "---\ntitle: Hidden Book\nauthor: Someone\nlang: en\nbibliography: refs.bib\n"
+        "csl: chicago-notes-bibliography\nchapters: [b.md, a.md, c.md]\n---\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "refs.bib").write_text(
+        "@book{smith2020, author={Smith, Jane}, title={A Book}, year={2020}, publisher={Press}}\n"
+        "@book{doe2019, author={Doe, John}, title={Other Book}, year={2019}, publisher={Press}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.md").write_text("# Alpha\n\nText [@doe2019].\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        '::: {.content-visible when-format="html"}\n# Web Chapter\n\nOnly online [@smith2020].\n:::\n', encoding="utf-8"
+    )
+    (tmp_path / "c.md").write_text("# Gamma\n\nMore [@smith2020].\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = build("all", "--manuscript", tmp_path / "book.md", "--out", out)
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if "warning: " in line]
+    chapter = tmp_path / "b.md"
+    assert warnings == [
+        f"{chapter}:2:3: warning: the web edition cites @smith2020 here alone, but citeproc runs once for every"
+        " edition: in the PDF and the EPUB the bibliography lists it, and a later citation may be shortened or read"
+        ' "ibid." as if this one were there',
+        f"{chapter}:2:3: warning: Chapter 1 is in the web edition only: the PDF and the EPUB skip its number (one"
+        " Pandoc pass numbers them for every edition)",
+    ], run.stderr
+    pages = [normalise(page) for page in pdf_pages(out / "book.pdf")]
+    alpha = next(number for number, page in enumerate(pages) if page.startswith("Chapter 2 Alpha"))
+    assert not any("Web Chapter" in page for page in pages)
+    with pikepdf.open(out / "book.pdf") as pdf:
+        labels = list(pdf.Root.PageLabels.Nums)
+    assert labels[2:4] == [alpha, pikepdf.Dictionary(S=pikepdf.Name.D)]  # arabic from the PDF's first chapter
+    assert "Web Chapter" in html_tree(out / "book.html").text_content()
