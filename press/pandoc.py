@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import string
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -59,11 +60,24 @@ WRITER_OPTIONS = (
     "--sandbox",
     "--quiet",
 )
-#: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
-CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in ("fig", "tbl", "eq", "sec", "lst") for separator in ":-")
 CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
+#: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
+CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in ("fig", "tbl", "eq", "sec", "lst") for separator in ":-")
+#: What Pandoc's Markdown (its default extensions, which the toolchain reads with) makes each of
+#: only from, in any case: display math only of `$$`, an image only of `![`, a span only of
+#: `[…]{…}` or `<span>`, a cross-reference only of a citation `@fig:map` or `@{fig:map}`, raw TeX
+#: only of a backslash before a letter (`\emph`, `\begin`) or a raw attribute (`{=latex}`). The
+#: filters walk the book's inline elements for one of them only when the text (or a metadata
+#: file) holds its mark: each such walk costs a long book a fraction of a second.
+SOURCE_MARKS = {
+    "display-math": ("$$",),
+    "images": ("![",),
+    "spans": ("]{", "<span"),
+    "crossrefs": tuple(f"@{brace}{prefix}" for brace in ("", "{") for prefix in CROSSREF_PREFIXES),
+    "raw-tex": ("{=", *(f"\\{letter}" for letter in string.ascii_lowercase)),
+}
 #: Bumped when what a cached pass holds changes shape.
 ENTRY_FORMAT = "2"
 
@@ -107,7 +121,7 @@ def convert(
 ) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
     book = metadata.book or bool(manuscript.chapter_files)
-    arguments = [*_arguments(metadata, style, book), *extra.pandoc_arguments()]
+    arguments = [*_arguments(metadata, style, book), *_marks(manuscript, extra), *extra.pandoc_arguments()]
     key = digest(
         ENTRY_FORMAT,
         pandoc_version(),
@@ -155,6 +169,20 @@ def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:
     arguments += [*(f"--lua-filter={path}" for path in BEFORE_CITATIONS), "--citeproc"]
     arguments += [f"--lua-filter={path}" for path in LUA_FILTERS if path not in BEFORE_CITATIONS]
     return arguments
+
+
+def _marks(manuscript: Manuscript, extra: MetadataOptions) -> list[str]:
+    return source_marks([manuscript.text, *(path.read_text("utf-8", "replace") for path in extra.files)])
+
+
+def source_marks(texts: Sequence[str]) -> list[str]:
+    """Pandoc's arguments telling the filters which of SOURCE_MARKS the texts (the manuscript's, its
+    metadata files') hold: `--metadata=press-has-images:false`."""
+    lowered = [text.lower() for text in texts]
+    return [
+        f"--metadata=press-has-{name}:{str(any(mark in text for text in lowered for mark in marks)).lower()}"
+        for name, marks in SOURCE_MARKS.items()
+    ]
 
 
 def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:

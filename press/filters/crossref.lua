@@ -44,6 +44,7 @@ local number_headings = false
 -- pandoc-crossref's options: every heading labelled `sec:`; a paragraph "Listing: …" captions the code after it.
 local auto_section_labels = false
 local code_block_captions = false
+local has_images, has_display_math, has_crossrefs = true, true, true
 -- A book (press-book, or a part heading found): its chapters carry their division's label
 -- ("Chapter 3"), so their headings take no section number, and parts are not counted.
 local book = false
@@ -84,6 +85,10 @@ local function read_settings(meta)
   book = meta['press-book'] == true
   auto_section_labels = meta.autoSectionLabels == true
   code_block_captions = meta.codeBlockCaptions == true
+  -- What the text can hold (press.pandoc.SOURCE_MARKS); without the toolchain's word, anything.
+  has_images = meta['press-has-images'] ~= false
+  has_display_math = meta['press-has-display-math'] ~= false
+  has_crossrefs = meta['press-has-crossrefs'] ~= false
 end
 
 local function remember(identifier, number, title)
@@ -549,17 +554,28 @@ local function div_figure(div)
   return pandoc.Figure(blocks, { long = long }, pandoc.Attr(div.identifier, div.classes, div.attributes))
 end
 
-return {
-  { Meta = read_settings },
-  { Pandoc = code_block_captions_pass },
-  {
-    Para = paragraph_figure,
+-- Figures made of what Pandoc left as paragraphs, divs, tables and code; the headings and display
+-- math the numbering needs to know of. Paragraphs (for an image) and formulas are walked for
+-- only when the text can hold them: each such walk costs a long book a fraction of a second.
+local function gather(doc)
+  return doc:walk {
+    Para = has_images and paragraph_figure or nil,
     Div = div_figure,
     Table = caption_span_label,
     CodeBlock = listing_block,
     Header = note_heading,
-    Math = note_math,
-  },
+    Math = has_display_math and note_math or nil,
+  }
+end
+
+return {
+  { Meta = read_settings },
+  { Pandoc = code_block_captions_pass },
+  { Pandoc = gather },
   { Pandoc = number_targets },
-  { Cite = resolve },
+  {
+    Pandoc = function(doc)
+      return has_crossrefs and doc:walk { Cite = resolve } or nil
+    end,
+  },
 }

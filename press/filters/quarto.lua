@@ -27,8 +27,13 @@ local FORMAT_EDITIONS = {
 }
 local metadata = {}
 
+-- What the text can hold (press.pandoc.SOURCE_MARKS); without the toolchain's word, anything.
+local has_spans, has_images = true, true
+
 local function read_words(meta)
   metadata = meta
+  has_spans = meta['press-has-spans'] ~= false
+  has_images = meta['press-has-images'] ~= false
   for _, kind in ipairs(TYPES) do
     local value = meta['press-callout-' .. kind]
     if value then
@@ -196,8 +201,17 @@ local function div(element)
 end
 
 -- One walk over the document for all three (each walk costs a long book a fraction of a
--- second): bottom-up, so that a callout inside conditional content is made before it.
+-- second), for spans and images only when the text can hold them: bottom-up, so that a
+-- callout inside conditional content is made before it.
+local function quarto(doc)
+  return doc:walk {
+    Div = div,
+    Span = has_spans and conditional or nil,
+    Image = has_images and alternative_text or nil,
+  }
+end
+
 return {
   { Meta = read_words },
-  { Div = div, Span = conditional, Image = alternative_text },
+  { Pandoc = quarto },
 }

@@ -62,7 +62,7 @@ end
 
 local PAGE_BREAK = { class = 'page-break' }
 
-function RawBlock(raw)
+local function raw_block(raw)
   if not is_tex(raw.format) then
     return nil
   end
@@ -75,7 +75,7 @@ function RawBlock(raw)
   return read_tex(raw.text)
 end
 
-function RawInline(raw)
+local function raw_inline(raw)
   if not is_tex(raw.format) then
     return nil
   end
@@ -88,3 +88,20 @@ function RawInline(raw)
   end
   return pandoc.utils.blocks_to_inlines(blocks)
 end
+
+-- What the text can hold (press.pandoc.SOURCE_MARKS): without raw TeX, nothing to walk for (each
+-- walk costs a long book a fraction of a second); without the toolchain's word, anything.
+local has_raw_tex = true
+
+return {
+  {
+    Meta = function(meta)
+      has_raw_tex = meta['press-has-raw-tex'] ~= false
+    end,
+  },
+  {
+    Pandoc = function(doc)
+      return has_raw_tex and doc:walk { RawBlock = raw_block, RawInline = raw_inline } or nil
+    end,
+  },
+}

@@ -14,7 +14,7 @@ import pytest
 from press import crossref
 from press.frontmatter import YamlBlock
 from press.metadata import Manuscript
-from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput
+from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput, source_marks
 from tests.readback import one
 
 PANDOC = pypandoc.get_pandoc_path()
@@ -30,6 +30,7 @@ def convert(markdown: str, lang: str, tmp_path: Path) -> tuple[str, list[str]]:
             "--to=html5",
             "--mathml",
             *crossref.label_arguments(lang),
+            *source_marks([markdown]),
             f"--lua-filter={CROSSREF_FILTER}",
             f"--log={log}",
         ],
@@ -398,3 +399,30 @@ def test_the_title_an_unnumbered_section_is_referred_by_holds_no_note_link_or_ma
     reference = one(next(iter(tree.find_class("cross-ref")), None), "the reference")
     assert collapse(reference.text_content()) == "Sources and ships"
     assert reference.find(".//a") is None and reference.find(".//span") is None
+
+
+def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None:
+    """Pandoc's Markdown makes display math only of `$$`, an image only of `![`, a span only of `[…]{…}` or
+    `<span>`, a cross-reference only of a citation of a labelled kind (`@Fig:map`, `@{tbl-x}`), raw TeX only of
+    a backslash before a letter or a raw attribute."""
+
+    def marks(text: str) -> dict[str, str]:
+        return dict(argument.removeprefix("--metadata=press-has-").split(":") for argument in source_marks([text]))
+
+    assert marks("Plain words [@smith2020], \\[not math\\], and {braces}.") == {
+        "display-math": "false",
+        "images": "false",
+        "spans": "false",
+        "crossrefs": "false",
+        "raw-tex": "false",
+    }
+    assert marks("$$x$$ ![a](b.png) [c]{.d} see @Fig:map \\Emph{e}") == dict.fromkeys(
+        ("display-math", "images", "spans", "crossrefs", "raw-tex"), "true"
+    )
+    assert marks("`x`{=latex}")["raw-tex"] == "true"
+    assert marks("<SPAN lang=fr>mot</SPAN> [-@{tbl-x}]")["spans"] == marks("[-@{tbl-x}]")["crossrefs"] == "true"
+    # The last text given (a metadata file) counts as the manuscript does.
+    assert (
+        dict(argument.split(":") for argument in source_marks(["words", "![a](b.png)"]))["--metadata=press-has-images"]
+        == "true"
+    )
