@@ -218,7 +218,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     mathematics.prepare_formulas(fragment)
     prepare_blocks(fragment, metadata.lang)
     _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
-    _report_what_other_editions_miss(fragment, manuscript, reporter)
+    _report_what_other_editions_miss(fragment, manuscript, metadata, reporter)
 
     cited_keys = tuple(_cited_keys(fragment))
     notes = _take_notes(fragment)
@@ -511,13 +511,20 @@ NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number", "
 
 
 def _report_what_other_editions_miss(
-    fragment: lxml.html.HtmlElement, manuscript: Manuscript, reporter: Reporter
+    fragment: lxml.html.HtmlElement, manuscript: Manuscript, metadata: Metadata, reporter: Reporter
 ) -> None:
     """What content for some editions only leaves the others, said where it is written (the author
     may accept it): a link to something in it keeps only its words in those editions, and what it
     cites counts there all the same, for citeproc runs once for every edition. Run while the notes
     are still in the fragment: a note goes with its call."""
     calls = {str(call.get("href", ""))[1:]: call for call in note_references(fragment)}
+    # The works every edition cites: where a citation is not in such content, nor in a note called from there.
+    cited_by_all = {
+        key
+        for citation in fragment.find_class("citation")
+        if _editions_of(_called_from(citation, calls)) == frozenset(EDITION_NAMES)
+        for key in citation.get("data-cites", "").split()
+    }
     held_by: dict[str, frozenset[str]] = {}  # each identifier inside such content: the editions that have it
     for element in fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]"):
         for inner in element.iter():
@@ -536,11 +543,16 @@ def _report_what_other_editions_miss(
         editions = _editions_of(element)
         without = frozenset(EDITION_NAMES) - editions
         if cited and without:
+            listed = [f"@{key}" for key in cited if key not in cited_by_all]
+            bibliography = (
+                f", and the bibliography lists {_listed(listed)}"
+                if listed and not metadata.suppress_bibliography
+                else ""
+            )
             reporter.warn(
                 f"{_with_verb(editions, 'cite')} {_listed([f'@{key}' for key in cited])} here alone, but citeproc"
-                " runs once for every edition: in"
-                f" {_listed(_edition_names(without))} the bibliography lists {'them' if len(cited) > 1 else 'it'},"
-                ' and a later citation may be shortened or read "ibid." as if this one were there',
+                f" runs once for every edition: in {_listed(_edition_names(without))} a later citation may be"
+                f' shortened or read "ibid." as if this one were there{bibliography}',
                 _locate_element(element, manuscript),
             )
     warned: set[tuple[str, frozenset[str]]] = set()
@@ -549,8 +561,7 @@ def _report_what_other_editions_miss(
         if target not in held_by or "footnote-back" in link.get("class", "").split():
             continue  # a note's way back to its call, which goes with the call
         # A note's links are in the editions its call is in.
-        note = next((item for item in link.iterancestors("li") if str(item.get("id", "")) in calls), None)
-        without = _editions_of(calls[str(note.get("id"))] if note is not None else link) - held_by[target]
+        without = _editions_of(_called_from(link, calls)) - held_by[target]
         if without and (target, without) not in warned:
             warned.add((target, without))
             written = next(
@@ -599,9 +610,17 @@ def _locate_element(element: lxml.html.HtmlElement, manuscript: Manuscript) -> L
     for number in list(shown.iter("span")):
         if number.get("class") in (*NUMBER_CLASSES, SEPARATOR_CLASS):
             number.drop_tree()
-    words = shown.text_content().split()
-    written = next((" ".join(words[:count]) for count in (6, 3, 1) if " ".join(words[:count]) in manuscript.text), "")
+    # The words of its first piece of text (a heading's, a paragraph's first words), as many as are found.
+    words: list[str] = next((piece.split() for piece in shown.itertext() if piece.split()), [])
+    counts = (len(words), *(count for count in (6, 3, 1) if count < len(words)))
+    written = next((" ".join(words[:count]) for count in counts if " ".join(words[:count]) in manuscript.text), "")
     return manuscript.locate(written)
+
+
+def _called_from(element: lxml.html.HtmlElement, calls: dict[str, lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The element itself, or, in a note, the note's call: a note is in the editions its call is in."""
+    note = next((item for item in element.iterancestors("li") if str(item.get("id", "")) in calls), None)
+    return calls[str(note.get("id"))] if note is not None else element
 
 
 def _editions_of(element: lxml.html.HtmlElement) -> frozenset[str]:

@@ -14,17 +14,19 @@ targets share one pass, and a changed input never reuses a stale one.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import re
-import string
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pypandoc
+import yaml
 
 from . import FILTERS_DIR, bibliography, crossref, limits, mathematics, raw
 from .cache import BuildCache, digest, files_digest
@@ -64,19 +66,20 @@ CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 #: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
-CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in ("fig", "tbl", "eq", "sec", "lst") for separator in ":-")
+CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in CROSSREF_KINDS for separator in ":-")
 #: What Pandoc's Markdown (its default extensions, which the toolchain reads with) makes each of
 #: only from, in any case: display math only of `$$`, an image only of `![`, a span only of
 #: `[…]{…}` or `<span>`, a cross-reference only of a citation `@fig:map` or `@{fig:map}`, raw TeX
-#: only of a backslash before a letter (`\emph`, `\begin`) or a raw attribute (`{=latex}`). The
-#: filters walk the book's inline elements for one of them only when the text (or a metadata
-#: file) holds its mark: each such walk costs a long book a fraction of a second.
+#: only of a backslash before a letter (`\emph`, `\begin`, `\é`) or a raw attribute (`{=latex}`,
+#: `{ =tex}`). The filters walk the book's inline elements for one of them only when what Pandoc
+#: reads holds its mark (see `source_marks`): each such walk costs a long book a fraction of a second.
 SOURCE_MARKS = {
-    "display-math": ("$$",),
-    "images": ("![",),
-    "spans": ("]{", "<span"),
-    "crossrefs": tuple(f"@{brace}{prefix}" for brace in ("", "{") for prefix in CROSSREF_PREFIXES),
-    "raw-tex": ("{=", *(f"\\{letter}" for letter in string.ascii_lowercase)),
+    "display-math": re.compile(r"\$\$"),
+    "images": re.compile(r"!\["),
+    "spans": re.compile(r"\]\{|<span", re.IGNORECASE),
+    "crossrefs": re.compile(rf"@\{{?(?:{'|'.join(CROSSREF_KINDS)})[:-]", re.IGNORECASE),
+    "raw-tex": re.compile(r"\\[^\W\d_]|\{\s*="),
 }
 #: Bumped when what a cached pass holds changes shape.
 ENTRY_FORMAT = "2"
@@ -121,7 +124,7 @@ def convert(
 ) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run."""
     book = metadata.book or bool(manuscript.chapter_files)
-    arguments = [*_arguments(metadata, style, book), *_marks(manuscript, extra), *extra.pandoc_arguments()]
+    arguments = [*_arguments(metadata, style, book), *_marks(manuscript, metadata, extra), *extra.pandoc_arguments()]
     key = digest(
         ENTRY_FORMAT,
         pandoc_version(),
@@ -171,18 +174,47 @@ def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:
     return arguments
 
 
-def _marks(manuscript: Manuscript, extra: MetadataOptions) -> list[str]:
-    return source_marks([manuscript.text, *(path.read_text("utf-8", "replace") for path in extra.files)])
+def _marks(manuscript: Manuscript, metadata: Metadata, extra: MetadataOptions) -> list[str]:
+    # The bibliographies too: Pandoc reads a YAML one's fields as Markdown, a BibTeX one's as LaTeX.
+    files = [path.read_text("utf-8", "replace") for path in (*extra.files, *metadata.bibliographies)]
+    return source_marks([manuscript.text, *files], [block.text for block in manuscript.yaml_blocks] + files)
 
 
-def source_marks(texts: Sequence[str]) -> list[str]:
-    """Pandoc's arguments telling the filters which of SOURCE_MARKS the texts (the manuscript's, its
-    metadata files') hold: `--metadata=press-has-images:false`."""
-    lowered = [text.lower() for text in texts]
-    return [
-        f"--metadata=press-has-{name}:{str(any(mark in text for text in lowered for mark in marks)).lower()}"
-        for name, marks in SOURCE_MARKS.items()
+def source_marks(texts: Sequence[str], yaml_texts: Sequence[str] = ()) -> list[str]:
+    """Pandoc's arguments telling the filters which of SOURCE_MARKS what Pandoc reads holds (the
+    manuscript's text, its metadata files, its bibliographies): `--metadata=press-has-images:false`.
+
+    Each text is searched as written and with its HTML entities decoded (`&#64;fig:map` in an
+    attribute the filters read as Markdown); the strings of the YAML texts as YAML reads them too
+    (`"\\x40fig:map"`, or a string broken over lines by an escape), for Pandoc reads metadata values
+    as Markdown.
+    """
+    readings = [
+        *(reading for text in texts for reading in (text, html.unescape(text))),
+        *(string for text in yaml_texts if "\\" in text for string in _yaml_strings(text)),
     ]
+    return [
+        f"--metadata=press-has-{name}:{str(any(mark.search(reading) for reading in readings)).lower()}"
+        for name, mark in SOURCE_MARKS.items()
+    ]
+
+
+def _yaml_strings(text: str) -> list[str]:
+    """Every string of a YAML text (keys and values, entities decoded), as YAML reads it; none if it is no YAML."""
+    try:
+        stack: list[Any] = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return []
+    strings: list[str] = []
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            strings += [value, html.unescape(value)]
+        elif isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+    return strings
 
 
 def _run(manuscript: Manuscript, metadata: Metadata, arguments: list[str]) -> PandocOutput:

@@ -219,12 +219,14 @@ def test_a_chapter_for_one_edition_leaves_the_others_its_number_and_citations_sa
     )
     (tmp_path / "refs.bib").write_text(
         "@book{smith2020, author={Smith, Jane}, title={A Book}, year={2020}, publisher={Press}}\n"
-        "@book{doe2019, author={Doe, John}, title={Other Book}, year={2019}, publisher={Press}}\n",
+        "@book{doe2019, author={Doe, John}, title={Other Book}, year={2019}, publisher={Press}}\n"
+        "@book{roe2018, author={Roe, Rita}, title={Web Book}, year={2018}, publisher={Press}}\n",
         encoding="utf-8",
     )
     (tmp_path / "a.md").write_text("# Alpha\n\nText [@doe2019].\n", encoding="utf-8")
     (tmp_path / "b.md").write_text(
-        '::: {.content-visible when-format="html"}\n# Web Chapter\n\nOnly online [@smith2020].\n:::\n', encoding="utf-8"
+        '::: {.content-visible when-format="html"}\n# Web Chapter\n\nOnly online [@smith2020; @roe2018].\n:::\n',
+        encoding="utf-8",
     )
     (tmp_path / "c.md").write_text("# Gamma\n\nMore [@smith2020].\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -233,9 +235,9 @@ def test_a_chapter_for_one_edition_leaves_the_others_its_number_and_citations_sa
     warnings = [line for line in run.stderr.splitlines() if "warning: " in line]
     chapter = tmp_path / "b.md"
     assert warnings == [
-        f"{chapter}:2:3: warning: the web edition cites @smith2020 here alone, but citeproc runs once for every"
-        " edition: in the PDF and the EPUB the bibliography lists it, and a later citation may be shortened or read"
-        ' "ibid." as if this one were there',
+        f"{chapter}:2:3: warning: the web edition cites @smith2020 and @roe2018 here alone, but citeproc runs once"
+        ' for every edition: in the PDF and the EPUB a later citation may be shortened or read "ibid." as if this'
+        " one were there, and the bibliography lists @roe2018",
         f"{chapter}:2:3: warning: Chapter 1 is in the web edition only: the PDF and the EPUB skip its number (one"
         " Pandoc pass numbers them for every edition)",
     ], run.stderr

@@ -421,6 +421,16 @@ def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None
     )
     assert marks("`x`{=latex}")["raw-tex"] == "true"
     assert marks("<SPAN lang=fr>mot</SPAN> [-@{tbl-x}]")["spans"] == marks("[-@{tbl-x}]")["crossrefs"] == "true"
+    # What Pandoc decodes before the filters read it as Markdown: entities in an attribute (a callout's
+    # title), YAML's escapes in metadata; a raw attribute with a space, a backslash before any letter.
+    assert marks('::: {.callout-note title="As &#64;fig:map shows, &#36;&#36;x&#36;&#36;"}')["crossrefs"] == "true"
+    assert marks('title="&#36;&#36;E&#36;&#36;"')["display-math"] == "true"
+    yaml_marks = dict(
+        argument.removeprefix("--metadata=press-has-").split(":")
+        for argument in source_marks(["text"], ['abstract: "As \\x40fig:map shows, $\\\n  $x$$"'])
+    )
+    assert yaml_marks["crossrefs"] == yaml_marks["display-math"] == "true"
+    assert marks("Text `--`{ =latex} here.")["raw-tex"] == marks("\\émph{x}")["raw-tex"] == "true"
     # The last text given (a metadata file) counts as the manuscript does.
     assert (
         dict(argument.split(":") for argument in source_marks(["words", "![a](b.png)"]))["--metadata=press-has-images"]
