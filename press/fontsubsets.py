@@ -22,10 +22,13 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
+import fontTools
 import pikepdf
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
+from .cache import BuildCache, digest, files_digest
+from .inputs import code_files
 from .validate import resource_dictionaries
 
 FONT_FILES = ("/FontFile2", "/FontFile3")
@@ -33,8 +36,10 @@ FONT_FILES = ("/FontFile2", "/FontFile3")
 EMPTY_CHARSTRING = b"\x0e"
 
 
-def merge_subsets(pdf: pikepdf.Pdf) -> None:
-    """Give the font descriptors of each face one font program: the union of their subsets."""
+def merge_subsets(pdf: pikepdf.Pdf, cache: BuildCache | None = None) -> None:
+    """Give the font descriptors of each face one font program: the union of their subsets, kept in
+    `cache` under the subsets it is made of (an edit that leaves every division's glyphs as they were
+    merges nothing again)."""
     groups: dict[tuple[str, str], list[pikepdf.Dictionary]] = {}
     for descriptor in _font_descriptors(pdf):
         key = next(key for key in FONT_FILES if key in descriptor)
@@ -43,7 +48,8 @@ def merge_subsets(pdf: pikepdf.Pdf) -> None:
         streams = list({descriptor[key].objgen: descriptor[key] for descriptor in descriptors}.values())
         if len(streams) < 2:
             continue
-        union = merged_program([stream.read_bytes() for stream in streams])
+        programs = [stream.read_bytes() for stream in streams]
+        union = merged_program(programs) if cache is None else _cached_union(programs, cache)
         if union is None:
             continue
         shared = pikepdf.Stream(pdf, union)
@@ -54,6 +60,15 @@ def merge_subsets(pdf: pikepdf.Pdf) -> None:
         shared = pdf.make_indirect(shared)
         for descriptor in descriptors:
             descriptor[key] = shared
+
+
+def _cached_union(programs: Sequence[bytes], cache: BuildCache) -> bytes | None:
+    name = "font-union-" + digest(fontTools.version, files_digest(code_files(__name__)), *programs)
+    stored = cache.read(name)
+    if stored is None:
+        stored = merged_program(programs) or b""  # b"": these subsets do not merge
+        cache.write(name, stored)
+    return stored or None
 
 
 def merged_program(programs: Sequence[bytes]) -> bytes | None:

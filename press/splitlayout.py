@@ -573,14 +573,14 @@ def print_pages(book: SplitBook, labels: Sequence[str]) -> pagemap.PrintPages:
     )
 
 
-def assemble(book: SplitBook, target: Path, modified: datetime) -> None:
+def assemble(book: SplitBook, target: Path, modified: datetime, cache: BuildCache) -> None:
     """Write the book: the frame's PDF with each division's pages in the frame's empty ones, dated `modified`
-    (the frame may come from an earlier build's cache)."""
+    (the frame may come from an earlier build's cache); the faces' merged programs kept in `cache`."""
     with pikepdf.open(io.BytesIO(book.frame.pdf)) as out:
         sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
         try:
             merge(out, sources, book.frame.placements)
-            fontsubsets.merge_subsets(out)
+            fontsubsets.merge_subsets(out, cache)
             place(out, book)
             date(out, modified)
             out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

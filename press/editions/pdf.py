@@ -35,7 +35,7 @@ def write(document: Document, context: BuildContext) -> Path:
     laid_out = printlayout.laid_out(document, context)
     with atomic_output(target, context.reporter) as temporary:
         if isinstance(laid_out, splitlayout.SplitBook):
-            splitlayout.assemble(laid_out, temporary, document.modified)
+            splitlayout.assemble(laid_out, temporary, document.modified, context.cache)
         else:
             printlayout.write_pdf(laid_out, document, temporary)
     return target

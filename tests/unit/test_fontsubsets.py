@@ -4,6 +4,7 @@ PDFs WeasyPrint writes with the house's fonts: a CFF face (Linux Libertine) and 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
@@ -13,7 +14,8 @@ from fontTools.ttLib import TTFont
 from PIL import ImageChops
 from weasyprint import HTML
 
-from press import STYLES_DIR
+from press import STYLES_DIR, fontsubsets
+from press.cache import BuildCache
 from press.fontsubsets import FONT_FILES, merge_subsets, merged_program
 
 FACES = {
@@ -81,6 +83,36 @@ def test_the_pages_of_a_book_share_one_program_and_look_as_they_did() -> None:
     saved = _saved(book)
     after = [page.render(scale=2).to_pil() for page in pypdfium2.PdfDocument(io.BytesIO(saved))]
     assert all(ImageChops.difference(one, two).getbbox() is None for one, two in zip(before, after, strict=True))
+
+
+def test_a_union_made_once_is_taken_from_the_cache_for_the_same_subsets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chapters = []  # kept open: a page appended from another PDF reads its fonts from there
+
+    def book(first: str) -> pikepdf.Pdf:
+        pdf, chapter = written("serif", first), written("serif", "Fresnel’s lens, 1822")
+        chapters.append(chapter)
+        pdf.pages.append(chapter.pages[0])
+        assert len(set(programs(pdf))) == 2
+        return pdf
+
+    cache = BuildCache(tmp_path)
+    made = book("The keepers of the light")
+    subsets = programs(made)
+    merge_subsets(made, cache)
+    merged = programs(made)[0]
+    assert set(programs(made)) == {merged} and merged == merged_program(subsets)
+
+    def not_again(programs: list[bytes]) -> bytes | None:
+        raise AssertionError("merged again")
+
+    monkeypatch.setattr(fontsubsets, "merged_program", not_again)
+    again = book("The keepers of the light")
+    merge_subsets(again, cache)
+    assert set(programs(again)) == {merged}
+    with pytest.raises(AssertionError, match="merged again"):  # other subsets: a union of their own
+        merge_subsets(book("Another chapter"), cache)
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:
