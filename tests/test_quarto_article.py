@@ -121,6 +121,8 @@ def test_content_meant_for_some_editions_is_in_those_alone(article: Built) -> No
     assert web_only in page and print_too not in page
     assert web_only not in epub and print_too in epub
     assert web_only not in pdf and print_too in pdf
+    # A code block too, Quarto's ```{.r .content-visible when-format="html"}.
+    assert "zoom_map(penguins)" in page and "zoom_map" not in epub and "zoom_map" not in pdf
     checked = "Measured in the field, and checked on the web."
     assert checked in page and checked in epub
     assert "Measured in the field." in pdf

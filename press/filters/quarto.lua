@@ -8,7 +8,7 @@
 --             each under its title, which is neither numbered nor in the contents.
 --   fig-alt   ![](map.png){fig-alt="…"}: the image's alternative text.
 --   conditional content  ::: {.content-visible when-format="html"} (or .content-hidden,
---             unless-format, when-meta, unless-meta; a span too): kept for the editions it is
+--             unless-format, when-meta, unless-meta; a span or a code block too): kept for the editions it is
 --             for, marked press-editions="pdf epub" when some editions are to leave it out
 --             (press.markup.for_edition drops it from the others). Quarto's pdf, latex and
 --             typst are the PDF edition, html the web edition, epub the EPUB.
@@ -188,6 +188,29 @@ local function conditional(element)
   return kept
 end
 
+-- A code block for some editions only (Quarto's ```{.python .content-visible when-format="html"}):
+-- in a div that says which, so that the editions without it leave out the whole block (Pandoc's
+-- HTML puts a highlighted block in a div of its own).
+local function conditional_code(code)
+  local editions = conditional_editions(code)
+  if editions == nil then
+    return nil
+  end
+  code.classes = code.classes:filter(function(class)
+    return class ~= 'content-visible' and class ~= 'content-hidden'
+  end)
+  for _, name in ipairs({ 'when-format', 'unless-format', 'when-meta', 'unless-meta' }) do
+    code.attributes[name] = nil
+  end
+  if #editions == #EDITIONS then
+    return code
+  end
+  if #editions == 0 then
+    return {}
+  end
+  return pandoc.Div({ code }, pandoc.Attr('', {}, { ['press-editions'] = table.concat(editions, ' ') }))
+end
+
 -- A div for some editions only that is also a callout or a tabset stays one.
 local function div(element)
   local result = conditional(element)
@@ -206,6 +229,7 @@ end
 local function quarto(doc)
   return doc:walk {
     Div = div,
+    CodeBlock = conditional_code,
     Span = has_spans and conditional or nil,
     Image = has_images and alternative_text or nil,
   }
