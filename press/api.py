@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,8 @@ def build(
         _library_warnings(context.reporter),
         context.cache.session([owner(manuscript.stem, name) for name in to_make]),
     ):
-        document = with_options(load_document(manuscript, context), settings)
+        # The editions' modules (WeasyPrint, pikepdf, ebooklib: half a second) are imported while Pandoc works.
+        document = with_options(load_document(manuscript, context, partial(_import, to_make)), settings)
         loader_warnings = context.reporter.warnings
         for name in to_make:
             maker = edition(name)
@@ -99,6 +101,11 @@ def build(
             made_from = [*inputs, *context.files_looked_for]
             freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
     return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
+
+
+def _import(editions: Sequence[str]) -> None:
+    for name in editions:
+        edition(name)
 
 
 def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **options: Any) -> list[Diagnostic]:

@@ -24,7 +24,7 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,11 +83,17 @@ class BuildCache:
         Path(temporary).replace(self.folder / name)
 
     @contextmanager
-    def locked(self, name: str) -> Iterator[None]:
-        """Hold the entry's lock: whoever holds it makes the entry; the others wait, then read it."""
+    def locked(self, name: str, while_waiting: Callable[[], object] | None = None) -> Iterator[None]:
+        """Hold the entry's lock: whoever holds it makes the entry; the others wait, then read it.
+        `while_waiting` is called before waiting, if another build holds the lock."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with (self.folder / f"{name}.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if while_waiting is not None:
+                    while_waiting()
+                fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
             finally:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -163,13 +163,17 @@ class Document:
 
 
 @limits.within_budget("reading the manuscript")
-def load_document(manuscript_path: Path, context: BuildContext) -> Document:
+def load_document(
+    manuscript_path: Path, context: BuildContext, while_pandoc_runs: Callable[[], object] = lambda: None
+) -> Document:
     """Read a manuscript and everything it names into one Document.
 
     Problems a build would stop at go to the context's reporter, which raises
     them, or records them and goes on when it collects every finding (`check`).
     Active content in the manuscript's HTML is refused, or with the option
     `remove_active_content` removed with a warning (see press.sanitize).
+    `while_pandoc_runs` is called once the manuscript is read, while Pandoc converts it (see
+    press.pandoc.convert), unless the manuscript stops the build first.
     """
     reporter = context.reporter
     manuscript_path = manuscript_path.resolve()
@@ -192,7 +196,7 @@ def load_document(manuscript_path: Path, context: BuildContext) -> Document:
     style = resolve_style(metadata.csl, folder, metadata.location("csl"), confined=metadata.csl != extra.csl)
     for path in (*pandoc.input_files(metadata, style, extra), *metadata.fonts):
         context.read_file(path)
-    output = pandoc.convert(manuscript, metadata, style, extra, context.cache)
+    output = pandoc.convert(manuscript, metadata, style, extra, context.cache, while_pandoc_runs)
     try:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:

@@ -146,8 +146,8 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
         found.append((message, _tag_place(manuscript, *key, reported[key])))
         reported[key] += 1
 
-    for element in fragment.iter():
-        if not isinstance(element.tag, str) or _foreign(element):
+    for element in _candidates(fragment):
+        if _foreign(element):
             continue
         tag = element.tag
         if tag in UNSHOWN_ELEMENTS:
@@ -166,10 +166,26 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
         element.drop_tree()
     for element in list(fragment.iter(*OBSOLETE_ELEMENTS)):
         _rename(element)
-    for element in fragment.iter():
-        if isinstance(element.tag, str) and not _foreign(element):
+    for element in _candidates(fragment):
+        if not _foreign(element):
             _drop_obsolete_attributes(element)
     return found
+
+
+#: What makes an element one `carry_raw_html` has anything to do with: its tag, or one of its attributes.
+_TAGS_TO_CARRY = frozenset((*UNSHOWN_ELEMENTS, *OBSOLETE_ELEMENTS))
+_ATTRIBUTES_TO_CARRY = OBSOLETE_ATTRIBUTES | {"width", "height"}
+
+
+def _candidates(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements, in document order, that are unshown, obsolete or carry an obsolete (or presentational)
+    attribute: next to none of a long book's elements, each of which `_foreign` would otherwise walk up from."""
+    return [
+        element
+        for element in fragment.iter()
+        if isinstance(element.tag, str)
+        and (element.tag in _TAGS_TO_CARRY or not _ATTRIBUTES_TO_CARRY.isdisjoint(element.attrib))
+    ]
 
 
 def _foreign(element: lxml.html.HtmlElement) -> bool:
