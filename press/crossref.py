@@ -21,8 +21,15 @@ if TYPE_CHECKING:
     from .pandoc import PandocOutput
 
 #: What the filter's log entries for unresolved references start with; then the reference and the known identifiers.
+#: The reference is `fig:map` for `@fig:map`, `ref(fig:map)` for bookdown's `\@ref(fig:map)`, `(ref:map)` for
+#: bookdown's text reference `(ref:map)`.
 MARKER = "press-crossref unknown"
 UNKNOWN_REFERENCE = re.compile(rf"{MARKER} (\S+) among ?(.*)$", re.DOTALL)
+#: A bookdown equation environment with several labels (`(\#eq:a)` on each line): its first label, then the others.
+SEVERAL_LABELS = "press-crossref several-labels"
+SEVERAL_LABELS_FOUND = re.compile(rf"{SEVERAL_LABELS} (\S+) (.+)$", re.DOTALL)
+BOOKDOWN_REFERENCE = re.compile(r"ref\((.+)\)$")
+BOOKDOWN_TEXT_REFERENCE = re.compile(r"\(ref:(.+)\)$")
 #: The labels (templates/labels.yaml) the filter is given, each with its plural.
 LABELS = ("figure", "table", "equation", "section", "listing")
 
@@ -35,7 +42,8 @@ def label_arguments(lang: str) -> list[str]:
 
 
 def is_unresolved_reference(message: str) -> bool:
-    return MARKER in message
+    """Whether a message of the filter's is one `unresolved` or `equations_labelled_twice` reports."""
+    return MARKER in message or SEVERAL_LABELS in message
 
 
 def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
@@ -46,18 +54,46 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
         if found is None:
             continue
         reference, known = found.group(1), found.group(2).split()
-        wanted = reference[0].lower() + reference[1:]
-        close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join('@' + name for name in close)}?" if close else ""
-        defined = "" if known else " (nothing in the manuscript is labelled for cross-references)"
-        problems.extend(
-            PressError(f"unknown cross-reference '@{reference}'{defined}{hint}", location)
-            for location in _reference_locations(manuscript, reference)
-        )
+        if text_reference := BOOKDOWN_TEXT_REFERENCE.match(reference):
+            name = text_reference.group(1)
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(f'(ref:{other})' for other in close)}?" if close else ""
+            problem = f"unknown text reference '(ref:{name})': no paragraph starts '(ref:{name}) ' to define it{hint}"
+            written = re.compile(rf"\(ref:{re.escape(name)}\)")
+        else:
+            bookdown = BOOKDOWN_REFERENCE.match(reference)
+            name = bookdown.group(1) if bookdown else reference
+            wanted = name if bookdown else name[0].lower() + name[1:]
+            close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+            spelled = [f"\\@ref({other})" if bookdown else f"@{other}" for other in close]
+            hint = f"; did you mean {', '.join(spelled)}?" if close else ""
+            defined = "" if known else " (nothing in the manuscript is labelled for cross-references)"
+            shown = f"\\@ref({name})" if bookdown else f"@{name}"
+            problem = f"unknown cross-reference '{shown}'{defined}{hint}"
+            written = (
+                re.compile(rf"\\?@ref\({re.escape(name)}\)")
+                if bookdown
+                else re.compile(rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)")
+            )
+        problems.extend(PressError(problem, location) for location in _locations(manuscript, written))
     return list({str(problem): problem for problem in problems}.values())
 
 
-def _reference_locations(manuscript: Manuscript, reference: str) -> list[Location]:
-    pattern = re.compile(rf"@(?:{re.escape(reference)}|\{{{re.escape(reference)}\}})(?![\w:\-]*\w)")
-    locations = [manuscript.location(found.start()) for found in pattern.finditer(manuscript.text)]
+def equations_labelled_twice(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """A warning for each bookdown equation environment with several labels: only the first is numbered."""
+    found = []
+    for message in output.warnings:
+        labels = SEVERAL_LABELS_FOUND.search(message.text)
+        if labels is None:
+            continue
+        first, others = labels.group(1), labels.group(2).split()
+        written = ", ".join("(\\#eq:" + other + ")" for other in others)
+        text = f"an equation environment has several labels; it is numbered once, as '{first}', and {written} not"
+        pattern = re.compile(rf"\(\\#{re.escape(first)}\)")
+        found.append((text, _locations(manuscript, pattern)[0]))
+    return found
+
+
+def _locations(manuscript: Manuscript, written: re.Pattern[str]) -> list[Location]:
+    locations = [manuscript.location(found.start()) for found in written.finditer(manuscript.text)]
     return locations or [Location(manuscript.path)]

@@ -72,14 +72,17 @@ CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in CROSSREF_KINDS for se
 #: only from, in any case: display math only of `$$`, an image only of `![`, a span only of
 #: `[…]{…}` or `<span>`, a cross-reference only of a citation `@fig:map` or `@{fig:map}`, raw TeX
 #: only of a backslash before a letter (`\emph`, `\begin`, `\é`) or a raw attribute (`{=latex}`,
-#: `{ =tex}`). The filters walk the book's inline elements for one of them only when what Pandoc
-#: reads holds its mark (see `source_marks`): each such walk costs a long book a fraction of a second.
+#: `{ =tex}`), bookdown's spellings only of theirs. The filters walk the book's inline elements for
+#: one of them only when what Pandoc reads holds its mark (see `source_marks`): each such walk costs a
+#: long book a fraction of a second.
 SOURCE_MARKS = {
     "display-math": re.compile(r"\$\$"),
     "images": re.compile(r"!\["),
     "spans": re.compile(r"\]\{|<span", re.IGNORECASE),
     "crossrefs": re.compile(rf"@\{{?(?:{'|'.join(CROSSREF_KINDS)})[:-]", re.IGNORECASE),
     "raw-tex": re.compile(r"\\[^\W\d_]|\{\s*="),
+    # bookdown's cross-references (`\@ref(fig:map)`), captions' labels (`(\#fig:map)`) and text references.
+    "bookdown": re.compile(r"@ref\(|\(\\?#(?:fig|tab|eq):|\(ref:"),
 }
 #: Pandoc's garbage collector starts collecting its old generation at 128 MB instead of 1 MB: a long book's
 #: pass copied its growing AST again and again (3.0 s for the bench book, 2.3 s with this; 35 MB more
@@ -268,9 +271,7 @@ def _run(
     return PandocOutput(html, warnings + left_out)
 
 
-def _pandoc(
-    arguments: list[str], manuscript: Manuscript, scratch: Path, while_running: Callable[[], object]
-) -> str:
+def _pandoc(arguments: list[str], manuscript: Manuscript, scratch: Path, while_running: Callable[[], object]) -> str:
     """Pandoc on the manuscript's text, within its memory and the stage's time (see press.limits).
 
     Its input, output and messages are files, so that it never waits for this process, which calls
@@ -318,7 +319,7 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         position = PANDOC_POSITION.search(message.text)
         where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None
         found.append((f"Pandoc: {message.text}", where or Location(manuscript.path)))
-    return found + raw.dropped(left_out(output), manuscript)
+    return found + crossref.equations_labelled_twice(output, manuscript) + raw.dropped(left_out(output), manuscript)
 
 
 def left_out(output: PandocOutput) -> list[tuple[str, str]]:

@@ -7,6 +7,9 @@
 --                    @fig:map   [@fig:map; @fig:plan]   [-@eq:euler]   @Fig:map
 --   Quarto           {#fig-map}  {#tbl-results}  {#eq-euler}  {#sec-methods}  @fig-map
 --                    ```{#lst-main lst-cap="The main loop"}
+--   bookdown         ![(\#fig:map) Map](map.png)   Table: (\#tab:results) Results
+--                    \begin{equation} … (\#eq:euler) \end{equation}   # Methods {#methods}
+--                    \@ref(fig:map)   \@ref(methods)   (ref:map) Words a caption stands for.
 --
 -- A code listing is a code block labelled `lst`: a figure of class `listing`, its caption
 -- from the block's `caption` (or `lst-cap`), from a `::: {#lst:main .listing}` div's first
@@ -22,6 +25,11 @@
 -- "(3)" for [-@eq:id]. The words come from the toolchain, in the manuscript's
 -- language, as metadata fields press-label-<kind> and press-label-<kind>s.
 --
+-- bookdown's `\@ref(label)` is the number alone (bookdown's authors write "Figure \@ref(fig:map)"),
+-- of a labelled figure, table or equation or of any heading (a chapter's number, a section's); a
+-- bookdown table's `tab:` label is the table's `tbl:` identifier. A paragraph starting `(ref:name)`
+-- defines the words `(ref:name)` stands for anywhere else (a caption), and is not shown.
+--
 -- This filter runs before citeproc, which would otherwise take every reference for a
 -- citation. A reference to an identifier that does not exist is logged as a warning
 -- starting with 'press-crossref unknown', which the toolchain turns into an error
@@ -30,6 +38,7 @@
 local KINDS = { fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section', lst = 'listing' }
 local LISTING = 'listing'
 local MARKER = 'press-crossref unknown'
+local SEVERAL_LABELS = 'press-crossref several-labels'
 local NBSP = '\u{a0}'
 
 local words = {
@@ -44,7 +53,7 @@ local number_headings = false
 -- pandoc-crossref's options: every heading labelled `sec:`; a paragraph "Listing: …" captions the code after it.
 local auto_section_labels = false
 local code_block_captions = false
-local has_images, has_display_math, has_crossrefs = true, true, true
+local has_images, has_display_math, has_crossrefs, has_bookdown = true, true, true, true
 -- A book (press-book, or a part heading found): its chapters carry their division's label
 -- ("Chapter 3"), so their headings take no section number, and parts are not counted.
 local book = false
@@ -89,6 +98,7 @@ local function read_settings(meta)
   has_images = meta['press-has-images'] ~= false
   has_display_math = meta['press-has-display-math'] ~= false
   has_crossrefs = meta['press-has-crossrefs'] ~= false
+  has_bookdown = meta['press-has-bookdown'] ~= false
 end
 
 local function remember(identifier, number, title)
@@ -96,10 +106,15 @@ local function remember(identifier, number, title)
   table.insert(order, identifier)
 end
 
+-- Every heading with an identifier, for bookdown's \@ref(methods): headings[identifier] = { number = '2' },
+-- or { title = inlines } for one that takes no number.
+local headings = {}
+
 -- A heading that takes no number (unnumbered, or a book's part): a reference to it is its title,
 -- without what may stand only once (a note, an identifier, an index mark) or not in a link (a link).
 local function remember_unnumbered(header)
-  if kind_of(header.identifier) ~= 'sec' then
+  local section = kind_of(header.identifier) == 'sec'
+  if not section and not (has_bookdown and header.identifier ~= '') then
     return
   end
   local title = header.content:walk {
@@ -115,7 +130,10 @@ local function remember_unnumbered(header)
       end
     end,
   }
-  remember(header.identifier, nil, title)
+  if section then
+    remember(header.identifier, nil, title)
+  end
+  headings[header.identifier] = { title = title }
 end
 
 -- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
@@ -248,6 +266,9 @@ local function number_targets(doc)
       local number = table.concat(parts, '.')
       if kind_of(header.identifier) == 'sec' then
         remember(header.identifier, number)
+      end
+      if has_bookdown and header.identifier ~= '' then
+        headings[header.identifier] = { number = number }
       end
       if number_headings and not (book and header.level == top) then
         header.content:insert(1, pandoc.Space())
@@ -554,6 +575,194 @@ local function div_figure(div)
   return pandoc.Figure(blocks, { long = long }, pandoc.Attr(div.identifier, div.classes, div.attributes))
 end
 
+-- bookdown's labels and text references -----------------------------------------------------------
+local BOOKDOWN_LABEL = '[%w%-_/:%.]+'
+-- A caption's first word `(#fig:map)` (written `(\#fig:map)`): the label's kind and name, and the caption
+-- without it.
+local function caption_label(inlines)
+  local first = inlines[1]
+  if not first or first.t ~= 'Str' then
+    return nil
+  end
+  local kind, name = first.text:match('^%(#(%a+):(' .. BOOKDOWN_LABEL .. ')%)$')
+  if not kind then
+    return nil
+  end
+  local rest = inlines:clone()
+  rest:remove(1)
+  if #rest > 0 and rest[1].t == 'Space' then
+    rest:remove(1)
+  end
+  return kind, name, rest
+end
+
+-- The caption's label taken out of its first block; the element's identifier from it, if it has none.
+local function label_from_caption(element, wanted, identifier_kind)
+  local first = element.caption.long[1]
+  if not first or not first.content then
+    return nil
+  end
+  local kind, name, rest = caption_label(first.content)
+  if kind ~= wanted then
+    return nil
+  end
+  first.content = rest
+  if element.identifier == '' then
+    element.identifier = identifier_kind .. ':' .. name
+  end
+  return element
+end
+
+local function bookdown_figure(figure)
+  if not label_from_caption(figure, 'fig', 'fig') then
+    return nil
+  end
+  -- The image's own description repeats the caption, label and all.
+  figure.content = figure.content:walk {
+    Image = function(image)
+      local kind, _, rest = caption_label(image.caption)
+      if kind == 'fig' then
+        image.caption = rest
+        return image
+      end
+    end,
+  }
+  return figure
+end
+
+local function bookdown_table(element)
+  return label_from_caption(element, 'tab', 'tbl')
+end
+
+-- A LaTeX equation with its label, `\begin{equation} … (\#eq:euler) \end{equation}`: read as Pandoc reads
+-- the environment, followed by its label as pandoc-crossref writes it, to be numbered with the others.
+local function bookdown_equation(raw)
+  if raw.format ~= 'latex' and raw.format ~= 'tex' then
+    return nil
+  end
+  local labels = {}
+  local text = raw.text:gsub('%(\\#eq:(' .. BOOKDOWN_LABEL .. ')%)', function(name)
+    table.insert(labels, name)
+    return ''
+  end)
+  if #labels == 0 then
+    return nil
+  end
+  local blocks = pandoc.read(text, 'latex').blocks
+  local para = #blocks == 1 and blocks[1].t == 'Para' and blocks[1]
+  local math = para and #para.content == 1 and para.content[1]
+  if not math or math.t ~= 'Math' or math.mathtype ~= 'DisplayMath' then
+    return nil
+  end
+  if #labels > 1 then
+    pandoc.log.warn(SEVERAL_LABELS .. ' eq:' .. labels[1] .. ' ' .. table.concat(labels, ' ', 2))
+  end
+  display_math = true
+  local labelled = { math, pandoc.Space(), pandoc.Str('{#eq:' .. labels[1] .. '}') }
+  return raw.t == 'RawBlock' and pandoc.Para(labelled) or labelled
+end
+
+-- The paragraphs `(ref:name) Words…`: taken out, their words kept for each `(ref:name)` elsewhere.
+local function bookdown_text_references(doc)
+  local words_of = {}
+  doc = doc:walk {
+    Para = function(para)
+      local first, second = para.content[1], para.content[2]
+      local name = first and first.t == 'Str' and first.text:match('^%(ref:(' .. BOOKDOWN_LABEL .. ')%)$')
+      if not name or (second and second.t ~= 'Space') then
+        return nil
+      end
+      local rest = para.content:clone()
+      rest:remove(1)
+      if #rest > 0 then
+        rest:remove(1)
+      end
+      words_of[name] = rest
+      return {}
+    end,
+  }
+  return doc:walk {
+    Str = function(str)
+      local before, name, after = str.text:match('^(.-)%(ref:(' .. BOOKDOWN_LABEL .. ')%)(.*)$')
+      if not name then
+        return nil
+      end
+      local words = words_of[name]
+      if not words then
+        local defined = {}
+        for defined_name in pairs(words_of) do
+          table.insert(defined, defined_name)
+        end
+        table.sort(defined)
+        pandoc.log.warn(MARKER .. ' (ref:' .. name .. ') among ' .. table.concat(defined, ' '))
+        return nil
+      end
+      local result = pandoc.Inlines {}
+      if before ~= '' then
+        result:insert(pandoc.Str(before))
+      end
+      result:extend(words:clone())
+      if after ~= '' then
+        result:insert(pandoc.Str(after))
+      end
+      return result
+    end,
+  }
+end
+
+local function bookdown_labels(doc)
+  if not has_bookdown then
+    return nil
+  end
+  doc = bookdown_text_references(doc)
+  return doc:walk {
+    Figure = bookdown_figure,
+    Table = bookdown_table,
+    RawBlock = bookdown_equation,
+    RawInline = bookdown_equation,
+  }
+end
+
+-- bookdown's \@ref(label), which Pandoc reads as the text "@ref(label)": the number of what is labelled.
+local function bookdown_reference(str)
+  local before, name, after = str.text:match('^(.-)@ref%((' .. BOOKDOWN_LABEL .. ')%)(.*)$')
+  if not name then
+    return nil
+  end
+  local identifier = name:gsub('^tab:', 'tbl:')
+  local target = targets[identifier]
+  local heading = headings[identifier]
+  local shown
+  if target and target.number then
+    shown = { pandoc.Str(target.number) }
+  elseif target or heading then
+    shown = heading and (heading.number and { pandoc.Str(heading.number) } or heading.title:clone())
+      or target.title:clone()
+  end
+  local result = pandoc.Inlines {}
+  if before ~= '' then
+    result:insert(pandoc.Str(before))
+  end
+  if shown then
+    result:insert(link(identifier, shown))
+  else
+    local known = pandoc.List(order)
+    local heading_identifiers = {}
+    for heading_identifier in pairs(headings) do
+      table.insert(heading_identifiers, heading_identifier)
+    end
+    table.sort(heading_identifiers)
+    known:extend(heading_identifiers)
+    pandoc.log.warn(MARKER .. ' ref(' .. name .. ') among ' .. table.concat(known, ' '))
+    result:insert(pandoc.Str('??'))
+  end
+  if after ~= '' then
+    -- "@ref(a)-@ref(b)": each reference in one word.
+    result:extend(bookdown_reference(pandoc.Str(after)) or { pandoc.Str(after) })
+  end
+  return result
+end
+
 -- Figures made of what Pandoc left as paragraphs, divs, tables and code; the headings and display
 -- math the numbering needs to know of. Paragraphs (for an image) and formulas are walked for
 -- only when the text can hold them: each such walk costs a long book a fraction of a second.
@@ -571,11 +780,17 @@ end
 return {
   { Meta = read_settings },
   { Pandoc = code_block_captions_pass },
+  { Pandoc = bookdown_labels },
   { Pandoc = gather },
   { Pandoc = number_targets },
   {
     Pandoc = function(doc)
       return has_crossrefs and doc:walk { Cite = resolve } or nil
+    end,
+  },
+  {
+    Pandoc = function(doc)
+      return has_bookdown and doc:walk { Str = bookdown_reference } or nil
     end,
   },
 }

@@ -415,9 +415,10 @@ def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None
         "spans": "false",
         "crossrefs": "false",
         "raw-tex": "false",
+        "bookdown": "false",
     }
-    assert marks("$$x$$ ![a](b.png) [c]{.d} see @Fig:map \\Emph{e}") == dict.fromkeys(
-        ("display-math", "images", "spans", "crossrefs", "raw-tex"), "true"
+    assert marks("$$x$$ ![a](b.png) [c]{.d} see @Fig:map \\Emph{e} \\@ref(x)") == dict.fromkeys(
+        ("display-math", "images", "spans", "crossrefs", "raw-tex", "bookdown"), "true"
     )
     assert marks("`x`{=latex}")["raw-tex"] == "true"
     assert marks("<SPAN lang=fr>mot</SPAN> [-@{tbl-x}]")["spans"] == marks("[-@{tbl-x}]")["crossrefs"] == "true"
@@ -436,3 +437,101 @@ def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None
         dict(argument.split(":") for argument in source_marks(["words", "![a](b.png)"]))["--metadata=press-has-images"]
         == "true"
     )
+
+
+BOOKDOWN = """\
+# Introduction {#intro}
+
+See Chapter \\@ref(methods), Figure \\@ref(fig:map), Table \\@ref(tab:data), Equation (\\@ref(eq:mean))
+and Section \\@ref(background).
+
+(ref:map-caption) A map of **the** area.
+
+![(\\#fig:map) (ref:map-caption)](map.png)
+
+Table: (\\#tab:data) Some data.
+
+| a |
+|---|
+| 1 |
+
+\\begin{equation}
+\\bar{x} = \\frac{1}{n} \\sum x_i
+(\\#eq:mean)
+\\end{equation}
+
+## Background {#background}
+
+# Methods {#methods}
+"""
+
+
+def test_bookdowns_labels_references_and_text_references_are_read(tmp_path: Path) -> None:
+    html, warnings = convert(BOOKDOWN, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    first = collapse(page.xpath("//p")[0].text_content())
+    assert first == "See Chapter 2, Figure 1, Table 1, Equation (1) and Section 1.1."
+    links = [(link.get("href"), link.text_content()) for link in page.find_class("cross-ref")]
+    assert links == [
+        ("#methods", "2"),
+        ("#fig:map", "1"),
+        ("#tbl:data", "1"),
+        ("#eq:mean", "1"),
+        ("#background", "1.1"),
+    ]
+    figure = one(page.find(".//figure"), "figure")
+    assert figure.get("id") == "fig:map"
+    assert collapse(one(figure.find(".//figcaption"), "caption").text_content()) == "Figure\u00a01: A map of the area."
+    assert one(figure.find(".//figcaption//strong"), "strong words").text == "the"
+    assert one(figure.find(".//img"), "image").get("alt") == "A map of the area."
+    assert collapse(one(page.find(".//table/caption"), "table caption").text_content()) == "Table\u00a01: Some data."
+    equation = page.find_class("equation")[0]
+    assert equation.get("id") == "eq:mean" and equation.find_class("equation-number")[0].text == "(1)"
+    assert "#eq" not in equation.text_content() and "ref:" not in text(html)
+
+
+def test_bookdowns_unknown_references_are_errors_at_their_lines(tmp_path: Path) -> None:
+    markdown = BOOKDOWN.replace("(\\@ref(eq:mean))", "(\\@ref(eq:maen)) and (ref:nope)")
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == [
+        "press-crossref unknown (ref:nope) among map-caption",
+        "press-crossref unknown ref(eq:maen) among fig:map tbl:data eq:mean background intro methods",
+    ]
+    assert "??" in text(html)
+    manuscript = Manuscript(tmp_path / "m.md", markdown, (), None)
+    messages = tuple(PandocMessage("ScriptingWarning", "WARNING", warning) for warning in warnings)
+    problems = crossref.unresolved(PandocOutput(html, messages), manuscript)
+    where = tmp_path / "m.md"
+    assert [str(problem) for problem in problems] == [
+        f"{where}:3:105: error: unknown text reference '(ref:nope)': no paragraph starts '(ref:nope) ' to define it",
+        f"{where}:3:85: error: unknown cross-reference '\\@ref(eq:maen)'; did you mean \\@ref(eq:mean)?",
+    ]
+
+
+def test_a_bookdown_equation_with_several_labels_is_numbered_once_with_a_warning(tmp_path: Path) -> None:
+    markdown = "\\begin{align}\na &= b (\\#eq:one) \\\\\nc &= d (\\#eq:two)\n\\end{align}\n\nSee \\@ref(eq:one).\n"
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == ["press-crossref several-labels eq:one two"]
+    assert [
+        number.text for number in lxml.html.fragment_fromstring(html, create_parent="div").find_class("equation-number")
+    ] == ["(1)"]
+    manuscript = Manuscript(tmp_path / "m.md", markdown, (), None)
+    found = crossref.equations_labelled_twice(
+        PandocOutput(html, (PandocMessage("ScriptingWarning", "WARNING", warnings[0]),)), manuscript
+    )
+    assert [(message, str(location)) for message, location in found] == [
+        (
+            "an equation environment has several labels; it is numbered once, as 'eq:one', and (\\#eq:two) not",
+            f"{tmp_path / 'm.md'}:2:8",
+        )
+    ]
+
+
+def test_bookdowns_spellings_are_looked_for_only_where_they_can_be() -> None:
+    def bookdown(text: str) -> str:
+        return dict(argument.split(":", 1) for argument in source_marks([text]))["--metadata=press-has-bookdown"]
+
+    assert bookdown("Plain (words) and @smith2020, #hashtag, ref: a note.") == "false"
+    for written in ("\\@ref(intro)", "![(\\#fig:map) Map](m.png)", "Table: (#tab:x) T", "(ref:caption) Words"):
+        assert bookdown(written) == "true", written
