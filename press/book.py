@@ -8,7 +8,10 @@ A book is given either as
 - a folder holding a metadata file (book.yaml or metadata.yaml, or one .md file with
   `chapters:`) and chapter files: those its `chapters:` lists, or else every .md file of
   the folder in the order of their names (numbers compared as numbers: 2 before 10),
-  leaving out README.md and files whose names start with `_`, as bookdown does.
+  leaving out README.md and files whose names start with `_`, as bookdown does; or
+- a bookdown project's folder (`_bookdown.yml`): the files its `rmd_files:` lists, or else
+  every .Rmd and .md file in the order of their names, index.Rmd first, whose front matter
+  is the book's and whose text is its first chapter, as bookdown reads them.
 
 A chapter entry is a file, or a part: `{part: Title, chapters: [...]}`, where the title
 may be a file of its own (the part's page, its heading the part's title), as in Quarto.
@@ -47,6 +50,9 @@ QUARTO_PROJECT = "_quarto.yml"
 QUARTO_ONLY = ("project", "book", "format", "execute", "editor", "jupyter", "engine", "website", "filters")
 #: The extensions of a book's chapter files: Markdown, and Quarto's (whose code cells stay code).
 CHAPTER_SUFFIXES = (".md", ".qmd", ".markdown")
+#: A bookdown project's file, and the extensions of its chapter files (R Markdown's code chunks stay code).
+BOOKDOWN_PROJECT = "_bookdown.yml"
+BOOKDOWN_SUFFIXES = (".rmd", ".md")
 #: Keys of a Quarto book that are about its website and its cover, which the editions make their own way.
 QUARTO_WEBSITE = ("site-url", "repo-url", "repo-actions", "sidebar", "search", "page-footer", "favicon", "cover-image")
 #: Files of a book's folder that are not chapters.
@@ -123,6 +129,8 @@ def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
     )
     if metadata_file is None and (folder / QUARTO_PROJECT).is_file():
         return _read_quarto_book(folder / QUARTO_PROJECT, reporter)
+    if metadata_file is None and (folder / BOOKDOWN_PROJECT).is_file():
+        return _read_bookdown_book(folder / BOOKDOWN_PROJECT, reporter)
     if metadata_file is None:
         main_files = [path for path in markdown if "chapters" in front_matter_values(read_manuscript(path))[0]]
         if len(main_files) == 1:
@@ -193,6 +201,56 @@ def _read_quarto_book(project: Path, reporter: Reporter) -> Manuscript:
     values, lines = front_matter_values(main)
     files = list(_listed_files(values, lines, project, project.parent))
     return _joined(main, pieces, files, reporter)
+
+
+def _read_bookdown_book(project: Path, reporter: Reporter) -> Manuscript:
+    """A bookdown project: its first file's front matter is the book's, and that file's text its first chapter."""
+    limits.check_file_size(project, limits.MANUSCRIPT_BYTES, "bookdown project")
+    try:
+        _, values = limits.parse_yaml(project.read_text(encoding="utf-8", errors="replace"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise PressError(
+            f"malformed YAML: {error.problem or error.context}", Location(project, mark.line + 1 if mark else None)
+        ) from None
+    listed = values.get("rmd_files") if isinstance(values, dict) else None
+    if isinstance(listed, dict):  # by output format: what the print book (LaTeX) reads, or else the web book
+        listed = listed.get("latex", listed.get("html"))
+    folder = project.parent
+    if listed is None:
+        files = sorted(
+            (
+                path
+                for path in folder.iterdir()
+                if path.suffix.lower() in BOOKDOWN_SUFFIXES and path.is_file() and not NOT_CHAPTERS.match(path.name)
+            ),
+            key=lambda path: (path.stem.lower() != "index", _name_order(path)),
+        )
+    elif isinstance(listed, list) and all(isinstance(name, str) for name in listed):
+        files = [folder / name for name in listed]
+    else:
+        raise PressError("'rmd_files' lists the book's files by name", Location(project))
+    for path in files:
+        if not path.is_file():
+            raise PressError(f"chapter file not found: {display_path(path)}", Location(project))
+    if not files:
+        raise PressError("the bookdown project's folder holds no .Rmd or .md files", Location(folder))
+    first = read_manuscript(files[0])
+    if not first.yaml_blocks or first.yaml_blocks[0].first_line != FIRST_YAML_LINE:
+        raise PressError("the book's first file has no front matter for its title and authors", Location(files[0], 1))
+    # The front matter is the book's; the text after it, its first chapter.
+    block = first.yaml_blocks[0].text
+    body = first.text.find("\n", first.text.find(block) + len(block)) + 1
+    pieces = Pieces()
+    pieces.copy(files[0], first.text, 0, body)
+    main = replace(first, text=pieces.text, spans=tuple(pieces.spans))
+    opening = f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="chapter" data-source="{files[0].name}"}}\n'
+    if first.text[body:].strip():
+        pieces.add(opening)
+        pieces.copy(files[0], first.text, body, len(first.text))
+        pieces.add(f"\n{FENCE}\n")
+    book = _joined(main, pieces, [ChapterFile(path, "chapter", Location(project)) for path in files[1:]], reporter)
+    return replace(book, chapter_files=(files[0], *book.chapter_files))
 
 
 def _listed_files(values: dict[str, Any], lines: dict[str, int], source: Path, folder: Path) -> Iterator[ChapterFile]:

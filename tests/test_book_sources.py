@@ -119,3 +119,30 @@ def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(t
     headings = ["Preface</h2>", "Introduction</h2>", "Measuring</h2>", "Tide Gauges</h2>", "Summary</h2>"]
     positions = [page.index(heading) for heading in headings]
     assert positions == sorted(positions)
+
+
+BOOKDOWN_BOOK = ROOT / "tests" / "fixtures" / "bookdown-book"
+
+
+def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_references(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(BOOKDOWN_BOOK), "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
+    )
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
+    assert (
+        len(warnings) == 1 and "01-intro.Rmd:7:1: warning: a code cell ({r eval=FALSE}) is shown as code" in warnings[0]
+    )
+    page = lxml.html.fromstring((tmp_path / "bookdown-book.html").read_bytes())
+    text = " ".join(page.text_content().split())
+    # index.Rmd's text is the first chapter, as in bookdown; `\@ref(methods)` is the third chapter's number.
+    assert "Chapter 3 says how, and Figure 1 shows a dot." in text and "Back to Chapter 2." in text
+    assert "Figure 1: A green dot." in text and "@ref" not in text and "(#fig" not in text
+    headings = [" ".join(heading.text_content().split()) for heading in page.iter("h2")]
+    assert headings[:3] == ["Chapter 1: Prerequisites", "Chapter 2: Introduction", "Chapter 3: Methods"]

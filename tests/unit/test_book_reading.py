@@ -201,3 +201,41 @@ def test_an_empty_chapter_file_is_left_out_with_a_warning(tmp_path: Path) -> Non
         ("the chapter file is empty; it is left out", f"{tmp_path / 'c.md'}:1"),
     ]
     assert manuscript.chapter_files == tuple(tmp_path / name for name in ("a.md", "b.md", "c.md", "d.md"))
+
+
+BOOKDOWN_INDEX = """---
+title: "A Minimal Book"
+author: "A. Writer"
+lang: en
+---
+
+# Prerequisites
+
+Chapter \\@ref(methods) says how.
+"""
+
+
+def test_a_bookdown_projects_files_are_its_chapters_its_first_files_front_matter_the_books(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "_bookdown.yml": 'book_filename: "minimal"\nlanguage:\n  ui:\n    chapter_name: "Chapter "\n',
+            "index.Rmd": BOOKDOWN_INDEX,
+            "10-methods.Rmd": "# Methods\n\nHow.\n",
+            "02-intro.Rmd": "# Introduction {#intro}\n\n```{r eval=FALSE}\n1 + 1\n```\n",
+            "README.md": "Not a chapter.\n",
+            "_common.R": "library(x)\n",
+        },
+    )
+    manuscript = read_source(tmp_path, Reporter())
+    assert [path.name for path in manuscript.chapter_files] == ["index.Rmd", "02-intro.Rmd", "10-methods.Rmd"]
+    assert manuscript.yaml_blocks[0].text.startswith('title: "A Minimal Book"')
+    assert str(manuscript.locate("author")) == f"{tmp_path / 'index.Rmd'}:3:1"
+    assert manuscript.text.count('data-kind="chapter"') == 3 and "Not a chapter" not in manuscript.text
+    # rmd_files lists the files and their order; a listed file that is missing is an error at the project.
+    write(tmp_path, {"_bookdown.yml": "rmd_files: [index.Rmd, 10-methods.Rmd]\n"})
+    assert [path.name for path in read_source(tmp_path, Reporter()).chapter_files] == ["index.Rmd", "10-methods.Rmd"]
+    write(tmp_path, {"_bookdown.yml": "rmd_files:\n  html: [index.Rmd, gone.Rmd]\n"})
+    with pytest.raises(PressError, match=r"chapter file not found: .*gone\.Rmd") as raised:
+        read_source(tmp_path, Reporter())
+    assert str(raised.value).startswith(f"{tmp_path / '_bookdown.yml'}: error:")
