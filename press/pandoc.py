@@ -88,6 +88,8 @@ SOURCE_MARKS = {
 #: pass copied its growing AST again and again (3.0 s for the bench book, 2.3 s with this; 35 MB more
 #: memory at its peak; a short text is not changed).
 GC_SETTINGS = ("+RTS", "-O128m", "-RTS")
+#: A citation by a work's persistent identifier, as Manubot writes them (`@doi:10.1038/…`, `@pmid:…`).
+PERSISTENT_IDENTIFIER = re.compile(r"(?:doi|pmid|pmcid|arxiv|isbn|url|wikidata):.", re.IGNORECASE)
 #: Bumped when what a cached pass holds changes shape.
 ENTRY_FORMAT = "2"
 
@@ -357,6 +359,12 @@ def unknown_citation_message(
 ) -> str:
     """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @;
     without a bibliography, the bibliography files `beside` the manuscript that the front matter could name."""
+    if PERSISTENT_IDENTIFIER.match(key):
+        where = f"in {bibliography_name}" if bibliography_name else "in a bibliography (there is none)"
+        return (
+            f"'@{key}' cites a work by its identifier, as Manubot does, and the toolchain looks nothing up: give the"
+            f" work an entry whose id is '{key}' {where}; `manubot cite {key}` writes one as CSL JSON"
+        )
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
     if close:
         return (

@@ -47,3 +47,14 @@ def test_without_a_bibliography_the_file_beside_the_manuscript_is_named() -> Non
         "'@Cousteau1963' is neither a citation key (there is no bibliography; add `bibliography: references.bib`"
         " to the front matter to use references.bib beside it) nor a cross-reference"
     )
+
+
+def test_a_citation_by_a_works_identifier_says_how_to_give_the_work_an_entry() -> None:
+    message = unknown_citation_message("doi:10.1038/nature12373", ["known2020"], "refs.json")
+    assert message == (
+        "'@doi:10.1038/nature12373' cites a work by its identifier, as Manubot does, and the toolchain looks nothing"
+        " up: give the work an entry whose id is 'doi:10.1038/nature12373' in refs.json;"
+        " `manubot cite doi:10.1038/nature12373` writes one as CSL JSON"
+    )
+    assert "(there is none)" in unknown_citation_message("pmid:29424689", [], None)
+    assert "Manubot" not in unknown_citation_message("doing2020", [], None)
