@@ -30,14 +30,20 @@ SEVERAL_LABELS = "press-crossref several-labels"
 SEVERAL_LABELS_FOUND = re.compile(rf"{SEVERAL_LABELS} (\S+) (.+)$", re.DOTALL)
 BOOKDOWN_REFERENCE = re.compile(r"ref\((.+)\)$")
 BOOKDOWN_TEXT_REFERENCE = re.compile(r"\(ref:(.+)\)$")
-#: The labels (templates/labels.yaml) the filter is given, each with its plural.
-LABELS = ("figure", "table", "equation", "section", "listing")
+#: The labels (templates/labels.yaml) the filter is given, each with its plural; then the words of the
+#: theorem-like blocks that take no number.
+LABELS = (
+    *("figure", "table", "equation", "section", "listing"),
+    *("theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example", "exercise", "hypothesis"),
+)
+PLURALS = {"corollary": "corollaries", "hypothesis": "hypotheses"}
+UNNUMBERED = ("proof", "remark", "solution")
 
 
 def label_arguments(lang: str) -> list[str]:
     """Pandoc arguments giving the filter its words in the manuscript's language."""
     words = labels_for(lang)
-    names = [*LABELS, *(f"{label}s" for label in LABELS), "and"]
+    names = [*LABELS, *(PLURALS.get(label, f"{label}s") for label in LABELS), *UNNUMBERED, "and"]
     return [f"--metadata=press-label-{name}:{words[name]}" for name in names]
 
 

@@ -66,7 +66,7 @@ CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 #: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
-CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "hyp")
 CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in CROSSREF_KINDS for separator in ":-")
 #: What Pandoc's Markdown (its default extensions, which the toolchain reads with) makes each of
 #: only from, in any case: display math only of `$$`, an image only of `![`, a span only of

@@ -40,11 +40,11 @@ SCHOLARLY = FIXTURES / "scholarly" / "scholarly.md"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
 #: Formulas in the fixture: four inline in the text, one in a note, five displayed, one in a heading,
-#: one in a figure's caption, four in a table and its caption, one in bookdown's spelling.
-FORMULAS = 17
+#: one in a figure's caption, four in a table and its caption, one in bookdown's spelling, one in a theorem.
+FORMULAS = 18
 LEFT_OVER_SOURCE = (
     *("$", "\\frac", "\\sqrt", "\\int", "@fig", "@tbl", "@eq", "@sec", "@lst", "@Fig", "{#", "[-@"),
-    *("@ref(", "(#", "(ref:", "\\begin"),
+    *("@ref(", "(#", "(ref:", "\\begin", "@thm"),
 )
 #: What the references and captions become, in every edition.
 RESOLVED = (
@@ -61,6 +61,9 @@ RESOLVED = (
     "Figure 3, Table 3 and Equation (3) are in Section 4; the program is in Section 3.",
     "Figure 3: The tower again",
     "Table 3: Two sites",
+    "Theorem 1 (Growth) Every positive rate",
+    "Proof. Differentiate, as in Equation (3).",
+    "As Theorem 1 shows, growth has no end.",
 )
 WIDTHS = (Screen("narrowest", 320, 640), Screen("desktop", 1280, 800))
 

@@ -35,7 +35,22 @@
 -- starting with 'press-crossref unknown', which the toolchain turns into an error
 -- with the reference's line and the closest identifiers.
 
-local KINDS = { fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section', lst = 'listing' }
+local KINDS = {
+  fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section', lst = 'listing',
+  thm = 'theorem', lem = 'lemma', cor = 'corollary', prp = 'proposition', cnj = 'conjecture',
+  def = 'definition', exm = 'example', exr = 'exercise', hyp = 'hypothesis',
+}
+-- The kinds of theorem-like blocks, each numbered in its own series; and the word of each for several.
+local THEOREM_KINDS = {
+  thm = true, lem = true, cor = true, prp = true, cnj = true, def = true, exm = true, exr = true, hyp = true,
+}
+local PLURALS = { corollary = 'corollaries', hypothesis = 'hypotheses' }
+-- bookdown's classes for them (`::: {.theorem #pyth}` is labelled `thm:pyth`), and the blocks that take no number.
+local THEOREM_CLASSES = {
+  theorem = 'thm', lemma = 'lem', corollary = 'cor', proposition = 'prp', conjecture = 'cnj',
+  definition = 'def', example = 'exm', exercise = 'exr', hypothesis = 'hyp',
+}
+local UNNUMBERED_THEOREMS = { 'proof', 'remark', 'solution' }
 local LISTING = 'listing'
 local MARKER = 'press-crossref unknown'
 local SEVERAL_LABELS = 'press-crossref several-labels'
@@ -47,6 +62,12 @@ local words = {
   equation = 'Equation', equations = 'Equations',
   section = 'Section', sections = 'Sections',
   listing = 'Listing', listings = 'Listings',
+  theorem = 'Theorem', theorems = 'Theorems', lemma = 'Lemma', lemmas = 'Lemmas',
+  corollary = 'Corollary', corollaries = 'Corollaries', proposition = 'Proposition', propositions = 'Propositions',
+  conjecture = 'Conjecture', conjectures = 'Conjectures', definition = 'Definition', definitions = 'Definitions',
+  example = 'Example', examples = 'Examples', exercise = 'Exercise', exercises = 'Exercises',
+  hypothesis = 'Hypothesis', hypotheses = 'Hypotheses',
+  proof = 'Proof', remark = 'Remark', solution = 'Solution',
   ['and'] = 'and',
 }
 local number_headings = false
@@ -291,7 +312,8 @@ end
 
 -- "Figure", or "Figures" for several.
 local function label_for(kind, several)
-  return words[KINDS[kind] .. (several and 's' or '')]
+  local name = KINDS[kind]
+  return words[several and (PLURALS[name] or name .. 's') or name]
 end
 
 local function shown_number(kind, number)
@@ -575,6 +597,77 @@ local function div_figure(div)
   return pandoc.Figure(blocks, { long = long }, pandoc.Attr(div.identifier, div.classes, div.attributes))
 end
 
+-- Theorem-like blocks: Quarto's `::: {#thm-line}` (its name in a first heading or a `name` attribute),
+-- pandoc-crossref's `{#thm:line}`, bookdown's `::: {.theorem #line name="…"}` (labelled `thm:line`).
+-- Each kind is numbered in its own series, in the order they come, and opens with its title, "Theorem 1
+-- (Line)"; `::: {.proof}`, `{.remark}` and `{.solution}` open with their word and take no number.
+local theorem_counters = {}
+
+-- The block's first paragraph opened by `title` (a paragraph of its own before anything else).
+local function open_with(div, title)
+  local first = div.content[1]
+  if first and (first.t == 'Para' or first.t == 'Plain') then
+    first.content = pandoc.Inlines { title, pandoc.Space() } .. first.content
+  else
+    div.content:insert(1, pandoc.Para { title })
+  end
+end
+
+local function theorem_div(div, kind)
+  local name = div.attributes['name'] and pandoc.utils.blocks_to_inlines(pandoc.read(div.attributes['name'], 'markdown').blocks)
+  div.attributes['name'] = nil
+  local first = div.content[1]
+  if not name and first and first.t == 'Header' then
+    name = first.content
+    div.content:remove(1)
+  end
+  theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
+  local number = tostring(theorem_counters[kind])
+  if div.identifier ~= '' then
+    remember(div.identifier, number)
+  end
+  local title = pandoc.Inlines { pandoc.Str(label_for(kind, false) .. NBSP .. number) }
+  if name and #name > 0 then
+    title:extend { pandoc.Space(), pandoc.Str('(') }
+    title:extend(name)
+    title:insert(pandoc.Str(')'))
+  end
+  open_with(div, pandoc.Span({ pandoc.Strong(title) }, { class = 'theorem-title' }))
+  div.classes:insert('theorem-like')
+  div.classes:insert(KINDS[kind])
+  return div
+end
+
+local function theorem(div)
+  local kind = kind_of(div.identifier)
+  if kind and THEOREM_KINDS[kind] then
+    return theorem_div(div, kind)
+  end
+  if kind then
+    return nil
+  end
+  for _, class in ipairs(UNNUMBERED_THEOREMS) do
+    if div.classes:includes(class) then
+      open_with(div, pandoc.Span({ pandoc.Emph { pandoc.Str(words[class]) }, pandoc.Str('.') }, { class = 'theorem-title' }))
+      div.classes:insert('theorem-like')
+      return div
+    end
+  end
+  if not has_bookdown then
+    return nil
+  end
+  for class, class_kind in pairs(THEOREM_CLASSES) do
+    if div.classes:includes(class) then
+      div.classes = div.classes:filter(function(name) return name ~= class end)
+      if div.identifier ~= '' then
+        div.identifier = class_kind .. ':' .. div.identifier
+      end
+      return theorem_div(div, class_kind)
+    end
+  end
+  return nil
+end
+
 -- bookdown's labels and text references -----------------------------------------------------------
 local BOOKDOWN_LABEL = '[%w%-_/:%.]+'
 -- A caption's first word `(#fig:map)` (written `(\#fig:map)`): the label's kind and name, and the caption
@@ -769,7 +862,9 @@ end
 local function gather(doc)
   return doc:walk {
     Para = has_images and paragraph_figure or nil,
-    Div = div_figure,
+    Div = function(div)
+      return theorem(div) or div_figure(div)
+    end,
     Table = caption_span_label,
     CodeBlock = listing_block,
     Header = note_heading,

@@ -535,3 +535,71 @@ def test_bookdowns_spellings_are_looked_for_only_where_they_can_be() -> None:
     assert bookdown("Plain (words) and @smith2020, #hashtag, ref: a note.") == "false"
     for written in ("\\@ref(intro)", "![(\\#fig:map) Map](m.png)", "Table: (#tab:x) T", "(ref:caption) Words"):
         assert bookdown(written) == "true", written
+
+
+THEOREMS = """\
+::: {#thm-line}
+## Line
+
+A line is straight.
+:::
+
+::: {.proof}
+Obvious.
+:::
+
+::: {#lem-small name="Small *x*"}
+A lemma.
+:::
+
+::: {#thm-two}
+- a list first
+:::
+
+::: {#cor:last}
+The last.
+:::
+
+See @thm-line, [@thm-line; @thm-two], @lem-small and @cor:last.
+"""
+
+
+def test_theorems_are_numbered_by_kind_titled_and_referred_to(tmp_path: Path) -> None:
+    html, warnings = convert(THEOREMS, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    titles = [collapse(title.text_content()) for title in page.find_class("theorem-title")]
+    assert titles == ["Theorem\u00a01 (Line)", "Proof.", "Lemma\u00a01 (Small x)", "Theorem\u00a02", "Corollary\u00a01"]
+    assert page.find_class("theorem-title")[0].getparent().tag == "p", "the title opens the first paragraph"
+    assert [div.get("class") for div in page.find_class("theorem-like")] == [
+        "theorem-like theorem",
+        "proof theorem-like",
+        "theorem-like lemma",
+        "theorem-like theorem",
+        "theorem-like corollary",
+    ]
+    assert "Line" not in [heading.text_content() for heading in page.iter("h1", "h2")], "the name heading is the title"
+    assert collapse(page.xpath("p")[-1].text_content()) == (
+        "See Theorem\u00a01, Theorems\u00a01 and 2, Lemma\u00a01 and Corollary\u00a01."
+    )
+
+
+def test_theorems_in_the_manuscripts_language_and_in_bookdowns_spelling(tmp_path: Path) -> None:
+    html, _ = convert(THEOREMS, "fr", tmp_path)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    titles = [collapse(title.text_content()) for title in page.find_class("theorem-title")]
+    assert titles[:3] == ["Théorème\u00a01 (Line)", "Démonstration.", "Lemme\u00a01 (Small x)"]
+    bookdown = '::: {.theorem #pyth name="Pythagoras"}\n$a^2 + b^2 = c^2$\n:::\n\nBy Theorem \\@ref(thm:pyth).\n'
+    html, warnings = convert(bookdown, "en", tmp_path)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert warnings == [] and page.find_class("theorem")[0].get("id") == "thm:pyth"
+    assert collapse(page.find_class("theorem-title")[0].text_content()) == "Theorem\u00a01 (Pythagoras)"
+    assert collapse(page.xpath("p")[-1].text_content()) == "By Theorem 1."
+    # Without bookdown's marks, a div of class `example` is the author's own, not a numbered example.
+    html, _ = convert("::: {.example}\nWords.\n:::\n", "en", tmp_path)
+    assert "theorem-title" not in html
+
+
+def test_an_unknown_theorem_reference_is_a_cross_reference_error(tmp_path: Path) -> None:
+    html, warnings = convert("::: {#thm-a}\nA.\n:::\n\nSee @thm-b.\n", "en", tmp_path)
+    assert warnings == ["press-crossref unknown thm-b among thm-a"] and "See ??" in text(html)
