@@ -10,8 +10,8 @@ A book is given either as
   the folder in the order of their names (numbers compared as numbers: 2 before 10),
   leaving out README.md and files whose names start with `_`, as bookdown does; or
 - a bookdown project's folder (`_bookdown.yml`): the files its `rmd_files:` lists, or else
-  every .Rmd and .md file in the order of their names, index.Rmd first, whose front matter
-  is the book's and whose text is its first chapter, as bookdown reads them.
+  every .Rmd file in the order of their names, index.Rmd first, whose front matter is the
+  book's and whose text is its first chapter, as bookdown reads them.
 
 A chapter entry is a file, or a part: `{part: Title, chapters: [...]}`, where the title
 may be a file of its own (the part's page, its heading the part's title), as in Quarto.
@@ -50,9 +50,9 @@ QUARTO_PROJECT = "_quarto.yml"
 QUARTO_ONLY = ("project", "book", "format", "execute", "editor", "jupyter", "engine", "website", "filters")
 #: The extensions of a book's chapter files: Markdown, and Quarto's (whose code cells stay code).
 CHAPTER_SUFFIXES = (".md", ".qmd", ".markdown")
-#: A bookdown project's file, and the extensions of its chapter files (R Markdown's code chunks stay code).
+#: A bookdown project's file, and the extension of the chapter files it takes (R Markdown's code chunks stay code).
 BOOKDOWN_PROJECT = "_bookdown.yml"
-BOOKDOWN_SUFFIXES = (".rmd", ".md")
+BOOKDOWN_SUFFIX = ".rmd"
 #: Keys of a Quarto book that are about its website and its cover, which the editions make their own way.
 QUARTO_WEBSITE = ("site-url", "repo-url", "repo-actions", "sidebar", "search", "page-footer", "favicon", "cover-image")
 #: Files of a book's folder that are not chapters.
@@ -215,16 +215,17 @@ def _read_bookdown_book(project: Path, reporter: Reporter) -> Manuscript:
         ) from None
     listed = values.get("rmd_files") if isinstance(values, dict) else None
     if isinstance(listed, dict):  # by output format: what the print book (LaTeX) reads, or else the web book
-        listed = listed.get("latex", listed.get("html"))
+        listed = listed.get("latex", listed.get("html", False))
     folder = project.parent
     if listed is None:
+        # As bookdown merges them: every .Rmd file by its name, but those starting with `_`; index.Rmd first.
         files = sorted(
             (
                 path
                 for path in folder.iterdir()
-                if path.suffix.lower() in BOOKDOWN_SUFFIXES and path.is_file() and not NOT_CHAPTERS.match(path.name)
+                if path.suffix.lower() == BOOKDOWN_SUFFIX and path.is_file() and not path.name.startswith("_")
             ),
-            key=lambda path: (path.stem.lower() != "index", _name_order(path)),
+            key=lambda path: (path.name.lower() != "index.rmd", path.name.lower()),
         )
     elif isinstance(listed, list) and all(isinstance(name, str) for name in listed):
         files = [folder / name for name in listed]
@@ -234,19 +235,19 @@ def _read_bookdown_book(project: Path, reporter: Reporter) -> Manuscript:
         if not path.is_file():
             raise PressError(f"chapter file not found: {display_path(path)}", Location(project))
     if not files:
-        raise PressError("the bookdown project's folder holds no .Rmd or .md files", Location(folder))
+        raise PressError("the bookdown project's folder holds no .Rmd files", Location(folder))
     first = read_manuscript(files[0])
-    if not first.yaml_blocks or first.yaml_blocks[0].first_line != FIRST_YAML_LINE:
+    opening = YAML_BLOCK_OPENING.match(first.text)
+    closing = YAML_BLOCK_CLOSING.search(first.text, opening.end()) if opening else None
+    if not first.yaml_blocks or first.yaml_blocks[0].first_line != FIRST_YAML_LINE or closing is None:
         raise PressError("the book's first file has no front matter for its title and authors", Location(files[0], 1))
-    # The front matter is the book's; the text after it, its first chapter.
-    block = first.yaml_blocks[0].text
-    body = first.text.find("\n", first.text.find(block) + len(block)) + 1
+    # The front matter is the book's; the text after its closing line, its first chapter.
+    body = first.text.find("\n", closing.end()) + 1 or len(first.text)
     pieces = Pieces()
     pieces.copy(files[0], first.text, 0, body)
     main = replace(first, text=pieces.text, spans=tuple(pieces.spans))
-    opening = f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="chapter" data-source="{files[0].name}"}}\n'
     if first.text[body:].strip():
-        pieces.add(opening)
+        pieces.add(f'\n\n{FENCE} {{.{DIVISION_CLASS} data-kind="chapter" data-source="{files[0].name}"}}\n')
         pieces.copy(files[0], first.text, body, len(first.text))
         pieces.add(f"\n{FENCE}\n")
     book = _joined(main, pieces, [ChapterFile(path, "chapter", Location(project)) for path in files[1:]], reporter)

@@ -70,6 +70,8 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
             bookdown = BOOKDOWN_REFERENCE.match(reference)
             name = bookdown.group(1) if bookdown else reference
             wanted = name if bookdown else name[0].lower() + name[1:]
+            if bookdown:  # a table bookdown labels `tab:x` is `tbl:x` among the identifiers
+                known = [f"tab:{other[4:]}" if other.startswith("tbl:") else other for other in known]
             close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
             spelled = [f"\\@ref({other})" if bookdown else f"@{other}" for other in close]
             hint = f"; did you mean {', '.join(spelled)}?" if close else ""

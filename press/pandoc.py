@@ -90,8 +90,14 @@ SOURCE_MARKS = {
 GC_SETTINGS = ("+RTS", "-O128m", "-RTS")
 #: A citation by a work's persistent identifier, as Manubot writes them (`@doi:10.1038/…`, `@pmid:…`).
 PERSISTENT_IDENTIFIER = re.compile(r"(?:doi|pmid|pmcid|arxiv|isbn|url|wikidata):.", re.IGNORECASE)
+#: A backslash escaping punctuation, which Pandoc's Markdown reads as the punctuation alone (`\\@ref\\(x)`).
+BACKSLASH_ESCAPE = re.compile(r"\\(?=[^\w\s])")
 #: Bumped when what a cached pass holds changes shape.
 ENTRY_FORMAT = "2"
+
+
+class PandocError(Exception):
+    """Pandoc stopped with an error (its message), or was stopped."""
 
 
 @dataclass(frozen=True)
@@ -215,13 +221,13 @@ def source_marks(texts: Sequence[str], yaml_texts: Sequence[str] = ()) -> list[s
     """Pandoc's arguments telling the filters which of SOURCE_MARKS what Pandoc reads holds (the
     manuscript's text, its metadata files, its bibliographies): `--metadata=press-has-images:false`.
 
-    Each text is searched as written and with its HTML entities decoded (`&#64;fig:map` in an
-    attribute the filters read as Markdown); the strings of the YAML texts as YAML reads them too
-    (`"\\x40fig:map"`, or a string broken over lines by an escape), for Pandoc reads metadata values
-    as Markdown.
+    Each text is searched as written, with its HTML entities decoded (`&#64;fig:map` in an
+    attribute the filters read as Markdown) and with its backslash escapes read (`\\@ref\\(x)`);
+    the strings of the YAML texts as YAML reads them too (`"\\x40fig:map"`, or a string broken
+    over lines by an escape), for Pandoc reads metadata values as Markdown.
     """
     readings = [
-        *(reading for text in texts for reading in (text, html.unescape(text))),
+        *(reading for text in texts for reading in (text, html.unescape(text), BACKSLASH_ESCAPE.sub("", text))),
         *(string for text in yaml_texts if "\\" in text for string in _yaml_strings(text)),
     ]
     return [
@@ -255,7 +261,7 @@ def _run(
         log = Path(scratch) / "log.json"
         try:
             html = _pandoc([*arguments, f"--log={log}"], manuscript, Path(scratch), while_running)
-        except RuntimeError as error:
+        except PandocError as error:
             for path in metadata.bibliographies:
                 bibliography.read_entries(path)  # names the bibliography when it is at fault
             raise PressError(_pandoc_failure(str(error)), Location(manuscript.path)) from None
@@ -281,25 +287,23 @@ def _pandoc(arguments: list[str], manuscript: Manuscript, scratch: Path, while_r
     command = [pandoc_path(), f"--from={READER}", f"--to={WRITER}", *arguments, *limits.PANDOC_RTS, *GC_SETTINGS]
     given, written, said = (scratch / name for name in ("input.md", "output.html", "stderr.txt"))
     given.write_bytes(manuscript.text.encode("utf-8"))
-    with (
-        given.open("rb") as stdin,
-        written.open("wb") as stdout,
-        said.open("wb") as stderr,
-        limits.stage("Pandoc", Location(manuscript.path)),
-    ):
+    with given.open("rb") as stdin, written.open("wb") as stdout, said.open("wb") as stderr:
         process = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr, cwd=manuscript.path.parent)
         try:
+            # Not within Pandoc's stage: what goes wrong in it is its own, not Pandoc's.
             while_running()
-            returncode = process.wait(timeout=limits.remaining())
-        except subprocess.TimeoutExpired:
-            raise limits.stage_timeout_error("Pandoc", Location(manuscript.path)) from None
+            with limits.stage("Pandoc", Location(manuscript.path)):
+                try:
+                    returncode = process.wait(timeout=limits.remaining())
+                except subprocess.TimeoutExpired:
+                    raise limits.stage_timeout_error("Pandoc", Location(manuscript.path)) from None
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
     if returncode != 0:
         message = said.read_bytes().decode("utf-8", errors="replace")
-        raise RuntimeError(f'Pandoc died with exitcode "{returncode}" during conversion: {message}')
+        raise PandocError(f'Pandoc died with exitcode "{returncode}" during conversion: {message}')
     return written.read_bytes().decode("utf-8", errors="replace")
 
 
@@ -359,13 +363,13 @@ def unknown_citation_message(
 ) -> str:
     """What to tell the author about `@key`: a misspelt key when one is close, else how to write a literal @;
     without a bibliography, the bibliography files `beside` the manuscript that the front matter could name."""
-    if PERSISTENT_IDENTIFIER.match(key):
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    if PERSISTENT_IDENTIFIER.match(key) and not close:
         where = f"in {bibliography_name}" if bibliography_name else "in a bibliography (there is none)"
         return (
             f"'@{key}' cites a work by its identifier, as Manubot does, and the toolchain looks nothing up: give the"
             f" work an entry whose id is '{key}' {where}; `manubot cite {key}` writes one as CSL JSON"
         )
-    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
     if close:
         return (
             f"unknown citation key '@{key}' (not in {bibliography_name}); "

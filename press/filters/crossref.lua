@@ -669,7 +669,8 @@ local function theorem(div)
 end
 
 -- bookdown's labels and text references -----------------------------------------------------------
-local BOOKDOWN_LABEL = '[%w%-_/:%.]+'
+-- Whatever a label holds up to its closing parenthesis: a heading's identifier may be `méthodes`.
+local BOOKDOWN_LABEL = '[^%s%)]+'
 -- A caption's first word `(#fig:map)` (written `(\#fig:map)`): the label's kind and name, and the caption
 -- without it.
 local function caption_label(inlines)
@@ -727,17 +728,32 @@ local function bookdown_table(element)
   return label_from_caption(element, 'tab', 'tbl')
 end
 
--- A LaTeX equation with its label, `\begin{equation} … (\#eq:euler) \end{equation}`: read as Pandoc reads
--- the environment, followed by its label as pandoc-crossref writes it, to be numbered with the others.
+-- An equation's labels `(\#eq:euler)` taken out of its TeX: the TeX without them, and the labels.
+local function take_equation_labels(tex)
+  local labels = {}
+  local text = tex:gsub('%(\\#eq:(' .. BOOKDOWN_LABEL .. ')%)', function(name)
+    table.insert(labels, name)
+    return ''
+  end)
+  return text, labels
+end
+
+-- The formula followed by its label as pandoc-crossref writes it, to be numbered with the others.
+local function labelled_equation(math, labels)
+  if #labels > 1 then
+    pandoc.log.warn(SEVERAL_LABELS .. ' eq:' .. labels[1] .. ' ' .. table.concat(labels, ' ', 2))
+  end
+  display_math = true
+  return pandoc.Inlines { math, pandoc.Space(), pandoc.Str('{#eq:' .. labels[1] .. '}') }
+end
+
+-- A LaTeX equation with its label, `\begin{equation} … (\#eq:euler) \end{equation}`, read as Pandoc reads
+-- the environment.
 local function bookdown_equation(raw)
   if raw.format ~= 'latex' and raw.format ~= 'tex' then
     return nil
   end
-  local labels = {}
-  local text = raw.text:gsub('%(\\#eq:(' .. BOOKDOWN_LABEL .. ')%)', function(name)
-    table.insert(labels, name)
-    return ''
-  end)
+  local text, labels = take_equation_labels(raw.text)
   if #labels == 0 then
     return nil
   end
@@ -747,12 +763,21 @@ local function bookdown_equation(raw)
   if not math or math.t ~= 'Math' or math.mathtype ~= 'DisplayMath' then
     return nil
   end
-  if #labels > 1 then
-    pandoc.log.warn(SEVERAL_LABELS .. ' eq:' .. labels[1] .. ' ' .. table.concat(labels, ' ', 2))
-  end
-  display_math = true
-  local labelled = { math, pandoc.Space(), pandoc.Str('{#eq:' .. labels[1] .. '}') }
+  local labelled = labelled_equation(math, labels)
   return raw.t == 'RawBlock' and pandoc.Para(labelled) or labelled
+end
+
+-- The same within display math, `$$\begin{equation} … (\#eq:euler) \end{equation}$$`.
+local function bookdown_display_math(math)
+  if math.mathtype ~= 'DisplayMath' then
+    return nil
+  end
+  local text, labels = take_equation_labels(math.text)
+  if #labels == 0 then
+    return nil
+  end
+  math.text = text
+  return labelled_equation(math, labels)
 end
 
 -- The paragraphs `(ref:name) Words…`: taken out, their words kept for each `(ref:name)` elsewhere.
@@ -774,31 +799,52 @@ local function bookdown_text_references(doc)
       return {}
     end,
   }
-  return doc:walk {
-    Str = function(str)
-      local before, name, after = str.text:match('^(.-)%(ref:(' .. BOOKDOWN_LABEL .. ')%)(.*)$')
+  local defined = {}
+  for name in pairs(words_of) do
+    table.insert(defined, name)
+  end
+  table.sort(defined)
+  -- Each `(ref:name)` of a word, and those of the words it stands for (as deep as a definition may go).
+  local expand
+  local function expand_word(str, depth)
+    local rest, result = str.text, pandoc.Inlines {}
+    while true do
+      local before, name, after = rest:match('^(.-)%(ref:(' .. BOOKDOWN_LABEL .. ')%)(.*)$')
       if not name then
-        return nil
+        break
       end
-      local words = words_of[name]
-      if not words then
-        local defined = {}
-        for defined_name in pairs(words_of) do
-          table.insert(defined, defined_name)
-        end
-        table.sort(defined)
-        pandoc.log.warn(MARKER .. ' (ref:' .. name .. ') among ' .. table.concat(defined, ' '))
-        return nil
-      end
-      local result = pandoc.Inlines {}
       if before ~= '' then
         result:insert(pandoc.Str(before))
       end
-      result:extend(words:clone())
-      if after ~= '' then
-        result:insert(pandoc.Str(after))
+      local words = words_of[name]
+      if words and depth < 8 then
+        result:extend(expand(words:clone(), depth + 1))
+      else
+        if not words then
+          pandoc.log.warn(MARKER .. ' (ref:' .. name .. ') among ' .. table.concat(defined, ' '))
+        end
+        result:insert(pandoc.Str('(ref:' .. name .. ')'))
       end
-      return result
+      rest = after
+    end
+    if #result == 0 then
+      return nil
+    end
+    if rest ~= '' then
+      result:insert(pandoc.Str(rest))
+    end
+    return result
+  end
+  expand = function(inlines, depth)
+    return inlines:walk {
+      Str = function(str)
+        return expand_word(str, depth)
+      end,
+    }
+  end
+  return doc:walk {
+    Str = function(str)
+      return expand_word(str, 0)
     end,
   }
 end
@@ -813,6 +859,7 @@ local function bookdown_labels(doc)
     Table = bookdown_table,
     RawBlock = bookdown_equation,
     RawInline = bookdown_equation,
+    Math = bookdown_display_math,
   }
 end
 
@@ -827,7 +874,7 @@ local function bookdown_reference(str)
   local heading = headings[identifier]
   local shown
   if target and target.number then
-    shown = { pandoc.Str(target.number) }
+    shown = { pandoc.Str(shown_number(target.kind, target.number)) }
   elseif target or heading then
     shown = heading and (heading.number and { pandoc.Str(heading.number) } or heading.title:clone())
       or target.title:clone()

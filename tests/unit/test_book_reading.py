@@ -223,15 +223,20 @@ def test_a_bookdown_projects_files_are_its_chapters_its_first_files_front_matter
             "index.Rmd": BOOKDOWN_INDEX,
             "10-methods.Rmd": "# Methods\n\nHow.\n",
             "02-intro.Rmd": "# Introduction {#intro}\n\n```{r eval=FALSE}\n1 + 1\n```\n",
-            "README.md": "Not a chapter.\n",
+            "9-late.Rmd": "# Late\n",
+            "CONTRIBUTING.md": "# How to contribute\n",
+            "_draft.Rmd": "# Draft\n",
             "_common.R": "library(x)\n",
         },
     )
     manuscript = read_source(tmp_path, Reporter())
-    assert [path.name for path in manuscript.chapter_files] == ["index.Rmd", "02-intro.Rmd", "10-methods.Rmd"]
+    # As bookdown merges them: .Rmd files only, by their names as text (10 before 9), index.Rmd first.
+    files = ["index.Rmd", "02-intro.Rmd", "10-methods.Rmd", "9-late.Rmd"]
+    assert [path.name for path in manuscript.chapter_files] == files
     assert manuscript.yaml_blocks[0].text.startswith('title: "A Minimal Book"')
     assert str(manuscript.locate("author")) == f"{tmp_path / 'index.Rmd'}:3:1"
-    assert manuscript.text.count('data-kind="chapter"') == 3 and "Not a chapter" not in manuscript.text
+    assert manuscript.text.count('data-kind="chapter"') == 4 and "contribute" not in manuscript.text
+    assert "Draft" not in manuscript.text
     # rmd_files lists the files and their order; a listed file that is missing is an error at the project.
     write(tmp_path, {"_bookdown.yml": "rmd_files: [index.Rmd, 10-methods.Rmd]\n"})
     assert [path.name for path in read_source(tmp_path, Reporter()).chapter_files] == ["index.Rmd", "10-methods.Rmd"]
@@ -239,3 +244,9 @@ def test_a_bookdown_projects_files_are_its_chapters_its_first_files_front_matter
     with pytest.raises(PressError, match=r"chapter file not found: .*gone\.Rmd") as raised:
         read_source(tmp_path, Reporter())
     assert str(raised.value).startswith(f"{tmp_path / '_bookdown.yml'}: error:")
+    # Empty front matter ends at its closing line; no front matter at all is an error.
+    write(tmp_path, {"_bookdown.yml": "rmd_files: [index.Rmd]\n", "index.Rmd": "---\n---\n\n# One\n"})
+    assert read_source(tmp_path, Reporter()).text.count("---") == 2
+    write(tmp_path, {"index.Rmd": "# One\n"})
+    with pytest.raises(PressError, match="the book's first file has no front matter"):
+        read_source(tmp_path, Reporter())

@@ -58,3 +58,7 @@ def test_a_citation_by_a_works_identifier_says_how_to_give_the_work_an_entry() -
     )
     assert "(there is none)" in unknown_citation_message("pmid:29424689", [], None)
     assert "Manubot" not in unknown_citation_message("doing2020", [], None)
+    # A mistyped identifier the bibliography nearly has: the close one first.
+    assert "did you mean @doi:10.1038/nature12373?" in unknown_citation_message(
+        "doi:10.1038/natre12373", ["doi:10.1038/nature12373"], "refs.json"
+    )

@@ -442,7 +442,7 @@ def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None
 BOOKDOWN = """\
 # Introduction {#intro}
 
-See Chapter \\@ref(methods), Figure \\@ref(fig:map), Table \\@ref(tab:data), Equation (\\@ref(eq:mean))
+See Chapter \\@ref(methods), Figure \\@ref(fig:map), Table \\@ref(tab:data), Equation \\@ref(eq:mean)
 and Section \\@ref(background).
 
 (ref:map-caption) A map of **the** area.
@@ -477,7 +477,7 @@ def test_bookdowns_labels_references_and_text_references_are_read(tmp_path: Path
         ("#methods", "2"),
         ("#fig:map", "1"),
         ("#tbl:data", "1"),
-        ("#eq:mean", "1"),
+        ("#eq:mean", "(1)"),
         ("#background", "1.1"),
     ]
     figure = one(page.find(".//figure"), "figure")
@@ -492,7 +492,7 @@ def test_bookdowns_labels_references_and_text_references_are_read(tmp_path: Path
 
 
 def test_bookdowns_unknown_references_are_errors_at_their_lines(tmp_path: Path) -> None:
-    markdown = BOOKDOWN.replace("(\\@ref(eq:mean))", "(\\@ref(eq:maen)) and (ref:nope)")
+    markdown = BOOKDOWN.replace("\\@ref(eq:mean)", "\\@ref(eq:maen) and (ref:nope)")
     html, warnings = convert(markdown, "en", tmp_path)
     assert warnings == [
         "press-crossref unknown (ref:nope) among map-caption",
@@ -504,8 +504,8 @@ def test_bookdowns_unknown_references_are_errors_at_their_lines(tmp_path: Path) 
     problems = crossref.unresolved(PandocOutput(html, messages), manuscript)
     where = tmp_path / "m.md"
     assert [str(problem) for problem in problems] == [
-        f"{where}:3:105: error: unknown text reference '(ref:nope)': no paragraph starts '(ref:nope) ' to define it",
-        f"{where}:3:85: error: unknown cross-reference '\\@ref(eq:maen)'; did you mean \\@ref(eq:mean)?",
+        f"{where}:3:103: error: unknown text reference '(ref:nope)': no paragraph starts '(ref:nope) ' to define it",
+        f"{where}:3:84: error: unknown cross-reference '\\@ref(eq:maen)'; did you mean \\@ref(eq:mean)?",
     ]
 
 
@@ -603,3 +603,34 @@ def test_theorems_in_the_manuscripts_language_and_in_bookdowns_spelling(tmp_path
 def test_an_unknown_theorem_reference_is_a_cross_reference_error(tmp_path: Path) -> None:
     html, warnings = convert("::: {#thm-a}\nA.\n:::\n\nSee @thm-b.\n", "en", tmp_path)
     assert warnings == ["press-crossref unknown thm-b among thm-a"] and "See ??" in text(html)
+
+
+def test_bookdowns_text_references_are_all_expanded_and_labels_read_wherever_bookdown_reads_them(
+    tmp_path: Path,
+) -> None:
+    markdown = (
+        "# Méthodes\n\n(ref:a) Alpha.\n\n(ref:b) Beta and (ref:a)\n\n(ref:c) Gamma (ref:zz).\n\n"
+        "Both: (ref:a)/(ref:b); (ref:c) See Chapter \\@ref(méthodes).\n\n"
+        "$$\\begin{equation}\nE = mc^2 (\\#eq:energy)\n\\end{equation}$$\n\nSee \\@ref(eq:energy).\n"
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == ["press-crossref unknown (ref:zz) among a b c"], "inside a definition's words too"
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    paragraphs = [collapse(paragraph.text_content()) for paragraph in page.xpath("p")]
+    assert paragraphs[0] == "Both: Alpha./Beta and Alpha.; Gamma (ref:zz). See Chapter 1."
+    assert page.find_class("equation")[0].get("id") == "eq:energy" and "#eq" not in text(html)
+    assert paragraphs[-1] == "See (1)."
+
+
+def test_a_bookdown_table_reference_is_suggested_as_bookdown_spells_it(tmp_path: Path) -> None:
+    manuscript = Manuscript(tmp_path / "m.md", "See \\@ref(tab:reslts).\n", (), None)
+    logged = "press-crossref unknown ref(tab:reslts) among tbl:results fig:map"
+    problems = crossref.unresolved(
+        PandocOutput("", (PandocMessage("ScriptingWarning", "WARNING", logged),)), manuscript
+    )
+    assert [str(problem) for problem in problems] == [
+        f"{tmp_path / 'm.md'}:1:5: error: unknown cross-reference '\\@ref(tab:reslts)';"
+        " did you mean \\@ref(tab:results)?"
+    ]
+    escaped = dict(argument.split(":", 1) for argument in source_marks(["See \\@ref\\(intro)."]))
+    assert escaped["--metadata=press-has-bookdown"] == "true"

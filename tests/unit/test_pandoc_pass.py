@@ -6,6 +6,8 @@ import fcntl
 import os
 from pathlib import Path
 
+import pytest
+
 from press.cache import BuildCache
 from press.context import BuildContext
 from press.document import load_document
@@ -56,3 +58,15 @@ def test_the_cache_lock_calls_while_waiting_only_when_another_build_holds_it(tmp
         with cache.locked("entry", while_waiting=release):
             calls.append("held")
     assert calls == ["waited", "held"]
+
+
+def test_what_goes_wrong_while_pandoc_runs_is_not_blamed_on_pandoc(tmp_path: Path) -> None:
+    manuscript = tmp_path / "article.md"
+    manuscript.write_text(MANUSCRIPT, encoding="utf-8")
+
+    def failing() -> None:
+        raise RuntimeError("a library would not load")
+
+    with pytest.raises(RuntimeError, match="a library would not load"):
+        load_document(manuscript, BuildContext(tmp_path / "out"), failing)
+    assert pandoc_children() == [], "Pandoc was stopped and waited for"
