@@ -251,11 +251,15 @@ def load_document(
     locate = sanitize.text_locator(_text_sources(manuscript))
     sources_by_division = {division.identifier: division.source for division in divisions}
     for element in fragment:
-        # A chapter's images lie beside its file; `_confine` let through only images without a scheme.
+        # A chapter's images lie beside its file, or else beside the book's (as bookdown and Pandoc find them,
+        # from the folder the book is made in); `_confine` let through only images without a scheme.
         source_file = sources_by_division.get(element.get("id", ""))
         base = source_file.parent if source_file is not None else folder
         for image in element.iter("img"):
-            source = base / unquote(urlsplit(image.get("src", "")).path)
+            written = unquote(urlsplit(image.get("src", "")).path)
+            source = base / written
+            if not source.is_file() and (folder / written).is_file():
+                source = folder / written
             try:
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
                 image.set("src", asset.href)

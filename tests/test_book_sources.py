@@ -146,3 +146,5 @@ def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_referenc
     assert "Figure 1: A green dot." in text and "@ref" not in text and "(#fig" not in text
     headings = [" ".join(heading.text_content().split()) for heading in page.iter("h2")]
     assert headings[:3] == ["Chapter 1: Prerequisites", "Chapter 2: Introduction", "Chapter 3: Methods"]
+    # rmd_files names a chapter in a folder of its own; its image is found from the book's folder, as bookdown does.
+    assert [image.get("alt") for image in page.iter("img")][-1] == "A dot, found from the book’s folder"
