@@ -613,7 +613,8 @@ local function open_with(div, title)
   end
 end
 
-local function theorem_div(div, kind)
+-- The block's name, from its `name` attribute or its first heading (taken out).
+local function theorem_name(div)
   local name = div.attributes['name'] and pandoc.utils.blocks_to_inlines(pandoc.read(div.attributes['name'], 'markdown').blocks)
   div.attributes['name'] = nil
   local first = div.content[1]
@@ -621,6 +622,11 @@ local function theorem_div(div, kind)
     name = first.content
     div.content:remove(1)
   end
+  return name
+end
+
+local function theorem_div(div, kind)
+  local name = theorem_name(div)
   theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
   local number = tostring(theorem_counters[kind])
   if div.identifier ~= '' then
@@ -648,7 +654,15 @@ local function theorem(div)
   end
   for _, class in ipairs(UNNUMBERED_THEOREMS) do
     if div.classes:includes(class) then
-      open_with(div, pandoc.Span({ pandoc.Emph { pandoc.Str(words[class]) }, pandoc.Str('.') }, { class = 'theorem-title' }))
+      local title = pandoc.Inlines { pandoc.Emph { pandoc.Str(words[class]) } }
+      local name = theorem_name(div)
+      if name and #name > 0 then
+        title:extend { pandoc.Space(), pandoc.Str('(') }
+        title:extend(name)
+        title:insert(pandoc.Str(')'))
+      end
+      title:insert(pandoc.Str('.'))
+      open_with(div, pandoc.Span(title, { class = 'theorem-title' }))
       div.classes:insert('theorem-like')
       return div
     end

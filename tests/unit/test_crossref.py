@@ -548,6 +548,10 @@ A line is straight.
 Obvious.
 :::
 
+::: {.solution name="By hand"}
+Done.
+:::
+
 ::: {#lem-small name="Small *x*"}
 A lemma.
 :::
@@ -569,11 +573,19 @@ def test_theorems_are_numbered_by_kind_titled_and_referred_to(tmp_path: Path) ->
     assert warnings == []
     page = lxml.html.fragment_fromstring(html, create_parent="div")
     titles = [collapse(title.text_content()) for title in page.find_class("theorem-title")]
-    assert titles == ["Theorem\u00a01 (Line)", "Proof.", "Lemma\u00a01 (Small x)", "Theorem\u00a02", "Corollary\u00a01"]
+    assert titles == [
+        "Theorem\u00a01 (Line)",
+        "Proof.",
+        "Solution (By hand).",
+        "Lemma\u00a01 (Small x)",
+        "Theorem\u00a02",
+        "Corollary\u00a01",
+    ]
     assert page.find_class("theorem-title")[0].getparent().tag == "p", "the title opens the first paragraph"
     assert [div.get("class") for div in page.find_class("theorem-like")] == [
         "theorem-like theorem",
         "proof theorem-like",
+        "solution theorem-like",
         "theorem-like lemma",
         "theorem-like theorem",
         "theorem-like corollary",
@@ -588,7 +600,7 @@ def test_theorems_in_the_manuscripts_language_and_in_bookdowns_spelling(tmp_path
     html, _ = convert(THEOREMS, "fr", tmp_path)
     page = lxml.html.fragment_fromstring(html, create_parent="div")
     titles = [collapse(title.text_content()) for title in page.find_class("theorem-title")]
-    assert titles[:3] == ["Théorème\u00a01 (Line)", "Démonstration.", "Lemme\u00a01 (Small x)"]
+    assert titles[:4] == ["Théorème\u00a01 (Line)", "Démonstration.", "Solution (By hand).", "Lemme\u00a01 (Small x)"]
     bookdown = '::: {.theorem #pyth name="Pythagoras"}\n$a^2 + b^2 = c^2$\n:::\n\nBy Theorem \\@ref(thm:pyth).\n'
     html, warnings = convert(bookdown, "en", tmp_path)
     page = lxml.html.fragment_fromstring(html, create_parent="div")
