@@ -256,10 +256,10 @@ def load_document(
         source_file = sources_by_division.get(element.get("id", ""))
         base = source_file.parent if source_file is not None else folder
         for image in element.iter("img"):
-            written = unquote(urlsplit(image.get("src", "")).path)
-            source = base / written
-            if not source.is_file() and (folder / written).is_file():
-                source = folder / written
+            image_path = unquote(urlsplit(image.get("src", "")).path)
+            source = base / image_path
+            if not source.is_file() and (folder / image_path).is_file():
+                source = folder / image_path
             try:
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
                 image.set("src", asset.href)

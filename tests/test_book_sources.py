@@ -13,6 +13,7 @@ import lxml.html
 import pytest
 
 from tests.conftest import EPOCH, ROOT
+from tests.readback import html_tree, text_of
 
 BOOK = ROOT / "tests" / "fixtures" / "book"
 QUARTO_BOOK = ROOT / "tests" / "fixtures" / "quarto-book"
@@ -139,12 +140,12 @@ def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_referenc
     assert (
         len(warnings) == 1 and "01-intro.Rmd:7:1: warning: a code cell ({r eval=FALSE}) is shown as code" in warnings[0]
     )
-    page = lxml.html.fromstring((tmp_path / "bookdown-book.html").read_bytes())
+    page = html_tree(tmp_path / "bookdown-book.html")
     text = " ".join(page.text_content().split())
     # index.Rmd's text is the first chapter, as in bookdown; `\@ref(methods)` is the third chapter's number.
     assert "Chapter 3 says how, and Figure 1 shows a dot." in text and "Back to Chapter 2." in text
     assert "Figure 1: A green dot." in text and "@ref" not in text and "(#fig" not in text
-    headings = [" ".join(heading.text_content().split()) for heading in page.iter("h2")]
+    headings = [" ".join(text_of(heading).split()) for heading in page.iter("h2")]
     assert headings[:3] == ["Chapter 1: Prerequisites", "Chapter 2: Introduction", "Chapter 3: Methods"]
     # rmd_files names a chapter in a folder of its own; its image is found from the book's folder, as bookdown does.
     assert [image.get("alt") for image in page.iter("img")][-1] == "A dot, found from the book’s folder"
