@@ -96,9 +96,10 @@ def test_an_edited_chapter_rebuilds_and_its_fault_names_the_chapter_and_line(fol
         chapter.write_text(written, encoding="utf-8")
 
 
-def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(QUARTO_BOOK), "--out", str(tmp_path)],
+def build_web_edition(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """The web edition of a book project's folder, built as an author would."""
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(project), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -106,6 +107,10 @@ def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(t
         check=False,
         env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
     )
+
+
+def test_a_quarto_book_project_builds_with_a_warning_for_what_only_quarto_does(tmp_path: Path) -> None:
+    run = build_web_edition(QUARTO_BOOK, tmp_path)
     assert run.returncode == 0, run.stderr
     warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
     places = [line.split(": warning: ")[0].removeprefix(f"{QUARTO_BOOK.relative_to(ROOT)}/") for line in warnings]
@@ -126,15 +131,7 @@ BOOKDOWN_BOOK = ROOT / "tests" / "fixtures" / "bookdown-book"
 
 
 def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_references(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "build.py", "html", str(BOOKDOWN_BOOK), "--out", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)},
-    )
+    run = build_web_edition(BOOKDOWN_BOOK, tmp_path)
     assert run.returncode == 0, run.stderr
     warnings = [line for line in run.stderr.splitlines() if ": warning: " in line]
     assert (
