@@ -43,7 +43,7 @@ from .sourcemap import Pieces
 #: The metadata file of a book given as a folder, in the order they are looked for.
 METADATA_FILES = ("book.yaml", "book.yml", "metadata.yaml", "metadata.yml")
 YAML_BLOCK_OPENING = re.compile(r"---[ \t]*\r?\n")
-YAML_BLOCK_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+YAML_BLOCK_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 #: A Quarto project's file: a book project's `book:` holds its title, authors and chapters.
 QUARTO_PROJECT = "_quarto.yml"
 #: Keys of a Quarto project that say how Quarto renders, not what the book is.

@@ -259,6 +259,7 @@ def load_document(
             image_path = unquote(urlsplit(image.get("src", "")).path)
             source = base / image_path
             if not source.is_file() and (folder / image_path).is_file():
+                context.look_for(source)  # made again when the image appears beside its chapter
                 source = folder / image_path
             try:
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
@@ -515,7 +516,7 @@ def _report_what_print_and_epub_cannot_carry(
 #: How a warning names each edition that content for some editions only is in.
 EDITION_NAMES = {"html": "the web edition", "pdf": "the PDF", "epub": "the EPUB"}
 #: What is numbered, by the class of the number written: by the cross-reference filter, and a book's divisions.
-NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number", "division-label")
+NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number", "division-label", "theorem-number")
 
 
 def _report_what_other_editions_miss(

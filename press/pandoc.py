@@ -66,8 +66,13 @@ CITATION_NOT_FOUND = re.compile(r"citation (\S+) not found")
 PANDOC_POSITION = re.compile(r"at line (\d+) column (\d+)")
 PANDOC_DIED = re.compile(r'Pandoc died with exitcode "\d+" during conversion:\s*')
 #: How cross-references begin (pandoc-crossref's `@fig:x`, Quarto's `@fig-x`): never citations.
-CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "hyp")
-CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in CROSSREF_KINDS for separator in ":-")
+NUMBERED_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+#: Theorem-like blocks' (`@thm-line`): a reference of theirs that labels nothing is left to citeproc, for
+#: `@def-2020` may be a work's key; so it is a citation's error, not a cross-reference's.
+THEOREM_KINDS = ("thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "hyp")
+CROSSREF_KINDS = NUMBERED_KINDS + THEOREM_KINDS
+#: What a missing citation key starts with when it is a cross-reference the filter has reported itself.
+CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in NUMBERED_KINDS for separator in ":-")
 #: What Pandoc's Markdown (its default extensions, which the toolchain reads with) makes each of
 #: only from, in any case: display math only of `$$`, an image only of `![`, a span only of
 #: `[…]{…}` or `<span>`, a cross-reference only of a citation `@fig:map` or `@{fig:map}`, raw TeX

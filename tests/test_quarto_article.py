@@ -185,7 +185,7 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
     manuscript.write_text(
         "---\ntitle: Numbers\nauthor: A. Author\nlang: en\nnumber-sections: true\n---\n\n# First\n\nText.\n\n"
         '::: {.content-visible when-format="html"}\n## Only on the web {#web}\n\nWords.\n\n'
-        "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Web table {#tbl-web}\n:::\n\n"
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n: Web table {#tbl-web}\n\n::: {#thm-web}\nA theorem.\n:::\n:::\n\n"
         '::: {.content-hidden when-format="html"}\n## Printed only {.unnumbered}\n\nWords.\n:::\n\n'
         "## Everywhere\n\nSee [the section made for the web](#web) and @tbl-web.\n",
         encoding="utf-8",
@@ -194,11 +194,12 @@ def test_what_content_for_some_editions_costs_the_others_is_said_at_its_line(tmp
     run = build("all", "--manuscript", manuscript, "--out", out)
     warnings = [line for line in run.stderr.splitlines() if "warning: " in line]
     assert warnings == [
-        f"{manuscript}:32:35: warning: the link to '#web' leads to content the PDF and the EPUB leave out: there it"
+        f"{manuscript}:36:35: warning: the link to '#web' leads to content the PDF and the EPUB leave out: there it"
         " keeps its words as text",
-        f"{manuscript}:32:46: warning: the reference @tbl-web leads to content the PDF and the EPUB leave out:"
+        f"{manuscript}:36:46: warning: the reference @tbl-web leads to content the PDF and the EPUB leave out:"
         " there it keeps its words as text",
-        f"{manuscript}:13:4: warning: Section 1.1 and Table 1 are in the web edition only: the PDF and the EPUB skip"
+        f"{manuscript}:13:4: warning: Section 1.1, Table 1 and Theorem 1 are in the web edition only: the PDF and"
+        " the EPUB skip"
         " their numbers (one Pandoc pass numbers them for every edition)",
     ], run.stderr
     assert html_tree(out / "numbers.html").xpath("//a[@href='#web']")

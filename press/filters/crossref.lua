@@ -264,7 +264,8 @@ local function number_targets(doc)
   return doc:walk {
     traverse = 'topdown',
     Header = function(header)
-      local labelled = auto_section_labels and header.identifier ~= '' and not kind_of(header.identifier)
+      local kind = kind_of(header.identifier)
+      local labelled = auto_section_labels and header.identifier ~= '' and (not kind or THEOREM_KINDS[kind])
       if labelled then
         header.identifier = 'sec:' .. header.identifier
       end
@@ -371,7 +372,9 @@ end
 local function resolve(cite)
   local references, others = {}, {}
   for _, citation in ipairs(cite.citations) do
-    if kind_of(citation.id) then
+    local kind = kind_of(citation.id)
+    -- A theorem's prefix labelling nothing (`@def-2020`) may be a work's key: citeproc's, or its error.
+    if kind and not (THEOREM_KINDS[kind] and not targets[defined_identifier(citation.id)]) then
       table.insert(references, citation)
     else
       table.insert(others, citation)
@@ -613,38 +616,61 @@ local function open_with(div, title)
   end
 end
 
--- The block's name, from its `name` attribute or its first heading (taken out).
+-- The block's name, from its `name` attribute or its first heading (taken out), and the heading's
+-- identifier, which links may lead to.
 local function theorem_name(div)
-  local name = div.attributes['name'] and pandoc.utils.blocks_to_inlines(pandoc.read(div.attributes['name'], 'markdown').blocks)
+  local written = div.attributes['name']
   div.attributes['name'] = nil
-  local first = div.content[1]
-  if not name and first and first.t == 'Header' then
-    name = first.content
-    div.content:remove(1)
+  if written and written:match('%S') then
+    return pandoc.utils.blocks_to_inlines(pandoc.read(written, 'markdown').blocks), ''
   end
-  return name
+  local first = div.content[1]
+  if first and first.t == 'Header' then
+    div.content:remove(1)
+    return first.content, first.identifier
+  end
+  return nil, ''
 end
 
-local function theorem_div(div, kind)
-  local name = theorem_name(div)
-  theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
-  local number = tostring(theorem_counters[kind])
-  if div.identifier ~= '' then
-    remember(div.identifier, number)
+-- "Theorem 1 (Line)", "Proof (By hand)": the word, in its own span when it is a number, and the name.
+local function theorem_title(word, name, anchor, numbered)
+  local title = pandoc.Inlines {}
+  if numbered then
+    title:insert(pandoc.Span({ pandoc.Str(word) }, { class = 'theorem-number' }))
+  else
+    title:insert(pandoc.Emph { pandoc.Str(word) })
   end
-  local title = pandoc.Inlines { pandoc.Str(label_for(kind, false) .. NBSP .. number) }
   if name and #name > 0 then
     title:extend { pandoc.Space(), pandoc.Str('(') }
     title:extend(name)
     title:insert(pandoc.Str(')'))
   end
-  open_with(div, pandoc.Span({ pandoc.Strong(title) }, { class = 'theorem-title' }))
+  if numbered then
+    title = pandoc.Inlines { pandoc.Strong(title) }
+  else
+    title:insert(pandoc.Str('.'))
+  end
+  return pandoc.Span(title, { id = anchor, class = 'theorem-title' })
+end
+
+local function theorem_div(div, kind)
+  local name, anchor = theorem_name(div)
+  theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
+  local number = tostring(theorem_counters[kind])
+  if div.identifier ~= '' then
+    remember(div.identifier, number)
+  end
+  open_with(div, theorem_title(label_for(kind, false) .. NBSP .. number, name, anchor, true))
   div.classes:insert('theorem-like')
   div.classes:insert(KINDS[kind])
   return div
 end
 
 local function theorem(div)
+  -- A callout labelled like a theorem is Quarto's callout, titled by the Quarto filter.
+  if div.classes:find_if(function(class) return class:match('^callout') end) then
+    return nil
+  end
   local kind = kind_of(div.identifier)
   if kind and THEOREM_KINDS[kind] then
     return theorem_div(div, kind)
@@ -654,15 +680,8 @@ local function theorem(div)
   end
   for _, class in ipairs(UNNUMBERED_THEOREMS) do
     if div.classes:includes(class) then
-      local title = pandoc.Inlines { pandoc.Emph { pandoc.Str(words[class]) } }
-      local name = theorem_name(div)
-      if name and #name > 0 then
-        title:extend { pandoc.Space(), pandoc.Str('(') }
-        title:extend(name)
-        title:insert(pandoc.Str(')'))
-      end
-      title:insert(pandoc.Str('.'))
-      open_with(div, pandoc.Span(title, { class = 'theorem-title' }))
+      local name, anchor = theorem_name(div)
+      open_with(div, theorem_title(words[class], name, anchor, false))
       div.classes:insert('theorem-like')
       return div
     end
@@ -923,9 +942,7 @@ end
 local function gather(doc)
   return doc:walk {
     Para = has_images and paragraph_figure or nil,
-    Div = function(div)
-      return theorem(div) or div_figure(div)
-    end,
+    Div = div_figure,
     Table = caption_span_label,
     CodeBlock = listing_block,
     Header = note_heading,
@@ -937,6 +954,13 @@ return {
   { Meta = read_settings },
   { Pandoc = code_block_captions_pass },
   { Pandoc = bookdown_labels },
+  -- Theorems from the outside in (one within another comes after it), their name headings taken out
+  -- before the headings are noted for numbering.
+  {
+    Pandoc = function(doc)
+      return doc:walk { traverse = 'topdown', Div = theorem }
+    end,
+  },
   { Pandoc = gather },
   { Pandoc = number_targets },
   {

@@ -612,9 +612,14 @@ def test_theorems_in_the_manuscripts_language_and_in_bookdowns_spelling(tmp_path
     assert "theorem-title" not in html
 
 
-def test_an_unknown_theorem_reference_is_a_cross_reference_error(tmp_path: Path) -> None:
-    html, warnings = convert("::: {#thm-a}\nA.\n:::\n\nSee @thm-b.\n", "en", tmp_path)
-    assert warnings == ["press-crossref unknown thm-b among thm-a"] and "See ??" in text(html)
+def test_a_theorem_reference_to_nothing_is_left_to_citeproc_for_it_may_be_a_works_key(tmp_path: Path) -> None:
+    html, warnings = convert("::: {#thm-a}\nA.\n:::\n\nSee @thm-b and [@def-2020].\n", "en", tmp_path)
+    assert warnings == []
+    cited = [
+        span.get("data-cites")
+        for span in lxml.html.fragment_fromstring(html, create_parent="div").find_class("citation")
+    ]
+    assert cited == ["thm-b", "def-2020"]
 
 
 def test_bookdowns_text_references_are_all_expanded_and_labels_read_wherever_bookdown_reads_them(
@@ -646,3 +651,23 @@ def test_a_bookdown_table_reference_is_suggested_as_bookdown_spells_it(tmp_path:
     ]
     escaped = dict(argument.split(":", 1) for argument in source_marks(["See \\@ref\\(intro)."]))
     assert escaped["--metadata=press-has-bookdown"] == "true"
+
+
+def test_theorems_nested_named_by_a_heading_or_in_a_callout_leave_the_rest_as_it_was(tmp_path: Path) -> None:
+    markdown = (
+        "---\nnumber-sections: true\nautoSectionLabels: true\n---\n\n### Methods\n\n"
+        "::: {#thm-outer}\n## Outer {#outer-name}\n\nOuter.\n\n::: {#thm-inner}\nInner.\n:::\n:::\n\n"
+        "::: {.callout-note #thm-callout}\nA callout.\n:::\n\n### Def Leppard\n\n"
+        "See [the outer one](#outer-name), @sec:methods and @sec:def-leppard.\n"
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    titles = [(title.get("id"), collapse(title.text_content())) for title in page.find_class("theorem-title")]
+    # From the outside in; the name heading's identifier is the title's, for links to it.
+    assert titles == [("outer-name", "Theorem\u00a01 (Outer)"), (None, "Theorem\u00a02")]
+    assert "theorem-like" not in (page.xpath("//div[@id='thm-callout']")[0].get("class") or "")
+    # The name heading took no part in numbering the sections; `Def Leppard` is still a section's label.
+    headings = [collapse(heading.text_content()) for heading in page.iter("h3")]
+    assert headings == ["1 Methods", "2 Def Leppard"]
+    assert collapse(page.xpath("p")[-1].text_content()) == "See the outer one, Section\u00a01 and Section\u00a02."

@@ -22,3 +22,7 @@ def test_the_warnings_and_the_quarto_filter_know_every_edition_and_no_other() ->
 
 def test_the_cross_reference_filter_numbers_the_kinds_the_marks_look_for() -> None:
     assert set(re.findall(r"(\w+) =", lua_table("crossref.lua", "KINDS"))) == set(pandoc.CROSSREF_KINDS)
+
+
+def test_the_cross_reference_filter_knows_the_theorem_kinds_python_leaves_to_citeproc() -> None:
+    assert set(re.findall(r"(\w+) = true", lua_table("crossref.lua", "THEOREM_KINDS"))) == set(pandoc.THEOREM_KINDS)
