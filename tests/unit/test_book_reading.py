@@ -247,6 +247,9 @@ def test_a_bookdown_projects_files_are_its_chapters_its_first_files_front_matter
     # Empty front matter ends at its closing line; no front matter at all is an error.
     write(tmp_path, {"_bookdown.yml": "rmd_files: [index.Rmd]\n", "index.Rmd": "---\n---\n\n# One\n"})
     assert read_source(tmp_path, Reporter()).text.count("---") == 2
+    # Written on Windows.
+    (tmp_path / "index.Rmd").write_bytes(b"---\r\ntitle: T\r\n---\r\n\r\n# One\r\n")
+    assert 'data-kind="chapter"' in read_source(tmp_path, Reporter()).text
     write(tmp_path, {"index.Rmd": "# One\n"})
     with pytest.raises(PressError, match="the book's first file has no front matter"):
         read_source(tmp_path, Reporter())
