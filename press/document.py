@@ -25,7 +25,7 @@ from lxml import etree
 
 from . import limits, mathematics, pandoc, raw, sanitize
 from .blocks import prepare_blocks
-from .book import read_source
+from .book import BOOKDOWN_PROJECT, read_source
 from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
@@ -183,6 +183,9 @@ def load_document(
     manuscript = read_source(manuscript_path, reporter, context.options.metadata.chapters)
     for path in manuscript.files:
         context.read_file(path)
+    # A bookdown project's file lists its chapters, and makes `::: {.theorem}` bookdown's theorem.
+    bookdown_project = manuscript.path.parent / BOOKDOWN_PROJECT
+    (context.read_file if bookdown_project.is_file() else context.look_for)(bookdown_project)
     extra = context.options.metadata
     metadata = load_metadata(manuscript, reporter, extra)
     folder = manuscript.path.parent

@@ -29,6 +29,7 @@ import pypandoc
 import yaml
 
 from . import FILTERS_DIR, bibliography, crossref, limits, mathematics, raw
+from .book import BOOKDOWN_PROJECT
 from .cache import BuildCache, digest, files_digest
 from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files
@@ -219,7 +220,15 @@ def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:
 def _marks(manuscript: Manuscript, metadata: Metadata, extra: MetadataOptions) -> list[str]:
     # The bibliographies too: Pandoc reads a YAML one's fields as Markdown, a BibTeX one's as LaTeX.
     files = [path.read_text("utf-8", "replace") for path in (*extra.files, *metadata.bibliographies)]
-    return source_marks([manuscript.text, *files], [block.text for block in manuscript.yaml_blocks] + files)
+    marks = source_marks([manuscript.text, *files], [block.text for block in manuscript.yaml_blocks] + files)
+    if is_bookdown(manuscript):  # its `::: {.theorem}` is bookdown's theorem, whatever else it writes
+        marks = [mark.replace("press-has-bookdown:false", "press-has-bookdown:true") for mark in marks]
+    return marks
+
+
+def is_bookdown(manuscript: Manuscript) -> bool:
+    """Whether the manuscript is R Markdown (.Rmd) or a bookdown project's, which bookdown's spellings are for."""
+    return manuscript.path.suffix.lower() == ".rmd" or (manuscript.path.parent / BOOKDOWN_PROJECT).is_file()
 
 
 def source_marks(texts: Sequence[str], yaml_texts: Sequence[str] = ()) -> list[str]:

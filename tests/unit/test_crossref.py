@@ -11,9 +11,11 @@ import lxml.html
 import pypandoc
 import pytest
 
-from press import crossref
+from press import crossref, pandoc
+from press.errors import Reporter
 from press.frontmatter import YamlBlock
-from press.metadata import Manuscript
+from press.invocation import MetadataOptions
+from press.metadata import Manuscript, load_metadata
 from press.pandoc import CROSSREF_FILTER, PandocMessage, PandocOutput, source_marks
 from tests.readback import one
 
@@ -671,3 +673,19 @@ def test_theorems_nested_named_by_a_heading_or_in_a_callout_leave_the_rest_as_it
     headings = [collapse(heading.text_content()) for heading in page.iter("h3")]
     assert headings == ["1 Methods", "2 Def Leppard"]
     assert collapse(page.xpath("p")[-1].text_content()) == "See the outer one, Section\u00a01 and Section\u00a02."
+
+
+def test_an_r_markdown_manuscript_or_a_bookdown_projects_theorem_divs_are_bookdowns(tmp_path: Path) -> None:
+    text = "::: {.theorem #pyth}\nA theorem.\n:::\n"
+    plain = Manuscript(tmp_path / "notes.md", text, (), None)
+    assert "--metadata=press-has-bookdown:false" in pandoc._marks(
+        plain, load_metadata(plain, Reporter()), MetadataOptions()
+    )
+    r_markdown = Manuscript(tmp_path / "notes.Rmd", text, (), None)
+    assert "--metadata=press-has-bookdown:true" in pandoc._marks(
+        r_markdown, load_metadata(r_markdown, Reporter()), MetadataOptions()
+    )
+    (tmp_path / "_bookdown.yml").write_text("book_filename: notes\n", encoding="utf-8")
+    assert "--metadata=press-has-bookdown:true" in pandoc._marks(
+        plain, load_metadata(plain, Reporter()), MetadataOptions()
+    )
