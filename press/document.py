@@ -519,7 +519,10 @@ def _report_what_print_and_epub_cannot_carry(
 #: How a warning names each edition that content for some editions only is in.
 EDITION_NAMES = {"html": "the web edition", "pdf": "the PDF", "epub": "the EPUB"}
 #: What is numbered, by the class of the number written: by the cross-reference filter, and a book's divisions.
-NUMBER_CLASSES = ("caption-label", "equation-number", "header-section-number", "division-label", "theorem-number")
+NUMBER_CLASSES = (
+    *("caption-label", "equation-number", "header-section-number", "division-label", "theorem-number"),
+    "callout-number",
+)
 
 
 def _report_what_other_editions_miss(

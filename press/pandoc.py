@@ -71,7 +71,9 @@ NUMBERED_KINDS = ("fig", "tbl", "eq", "sec", "lst")
 #: Theorem-like blocks' (`@thm-line`): a reference of theirs that labels nothing is left to citeproc, for
 #: `@def-2020` may be a work's key; so it is a citation's error, not a cross-reference's.
 THEOREM_KINDS = ("thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "hyp")
-CROSSREF_KINDS = NUMBERED_KINDS + THEOREM_KINDS
+#: Quarto's callouts labelled as their kind (`#tip-tabs`), numbered; left to citeproc as theorems' are.
+CALLOUT_KINDS = ("nte", "tip", "wrn", "imp", "cau")
+CROSSREF_KINDS = NUMBERED_KINDS + THEOREM_KINDS + CALLOUT_KINDS
 #: What a missing citation key starts with when it is a cross-reference the filter has reported itself.
 CROSSREF_PREFIXES = tuple(f"{kind}{separator}" for kind in NUMBERED_KINDS for separator in ":-")
 #: What Pandoc's Markdown (its default extensions, which the toolchain reads with) makes each of

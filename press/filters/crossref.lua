@@ -39,7 +39,11 @@ local KINDS = {
   fig = 'figure', tbl = 'table', eq = 'equation', sec = 'section', lst = 'listing',
   thm = 'theorem', lem = 'lemma', cor = 'corollary', prp = 'proposition', cnj = 'conjecture',
   def = 'definition', exm = 'example', exr = 'exercise', hyp = 'hypothesis',
+  nte = 'callout_note', tip = 'callout_tip', wrn = 'callout_warning', imp = 'callout_important',
+  cau = 'callout_caution',
 }
+-- Quarto's callouts labelled as their kind (`::: {#tip-tabs .callout-tip}`), numbered each in its own series.
+local CALLOUT_KINDS = { nte = 'note', tip = 'tip', wrn = 'warning', imp = 'important', cau = 'caution' }
 -- The kinds of theorem-like blocks, each numbered in its own series; and the word of each for several.
 local THEOREM_KINDS = {
   thm = true, lem = true, cor = true, prp = true, cnj = true, def = true, exm = true, exr = true, hyp = true,
@@ -68,6 +72,8 @@ local words = {
   example = 'Example', examples = 'Examples', exercise = 'Exercise', exercises = 'Exercises',
   hypothesis = 'Hypothesis', hypotheses = 'Hypotheses',
   proof = 'Proof', remark = 'Remark', solution = 'Solution',
+  callout_note = 'Note', callout_tip = 'Tip', callout_warning = 'Warning', callout_important = 'Important',
+  callout_caution = 'Caution',
   ['and'] = 'and',
 }
 local number_headings = false
@@ -104,7 +110,7 @@ end
 
 local function read_settings(meta)
   for key in pairs(words) do
-    local value = meta['press-label-' .. key]
+    local value = meta['press-label-' .. key] or meta['press-' .. key:gsub('_', '-')]
     if value then
       words[key] = pandoc.utils.stringify(value)
     end
@@ -345,7 +351,9 @@ local function render_group(group)
     end
     result:insert(link(defined_identifier(first.id), { pandoc.Str(text) }))
   else
-    if not suppress then
+    -- A callout's word has no plural: "Tip 1 and Tip 2".
+    local each = CALLOUT_KINDS[kind] ~= nil
+    if not suppress and not each then
       result:insert(pandoc.Str(label_for(kind, true) .. NBSP))
     end
     for index, citation in ipairs(group) do
@@ -357,7 +365,11 @@ local function render_group(group)
           result:extend { pandoc.Str(','), pandoc.Space() }
         end
       end
-      result:insert(link(identifier, { pandoc.Str(shown_number(kind, targets[identifier].number)) }))
+      local text = shown_number(kind, targets[identifier].number)
+      if each and not suppress then
+        text = label_for(kind, false) .. NBSP .. text
+      end
+      result:insert(link(identifier, { pandoc.Str(text) }))
     end
   end
   result:extend(group[#group].suffix)
@@ -374,7 +386,8 @@ local function resolve(cite)
   for _, citation in ipairs(cite.citations) do
     local kind = kind_of(citation.id)
     -- A theorem's prefix labelling nothing (`@def-2020`) may be a work's key: citeproc's, or its error.
-    if kind and not (THEOREM_KINDS[kind] and not targets[defined_identifier(citation.id)]) then
+    local left = (THEOREM_KINDS[kind] or CALLOUT_KINDS[kind]) and not targets[defined_identifier(citation.id)]
+    if kind and not left then
       table.insert(references, citation)
     else
       table.insert(others, citation)
@@ -666,9 +679,32 @@ local function theorem_div(div, kind)
   return div
 end
 
+-- A callout labelled as its kind: "Tip 1: Its title" (or "Tip 1" where the title was the kind's word).
+local function numbered_callout(div, kind)
+  theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
+  local number = tostring(theorem_counters[kind])
+  remember(div.identifier, number)
+  local label = pandoc.Span({ pandoc.Str(label_for(kind, false) .. NBSP .. number) }, { class = 'callout-number' })
+  local title = div.content[1]
+  local plain = title and title.t == 'Div' and title.classes:includes('callout-title') and title.content[1]
+  if not plain or not plain.content then
+    return nil
+  end
+  if pandoc.utils.stringify(plain.content) == words[KINDS[kind]] then
+    plain.content = pandoc.Inlines { label }
+  else
+    plain.content = pandoc.Inlines { label, pandoc.Str(':'), pandoc.Space() } .. plain.content
+  end
+  return div
+end
+
 local function theorem(div)
-  -- A callout labelled like a theorem is Quarto's callout, titled by the Quarto filter.
+  -- A callout is titled by the Quarto filter; one labelled as its kind is numbered.
   if div.classes:find_if(function(class) return class:match('^callout') end) then
+    local kind = kind_of(div.identifier)
+    if kind and CALLOUT_KINDS[kind] and div.classes:includes('callout-' .. CALLOUT_KINDS[kind]) then
+      return numbered_callout(div, kind)
+    end
     return nil
   end
   local kind = kind_of(div.identifier)

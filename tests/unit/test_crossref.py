@@ -689,3 +689,38 @@ def test_an_r_markdown_manuscript_or_a_bookdown_projects_theorem_divs_are_bookdo
     assert "--metadata=press-has-bookdown:true" in pandoc._marks(
         plain, load_metadata(plain, Reporter()), MetadataOptions()
     )
+
+
+def test_callouts_labelled_as_their_kind_are_numbered_and_referred_to(tmp_path: Path) -> None:
+    markdown = (
+        "::: {#tip-tabs .callout-tip}\n## Using tabs\nTabs help.\n:::\n\n"
+        "::: {#tip-plain .callout-tip}\nPlain.\n:::\n\n"
+        '::: {#wrn-x .callout-warning title="Careful *now*"}\nBeware.\n:::\n\n'
+        "::: {.callout-note}\nUnlabelled.\n:::\n\n"
+        "See @tip-tabs, [@tip-tabs; @tip-plain], @wrn-x and @nte-none.\n"
+    )
+    words = [f"--metadata=press-callout-{kind}:{word}" for kind, word in (("tip", "Astuce"), ("warning", "Attention"))]
+    completed = subprocess.run(
+        [
+            PANDOC,
+            "--from=markdown",
+            "--to=html5",
+            *crossref.label_arguments("fr"),
+            *words,
+            *source_marks([markdown]),
+            f"--lua-filter={pandoc.QUARTO_FILTER}",
+            f"--lua-filter={CROSSREF_FILTER}",
+        ],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    page = lxml.html.fragment_fromstring(completed.stdout, create_parent="div")
+    titles = [collapse(title.text_content()) for title in page.find_class("callout-title")]
+    assert titles == ["Astuce\u00a01: Using tabs", "Astuce\u00a02", "Attention\u00a01: Careful now", "Note"]
+    assert collapse(page.xpath("p")[-1].text_content()) == (
+        "See Astuce\u00a01, Astuce\u00a01 et Astuce\u00a02, Attention\u00a01 and @nte-none."
+    )
+    # A callout's prefix that labels nothing is left to citeproc, as a work's key may start so.
+    assert page.find_class("citation")[0].get("data-cites") == "nte-none"

@@ -26,3 +26,7 @@ def test_the_cross_reference_filter_numbers_the_kinds_the_marks_look_for() -> No
 
 def test_the_cross_reference_filter_knows_the_theorem_kinds_python_leaves_to_citeproc() -> None:
     assert set(re.findall(r"(\w+) = true", lua_table("crossref.lua", "THEOREM_KINDS"))) == set(pandoc.THEOREM_KINDS)
+
+
+def test_the_cross_reference_filter_numbers_the_callouts_python_leaves_to_citeproc() -> None:
+    assert set(re.findall(r"(\w+) = '", lua_table("crossref.lua", "CALLOUT_KINDS"))) == set(pandoc.CALLOUT_KINDS)
