@@ -22,8 +22,9 @@ from tests.readback import one
 PANDOC = pypandoc.get_pandoc_path()
 
 
-def convert(markdown: str, lang: str, tmp_path: Path) -> tuple[str, list[str]]:
-    """The manuscript through the filter alone, as the one Pandoc pass runs it: its HTML and its warnings."""
+def convert(markdown: str, lang: str, tmp_path: Path, *arguments: str, quarto: bool = False) -> tuple[str, list[str]]:
+    """The manuscript through the filter alone (after the Quarto filter, with `quarto`), as the one Pandoc
+    pass runs it, with Pandoc's other `arguments`: its HTML and its warnings."""
     log = tmp_path / "crossref-log.json"
     completed = subprocess.run(
         [
@@ -33,6 +34,8 @@ def convert(markdown: str, lang: str, tmp_path: Path) -> tuple[str, list[str]]:
             "--mathml",
             *crossref.label_arguments(lang),
             *source_marks([markdown]),
+            *arguments,
+            *([f"--lua-filter={pandoc.QUARTO_FILTER}"] if quarto else []),
             f"--lua-filter={CROSSREF_FILTER}",
             f"--log={log}",
         ],
@@ -700,23 +703,8 @@ def test_callouts_labelled_as_their_kind_are_numbered_and_referred_to(tmp_path: 
         "See @tip-tabs, [@tip-tabs; @tip-plain], @wrn-x and @nte-none.\n"
     )
     words = [f"--metadata=press-callout-{kind}:{word}" for kind, word in (("tip", "Astuce"), ("warning", "Attention"))]
-    completed = subprocess.run(
-        [
-            PANDOC,
-            "--from=markdown",
-            "--to=html5",
-            *crossref.label_arguments("fr"),
-            *words,
-            *source_marks([markdown]),
-            f"--lua-filter={pandoc.QUARTO_FILTER}",
-            f"--lua-filter={CROSSREF_FILTER}",
-        ],
-        input=markdown,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    page = lxml.html.fragment_fromstring(completed.stdout, create_parent="div")
+    html, _ = convert(markdown, "fr", tmp_path, *words, quarto=True)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
     titles = [collapse(title.text_content()) for title in page.find_class("callout-title")]
     assert titles == ["Astuce\u00a01: Using tabs", "Astuce\u00a02", "Attention\u00a01: Careful now", "Note"]
     assert collapse(page.xpath("p")[-1].text_content()) == (
