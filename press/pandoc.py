@@ -89,6 +89,8 @@ SOURCE_MARKS = {
     "spans": re.compile(r"\]\{|<span", re.IGNORECASE),
     "crossrefs": re.compile(rf"@\{{?(?:{'|'.join(CROSSREF_KINDS)})[:-]", re.IGNORECASE),
     "raw-tex": re.compile(r"\\[^\W\d_]|\{\s*="),
+    # A theorem or a callout is a div: fenced (`:::`, in a block quote or a list too) or raw HTML (`<div>`).
+    "divs": re.compile(r":::|<div", re.IGNORECASE),
     # bookdown's cross-references (`\@ref(fig:map)`), captions' labels (`(\#fig:map)`) and text references.
     "bookdown": re.compile(r"@ref\(|\(\\?#(?:fig|tab|eq):|\(ref:"),
 }

@@ -80,7 +80,7 @@ local number_headings = false
 -- pandoc-crossref's options: every heading labelled `sec:`; a paragraph "Listing: …" captions the code after it.
 local auto_section_labels = false
 local code_block_captions = false
-local has_images, has_display_math, has_crossrefs, has_bookdown = true, true, true, true
+local has_images, has_display_math, has_crossrefs, has_bookdown, has_divs = true, true, true, true, true
 -- A book (press-book, or a part heading found): its chapters carry their division's label
 -- ("Chapter 3"), so their headings take no section number, and parts are not counted.
 local book = false
@@ -126,6 +126,7 @@ local function read_settings(meta)
   has_display_math = meta['press-has-display-math'] ~= false
   has_crossrefs = meta['press-has-crossrefs'] ~= false
   has_bookdown = meta['press-has-bookdown'] ~= false
+  has_divs = meta['press-has-divs'] ~= false
 end
 
 local function remember(identifier, number, title)
@@ -994,7 +995,7 @@ return {
   -- before the headings are noted for numbering.
   {
     Pandoc = function(doc)
-      return doc:walk { traverse = 'topdown', Div = theorem }
+      return has_divs and doc:walk { traverse = 'topdown', Div = theorem } or nil
     end,
   },
   { Pandoc = gather },

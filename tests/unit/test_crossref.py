@@ -420,11 +420,13 @@ def test_the_filters_are_told_what_the_text_can_hold_whatever_its_case() -> None
         "spans": "false",
         "crossrefs": "false",
         "raw-tex": "false",
+        "divs": "false",
         "bookdown": "false",
     }
-    assert marks("$$x$$ ![a](b.png) [c]{.d} see @Fig:map \\Emph{e} \\@ref(x)") == dict.fromkeys(
-        ("display-math", "images", "spans", "crossrefs", "raw-tex", "bookdown"), "true"
+    assert marks("$$x$$ ![a](b.png) [c]{.d} see @Fig:map \\Emph{e} \\@ref(x) > ::: {#thm-x}") == dict.fromkeys(
+        ("display-math", "images", "spans", "crossrefs", "raw-tex", "divs", "bookdown"), "true"
     )
+    assert marks("<DIV class=theorem>")["divs"] == "true"
     assert marks("`x`{=latex}")["raw-tex"] == "true"
     assert marks("<SPAN lang=fr>mot</SPAN> [-@{tbl-x}]")["spans"] == marks("[-@{tbl-x}]")["crossrefs"] == "true"
     # What Pandoc decodes before the filters read it as Markdown: entities in an attribute (a callout's
