@@ -224,10 +224,9 @@ def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:
 def _marks(manuscript: Manuscript, metadata: Metadata, extra: MetadataOptions) -> list[str]:
     # The bibliographies too: Pandoc reads a YAML one's fields as Markdown, a BibTeX one's as LaTeX.
     files = [path.read_text("utf-8", "replace") for path in (*extra.files, *metadata.bibliographies)]
-    marks = source_marks([manuscript.text, *files], [block.text for block in manuscript.yaml_blocks] + files)
-    if is_bookdown(manuscript):  # its `::: {.theorem}` is bookdown's theorem, whatever else it writes
-        marks = [mark.replace("press-has-bookdown:false", "press-has-bookdown:true") for mark in marks]
-    return marks
+    # An R Markdown or bookdown project's `::: {.theorem}` is bookdown's theorem, whatever else it writes.
+    present = ("bookdown",) if is_bookdown(manuscript) else ()
+    return source_marks([manuscript.text, *files], [block.text for block in manuscript.yaml_blocks] + files, present)
 
 
 def is_bookdown(manuscript: Manuscript) -> bool:
@@ -235,23 +234,25 @@ def is_bookdown(manuscript: Manuscript) -> bool:
     return manuscript.path.suffix.lower() == ".rmd" or (manuscript.path.parent / BOOKDOWN_PROJECT).is_file()
 
 
-def source_marks(texts: Sequence[str], yaml_texts: Sequence[str] = ()) -> list[str]:
+def source_marks(texts: Sequence[str], yaml_texts: Sequence[str] = (), present: Sequence[str] = ()) -> list[str]:
     """Pandoc's arguments telling the filters which of SOURCE_MARKS what Pandoc reads holds (the
     manuscript's text, its metadata files, its bibliographies): `--metadata=press-has-images:false`.
 
     Each text is searched as written, with its HTML entities decoded (`&#64;fig:map` in an
     attribute the filters read as Markdown) and with its backslash escapes read (`\\@ref\\(x)`);
     the strings of the YAML texts as YAML reads them too (`"\\x40fig:map"`, or a string broken
-    over lines by an escape), for Pandoc reads metadata values as Markdown.
+    over lines by an escape), for Pandoc reads metadata values as Markdown. The marks named `present`
+    are there whatever the texts hold.
     """
     readings = [
         *(reading for text in texts for reading in (text, html.unescape(text), BACKSLASH_ESCAPE.sub("", text))),
         *(string for text in yaml_texts if "\\" in text for string in _yaml_strings(text)),
     ]
-    return [
-        f"--metadata=press-has-{name}:{str(any(mark.search(reading) for reading in readings)).lower()}"
+    found = {
+        name: name in present or any(mark.search(reading) for reading in readings)
         for name, mark in SOURCE_MARKS.items()
-    ]
+    }
+    return [f"--metadata=press-has-{name}:{str(holds).lower()}" for name, holds in found.items()]
 
 
 def _yaml_strings(text: str) -> list[str]:

@@ -110,6 +110,7 @@ end
 
 local function read_settings(meta)
   for key in pairs(words) do
+    -- A callout's word is the one the Quarto filter titles it with (`press-callout-tip`).
     local value = meta['press-label-' .. key] or meta['press-' .. key:gsub('_', '-')]
     if value then
       words[key] = pandoc.utils.stringify(value)
@@ -667,13 +668,19 @@ local function theorem_title(word, name, anchor, numbered)
   return pandoc.Span(title, { id = anchor, class = 'theorem-title' })
 end
 
-local function theorem_div(div, kind)
-  local name, anchor = theorem_name(div)
+-- The next number of the kind's series, remembered for the block's identifier, if it has one.
+local function next_number(kind, identifier)
   theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
   local number = tostring(theorem_counters[kind])
-  if div.identifier ~= '' then
-    remember(div.identifier, number)
+  if identifier ~= '' then
+    remember(identifier, number)
   end
+  return number
+end
+
+local function theorem_div(div, kind)
+  local name, anchor = theorem_name(div)
+  local number = next_number(kind, div.identifier)
   open_with(div, theorem_title(label_for(kind, false) .. NBSP .. number, name, anchor, true))
   div.classes:insert('theorem-like')
   div.classes:insert(KINDS[kind])
@@ -682,15 +689,13 @@ end
 
 -- A callout labelled as its kind: "Tip 1: Its title" (or "Tip 1" where the title was the kind's word).
 local function numbered_callout(div, kind)
-  theorem_counters[kind] = (theorem_counters[kind] or 0) + 1
-  local number = tostring(theorem_counters[kind])
-  remember(div.identifier, number)
-  local label = pandoc.Span({ pandoc.Str(label_for(kind, false) .. NBSP .. number) }, { class = 'callout-number' })
   local title = div.content[1]
   local plain = title and title.t == 'Div' and title.classes:includes('callout-title') and title.content[1]
   if not plain or not plain.content then
     return nil
   end
+  local number = next_number(kind, div.identifier)
+  local label = pandoc.Span({ pandoc.Str(label_for(kind, false) .. NBSP .. number) }, { class = 'callout-number' })
   if pandoc.utils.stringify(plain.content) == words[KINDS[kind]] then
     plain.content = pandoc.Inlines { label }
   else
