@@ -28,6 +28,9 @@ UNKNOWN_REFERENCE = re.compile(rf"{MARKER} (\S+) among ?(.*)$", re.DOTALL)
 #: A bookdown equation environment with several labels (`(\#eq:a)` on each line): its first label, then the others.
 SEVERAL_LABELS = "press-crossref several-labels"
 SEVERAL_LABELS_FOUND = re.compile(rf"{SEVERAL_LABELS} (\S+) (.+)$", re.DOTALL)
+#: bookdown text references whose words stand, through others, for themselves: their names, the first again last.
+CYCLE = "press-crossref cyclic"
+CYCLE_FOUND = re.compile(rf"{CYCLE} (.+)$", re.DOTALL)
 BOOKDOWN_REFERENCE = re.compile(r"ref\((.+)\)$")
 BOOKDOWN_TEXT_REFERENCE = re.compile(r"\(ref:(.+)\)$")
 #: The labels (templates/labels.yaml) the filter is given, each with its plural; then the words of the
@@ -49,11 +52,12 @@ def label_arguments(lang: str) -> list[str]:
 
 def is_unresolved_reference(message: str) -> bool:
     """Whether a message of the filter's is one `unresolved` or `equations_labelled_twice` reports."""
-    return MARKER in message or SEVERAL_LABELS in message
+    return MARKER in message or SEVERAL_LABELS in message or CYCLE in message
 
 
 def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
-    """A problem for each reference to an identifier the manuscript does not define, naming the closest ones."""
+    """A problem for each reference to an identifier the manuscript does not define, naming the closest ones, and
+    for each bookdown text reference whose words hold it again, through others or at once."""
     problems: list[PressError] = []
     for message in output.warnings:
         found = UNKNOWN_REFERENCE.search(message.text)
@@ -84,6 +88,13 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
                 else re.compile(rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)")
             )
         problems.extend(PressError(problem, location) for location in _locations(manuscript, written))
+    for message in output.warnings:
+        if cycle := CYCLE_FOUND.search(message.text):
+            names = cycle.group(1).split()
+            chain = " → ".join(f"(ref:{name})" for name in names[names.index(names[-1]) :])
+            defined = re.compile(rf"^\(ref:{re.escape(names[-1])}\)[ \t]", re.MULTILINE)
+            problem = f"the text reference '(ref:{names[-1]})' stands for words that hold it again ({chain})"
+            problems.append(PressError(problem, _locations(manuscript, defined)[0]))
     return list({str(problem): problem for problem in problems}.values())
 
 

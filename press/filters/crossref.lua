@@ -57,6 +57,8 @@ local THEOREM_CLASSES = {
 local UNNUMBERED_THEOREMS = { 'proof', 'remark', 'solution' }
 local LISTING = 'listing'
 local MARKER = 'press-crossref unknown'
+-- bookdown text references whose words stand, through others, for themselves: the names, the first again last.
+local CYCLE_MARKER = 'press-crossref cyclic'
 local SEVERAL_LABELS = 'press-crossref several-labels'
 local NBSP = '\u{a0}'
 
@@ -879,9 +881,10 @@ local function bookdown_text_references(doc)
     table.insert(defined, name)
   end
   table.sort(defined)
-  -- Each `(ref:name)` of a word, and those of the words it stands for (as deep as a definition may go).
+  -- Each `(ref:name)` of a word, and those of the words it stands for; `chain` holds the names being expanded,
+  -- so that words standing, through others, for themselves are reported rather than expanded without end.
   local expand
-  local function expand_word(str, depth)
+  local function expand_word(str, chain)
     local rest, result = str.text, pandoc.Inlines {}
     while true do
       local before, name, after = rest:match('^(.-)%(ref:(' .. BOOKDOWN_LABEL .. ')%)(.*)$')
@@ -892,10 +895,16 @@ local function bookdown_text_references(doc)
         result:insert(pandoc.Str(before))
       end
       local words = words_of[name]
-      if words and depth < 8 then
-        result:extend(expand(words:clone(), depth + 1))
+      if words and not chain[name] then
+        chain[name] = true
+        table.insert(chain, name)
+        result:extend(expand(words:clone(), chain))
+        table.remove(chain)
+        chain[name] = nil
       else
-        if not words then
+        if words then
+          pandoc.log.warn(CYCLE_MARKER .. ' ' .. table.concat(chain, ' ') .. ' ' .. name)
+        else
           pandoc.log.warn(MARKER .. ' (ref:' .. name .. ') among ' .. table.concat(defined, ' '))
         end
         result:insert(pandoc.Str('(ref:' .. name .. ')'))
@@ -910,16 +919,16 @@ local function bookdown_text_references(doc)
     end
     return result
   end
-  expand = function(inlines, depth)
+  expand = function(inlines, chain)
     return inlines:walk {
       Str = function(str)
-        return expand_word(str, depth)
+        return expand_word(str, chain)
       end,
     }
   end
   return doc:walk {
     Str = function(str)
-      return expand_word(str, 0)
+      return expand_word(str, {})
     end,
   }
 end

@@ -646,6 +646,26 @@ def test_bookdowns_text_references_are_all_expanded_and_labels_read_wherever_boo
     assert paragraphs[-1] == "See (1)."
 
 
+def test_a_bookdown_text_reference_whose_words_hold_it_again_is_an_error_at_its_definition(tmp_path: Path) -> None:
+    markdown = "(ref:a) Alpha and (ref:b).\n\n(ref:b) Beta and (ref:a).\n\n(ref:c) (ref:c) again.\n\nSee (ref:a), (ref:c).\n"
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == ["press-crossref cyclic a b a", "press-crossref cyclic c c"]
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [collapse(paragraph.text_content()) for paragraph in page.xpath("p")] == [
+        "See Alpha and Beta and (ref:a).., (ref:c) again.."
+    ]
+    manuscript = Manuscript(tmp_path / "m.md", markdown, (), None)
+    messages = tuple(PandocMessage("ScriptingWarning", "WARNING", warning) for warning in warnings)
+    problems = crossref.unresolved(PandocOutput(html, messages), manuscript)
+    where = tmp_path / "m.md"
+    assert [str(problem) for problem in problems] == [
+        f"{where}:1:1: error: the text reference '(ref:a)' stands for words that hold it again "
+        "((ref:a) → (ref:b) → (ref:a))",
+        f"{where}:5:1: error: the text reference '(ref:c)' stands for words that hold it again ((ref:c) → (ref:c))",
+    ]
+    assert crossref.is_unresolved_reference(warnings[0]), "never given again as Pandoc's own warning"
+
+
 def test_a_bookdown_table_reference_is_suggested_as_bookdown_spells_it(tmp_path: Path) -> None:
     manuscript = Manuscript(tmp_path / "m.md", "See \\@ref(tab:reslts).\n", (), None)
     logged = "press-crossref unknown ref(tab:reslts) among tbl:results fig:map"
