@@ -647,7 +647,9 @@ def test_bookdowns_text_references_are_all_expanded_and_labels_read_wherever_boo
 
 
 def test_a_bookdown_text_reference_whose_words_hold_it_again_is_an_error_at_its_definition(tmp_path: Path) -> None:
-    markdown = "(ref:a) Alpha and (ref:b).\n\n(ref:b) Beta and (ref:a).\n\n(ref:c) (ref:c) again.\n\nSee (ref:a), (ref:c).\n"
+    markdown = (
+        "(ref:a) Alpha and (ref:b).\n\n(ref:b) Beta and (ref:a).\n\n(ref:c) (ref:c) again.\n\nSee (ref:a), (ref:c).\n"
+    )
     html, warnings = convert(markdown, "en", tmp_path)
     assert warnings == ["press-crossref cyclic a b a", "press-crossref cyclic c c"]
     page = lxml.html.fragment_fromstring(html, create_parent="div")
