@@ -92,9 +92,9 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
         if cycle := CYCLE_FOUND.search(message.text):
             names = cycle.group(1).split()
             chain = " → ".join(f"(ref:{name})" for name in names[names.index(names[-1]) :])
-            defined = re.compile(rf"^\(ref:{re.escape(names[-1])}\)[ \t]", re.MULTILINE)
+            definition = re.compile(rf"^\(ref:{re.escape(names[-1])}\)[ \t]", re.MULTILINE)
             problem = f"the text reference '(ref:{names[-1]})' stands for words that hold it again ({chain})"
-            problems.append(PressError(problem, _locations(manuscript, defined)[0]))
+            problems.append(PressError(problem, _locations(manuscript, definition)[0]))
     return list({str(problem): problem for problem in problems}.values())
 
 
