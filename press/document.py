@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
-from . import limits, mathematics, pandoc, raw, sanitize
+from . import limits, mathematics, pandoc, quarto, raw, sanitize
 from .blocks import prepare_blocks
 from .book import BOOKDOWN_PROJECT, read_source
 from .contents import TOP_LEVEL, ContentsEntry, contents
@@ -186,6 +186,9 @@ def load_document(
     # A bookdown project's file lists its chapters, and makes `::: {.theorem}` bookdown's theorem.
     bookdown_project = manuscript.path.parent / BOOKDOWN_PROJECT
     (context.read_file if bookdown_project.is_file() else context.look_for)(bookdown_project)
+    variables = quarto.variables_file(manuscript)  # what `{{< var … >}}` reads
+    if variables is not None:
+        (context.read_file if variables.is_file() else context.look_for)(variables)
     extra = context.options.metadata
     metadata = load_metadata(manuscript, reporter, extra)
     folder = manuscript.path.parent

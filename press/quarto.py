@@ -12,17 +12,26 @@
   every message about the included text names the included file and its line. A file that is
   missing, lies outside the manuscript's folder or includes itself stops the build.
 - `{{< pagebreak >}}` becomes `\\newpage`, which the editions set as a page break.
-- Any other shortcode (`{{< video … >}}`, `{{< meta … >}}`) would be printed as written: a
-  warning names it and its line.
+- `{{< meta key >}}` becomes the front matter's value, `{{< var key >}}` the value in the project's
+  `_variables.yml` (a dotted key reads a nested value: `{{< var version.major >}}`), as Markdown,
+  as Quarto reads them; `{{< kbd Ctrl-C >}}` becomes the keys as keyboard input. A key that names
+  no single value is printed as written, with a warning.
+- `{{{< … >}}}`, Quarto's way of showing a shortcode, is printed as the shortcode.
+- Any other shortcode (`{{< video … >}}`) would be printed as written: a warning names it and its line.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from . import limits
-from .errors import PressError, Reporter
-from .metadata import Manuscript
+from .errors import Location, PressError, Reporter
+from .metadata import Manuscript, front_matter_values
 from .sourcemap import FileText, rewritten
 
 #: A code cell's opening fence: backticks or tildes, then `{language` and its options, `}`.
@@ -37,6 +46,13 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
 PAGE_BREAK = "pagebreak"
 INCLUDE = "include"
+META = "meta"
+VARIABLE = "var"
+KEYBOARD = "kbd"
+#: Where a Quarto project keeps the values of `{{< var … >}}`: beside the manuscript (or the book's `_quarto.yml`).
+VARIABLES_FILE = "_variables.yml"
+#: What Markdown gives a meaning to; kept as written in the keys `{{< kbd >}}` names.
+MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 #: Includes deeper than this are taken for a file that includes itself.
 INCLUDE_DEPTH = 16
 
@@ -74,17 +90,79 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
             f" knitr first to keep the output){stands_for}",
             manuscript.location(cell.start() + len(cell.group("indent"))),
         )
+    values: dict[str, Any] | None = None
+    variables: dict[str, Any] | None = None
     for shortcode in SHORTCODE.finditer(text):
         if any(start <= shortcode.start() < end for start, end in code):
             continue
-        if shortcode.group("name") == PAGE_BREAK:
-            replacements.append((shortcode.start(), shortcode.end(), "\\newpage"))
+        start, end = shortcode.span()
+        if _escaped(text, shortcode):
+            replacements.append((start - 1, end + 1, shortcode.group()))
             continue
-        reporter.warn(
-            f"the Quarto shortcode {shortcode.group()} is printed as written: only Quarto runs shortcodes",
-            manuscript.location(shortcode.start()),
-        )
+        name, arguments = shortcode.group("name"), shortcode.group("arguments").split()
+        where = manuscript.location(start)
+        replacement: str | None = None
+        problem = "only Quarto runs shortcodes"
+        if name == PAGE_BREAK:
+            replacement = "\\newpage"
+        elif name == KEYBOARD and arguments and "=" not in arguments[0]:
+            keys = MARKDOWN_PUNCTUATION.sub(r"\\\1", arguments[0])
+            replacement = f"[{keys}]{{.kbd}}"
+        elif name == META and arguments:
+            values = front_matter_values(manuscript)[0] if values is None else values
+            replacement, problem = _value(values, arguments[0], "the front matter")
+        elif name == VARIABLE and arguments:
+            variables = _variables(manuscript.path.parent, where) if variables is None else variables
+            replacement, problem = _value(variables, arguments[0], VARIABLES_FILE)
+        if replacement is None:
+            reporter.warn(f"the Quarto shortcode {shortcode.group()} is printed as written: {problem}", where)
+        else:
+            replacements.append((start, end, replacement))
     return rewritten(manuscript, replacements)
+
+
+def _escaped(text: str, shortcode: re.Match[str]) -> bool:
+    """Whether the shortcode is written `{{{< … >}}}`, Quarto's way of showing it as written."""
+    start, end = shortcode.span()
+    return text[start - 1 : start] == "{" and text[end : end + 1] == "}"
+
+
+def variables_file(manuscript: Manuscript) -> Path | None:
+    """The project's `_variables.yml`, when the text reads a value from it (it is then an input of the build)."""
+    uses = any(found.group("name") == VARIABLE for found in SHORTCODE.finditer(manuscript.text))
+    return manuscript.path.parent / VARIABLES_FILE if uses else None
+
+
+def _variables(folder: Path, where: Location) -> dict[str, Any]:
+    path = folder / VARIABLES_FILE
+    if not path.is_file():
+        return {}
+    limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "variables file", where)
+    try:
+        _, values = limits.parse_yaml(path.read_text(encoding="utf-8", errors="replace"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise PressError(
+            f"malformed YAML: {error.problem or error.context}", Location(path, mark.line + 1 if mark else None)
+        ) from None
+    return values if isinstance(values, dict) else {}
+
+
+def _value(values: dict[str, Any], key: str, source: str) -> tuple[str | None, str]:
+    """The text a `meta` or `var` shortcode stands for (a dotted key reads a nested value), or None and why not."""
+    key = key.strip("\"'")
+    value: Any = values
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None, f"{source} has no '{key}'"
+        value = value[part]
+    if isinstance(value, bool):
+        return str(value).lower(), ""
+    if isinstance(value, (str, int, float, datetime.date)):
+        text = str(value).strip()
+        # A value of one paragraph stands in a line of text; one of several keeps its paragraphs.
+        return (text if "\n\n" in text else " ".join(text.split())), ""
+    return None, f"'{key}' in {source} is not a single value"
 
 
 def _with_includes(manuscript: Manuscript) -> Manuscript:
@@ -117,6 +195,8 @@ def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
     found: list[tuple[int, int, str | FileText]] = []
     for shortcode in SHORTCODE.finditer(text):
         if shortcode.group("name") != INCLUDE or any(start <= shortcode.start() < end for start, end in code):
+            continue
+        if _escaped(text, shortcode):
             continue
         where = manuscript.location(shortcode.start())
         named = shortcode.group("arguments").strip().strip("\"'")

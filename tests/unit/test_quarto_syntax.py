@@ -105,3 +105,34 @@ def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure
     )
     assert "fig-growth shows the code in place of its output" in reporter.warnings[0].message
     assert str(manuscript.locate("plot(x)")) == f"{path}:5:1"
+
+
+def test_meta_var_and_kbd_shortcodes_become_their_values_and_an_escaped_one_is_shown(tmp_path: Path) -> None:
+    (tmp_path / "_variables.yml").write_text(
+        'version:\n  major: 3\nname: "The *Tool*"\nplatforms: [linux, mac]\n', encoding="utf-8"
+    )
+    path = tmp_path / "manual.qmd"
+    path.write_text(
+        "---\ntitle: Manual\nsubtitle: |\n  A long\n  subtitle\nshown: true\n---\n\n"
+        "See {{< meta title >}}, {{< meta subtitle >}} ({{< meta shown >}}); "
+        "`pip install tool=={{< var version.major >}}` of {{< var name >}}.\n\n"
+        "Press {{< kbd Ctrl-[ >}}. Write {{{< var name >}}} and {{{< include x.qmd >}}}.\n\n"
+        "Not {{< var platforms >}}, {{< var version.minor >}}, {{< meta nothing >}}.\n",
+        encoding="utf-8",
+    )
+    reporter = Reporter(collect=True)
+    manuscript = quarto_syntax(read_manuscript(path), reporter)
+    body = manuscript.text.split("---\n", 2)[2]
+    assert body.splitlines()[1:] == [
+        "See Manual, A long subtitle (true); `pip install tool==3` of The *Tool*.",
+        "",
+        "Press [Ctrl\\-\\[]{.kbd}. Write {{< var name >}} and {{< include x.qmd >}}.",
+        "",
+        "Not {{< var platforms >}}, {{< var version.minor >}}, {{< meta nothing >}}.",
+    ]
+    assert [(str(warning.location), warning.message.split(": ", 1)[1]) for warning in reporter.warnings] == [
+        (f"{path}:13:5", "'platforms' in _variables.yml is not a single value"),
+        (f"{path}:13:28", "_variables.yml has no 'version.minor'"),
+        (f"{path}:13:55", "the front matter has no 'nothing'"),
+    ]
+    assert str(manuscript.locate("of The")) == f"{path}:9:115", "text after a value is still found where it was written"
