@@ -39,8 +39,15 @@ CODE_CELL = re.compile(
     r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{(?P<language>[A-Za-z][\w+-]*)(?P<options>[^}\n]*)\}[ \t]*$",
     re.MULTILINE,
 )
-#: A cell's option (`#| label: fig-growth`, `//| fig-cap: "…"`), a line of its own in the cell's code.
-CELL_OPTION = re.compile(r"^[ \t]*(?:#|//|--|%)\|[ \t]*(?P<key>[\w-]+)[ \t]*:(?P<value>[^\n]*)\n?", re.MULTILINE)
+#: A line of a cell's options (`#| label: fig-growth`, `//| fig-cap: >`, `#|   continued`), YAML after its mark.
+OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%)\| ?(?P<yaml>[^\n]*)(?:\n|$)", re.MULTILINE)
+#: One of knitr's options in a cell's header: a label alone, or `key=value` (a value quoted, or up to a comma).
+KNITR_OPTION = re.compile(r"""(?P<key>[\w.-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^,]*))?\s*(?:,\s*|$)""")
+R_LITERALS = {"TRUE": True, "T": True, "FALSE": False, "F": False}
+#: A cell whose code only includes an image file, its output that image (knitr's `include_graphics`).
+INCLUDED_GRAPHIC = re.compile(
+    r"""(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(?P<quote>["'])(?P<path>[^"'\n]+)(?P=quote)\s*\)"""
+)
 #: A fenced code block's opening or closing fence, to tell cells from text inside other code.
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
@@ -67,29 +74,8 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
     for cell in CODE_CELL.finditer(text):
         if any(start < cell.start() < end for start, end in code):
             continue  # a cell shown inside another code block, as a manual about Quarto shows one
-        options = cell.group("options").strip(" ,")
-        classes = f".{cell.group('language')} .cell"
-        opening = f"{cell.group('indent')}{cell.group('fence')}{{{classes}}}"
         end = next((end for start, end in code if start == cell.start()), len(text))
-        cell_options = {}
-        for option in CELL_OPTION.finditer(text, cell.end(), end):
-            cell_options[option.group("key")] = option.group("value").strip().strip("\"'")
-            replacements.append((option.start(), option.end(), ""))  # Quarto never shows a cell's options
-        label = cell_options.get("label", "")
-        caption = cell_options.get(f"{label[:3]}-cap", "") if label[:4] in ("fig-", "tbl-") else ""
-        if caption:
-            # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.
-            replacements.append((cell.start(), cell.end(), f"::: {{#{label}}}\n{opening}"))
-            replacements.append((end, end, f"\n\n{caption}\n:::"))
-        else:
-            replacements.append((cell.start(), cell.end(), opening))
-        stands_for = f"; {label} shows the code in place of its output" if caption else ""
-        reporter.warn(
-            f"a code cell ({{{cell.group('language')}{' ' + options if options else ''}}}) is shown as code:"
-            " the toolchain runs no code, so its output is not in the editions (render it with Quarto or"
-            f" knitr first to keep the output){stands_for}",
-            manuscript.location(cell.start() + len(cell.group("indent"))),
-        )
+        replacements += _cell(manuscript, cell, end, reporter)
     values: dict[str, Any] | None = None
     variables: dict[str, Any] | None = None
     for shortcode in SHORTCODE.finditer(text):
@@ -119,6 +105,93 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
         else:
             replacements.append((start, end, replacement))
     return rewritten(manuscript, replacements)
+
+
+def _cell(
+    manuscript: Manuscript, cell: re.Match[str], end: int, reporter: Reporter
+) -> list[tuple[int, int, str | FileText]]:
+    """The rewriting of one code cell (its opening fence matched, its closing fence ending at `end`).
+
+    A cell Quarto or knitr would leave out (`include: false`) is left out. One that only includes an image
+    (`knitr::include_graphics("map.png")`) under a caption is that image's figure, as its output would be.
+    Any other becomes a code block, with a warning: its output is not in the editions; under a figure's
+    or table's label and caption (`#| label: fig-growth` with `fig-cap`, or bookdown's
+    `{r growth, fig.cap="…"}`, labelled `fig:growth`) its code stands in that figure's place."""
+    text = manuscript.text
+    where = manuscript.location(cell.start() + len(cell.group("indent")))
+    closing = text.rfind("\n", cell.end(), end) + 1 if end < len(text) else len(text)
+    options, option_lines = _cell_options(cell.group("options"), text, cell.end(), closing)
+    if str(options.get("include", "")).lower() == "false":
+        return [(cell.start(), _line_end(text, end), "")]
+    label = str(options.get("label", ""))
+    kind = label[:3] if label[:4] in ("fig-", "tbl-") else "fig"
+    caption = " ".join(str(options.get(f"{kind}-cap", "")).split())
+    identifier = label if label[:4] in ("fig-", "tbl-") else f"fig:{label}" if label and caption else ""
+    image = INCLUDED_GRAPHIC.fullmatch(OPTION_LINE.sub("", text[cell.end() : closing]).strip())
+    # Found as the toolchain finds a chapter's images: beside the chapter, or else beside the book.
+    beside = (where.path.parent, manuscript.path.parent)
+    if image and caption and kind == "fig" and any((folder / image.group("path")).is_file() for folder in beside):
+        alternative = " ".join(str(options.get("fig-alt", "")).split())
+        figure = f"![{alternative}]({image.group('path')})"
+        return [(cell.start(), _line_end(text, end), f"::: {{#{identifier}}}\n{figure}\n\n{caption}\n:::")]
+    opening = f"{cell.group('indent')}{cell.group('fence')}{{.{cell.group('language')} .cell}}"
+    rewriting: list[tuple[int, int, str | FileText]] = [(start, stop, "") for start, stop in option_lines]
+    if identifier and caption:
+        # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.
+        rewriting.append((cell.start(), cell.end(), f"::: {{#{identifier}}}\n{opening}"))
+        rewriting.append((end, end, f"\n\n{caption}\n:::"))
+    else:
+        rewriting.append((cell.start(), cell.end(), opening))
+    written = cell.group("options").strip(" ,")
+    stands_for = f"; {identifier} shows the code in place of its output" if identifier and caption else ""
+    reporter.warn(
+        f"a code cell ({{{cell.group('language')}{' ' + written if written else ''}}}) is shown as code:"
+        " the toolchain runs no code, so its output is not in the editions (render it with Quarto or"
+        f" knitr first to keep the output){stands_for}",
+        where,
+    )
+    return rewriting
+
+
+def _cell_options(header: str, text: str, start: int, stop: int) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """A cell's options, knitr's in its header (`{r growth, fig.cap="…", echo=FALSE}`, dots read as Quarto's
+    dashes) and then Quarto's (`#| fig-cap: …` lines at its top, read as YAML as Quarto reads them), and
+    where each option line is (Quarto never shows them)."""
+    options: dict[str, Any] = {}
+    for position, item in enumerate(KNITR_OPTION.finditer(header.strip(" ,"))):
+        key, value = item.group("key"), item.group("value")
+        if value is None:
+            if position == 0:
+                options["label"] = key
+            continue
+        value = value.strip()
+        literal = R_LITERALS.get(value, value[1:-1] if value[:1] in "\"'" and value[-1:] == value[:1] else value)
+        options[key.replace(".", "-")] = literal
+    lines: list[tuple[int, int]] = []
+    written: list[str] = []
+    position = start + 1 if text[start : start + 1] == "\n" else start
+    while (line := OPTION_LINE.match(text, position, stop)) is not None:
+        lines.append(line.span())
+        written.append(line.group("yaml"))
+        position = line.end()
+    try:
+        _, values = limits.parse_yaml("\n".join(written))
+    except yaml.YAMLError:
+        # Not YAML after all: each `key: value` line read as one.
+        values = {}
+        for option in written:
+            key, colon, value = option.partition(":")
+            if colon:
+                values[key.strip()] = value.strip().strip("\"'")
+    if isinstance(values, dict):
+        options |= {str(key): value for key, value in values.items()}
+    return options, lines
+
+
+def _line_end(text: str, position: int) -> int:
+    """The end of the line `position` is on, its line break included."""
+    found = text.find("\n", position)
+    return len(text) if found < 0 else found + 1
 
 
 def _escaped(text: str, shortcode: re.Match[str]) -> bool:

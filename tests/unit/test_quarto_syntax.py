@@ -13,7 +13,7 @@ from press.quarto import quarto_syntax
 
 TEXT = """# Analysis
 
-```{r setup, include=FALSE}
+```{r setup, message=FALSE}
 library(tides)
 ```
 
@@ -43,7 +43,7 @@ def test_cells_become_code_blocks_and_page_breaks_new_pages_with_their_lines_kep
     assert '```{python}\nprint("shown, not rewritten")' in manuscript.text
     assert "{{< video shown.mp4 >}}" in manuscript.text
     assert [(str(warning.location), warning.message.split(":")[0]) for warning in reporter.warnings] == [
-        (f"{path}:3:1", "a code cell ({r setup, include=FALSE}) is shown as code"),
+        (f"{path}:3:1", "a code cell ({r setup, message=FALSE}) is shown as code"),
         (f"{path}:18:1", "the Quarto shortcode {{< video clip.mp4 >}} is printed as written"),
     ]
     # Text after a rewritten line is still found on its own line and column.
@@ -136,3 +136,34 @@ def test_meta_var_and_kbd_shortcodes_become_their_values_and_an_escaped_one_is_s
         (f"{path}:13:55", "the front matter has no 'nothing'"),
     ]
     assert str(manuscript.locate("of The")) == f"{path}:9:115", "text after a value is still found where it was written"
+
+
+def test_hidden_cells_are_left_out_image_cells_are_their_figures_and_folded_captions_read(tmp_path: Path) -> None:
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "map.png").write_bytes(b"")
+    path = tmp_path / "index.Rmd"
+    path.write_text(
+        "```{r setup, include=FALSE}\nlibrary(tides)\n```\n\n"
+        "```{r}\n#| include: false\nx <- 1\n```\n\n"
+        "```{r}\n#| label: fig-map\n#| fig-cap: >\n#|   A folded caption\n#|   over two lines.\n"
+        '#| fig-alt: "A map."\n#| echo: false\nknitr::include_graphics("pics/map.png")\n```\n\n'
+        "```{r logo, fig.cap=\"The logo.\", echo=FALSE}\ninclude_graphics('pics/map.png')\n```\n\n"
+        '```{r growth, fig.cap = "Growth, by year.", fig.width=6}\nplot(x)\n```\n\n'
+        '```{r}\n#| label: fig-gone\n#| fig-cap: "Not there."\nknitr::include_graphics("pics/gone.png")\n```\n',
+        encoding="utf-8",
+    )
+    reporter = Reporter(collect=True)
+    manuscript = quarto_syntax(read_manuscript(path), reporter)
+    assert manuscript.text == (
+        "\n\n"
+        "::: {#fig-map}\n![A map.](pics/map.png)\n\nA folded caption over two lines.\n:::\n"
+        "::: {#fig:logo}\n![](pics/map.png)\n\nThe logo.\n:::\n"
+        "::: {#fig:growth}\n```{.r .cell}\nplot(x)\n```\n\nGrowth, by year.\n:::\n\n"
+        '::: {#fig-gone}\n```{.r .cell}\nknitr::include_graphics("pics/gone.png")\n```\n\nNot there.\n:::\n'
+    )
+    assert [(str(warning.location), warning.message.split(":")[0]) for warning in reporter.warnings] == [
+        (f"{path}:24:1", 'a code cell ({r growth, fig.cap = "Growth, by year.", fig.width=6}) is shown as code'),
+        (f"{path}:28:1", "a code cell ({r}) is shown as code"),
+    ]
+    assert "fig:growth shows the code in place of its output" in reporter.warnings[0].message
+    assert str(manuscript.locate("plot(x)")) == f"{path}:25:1"
