@@ -38,7 +38,7 @@ from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scr
 from .cache import digest, files_digest, owner
 from .context import BuildContext
 from .document import Document, Note, edition_document
-from .errors import CombinedError, Location, PressError, Reporter, display_path, find_in_files
+from .errors import CombinedError, Diagnostic, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
 from .inputs import code_files, template_files
 from .markup import (
@@ -67,6 +67,8 @@ FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
+#: WeasyPrint's warning that it drew an empty box (.notdef) for characters its fonts lack.
+EMPTY_GLYPH = re.compile(r'weasyprint: \.notdef glyph rendered for Unicode string unsupported by fonts: "(.+)" \(U\+')
 #: Blocks of the text that may be restyled to keep a footnote with its call, and the attribute that marks them.
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 TEXT_BLOCK = "data-text-block"
@@ -586,7 +588,9 @@ def script_fonts(page: str, document: Document) -> str:
     tree = lxml.html.document_fromstring(page)
     languages = scripts.text_by_language(tree, metadata.lang)
     rules = scripts.family_rules(languages, families, selection.families)
-    return scripts.font_face_rules(selection, metadata.fonts, scripts.bold_characters(tree)) + "\n" + rules
+    stylesheets = housestyle.stylesheets(STYLESHEETS, metadata.source.parent)
+    bold = scripts.bold_characters(tree, stylesheets) if selection.slices else frozenset()
+    return scripts.font_face_rules(selection, metadata.fonts, bold) + "\n" + rules
 
 
 def _selection(page: str, document: Document) -> scripts.Selection:
@@ -602,6 +606,28 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     problems = []
     for character in _selection(page, document).missing:
         message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
+        location = find_in_files(character, sources)
+        if document.metadata.allow_missing_glyphs:
+            reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
+        else:
+            problems.append(PressError(message, location))
+    if problems:
+        reporter.fail(CombinedError(problems))
+
+
+def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, reporter: Reporter) -> None:
+    """An error (a warning with `allow-missing-glyphs`) for each character WeasyPrint set as an empty box
+    (.notdef), as it said among `diagnostics`: the fonts a layout was given lacked it, though the checks
+    before it found a font for it. The PDF would show a box where the author wrote a letter."""
+    characters = dict.fromkeys(
+        found.group(1)
+        for diagnostic in diagnostics
+        if diagnostic.severity == "warning" and (found := EMPTY_GLYPH.search(diagnostic.message))
+    )
+    sources = [*document.sources, *document.metadata.bibliographies]
+    problems = []
+    for character in (character for text in characters for character in text):
+        message = f"the print edition set {describe(character)} as an empty box: no font it was given has it"
         location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)

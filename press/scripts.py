@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import cssselect2
 import lxml.html
 import tinycss2
 from fontTools.ttLib import TTFont
@@ -39,7 +40,9 @@ FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 WEIGHT = 400
 #: The bold weight, for the characters of the elements the stylesheets set in bold (headings above all).
 BOLD_WEIGHT = 700
-BOLD_ELEMENTS = ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "th")
+#: What WeasyPrint's own stylesheet for HTML sets in bold; the house style's and a title's rules add theirs.
+USER_AGENT_BOLD = "h1, h2, h3, h4, h5, h6, strong, b, th"
+BOLD_WEIGHTS = ("bold", "bolder", "600", "700", "800", "900")
 #: The custom property holding the script faces, in the order a language wants them.
 PROPERTY = "--press-scripts"
 #: Characters that are never drawn, so need no glyph.
@@ -326,9 +329,54 @@ def page_selection(tree: lxml.html.HtmlElement, lang: str, base: frozenset[int],
     return select(text_by_language(tree, lang), base | font_coverage(fonts))
 
 
-def bold_characters(tree: lxml.html.HtmlElement) -> frozenset[int]:
-    """The characters of the elements set in bold."""
-    return frozenset(ord(character) for element in tree.iter(*BOLD_ELEMENTS) for character in element.text_content())
+def bold_characters(tree: lxml.html.HtmlElement, stylesheets: Sequence[Path]) -> frozenset[int]:
+    """The characters of the elements the stylesheets (and WeasyPrint's own) set in bold: a heading, a
+    definition's term, a caption's label, a callout's title."""
+    # Each stylesheet's change time and size in the key: one edited while the process runs (`make watch`) is read again.
+    matcher = _bold_matcher(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in stylesheets))
+    root = cssselect2.ElementWrapper.from_html_root(tree)
+    return frozenset(
+        ord(character)
+        for element in root.iter_subtree()
+        if matcher.match(element)
+        for character in element.etree_element.text_content()
+    )
+
+
+@cache
+def _bold_matcher(stylesheets: tuple[tuple[Path, int, int], ...]) -> cssselect2.Matcher:
+    """A matcher of the selectors of every rule that sets a bold weight (those that select a pseudo-element,
+    whose words are the stylesheet's, left out)."""
+    matcher = cssselect2.Matcher()
+    preludes = [tinycss2.parse_component_value_list(USER_AGENT_BOLD)]
+    rules = [rule for path, _, _ in stylesheets for rule in _rules(path.read_text(encoding="utf-8"))]
+    for rule in rules:
+        declarations = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+        if any(
+            declaration.type == "declaration"
+            and declaration.lower_name == "font-weight"
+            and tinycss2.serialize(declaration.value).strip().lower() in BOLD_WEIGHTS
+            for declaration in declarations
+        ):
+            preludes.append(rule.prelude)
+    for prelude in preludes:
+        try:
+            selectors = cssselect2.compile_selector_list(prelude)
+        except cssselect2.SelectorError:
+            continue  # a selector WeasyPrint would not match either
+        for selector in selectors:
+            if selector.pseudo_element is None:
+                matcher.add_selector(selector, None)
+    return matcher
+
+
+def _rules(text: str) -> Iterator[tinycss2.ast.QualifiedRule]:
+    """A stylesheet's rules, those inside @media and @supports too."""
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            yield rule
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+            yield from _rules(tinycss2.serialize(rule.content))
 
 
 def bold_source(item: Slice) -> Path | None:

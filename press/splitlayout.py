@@ -41,6 +41,7 @@ may carry counters, strings or breaks from one division to the next.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import logging
@@ -258,7 +259,9 @@ def _division_job(
 
 
 def _copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    copied: lxml.html.HtmlElement = lxml.html.fromstring(etree.tostring(element, encoding="unicode"))
+    """The element and all it holds, on its own (a copy of the head is a head: parsing its markup again, as
+    this once did, gives the head inside an html element of its own, and the division's body after it)."""
+    copied: lxml.html.HtmlElement = copy.deepcopy(element)
     copied.tail = None
     return copied
 

@@ -328,3 +328,48 @@ def test_the_words_around_the_text_are_in_the_manuscript_s_language(
         for english in ("By ", "Notes", "Colophon"):
             assert english not in text, (edition, english)
     assert words[3] in texts["epub"]
+
+
+def test_a_chinese_book_of_chapters_draws_every_character_bold_or_not(tmp_path: Path) -> None:
+    """Each chapter laid out alone is given the faces for its own characters; the characters the house style
+    sets in bold (a definition's term, a callout's title) have the bold face; and WeasyPrint drawing an empty
+    box anyway would stop the build."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "book.yaml").write_text(
+        "title: 测试\nauthor: 某人\nlang: zh-CN\nchapters: [01-one.md, 02-two.md]\n", encoding="utf-8"
+    )
+    (folder / "01-one.md").write_text("# 第一章\n\n天地玄黄，宇宙洪荒。\n\n明日\n: 晴\n", encoding="utf-8")
+    (folder / "02-two.md").write_text(
+        "# 第二章\n\n寒来暑往，秋收冬藏。\n\n::: {.callout-note}\n## 注意事项\n律吕调阳。\n:::\n", encoding="utf-8"
+    )
+    run = build("pdf", folder, "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    assert ".notdef" not in run.stderr and "empty box" not in run.stderr, run.stderr
+    pdf = tmp_path / "out" / "book.pdf"
+    with pikepdf.open(pdf) as document:
+        assert notdef_glyphs(document) == []
+    text = letters("".join(pdf_pages(pdf)))
+    for written in ("天地玄黄，宇宙洪荒。", "明日", "寒来暑往，秋收冬藏。", "注意事项", "律吕调阳。"):
+        assert letters(written) in text
+
+
+def test_a_character_drawn_as_an_empty_box_stops_the_build(tmp_path: Path) -> None:
+    """A character the checks of the text cannot see (a title's stylesheet asks for square bullets, which the
+    text face lacks): WeasyPrint's empty box is an error, the earlier PDF kept."""
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "print.css").write_text("ul { list-style-type: square; }\n", encoding="utf-8")
+    manuscript = tmp_path / "squares.md"
+    manuscript.write_text("---\ntitle: Squares\nauthor: A\nlang: en\n---\n\n- one\n", encoding="utf-8")
+    run = build("pdf", "--manuscript", manuscript, "--out", tmp_path / "out")
+    assert run.returncode == 1
+    assert (
+        "squares.md: error: the print edition set '▪' (U+25AA BLACK SMALL SQUARE) as an empty box:"
+        " no font it was given has it" in run.stderr
+    )
+    assert not (tmp_path / "out" / "squares.pdf").exists()
+    manuscript.write_text(
+        manuscript.read_text(encoding="utf-8").replace("lang: en", "lang: en\nallow-missing-glyphs: true")
+    )
+    allowed = build("pdf", "--manuscript", manuscript, "--out", tmp_path / "out")
+    assert allowed.returncode == 0 and "as an empty box: no font it was given has it (allowed by" in allowed.stderr

@@ -32,10 +32,13 @@ def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Its page labels and bookmarks follow the chapters this edition has.
     document = edition_document(document, NAME)
+    warned = len(context.reporter.diagnostics)
     laid_out = printlayout.laid_out(document, context)
     with atomic_output(target, context.reporter) as temporary:
         if isinstance(laid_out, splitlayout.SplitBook):
             splitlayout.assemble(laid_out, temporary, document.modified, context.cache)
         else:
             printlayout.write_pdf(laid_out, document, temporary)
+        # WeasyPrint says so as it draws the text, laying it out or writing it.
+        printlayout.report_empty_glyphs(context.reporter.diagnostics[warned:], document, context.reporter)
     return target

@@ -119,8 +119,16 @@ def test_bold_characters_get_the_slices_bold_weight(tmp_path: Path) -> None:
     (tmp_path / "x-7-700-normal.woff2").write_bytes(b"")
     chosen = scripts.Slice(typeface, tmp_path / "x-7-400-normal.woff2", ((0, 0x10FFFF),))
     assert scripts.bold_source(chosen) == tmp_path / "x-7-700-normal.woff2"
-    tree = lxml.html.fromstring("<div><h2>AB</h2><p>C <strong>D</strong></p></div>")
-    bold = scripts.bold_characters(tree)
-    assert bold == frozenset(map(ord, "ABD"))
+    tree = lxml.html.fromstring("<div><h2>AB</h2><p>C <strong>D</strong></p><dl><dt>E</dt><dd>F</dd></dl></div>")
+    assert scripts.bold_characters(tree, []) == frozenset(map(ord, "ABD")), "what WeasyPrint sets in bold"
+    stylesheet = tmp_path / "house.css"
+    stylesheet.write_text(
+        "dt { font-weight: bold }\n@media print { .label { font-weight: 700 } }\n"
+        "p::before { content: 'G'; font-weight: bold }\n.x:unknown-pseudo { font-weight: bold }\n",
+        encoding="utf-8",
+    )
+    tree.append(lxml.html.fromstring('<p><span class="label">H</span> I</p>'))
+    bold = scripts.bold_characters(tree, [stylesheet])
+    assert bold == frozenset(map(ord, "ABDEH")), "the house style's bold rules, those under @media too"
     css = scripts.font_face_rules(scripts.Selection(((chosen, (0x41, 0x43, 0x44)),), ()), (), bold)
     assert '"Press X 7"; font-weight: bold;' in css and "unicode-range: U+0041, U+0044; }" in css
