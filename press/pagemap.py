@@ -41,6 +41,8 @@ NOTE_CALL_CLASS = "footnote-ref"
 #: the pages it fills are placed where the text after it begins.
 PRINT_ONLY = "data-print-only"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+#: Markup in which no HTML element may stand: a page that begins inside a formula or a drawing begins before it.
+FOREIGN_NAMESPACES = ("http://www.w3.org/1998/Math/MathML", "http://www.w3.org/2000/svg")
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Elements that end a word where they start and end, although no space is written.
@@ -334,7 +336,12 @@ def _is_unprinted(element: etree._Element) -> bool:
 
 def _insert(marker: etree._Element, slot: _Slot) -> None:
     """Put the marker just before the slot's letter: before the outermost element that
-    starts there when it may stand outside it, otherwise inside the text."""
+    starts there when it may stand outside it, otherwise inside the text; before the formula or the drawing
+    the letter is in, where no HTML may stand."""
+    element = slot.element
+    foreign = _outermost_foreign(element)
+    if foreign is not None and not (slot.where == "tail" and element is foreign):
+        slot = _Slot(foreign, "object", 0, slot.word_start)
     element = slot.element
     if slot.where == "tail":
         tail = element.tail or ""
@@ -355,6 +362,17 @@ def _insert(marker: etree._Element, slot: _Slot) -> None:
     while parent is not None and _starts_parent(element) and _hoistable(parent):
         element, parent = parent, parent.getparent()
     element.addprevious(marker)
+
+
+def _outermost_foreign(element: etree._Element) -> etree._Element | None:
+    """The outermost MathML or SVG element the element is or is in, if any."""
+    found = None
+    current: etree._Element | None = element
+    while current is not None:
+        if isinstance(current.tag, str) and etree.QName(current).namespace in FOREIGN_NAMESPACES:
+            found = current
+        current = current.getparent()
+    return found
 
 
 def _hoistable(element: etree._Element) -> bool:

@@ -53,3 +53,15 @@ def test_the_separator_print_does_not_show_is_no_letter() -> None:
     document = xhtml(f"<section>{heading}<p>and Flame, the first part of the book.</p></section>")
     breaks = place_page_breaks([document], pages_of("Part I Stone and Flame, the first part of the book."), marker)
     assert [page_break.number for page_break in breaks] == [1]
+
+
+def test_a_page_that_begins_inside_a_formula_begins_before_it() -> None:
+    """No HTML may stand inside MathML: the marker of a page whose first letter is in a formula goes before it."""
+    first = "The first page ends with a sentence of its own, long enough to be found."
+    math = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><mrow><mi>x</mi><mi>y</mi></mrow></math>'
+    document = xhtml(f"<p>{first}</p><div class='formula'>{math}</div><p>And the rest of the second page.</p>")
+    breaks = place_page_breaks([document], pages_of(first, "xy And the rest of the second page."), marker)
+    assert [page_break.number for page_break in breaks] == [1, 2]
+    second_page = document.find(f".//{XHTML}span[@id='page-2']")
+    assert second_page is not None and not document.findall(".//{http://www.w3.org/1998/Math/MathML}math//*[@id]")
+    assert etree.QName(second_page.getnext()).localname in ("math", "div"), "the marker stands just before the formula"
