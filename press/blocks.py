@@ -25,10 +25,18 @@ TABLE_SCROLL_CLASS = "table-scroll"
 SIZE_ATTRIBUTES = ("width", "height")
 
 
-def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str) -> None:
-    """Tables, code blocks and images of the body, ready for every edition."""
+def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = "ltr") -> None:
+    """Tables, code blocks and images of the body, ready for every edition.
+
+    In a right-to-left text, code reads left to right (`<!DOCTYPE html>`, never `<html DOCTYPE!>`), a run of
+    its own within a line: marked so by `dir`, which every edition's renderer reads (EPUBCheck refuses CSS's
+    `direction`, and WeasyPrint reads no `unicode-bidi`)."""
     for number, table in enumerate(list(fragment.iter("table")), start=1):
         _wrap_table(table, number, labels_for(lang)["table"])
+    if direction == "rtl":
+        for code in fragment.iter("pre", "code"):
+            if code.get("dir") is None:
+                code.set("dir", "ltr")
     for block in fragment.iter("pre"):
         block.set("tabindex", "0")
         for line_link in block.xpath("./code/span/a[1][not(node())]"):

@@ -226,7 +226,7 @@ def load_document(
     for message, location in raw.carry_raw_html(fragment, manuscript):
         reporter.warn(message, location)
     mathematics.prepare_formulas(fragment)
-    prepare_blocks(fragment, metadata.lang)
+    prepare_blocks(fragment, metadata.lang, metadata.direction)
     _report_what_print_and_epub_cannot_carry(fragment, manuscript, reporter)
     _report_what_other_editions_miss(fragment, manuscript, metadata, reporter)
 

@@ -200,7 +200,7 @@ FIELDS: dict[str, Field] = {
     "editor": _ignored("Quarto: the visual editor's settings"),
     "output": _ignored("R Markdown: output formats"),
     **{key: Field(meaning) for key, meaning in limits.FRONT_MATTER_FIELDS.items()},
-    "dir": Field("the direction of the text: ltr (left to right) or rtl (right to left: Arabic, Hebrew)"),
+    "dir": Field("the direction of the text: ltr (left to right) or rtl (right to left); by default the language's"),
     "fonts": Field("a list of font files (OTF, TTF, WOFF2) beside the manuscript, for what the shipped fonts lack"),
     "allow-missing-glyphs": Field("true to build even when no font can draw some character"),
     "citation": Field(
@@ -241,6 +241,37 @@ PAPER_ALIASES = {"6x9in": "us-trade", "6x9": "us-trade", "6in x 9in": "us-trade"
 BOOK_CLASSES = ("book", "report", "memoir", "scrbook", "scrreprt")
 NOTE_PLACEMENTS = ("footnotes", "endnotes")
 DIRECTIONS = ("ltr", "rtl")
+#: Languages written right to left in the script they are usually written in (Unicode CLDR's character order),
+#: and the scripts (ISO 15924) written so: without `dir`, a manuscript in one is set right to left, as its
+#: readers expect (`lang: fa`; `lang: az-Arab`, where `lang: az` is left to right).
+RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    [
+        "ar",
+        "arc",
+        "bal",
+        "ckb",
+        "dv",
+        "fa",
+        "glk",
+        "he",
+        "iw",
+        "ks",
+        "lrc",
+        "mzn",
+        "nqo",
+        "pnb",
+        "prs",
+        "ps",
+        "sd",
+        "sdh",
+        "syr",
+        "ug",
+        "ur",
+        "yi",
+        "ji",
+    ]
+)
+RIGHT_TO_LEFT_SCRIPTS = frozenset(("adlm", "arab", "hebr", "mand", "mend", "nkoo", "rohg", "samr", "syrc", "thaa"))
 Report = Callable[[str, str], None]
 """Records a problem with a front-matter field: (field, message)."""
 #: Characters XML, and so the EPUB, cannot hold: C0 controls other than tab and line ends.
@@ -544,7 +575,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         toc_depth=_toc_depth(values, warning),
         toc_title=_text(values, "toc-title", problem),
         field_lines=field_lines,
-        direction=_choice(values, "dir", DIRECTIONS, problem),
+        direction=_choice(values, "dir", DIRECTIONS, problem) if "dir" in values else language_direction(lang),
         fonts=_font_files(values.get("fonts"), path.parent, problem),
         allow_missing_glyphs=_flag(values, "allow-missing-glyphs", problem),
         book=is_book(values, problem),
@@ -659,6 +690,14 @@ def _font_files(value: Any, folder: Path, problem: Report) -> tuple[Path, ...]:
         else:
             found.append(path)
     return tuple(found)
+
+
+def language_direction(lang: str) -> str:
+    """The direction a language's text is written in (a BCP 47 tag): its script's, if the tag names one."""
+    language, *subtags = lang.lower().replace("_", "-").split("-")
+    script = next((subtag for subtag in subtags if len(subtag) == 4 and subtag.isalpha()), None)
+    right_to_left = script in RIGHT_TO_LEFT_SCRIPTS if script else language in RIGHT_TO_LEFT_LANGUAGES
+    return "rtl" if right_to_left else "ltr"
 
 
 def _choice(values: dict[str, Any], field: str, choices: tuple[str, ...], problem: Report) -> str:

@@ -246,6 +246,15 @@ def test_a_right_to_left_document_is_marked_in_every_edition(rtl_editions: Editi
     assert re.search(r'<html [^>]*xml:lang="he" dir="rtl">', text)
 
 
+def test_code_reads_left_to_right_in_a_right_to_left_document(rtl_editions: Editions) -> None:
+    page = html_tree(rtl_editions.html)
+    assert [element.get("dir") for element in page.iter("pre", "code")] == ["ltr", "ltr", "ltr"]
+    with zipfile.ZipFile(rtl_editions.epub) as book:
+        text = book.read("EPUB/text.xhtml").decode("utf-8")
+    assert re.search(r'<pre [^>]*dir="ltr"', text)
+    assert "<!DOCTYPE html>" in "".join(pdf_pages(rtl_editions.pdf)), "not <html DOCTYPE!>"
+
+
 def test_right_to_left_pages_are_mirrored(rtl_editions: Editions) -> None:
     """The running title stands on the right, the author on the left; text ends at the right margin."""
     document = pypdfium2.PdfDocument(str(rtl_editions.pdf))

@@ -242,3 +242,25 @@ def test_authors_by_quartos_schema() -> None:
     assert bad.orcid is None and bad.url is None
     assert len(warnings) == 3
     assert "not an ORCID iD" in warnings[0] and "not a web address" in warnings[1] and "no 'name'" in warnings[2]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "direction"),
+    [
+        ("lang: fa", "rtl"),
+        ("lang: ar-EG", "rtl"),
+        ("lang: he", "rtl"),
+        ("lang: ur", "rtl"),
+        ("lang: az", "ltr"),
+        ("lang: az-Arab", "rtl"),
+        ("lang: ks-Deva", "ltr"),
+        ("lang: en", "ltr"),
+        ("lang: zh-Hant-TW", "ltr"),
+        ("lang: fa\ndir: ltr", "ltr"),
+        ("lang: en\ndir: rtl", "rtl"),
+    ],
+)
+def test_the_direction_is_the_languages_unless_the_front_matter_says(
+    tmp_path: Path, front_matter: str, direction: str
+) -> None:
+    assert load(tmp_path, f"---\ntitle: T\nauthor: A\n{front_matter}\n---\n\nText.\n").direction == direction
