@@ -99,7 +99,12 @@ SOURCE_MARKS = {
 #: memory at its peak; a short text is not changed).
 GC_SETTINGS = ("+RTS", "-O128m", "-RTS")
 #: A citation by a work's persistent identifier, as Manubot writes them (`@doi:10.1038/…`, `@pmid:…`).
-PERSISTENT_IDENTIFIER = re.compile(r"(?:doi|pmid|pmcid|arxiv|isbn|url|wikidata):.", re.IGNORECASE)
+PERSISTENT_IDENTIFIER = re.compile(
+    r"(?:doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|raw|tag):.", re.IGNORECASE
+)
+#: Pandoc's messages about its own translations (of "Abstract", for its templates), which the editions never
+#: show: the toolchain writes its own words (templates/labels.yaml).
+PANDOC_TRANSLATIONS = ("CouldNotLoadTranslations", "NoTranslation")
 #: A backslash escaping punctuation, which Pandoc's Markdown reads as the punctuation alone (`\\@ref\\(x)`).
 BACKSLASH_ESCAPE = re.compile(r"\\(?=[^\w\s])")
 #: Bumped when what a cached pass holds changes shape.
@@ -340,6 +345,8 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         if CITATION_NOT_FOUND.search(message.text) or message.kind == mathematics.NOT_CONVERTED:
             continue  # errors, reported by check_citations
         if crossref.is_unresolved_reference(message.text) or message.kind in raw.NOT_RENDERED:
+            continue
+        if message.kind in PANDOC_TRANSLATIONS:
             continue
         position = PANDOC_POSITION.search(message.text)
         where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from press.errors import Location
 from press.metadata import Manuscript
-from press.pandoc import CROSSREF_PREFIXES, _citation_locations, unknown_citation_message
+from press.pandoc import (
+    CROSSREF_PREFIXES,
+    PandocMessage,
+    PandocOutput,
+    _citation_locations,
+    other_warnings,
+    unknown_citation_message,
+)
 
 
 def test_a_misspelt_key_gets_the_close_ones() -> None:
@@ -57,8 +64,22 @@ def test_a_citation_by_a_works_identifier_says_how_to_give_the_work_an_entry() -
         " `manubot cite doi:10.1038/nature12373` writes one as CSL JSON"
     )
     assert "(there is none)" in unknown_citation_message("pmid:29424689", [], None)
+    for key in ("pubmed:30718888", "pmc:PMC6103790", "https://example.org/paper", "tag:deep-review"):
+        assert "as Manubot does" in unknown_citation_message(key, [], "refs.json"), key
     assert "Manubot" not in unknown_citation_message("doing2020", [], None)
     # A mistyped identifier the bibliography nearly has: the close one first.
     assert "did you mean @doi:10.1038/nature12373?" in unknown_citation_message(
         "doi:10.1038/natre12373", ["doi:10.1038/nature12373"], "refs.json"
     )
+
+
+def test_pandocs_messages_about_its_own_translations_are_not_the_authors_concern(tmp_path: Path) -> None:
+    """`lang: zh-CN`: Pandoc has no zh.yaml for its templates' words, which the editions never show."""
+    messages = (
+        PandocMessage("CouldNotLoadTranslations", "WARNING", "Could not load translations for zh-CN"),
+        PandocMessage("NoTranslation", "WARNING", "The term Abstract has no translation defined."),
+        PandocMessage("DuplicateIdentifier", "WARNING", "Duplicate identifier 'x' at line 3 column 1"),
+    )
+    manuscript = Manuscript(tmp_path / "m.md", "# x\n\n# x\n", (), None)
+    found = other_warnings(PandocOutput("", messages), manuscript)
+    assert [message for message, _ in found] == ["Pandoc: Duplicate identifier 'x' at line 3 column 1"]
