@@ -92,6 +92,14 @@ SVG_ELEMENTS = _names(
 ALLOWED_ELEMENTS = (
     HTML_ELEMENTS | MATHML_ELEMENTS | SVG_ELEMENTS | frozenset(OBSOLETE_ELEMENTS) | frozenset(UNSHOWN_ELEMENTS)
 )
+#: HTML's elements that do or load something, or shape the page rather than its text: refused (or removed).
+#: An element HTML does not know at all (a component of another tool's, `<Note>`, or a custom `<my-widget>`)
+#: does nothing in an edition: it is left out and what it holds kept, with a warning.
+ACTIVE_ELEMENTS = _names(
+    """iframe frame frameset object embed param applet portal canvas audio video source track picture dialog
+    menu menuitem form button input select textarea fieldset legend output datalist option optgroup meter
+    progress base meta link head html body title script slot foreignobject"""
+)
 #: Attributes holding a link to follow (or a page to send a form to), whatever the element.
 LINK_ATTRIBUTES = ("href", "xlink:href", "action", "formaction", "cite", "longdesc")
 LOADING_REASON = "editions carry only image files beside the manuscript, which the build checks"
@@ -223,6 +231,13 @@ def refuse_active_content(
     for element in list(fragment.iter()):
         if not isinstance(element.tag, str) or element is fragment or fragment not in element.iterancestors():
             continue  # the fragment itself, or inside an element `remove` took out
+        if element.tag not in ALLOWED_ELEMENTS and element.tag not in ACTIVE_ELEMENTS:
+            reporter.warn(
+                f"<{element.tag}> is no HTML element: the editions leave it out and keep what it holds",
+                locate(f"<{element.tag}"),
+            )
+            element.drop_tag()
+            continue
         if element.tag not in ALLOWED_ELEMENTS or (element.tag == "input" and element.get("type") != "checkbox"):
             tag = f"<{element.tag}>"
             _refuse(element, None, element.tag, tag, _element_reason(element.tag), locate, remove, reporter)

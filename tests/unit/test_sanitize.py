@@ -78,12 +78,21 @@ def test_url_scheme_is_read_as_a_browser_reads_it(url: str, scheme: str | None) 
         '<p style="width: expression(alert(1))">x</p>',
         "<svg><foreignObject><p>x</p></foreignObject></svg>",
         '<svg><image href="https://example.org/x.png"></image></svg>',
-        "<custom-element>x</custom-element>",
     ],
 )
 def test_active_content_is_refused(markup: str) -> None:
     with pytest.raises(PressError, match="is refused"):
         cleaned(f"<p>Text.</p>{markup}")
+
+
+def test_an_element_html_does_not_know_is_left_out_keeping_what_it_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    """Another tool's component (`<Note>`) or a custom element does nothing without code: its words stay."""
+    markup = '<note type="tip"><p>Kept <b>words</b>.</p></note><p><custom-element>x</custom-element></p>'
+    assert cleaned(markup) == "<p>Kept <b>words</b>.</p><p>x</p>"
+    assert capsys.readouterr().err.splitlines() == [
+        "book.md:1: warning: <note> is no HTML element: the editions leave it out and keep what it holds",
+        "book.md:1: warning: <custom-element> is no HTML element: the editions leave it out and keep what it holds",
+    ]
 
 
 @pytest.mark.parametrize(
