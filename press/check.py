@@ -44,7 +44,7 @@ CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-autho
 def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) -> None:
     """The findings only `check` makes, on a document the loader has read: bibliography
     entries duplicated, never cited or lacking what the style prints; images without
-    alternative text; links to identifiers that do not exist; skipped heading levels.
+    alternative text; skipped heading levels. (The loader reports links to nothing.)
     `chapters` are the chapter files the command line adds to the manuscript."""
     metadata = document.metadata
     # The loader has reported what reading the manuscript finds; read again, it only locates the findings.
@@ -53,12 +53,10 @@ def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) 
     style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"), confined=False)
     entries = _bibliography(metadata, reporter)
     body = parse_fragment(document.body)
-    notes = {identifier for note in document.notes for identifier in (note.identifier, note.reference_identifier)}
     for finding in [
         *_unused_entries(manuscript, entries, metadata),
         *_incomplete_entries(entries, metadata, style),
         *_images(body, document, manuscript),
-        *_internal_links(body, manuscript, notes),
         *_heading_levels(body, manuscript),
     ]:
         if finding.severity == "error":
@@ -142,19 +140,6 @@ def _images(fragment: Any, document: Document, manuscript: Manuscript) -> list[F
             name = names.get(image.get("src", ""), image.get("src", ""))
             findings.append(Finding("error", f"image '{name}' has no alternative text", manuscript.locate(name)))
     return findings
-
-
-def _internal_links(fragment: Any, manuscript: Manuscript, notes: set[str]) -> list[Finding]:
-    identifiers = notes | {element.get("id") for element in fragment.iter() if element.get("id")}
-    return [
-        Finding(
-            "error",
-            f"link to '{link.get('href')}', which is not an identifier in the text",
-            manuscript.locate(link.get("href", "")),
-        )
-        for link in fragment.iter("a")
-        if link.get("href", "").startswith("#") and link.get("href", "")[1:] not in identifiers
-    ]
 
 
 def _heading_levels(fragment: Any, manuscript: Manuscript) -> list[Finding]:

@@ -273,6 +273,7 @@ def load_document(
             except PressError as error:
                 reporter.fail(error)
 
+    notes = _unlink_dangling(fragment, notes, bibliography, manuscript, reporter)
     return Document(
         name=manuscript_path.stem,
         metadata=metadata,
@@ -397,6 +398,48 @@ def edition_document(document: Document, edition: str) -> Document:
         notes=notes,
         sections=tuple(section for section in document.sections if section.identifier in kept),
         divisions=tuple(division for division in document.divisions if division.identifier in kept),
+    )
+
+
+def _unlink_dangling(
+    fragment: lxml.html.HtmlElement,
+    notes: tuple[Note, ...],
+    bibliography: str | None,
+    manuscript: Manuscript,
+    reporter: Reporter,
+) -> tuple[Note, ...]:
+    """A link to an identifier that nothing in the text has (`[see](#sumary)`) keeps its words without the
+    link, with a warning at its line: it would lead nowhere, and the EPUB would not be valid. Returns the
+    notes, their links mended too."""
+    # Only the notes that may hold a link or an identifier are read again (a book has thousands of notes).
+    note_fragments = {
+        index: parse_fragment(note.html)
+        for index, note in enumerate(notes)
+        if "href=" in note.html or "id=" in note.html
+    }
+    holders = [fragment, *note_fragments.values(), *([parse_fragment(bibliography)] if bibliography else [])]
+    identifiers = {str(element.get("id")) for holder in holders for element in holder.iter() if element.get("id")}
+    identifiers |= {note.identifier for note in notes} | {note.reference_identifier for note in notes}
+    identifiers |= TEMPLATE_IDENTIFIERS | {"refs"}
+    mended: set[int] = set()
+    for index, holder in [(-1, fragment), *note_fragments.items()]:
+        for link in list(holder.iter("a")):
+            href = str(link.get("href", ""))
+            target = unquote(href[1:])
+            if not href.startswith("#") or target in identifiers or href[1:] in identifiers:
+                continue
+            # Where the author wrote the target: `(#target)` in Markdown, else anywhere (raw HTML).
+            written = manuscript.text.find(f"(#{target})")
+            reporter.warn(
+                f"the link to '#{target}' leads to nothing in the text (no heading or element has that"
+                " identifier); the editions keep its words without the link",
+                manuscript.location(written + 1) if written >= 0 else manuscript.locate(f"#{target}"),
+            )
+            link.drop_tag()
+            mended.add(index)
+    return tuple(
+        replace(note, html=inner_html(note_fragments[index])) if index in mended else note
+        for index, note in enumerate(notes)
     )
 
 

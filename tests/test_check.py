@@ -31,14 +31,14 @@ def test_every_finding_with_its_place(tmp_path: Path) -> None:
         "tests/fixtures/flawed/flawed.md:13:5: error: image 'images/present.png' has no alternative text",
         "tests/fixtures/flawed/flawed.md:15:30: error: image not found: images/absent.png",
         "tests/fixtures/flawed/flawed.md:17:13: error: image old.bmp is BMP; use one of GIF, JPEG, PNG, SVG, WEBP",
-        "tests/fixtures/flawed/flawed.md:21:15: error: link to '#no-such-place',"
-        " which is not an identifier in the text",
+        "tests/fixtures/flawed/flawed.md:21:15: warning: the link to '#no-such-place' leads to nothing in the text"
+        " (no heading or element has that identifier); the editions keep its words without the link",
         "tests/fixtures/flawed/flawed.md:19:5: warning: heading 'Too deep' skips a level (# to ###)",
         "tests/fixtures/flawed/flawed.md:23:28: error: image images/chart.pdf is a PDF, which no edition can show;"
         " use one of GIF, JPEG, PNG, SVG, WEBP",
     ]
     assert sorted(lines[:-1]) == sorted(expected)
-    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 7 errors, 3 warnings"
+    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 6 errors, 4 warnings"
 
 
 def test_front_matter_against_its_schema(tmp_path: Path) -> None:
@@ -100,3 +100,22 @@ def test_pandoc_warnings_once_with_their_line(tmp_path: Path) -> None:
     assert run.returncode == 0
     assert run.stderr.count("Duplicate note reference") == 1
     assert "book.md:11:1: warning: Pandoc: Duplicate note reference 'a'" in run.stderr
+
+
+def test_a_link_to_nothing_keeps_its_words_without_the_link_in_every_edition(tmp_path: Path) -> None:
+    manuscript = tmp_path / "links.md"
+    manuscript.write_text(
+        "---\ntitle: Links\nauthor: A\nlang: ja\n---\n\n## 見出しレベル３\n\n"
+        "[見出しへ](#見出しレベル3)と[ここ](#見出しレベル３)。[^1]\n\n[^1]: [A note's link](#nowhere).\n",
+        encoding="utf-8",
+    )
+    run = build("all", "--manuscript", manuscript, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert [line.split(": warning: ")[0] for line in run.stderr.splitlines() if "leads to nothing" in line] == [
+        f"{manuscript}:9:8",
+        f"{manuscript}:11:23",
+    ]
+    page = (tmp_path / "out" / "links.html").read_text(encoding="utf-8")
+    assert "見出しへ" in page and "A note’s link" in page, "their words kept"
+    assert "#nowhere" not in page and "%E3%83%AB3" not in page and 'href="#見出しレベル3"' not in page
+    assert page.count('href="#%E8%A6%8B') + page.count('href="#見出しレベル３"') == 1, "the link leading somewhere stays"
