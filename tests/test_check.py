@@ -118,4 +118,6 @@ def test_a_link_to_nothing_keeps_its_words_without_the_link_in_every_edition(tmp
     page = (tmp_path / "out" / "links.html").read_text(encoding="utf-8")
     assert "見出しへ" in page and "A note’s link" in page, "their words kept"
     assert "#nowhere" not in page and "%E3%83%AB3" not in page and 'href="#見出しレベル3"' not in page
-    assert page.count('href="#%E8%A6%8B') + page.count('href="#見出しレベル３"') == 1, "the link leading somewhere stays"
+    assert page.count('href="#%E8%A6%8B') + page.count('href="#見出しレベル３"') == 1, (
+        "the link leading somewhere stays"
+    )
