@@ -55,7 +55,7 @@ def test_callouts_are_titled_boxes_whose_headings_are_no_sections(article: Built
 
 def test_tabs_follow_one_another_unnumbered_and_out_of_the_contents(article: Built) -> None:
     page = html_tree(article.editions.html)
-    tabs = page.xpath("//h3[contains(@class, 'tab-title')]")
+    tabs = page.xpath("//h2[contains(@class, 'tab-title')]")
     assert [normalise(tab.text_content()) for tab in tabs] == ["Adelie", "Gentoo"]
     with pikepdf.open(article.editions.pdf) as pdf, pdf.open_outline() as outline:
         items = list(outline.root)

@@ -247,8 +247,10 @@ local function number_targets(doc)
       return element
     end
   end
-  if book and top > 1 and top < 6 then
-    -- A book whose chapters are `##` headings: they are its chapters all the same.
+  if top > 1 and top < 6 then
+    -- A text whose shallowest heading is `##` (its title in the front matter, as Quarto's, Hugo's and
+    -- Jekyll's authors write): its headings rise, so that the editions' levels follow the title without a
+    -- gap, as Quarto sets them; a book whose chapters are `##` headings: they are its chapters all the same.
     local shift = top - 1
     doc = doc:walk {
       Header = function(header)

@@ -736,3 +736,21 @@ def test_callouts_labelled_as_their_kind_are_numbered_and_referred_to(tmp_path: 
     )
     # A callout's prefix that labels nothing is left to citeproc, as a work's key may start so.
     assert page.find_class("citation")[0].get("data-cites") == "nte-none"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "levels"),
+    [
+        ("## Introduction\n\nText.\n\n### Detail\n\nMore.\n\n## Methods\n", ["h1", "h2", "h1"]),
+        ("# Introduction\n\n### Too deep\n", ["h1", "h3"]),
+        ("### Only\n\n#### Below\n", ["h1", "h2"]),
+    ],
+)
+def test_a_text_whose_shallowest_heading_is_deeper_rises_to_the_first_level(
+    markdown: str, levels: list[str], tmp_path: Path
+) -> None:
+    """Its title in the front matter, a text written from `##` (as Quarto articles are) has its sections follow
+    the title's level without a gap; a level skipped within the text is the author's and stays."""
+    html, _ = convert(markdown, "en", tmp_path)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [heading.tag for heading in page.iter("h1", "h2", "h3", "h4")] == levels
