@@ -483,8 +483,19 @@ def _take_bibliography(fragment: lxml.html.HtmlElement, manuscript: Manuscript) 
     elif PLACED_REFERENCES.search(manuscript.text):
         return None, None
     else:
+        # Pandoc puts the entries after the text; a last chapter that is a heading alone (bookdown's and
+        # Quarto's books end `# References {-}`) is their heading, not an empty chapter before them.
+        before = references.getprevious()
+        headings = before.xpath(".//*[self::h1 or self::h2 or self::h3]") if before is not None else []
+        if before is not None and len(headings) == 1 and _words(before) == _words(headings[0]):
+            title = _words(headings[0])
+            before.drop_tree()
         references.drop_tree()
     return title, inner_html(references).strip()
+
+
+def _words(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
 
 
 def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:

@@ -146,3 +146,32 @@ def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_referenc
     assert headings[:3] == ["Chapter 1: Prerequisites", "Chapter 2: Introduction", "Chapter 3: Methods"]
     # rmd_files names a chapter in a folder of its own; its image is found from the book's folder, as bookdown does.
     assert [image.get("alt") for image in page.iter("img")][-1] == "A dot, found from the book’s folder"
+
+
+def test_a_last_chapter_that_is_a_heading_alone_titles_the_bibliography(tmp_path: Path) -> None:
+    """bookdown's and Quarto's books end with `# References {-}`: the entries come under it, not after an empty
+    chapter under the house's own title."""
+    (tmp_path / "refs.json").write_text(
+        '[{"id": "lee2020", "type": "book", "title": "Tides", "author": [{"family": "Lee", "given": "A."}],'
+        ' "issued": {"date-parts": [[2020]]}, "publisher": "Harbour"}]',
+        encoding="utf-8",
+    )
+    (tmp_path / "book.yaml").write_text(
+        "title: Tides\nauthor: A\nlang: en\nbibliography: refs.json\nchapters: [one.md, references.md]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "one.md").write_text("# One\n\nAs Lee says [@lee2020].\n", encoding="utf-8")
+    (tmp_path / "references.md").write_text("# References {-}\n", encoding="utf-8")
+    run = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "build.py"), "html", str(tmp_path), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    page = html_tree(tmp_path / "out" / f"{tmp_path.name}.html")
+    headings = [" ".join(heading.text_content().split()) for heading in page.iter("h1", "h2", "h3")]
+    assert "References" in headings and "Bibliography" not in headings, headings
+    assert headings.count("References") == 1
+    references = next(heading for heading in page.iter("h2", "h3") if heading.text_content().strip() == "References")
+    assert "Tides" in references.getparent().text_content(), "the entries stand under it"
