@@ -26,7 +26,7 @@ SIZE_ATTRIBUTES = ("width", "height")
 
 
 def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = "ltr") -> None:
-    """Tables, code blocks and images of the body, ready for every edition.
+    """Tables, code blocks, summaries and images of the body, ready for every edition.
 
     In a right-to-left text, code reads left to right (`<!DOCTYPE html>`, never `<html DOCTYPE!>`), a run of
     its own within a line: marked so by `dir`, which every edition's renderer reads (EPUBCheck refuses CSS's
@@ -37,6 +37,11 @@ def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = 
         for code in fragment.iter("pre", "code"):
             if code.get("dir") is None:
                 code.set("dir", "ltr")
+    # A summary holds a line of text: Pandoc makes a paragraph of `<summary>` on its own lines, `Hint`, which
+    # no HTML validator or EPUBCheck allows there.
+    for summary in fragment.iter("summary"):
+        for paragraph in summary.findall("p"):
+            paragraph.drop_tag()
     for block in fragment.iter("pre"):
         block.set("tabindex", "0")
         for line_link in block.xpath("./code/span/a[1][not(node())]"):

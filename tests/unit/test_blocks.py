@@ -69,3 +69,10 @@ def test_size_attributes_become_styles() -> None:
         "width:50%; height: 30px",
         "width: 2em",
     ]
+
+
+def test_a_summary_holds_its_line_without_a_paragraph() -> None:
+    """`<summary>` on its own lines around `Hint`: Pandoc makes a paragraph of it, which HTML does not allow."""
+    fragment = parse_fragment("<details><summary><p>Hint</p></summary><p>The answer.</p></details>")
+    prepare_blocks(fragment, "en")
+    assert inner_html(fragment) == "<details><summary>Hint</summary><p>The answer.</p></details>"
