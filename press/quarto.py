@@ -44,6 +44,9 @@ OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%)\| ?(?P<yaml>[^\n]*)(?:\n|$)", re
 #: One of knitr's options in a cell's header: a label alone, or `key=value` (a value quoted, or up to a comma).
 KNITR_OPTION = re.compile(r"""(?P<key>[\w.-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^,]*))?\s*(?:,\s*|$)""")
 R_LITERALS = {"TRUE": True, "T": True, "FALSE": False, "F": False}
+#: Inline code knitr and Quarto run: `` `r mean(x)` `` (in R Markdown), `` `{python} len(x)` `` (anywhere).
+INLINE_CODE = re.compile(r"(?<!`)`(?:\{(?P<language>[A-Za-z][\w+-]*)\}|r)[ \t][^`\n]*`(?!`)")
+R_MARKDOWN_SUFFIXES = (".rmd", ".qmd", ".rmarkdown")
 #: A cell whose code only includes an image file, its output that image (knitr's `include_graphics`).
 INCLUDED_GRAPHIC = re.compile(
     r"""(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(?P<quote>["'])(?P<path>[^"'\n]+)(?P=quote)\s*\)"""
@@ -76,6 +79,16 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
             continue  # a cell shown inside another code block, as a manual about Quarto shows one
         end = next((end for start, end in code if start == cell.start()), len(text))
         replacements += _cell(manuscript, cell, end, reporter)
+    for inline in INLINE_CODE.finditer(text):
+        if any(start <= inline.start() < end for start, end in code):
+            continue
+        where = manuscript.location(inline.start())
+        if inline.group("language") or where.path.suffix.lower() in R_MARKDOWN_SUFFIXES:
+            reporter.warn(
+                f"inline code {inline.group()} is shown as code: the toolchain runs no code, so its value is"
+                " not in the editions (render it with Quarto or knitr first to keep the value)",
+                where,
+            )
     values: dict[str, Any] | None = None
     variables: dict[str, Any] | None = None
     for shortcode in SHORTCODE.finditer(text):

@@ -167,3 +167,17 @@ def test_hidden_cells_are_left_out_image_cells_are_their_figures_and_folded_capt
     ]
     assert "fig:growth shows the code in place of its output" in reporter.warnings[0].message
     assert str(manuscript.locate("plot(x)")) == f"{path}:25:1"
+
+
+def test_inline_code_knitr_or_quarto_would_run_is_a_warning_at_its_place(tmp_path: Path) -> None:
+    text = "The mean is `r mean(x)` here and `{python} len(y)` there; `r` alone stays.\n\n```\n`r in code`\n```\n"
+    reporter = Reporter(collect=True)
+    for name in ("report.Rmd", "notes.md"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        quarto_syntax(read_manuscript(path), reporter)
+    assert [(str(warning.location), warning.message.split(" is ")[0]) for warning in reporter.warnings] == [
+        (f"{tmp_path / 'report.Rmd'}:1:13", "inline code `r mean(x)`"),
+        (f"{tmp_path / 'report.Rmd'}:1:34", "inline code `{python} len(y)`"),
+        (f"{tmp_path / 'notes.md'}:1:34", "inline code `{python} len(y)`"),
+    ], "`r …` is R only in R Markdown; `{python} …` anywhere"
