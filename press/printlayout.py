@@ -67,6 +67,7 @@ FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
 PERIODS = re.compile(r"(\.{3,})")
+MISSING_GLYPH = "no font of the print edition has"
 #: WeasyPrint's warning that it drew an empty box (.notdef) for characters its fonts lack.
 EMPTY_GLYPH = re.compile(r'weasyprint: \.notdef glyph rendered for Unicode string unsupported by fonts: "(.+)" \(U\+')
 #: Blocks of the text that may be restyled to keep a footnote with its call, and the attribute that marks them.
@@ -605,7 +606,7 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     sources = [*document.sources, *document.metadata.bibliographies]
     problems = []
     for character in _selection(page, document).missing:
-        message = f"no font of the print edition has {describe(character)}; the PDF would not show it"
+        message = f"{MISSING_GLYPH} {describe(character)}; the PDF would not show it"
         location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
@@ -625,8 +626,10 @@ def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, r
         if diagnostic.severity == "warning" and (found := EMPTY_GLYPH.search(diagnostic.message))
     )
     sources = [*document.sources, *document.metadata.bibliographies]
+    # A character no font has at all was reported before the layout (report_missing_glyphs), and allowed.
+    told = " ".join(diagnostic.message for diagnostic in reporter.diagnostics if MISSING_GLYPH in diagnostic.message)
     problems = []
-    for character in (character for text in characters for character in text):
+    for character in (character for text in characters for character in text if describe(character) not in told):
         message = f"the print edition set {describe(character)} as an empty box: no font it was given has it"
         location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:

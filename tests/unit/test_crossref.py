@@ -697,7 +697,8 @@ def test_theorems_nested_named_by_a_heading_or_in_a_callout_leave_the_rest_as_it
     assert titles == [("outer-name", "Theorem\u00a01 (Outer)"), (None, "Theorem\u00a02")]
     assert "theorem-like" not in (page.xpath("//div[@id='thm-callout']")[0].get("class") or "")
     # The name heading took no part in numbering the sections; `Def Leppard` is still a section's label.
-    headings = [collapse(heading.text_content()) for heading in page.iter("h3")]
+    # (Its shallowest heading `##`, the text's headings rise a level: `###` is the second.)
+    headings = [collapse(heading.text_content()) for heading in page.iter("h1", "h2", "h3")]
     assert headings == ["1 Methods", "2 Def Leppard"]
     assert collapse(page.xpath("p")[-1].text_content()) == "See the outer one, Section\u00a01 and Section\u00a02."
 
