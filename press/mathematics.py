@@ -73,6 +73,8 @@ class Formula:
 
 #: texmath's complaint about a command it does not know (`unexpected control sequence \argmin`).
 UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
+#: TeX's and LaTeX's definitions, which Pandoc applies when written outside a formula, never inside one.
+DEFINITIONS = ("\\def", "\\gdef", "\\edef", "\\let", "\\newcommand", "\\renewcommand", "\\DeclareMathOperator")
 
 
 #: Combining accents, as Pandoc writes them in <mo>, and the spacing characters MathML wants there.
@@ -105,7 +107,12 @@ def unconverted(output: PandocOutput, manuscript: Manuscript) -> list[PressError
         lines = [line.strip() for line in message.text[found.end() :].splitlines()]
         caret = next((index for index, line in enumerate(lines) if line == "^"), None)
         reason = lines[caret + 1] if caret is not None and caret + 1 < len(lines) else ""
-        if command := UNKNOWN_COMMAND.match(reason):
+        if (command := UNKNOWN_COMMAND.match(reason)) and command.group(1) in DEFINITIONS:
+            reason += (
+                f" (a definition inside a formula: write {command.group(1)}… on a line of its own outside it,"
+                " where Pandoc applies it to every formula after it)"
+            )
+        elif command:
             # A command the author's LaTeX preamble defines: Pandoc applies definitions written in the text.
             reason += (
                 f" (define it in the text, as the LaTeX preamble did: \\newcommand{{{command.group(1)}}}{{…}}"

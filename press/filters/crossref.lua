@@ -315,7 +315,32 @@ local function number_targets(doc)
       -- A figure labelled as a table (Quarto's ::: {#tbl-…} around other content) is numbered as one;
       -- a code listing is numbered with the listings.
       local kind = kind_of(figure.identifier)
-      return number_captioned((kind == 'tbl' or kind == 'lst') and kind or 'fig')(figure)
+      local numbered = number_captioned((kind == 'tbl' or kind == 'lst') and kind or 'fig')(figure)
+      if numbered == nil or kind ~= 'fig' then
+        return numbered
+      end
+      -- The figures it holds are its subfigures (Quarto's and pandoc-crossref's): lettered (a), (b)… under
+      -- their own captions, referred to as "Figure 1 (a)"; none of them takes a number of its own.
+      local number, letter = targets[figure.identifier].number, 0
+      numbered.content = numbered.content:walk {
+        Figure = function(sub)
+          letter = letter + 1
+          local mark = '(' .. string.char(96 + (letter - 1) % 26 + 1) .. ')'
+          if kind_of(sub.identifier) == 'fig' then
+            remember(sub.identifier, number .. NBSP .. mark)
+          end
+          local label = pandoc.Span({ pandoc.Str(mark) }, { class = 'subcaption-label' })
+          local long = sub.caption.long
+          if #long > 0 and long[1].content then
+            long[1].content = pandoc.Inlines { label, pandoc.Space() } .. long[1].content
+          else
+            long:insert(1, pandoc.Plain { label })
+          end
+          sub.caption.long = long
+          return sub
+        end,
+      }
+      return numbered, false
     end,
     Table = number_captioned('tbl'),
     Para = with_equations,

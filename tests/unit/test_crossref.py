@@ -755,3 +755,28 @@ def test_a_text_whose_shallowest_heading_is_deeper_rises_to_the_first_level(
     html, _ = convert(markdown, "en", tmp_path)
     page = lxml.html.fragment_fromstring(html, create_parent="div")
     assert [heading.tag for heading in page.iter("h1", "h2", "h3", "h4")] == levels
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        # Quarto's subfigures
+        "See @fig-panel, @fig-right and [@fig-left; @fig-right].\n\n::: {#fig-panel layout-ncol=2}\n"
+        "![Left](a.png){#fig-left}\n\n![Right](a.png){#fig-right}\n\nBoth panels.\n:::\n\n![Next](a.png){#fig-next}\n",
+        # pandoc-crossref's
+        "See @fig:panel, @fig:right and [@fig:left; @fig:right].\n\n<div id=\"fig:panel\">\n"
+        "![Left](a.png){#fig:left}\n\n![Right](a.png){#fig:right}\n\nBoth panels.\n</div>\n\n"
+        "![Next](a.png){#fig:next}\n",
+    ],
+)
+def test_the_figures_a_figure_holds_are_its_subfigures_lettered_within_its_number(
+    markdown: str, tmp_path: Path
+) -> None:
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert collapse(page.xpath("p")[0].text_content()) == (
+        "See Figure\u00a01, Figure\u00a01\u00a0(b) and Figures\u00a01\u00a0(a) and 1\u00a0(b)."
+    )
+    captions = [collapse(caption.text_content()) for caption in page.iter("figcaption")]
+    assert captions == ["(a) Left", "(b) Right", "Figure\u00a01: Both panels.", "Figure\u00a02: Next"]

@@ -129,3 +129,23 @@ def test_accents_are_written_with_their_spacing_characters_as_mathml_wants() -> 
         "\u2192",
         "+",
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [
+        ("\\def", "a definition inside a formula: write \\def… on a line of its own outside it"),
+        ("\\argmin", "define it in the text, as the LaTeX preamble did: \\newcommand{\\argmin}{…}"),
+    ],
+)
+def test_an_unknown_command_says_where_its_definition_belongs(tmp_path: Path, command: str, hint: str) -> None:
+    text = f"---\ntitle: t\n---\n\nSee ${command}\\foo x$.\n"
+    manuscript = Manuscript(tmp_path / "m.md", text, (YamlBlock("title: t\n", 2),), None)
+    tex = f"{command}\\foo x"
+    message = PandocMessage(
+        "CouldNotConvertTeXMath",
+        "WARNING",
+        f"Could not convert TeX math {tex}, rendering as TeX:\n{tex}\n^\nunexpected control sequence {command}",
+    )
+    problems = mathematics.unconverted(PandocOutput("", (message,)), manuscript)
+    assert len(problems) == 1 and f"unexpected control sequence {command} ({hint}" in str(problems[0])
