@@ -603,17 +603,14 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     """An error for each character of the print page that no font can draw (the shipped
     fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
     matter allows missing glyphs (`allow-missing-glyphs: true`)."""
-    sources = [*document.sources, *document.metadata.bibliographies]
-    problems = []
-    for character in _selection(page, document).missing:
-        message = f"{MISSING_GLYPH} {describe(character)}; the PDF would not show it"
-        location = find_in_files(character, sources)
-        if document.metadata.allow_missing_glyphs:
-            reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
-        else:
-            problems.append(PressError(message, location))
-    if problems:
-        reporter.fail(CombinedError(problems))
+    _report_glyphs(
+        {
+            character: f"{MISSING_GLYPH} {describe(character)}; the PDF would not show it"
+            for character in _selection(page, document).missing
+        },
+        document,
+        reporter,
+    )
 
 
 def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, reporter: Reporter) -> None:
@@ -625,12 +622,26 @@ def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, r
         for diagnostic in diagnostics
         if diagnostic.severity == "warning" and (found := EMPTY_GLYPH.search(diagnostic.message))
     )
-    sources = [*document.sources, *document.metadata.bibliographies]
     # A character no font has at all was reported before the layout (report_missing_glyphs), and allowed.
     told = " ".join(diagnostic.message for diagnostic in reporter.diagnostics if MISSING_GLYPH in diagnostic.message)
+    _report_glyphs(
+        {
+            character: f"the print edition set {describe(character)} as an empty box: no font it was given has it"
+            for text in characters
+            for character in text
+            if describe(character) not in told
+        },
+        document,
+        reporter,
+    )
+
+
+def _report_glyphs(messages: dict[str, str], document: Document, reporter: Reporter) -> None:
+    """Each character's message at its first place in the sources: errors, or warnings when the front matter
+    allows missing glyphs."""
+    sources = [*document.sources, *document.metadata.bibliographies]
     problems = []
-    for character in (character for text in characters for character in text if describe(character) not in told):
-        message = f"the print edition set {describe(character)} as an empty box: no font it was given has it"
+    for character, message in messages.items():
         location = find_in_files(character, sources)
         if document.metadata.allow_missing_glyphs:
             reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
