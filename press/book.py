@@ -206,13 +206,7 @@ def _read_quarto_book(project: Path, reporter: Reporter) -> Manuscript:
 def _read_bookdown_book(project: Path, reporter: Reporter) -> Manuscript:
     """A bookdown project: its first file's front matter is the book's, and that file's text its first chapter."""
     limits.check_file_size(project, limits.MANUSCRIPT_BYTES, "bookdown project")
-    try:
-        _, values = limits.parse_yaml(project.read_text(encoding="utf-8", errors="replace"))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise PressError(
-            f"malformed YAML: {error.problem or error.context}", Location(project, mark.line + 1 if mark else None)
-        ) from None
+    values = limits.yaml_file_values(project)
     listed = values.get("rmd_files") if isinstance(values, dict) else None
     if isinstance(listed, dict):  # by output format: what the print book (LaTeX) reads, or else the web book
         listed = listed.get("latex", listed.get("html", False))

@@ -164,6 +164,17 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def yaml_file_values(path: Path) -> Any:
+    """A project's YAML file (`_bookdown.yml`, `_variables.yml`) read within the limits; malformed YAML stops
+    the build at its line."""
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8", errors="replace"))[1]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = Location(path, mark.line + 1 if mark else None)
+        raise PressError(f"malformed YAML: {error.problem or error.context}", where) from None
+
+
 def check_inputs(text: str, path: Path, bibliography: Path | None, bibliography_location: Location) -> None:
     """What the manuscript names, before Pandoc reads it: YAML blocks in its text within the limits,
     the bibliography inside its folder, within its size and (in YAML) within the limits."""

@@ -224,13 +224,7 @@ def _variables(folder: Path, where: Location) -> dict[str, Any]:
     if not path.is_file():
         return {}
     limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "variables file", where)
-    try:
-        _, values = limits.parse_yaml(path.read_text(encoding="utf-8", errors="replace"))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise PressError(
-            f"malformed YAML: {error.problem or error.context}", Location(path, mark.line + 1 if mark else None)
-        ) from None
+    values = limits.yaml_file_values(path)
     return values if isinstance(values, dict) else {}
 
 
