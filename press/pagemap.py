@@ -338,9 +338,8 @@ def _insert(marker: etree._Element, slot: _Slot) -> None:
     """Put the marker just before the slot's letter: before the outermost element that
     starts there when it may stand outside it, otherwise inside the text; before the formula or the drawing
     the letter is in, where no HTML may stand."""
-    element = slot.element
-    foreign = _outermost_foreign(element)
-    if foreign is not None and not (slot.where == "tail" and element is foreign):
+    foreign = _outermost_foreign(slot.element)
+    if foreign is not None and not (slot.where == "tail" and slot.element is foreign):
         slot = _Slot(foreign, "object", 0, slot.word_start)
     element = slot.element
     if slot.where == "tail":
