@@ -86,6 +86,8 @@ def _ignored(meaning: str) -> Field:
     return Field(meaning, ignored=True)
 
 
+#: The kinds of cross-reference whose words Quarto's `crossref` settings name.
+QUARTO_CROSSREF_KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section", "lst": "listing"}
 #: Every front-matter key the toolchain knows, with what it holds: the ones the
 #: editions use, LaTeX's that map onto them, and those (mostly LaTeX's) that
 #: mean nothing outside LaTeX, reported once as ignored. Pandoc's own citation
@@ -167,7 +169,46 @@ FIELDS: dict[str, Field] = {
     "lot": Field("true for a list of tables after the contents"),
     "numbersections": _ignored("LaTeX: numbered section headings"),
     "number-sections": Field("true to number the sections in their headings"),
-    "crossref": Field("cross-references: `sections: true` numbers the sections in their headings"),
+    "crossref": Field(
+        "cross-references: `sections: true` numbers the sections in their headings; Quarto's fig-prefix, fig-title"
+        " and the like name references and captions"
+    ),
+    **{
+        f"{kind}Prefix": Field(f"pandoc-crossref: the word before a reference to a {name} (a list: singular, plural)")
+        for kind, name in (
+            ("fig", "figure"),
+            ("tbl", "table"),
+            ("eqn", "equation"),
+            ("lst", "listing"),
+            ("sec", "section"),
+        )
+    },
+    **{
+        f"{name}Title": Field(f"pandoc-crossref: the word a {name}'s caption starts with")
+        for name in ("figure", "table", "listing")
+    },
+    **{
+        f"{filter_name}-{setting}": Field(f"pandoc-xnos: {meaning}")
+        for filter_name in ("fignos", "tablenos", "eqnos", "secnos")
+        for setting, meaning in (
+            ("plus-name", "the word of a reference written +@"),
+            ("star-name", "the word of a reference written *@, which opens a sentence"),
+            ("cleveref", "On names every reference, as +@ does"),
+            *((("caption-name", "the word a caption starts with"),) if filter_name in ("fignos", "tablenos") else ()),
+        )
+    },
+    "xnos-cleveref": Field("pandoc-xnos: On names every reference, as +@ does"),
+    "cleveref": Field("pandoc-xnos: On names every reference, as +@ does"),
+    **{
+        f"{filter_name}-{setting}": _ignored(f"pandoc-xnos: {meaning}")
+        for filter_name in ("xnos", "fignos", "tablenos", "eqnos", "secnos")
+        for setting, meaning in (
+            ("capitalise", "capitalised reference words"),
+            ("cleveref-fake", "LaTeX's cleveref"),
+            ("number-by-section", "numbers within sections"),
+            ("warning-level", "the filter's warnings"),
+        )
+    },
     "autoSectionLabels": Field("pandoc-crossref: true labels every heading `sec:` and its identifier"),
     "codeBlockCaptions": Field("pandoc-crossref: true makes a paragraph 'Listing: …' the caption of the code after it"),
     "secnumdepth": _ignored("LaTeX: the depth of section numbers"),
@@ -212,6 +253,16 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
     "alt": "the alternative text describing the image (required)",
     "illustrator": "the illustrator's name",
     "credit": "the visible credit line; 'Illustration by <illustrator>.' (in the text's language) when absent",
+}
+#: What `crossref` may hold (Quarto's names, and `sections`); the rest of Quarto's settings are ignored with a warning.
+CROSSREF_FIELDS: dict[str, str] = {
+    "sections": "true numbers the sections in their headings",
+    **{f"{kind}-prefix": f"the word before a reference to a {name}" for kind, name in QUARTO_CROSSREF_KINDS.items()},
+    **{
+        f"{kind}-title": f"the word a {name}'s caption starts with"
+        for kind, name in QUARTO_CROSSREF_KINDS.items()
+        if kind in ("fig", "tbl", "lst")
+    },
 }
 #: What `citation` holds: the work's place in a journal's issue (or another container).
 CITATION_FIELDS: dict[str, str] = {
@@ -523,6 +574,10 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
             warning(key, f"unknown front-matter key '{key}', ignored{_suggestion(key, FIELDS)}")
         elif field is not None and field.ignored:
             warning(key, f"'{key}' is ignored, no edition uses it ({field.meaning})")
+        if key == "crossref" and isinstance(value, dict):
+            for setting in value:
+                if setting not in CROSSREF_FIELDS:
+                    warning(key, f"'crossref: {setting}' is ignored{_suggestion(str(setting), CROSSREF_FIELDS)}")
         if any(CONTROL_CHARACTER.search(text) for text in _strings(value)):
             problem(key, f"'{key}' contains a control character, which no edition can hold")
 

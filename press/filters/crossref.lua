@@ -25,6 +25,11 @@
 -- "(3)" for [-@eq:id]. The words come from the toolchain, in the manuscript's
 -- language, as metadata fields press-label-<kind> and press-label-<kind>s.
 --
+-- A reference after a word naming its kind ("Figure @fig:map", "Figs. @fig:a and @fig:b") is its number
+-- alone; pandoc-xnos' marks ({@fig:map}, +@fig:map, *@fig:map, !@fig:map) read as that filter sets them, and
+-- the authors' words for references and captions (figPrefix, figureTitle, Quarto's crossref: fig-prefix,
+-- fignos-plus-name…) replace the house's (see resolve_inlines).
+--
 -- bookdown's `\@ref(label)` is the number alone (bookdown's authors write "Figure \@ref(fig:map)"),
 -- of a labelled figure, table or equation or of any heading (a chapter's number, a section's); a
 -- bookdown table's `tab:` label is the table's `tbl:` identifier. A paragraph starting `(ref:name)`
@@ -78,6 +83,33 @@ local words = {
   callout_caution = 'Caution',
   ['and'] = 'and',
 }
+-- The house's words, before the manuscript's language replaces them: an English name before a
+-- reference ("Figure @fig:map") is read as its label whatever the language.
+local ENGLISH = {}
+for key, value in pairs(words) do
+  ENGLISH[key] = value
+end
+-- The author's own words, from the settings of pandoc-crossref (figPrefix: [fig., figs.], figureTitle),
+-- Quarto (crossref: {fig-prefix: Fig., fig-title: Fig.}) and pandoc-xnos (fignos-plus-name,
+-- fignos-star-name, fignos-caption-name): reference_words[kind] = { singular, plural } names a
+-- reference ("" for its number alone), star_words[kind] a reference at a sentence's start (xnos'
+-- *@fig:map), caption_words[kind] a caption.
+local AUTHOR_SETTINGS = {
+  fig = { prefix = { 'figPrefix', 'fig-prefix', 'fignos-plus-name' }, star = 'fignos-star-name',
+    title = { 'figureTitle', 'fig-title', 'fignos-caption-name' } },
+  tbl = { prefix = { 'tblPrefix', 'tbl-prefix', 'tablenos-plus-name' }, star = 'tablenos-star-name',
+    title = { 'tableTitle', 'tbl-title', 'tablenos-caption-name' } },
+  eq = { prefix = { 'eqnPrefix', 'eq-prefix', 'eqnos-plus-name' }, star = 'eqnos-star-name', title = {} },
+  sec = { prefix = { 'secPrefix', 'sec-prefix', 'secnos-plus-name' }, star = 'secnos-star-name', title = {} },
+  lst = { prefix = { 'lstPrefix', 'lst-prefix' }, title = { 'listingTitle', 'lst-title' } },
+}
+local reference_words, star_words, caption_words = {}, {}, {}
+-- pandoc-xnos' references (its settings given): @fig:map is the number alone, +@fig:map and *@fig:map
+-- name it; with its cleveref on, @fig:map names it as +@fig:map does.
+local xnos, xnos_cleveref = false, false
+-- Words that join references of one kind after their one label: "Figures 1, 2 and 3", "Figs. 1–3".
+local CONNECTORS = { ['and'] = true, ['&'] = true, ['or'] = true, ['to'] = true, ['-'] = true, ['–'] = true,
+  ['—'] = true }
 local number_headings = false
 -- pandoc-crossref's options: every heading labelled `sec:`; a paragraph "Listing: …" captions the code after it.
 local auto_section_labels = false
@@ -110,6 +142,54 @@ local function defined_identifier(identifier)
   return kind .. identifier:sub(#kind + 1)
 end
 
+-- A setting's words: a text, or a list of the singular and the plural ([fig., figs.]).
+local function setting_words(value)
+  local value_type = pandoc.utils.type(value)
+  if value_type == 'List' then
+    local singular = pandoc.utils.stringify(value[1] or '')
+    return { singular, value[2] and pandoc.utils.stringify(value[2]) or singular }
+  elseif value_type == 'Inlines' or value_type == 'Blocks' or value_type == 'string' then
+    local text = pandoc.utils.stringify(value)
+    return { text, text }
+  end
+  return nil
+end
+
+local function is_on(value)
+  if value == true then
+    return true
+  end
+  local text = value and pandoc.text.lower(pandoc.utils.stringify(value))
+  return text == 'on' or text == 'true' or text == 'yes'
+end
+
+local function read_author_words(meta, crossref)
+  local function setting(key)
+    if meta[key] ~= nil then
+      return meta[key]
+    end
+    return crossref[key]
+  end
+  for kind, keys in pairs(AUTHOR_SETTINGS) do
+    for _, key in ipairs(keys.prefix) do
+      reference_words[kind] = reference_words[kind] or setting_words(setting(key))
+    end
+    for _, key in ipairs(keys.title) do
+      caption_words[kind] = caption_words[kind] or setting_words(setting(key))
+    end
+    star_words[kind] = keys.star and setting_words(setting(keys.star))
+  end
+  for key in pairs(meta) do
+    if key:match('^%a+nos%-') or key:match('^xnos%-') then
+      xnos = true
+    end
+  end
+  xnos_cleveref = is_on(meta['xnos-cleveref']) or is_on(meta.cleveref)
+  for _, name in ipairs { 'fignos', 'tablenos', 'eqnos', 'secnos' } do
+    xnos_cleveref = xnos_cleveref or is_on(meta[name .. '-cleveref'])
+  end
+end
+
 local function read_settings(meta)
   for key in pairs(words) do
     -- A callout's word is the one the Quarto filter titles it with (`press-callout-tip`).
@@ -119,6 +199,7 @@ local function read_settings(meta)
     end
   end
   local crossref = meta.crossref
+  read_author_words(meta, type(crossref) == 'table' and crossref or {})
   number_headings = meta['number-sections'] == true
     or (type(crossref) == 'table' and crossref.sections == true)
   book = meta['press-book'] == true
@@ -167,12 +248,17 @@ local function remember_unnumbered(header)
   headings[header.identifier] = { title = title }
 end
 
+-- The word a caption starts with: the author's (figureTitle, fig-title), or the house's.
+local function caption_word(kind)
+  return caption_words[kind] and caption_words[kind][1] ~= '' and caption_words[kind][1] or words[KINDS[kind]]
+end
+
 -- The caption's first line starts with "Figure 1: "; an empty caption becomes "Figure 1".
 local function label_caption(caption, kind, number)
   local long = caption.long
   local colon = #long > 0 and ':' or ''
   local label = pandoc.Inlines {
-    pandoc.Span({ pandoc.Str(words[KINDS[kind]] .. NBSP .. number .. colon) }, { class = 'caption-label' }),
+    pandoc.Span({ pandoc.Str(caption_word(kind) .. NBSP .. number .. colon) }, { class = 'caption-label' }),
   }
   if #long == 0 then
     long:insert(pandoc.Plain(label))
@@ -348,10 +434,21 @@ local function number_targets(doc)
   }
 end
 
--- "Figure", or "Figures" for several.
-local function label_for(kind, several)
+-- "Figure", or "Figures" for several: the author's words for the kind, else the caption's, else the
+-- house's. A reference written *@fig:map (style 'star') opens a sentence: its word is capitalised.
+local function label_for(kind, several, style)
   local name = KINDS[kind]
-  return words[several and (PLURALS[name] or name .. 's') or name]
+  local own = (style == 'star' and star_words[kind]) or reference_words[kind] or caption_words[kind]
+  local label = own and own[several and 2 or 1] or words[several and (PLURALS[name] or name .. 's') or name]
+  if style == 'star' and not star_words[kind] then
+    label = pandoc.text.upper(pandoc.text.sub(label, 1, 1)) .. pandoc.text.sub(label, 2)
+  end
+  return label
+end
+
+-- "Figure 1": the number after its word, or alone when the word is empty.
+local function labelled(label, text)
+  return label == '' and text or label .. NBSP .. text
 end
 
 local function shown_number(kind, number)
@@ -363,7 +460,7 @@ local function link(identifier, content)
 end
 
 -- One group of references of one kind: "Figure 1", "Figures 1 and 2", "1, 2 and 3".
-local function render_group(group)
+local function render_group(group, style)
   local result = pandoc.Inlines {}
   local first = group[1]
   result:extend(first.prefix)
@@ -371,21 +468,22 @@ local function render_group(group)
     result:insert(pandoc.Space())
   end
   local kind = kind_of(first.id)
-  local suppress = first.mode == 'SuppressAuthor'
+  local suppress = first.mode == 'SuppressAuthor' or style == 'bare'
   if #group == 1 and not targets[defined_identifier(first.id)].number then
     result:insert(link(defined_identifier(first.id), targets[defined_identifier(first.id)].title:clone()))
   elseif #group == 1 then
     local target = targets[defined_identifier(first.id)]
     local text = shown_number(kind, target.number)
     if not suppress then
-      text = label_for(kind, false) .. NBSP .. text
+      text = labelled(label_for(kind, false, style), text)
     end
     result:insert(link(defined_identifier(first.id), { pandoc.Str(text) }))
   else
     -- A callout's word has no plural: "Tip 1 and Tip 2".
     local each = CALLOUT_KINDS[kind] ~= nil
-    if not suppress and not each then
-      result:insert(pandoc.Str(label_for(kind, true) .. NBSP))
+    local label = label_for(kind, true, style)
+    if not suppress and not each and label ~= '' then
+      result:insert(pandoc.Str(label .. NBSP))
     end
     for index, citation in ipairs(group) do
       local identifier = defined_identifier(citation.id)
@@ -398,7 +496,7 @@ local function render_group(group)
       end
       local text = shown_number(kind, targets[identifier].number)
       if each and not suppress then
-        text = label_for(kind, false) .. NBSP .. text
+        text = labelled(label_for(kind, false, style), text)
       end
       result:insert(link(identifier, { pandoc.Str(text) }))
     end
@@ -411,8 +509,9 @@ local function known_identifiers()
   return table.concat(order, ' ')
 end
 
--- A citation of cross-references becomes their text; others are left to citeproc.
-local function resolve(cite)
+-- A citation of cross-references becomes their text, in a style (see resolve_inlines); others are left
+-- to citeproc.
+local function resolve(cite, style)
   local references, others = {}, {}
   for _, citation in ipairs(cite.citations) do
     local kind = kind_of(citation.id)
@@ -436,7 +535,7 @@ local function resolve(cite)
     if #result > 0 then
       result:extend { pandoc.Str(';'), pandoc.Space() }
     end
-    result:extend(render_group(group))
+    result:extend(render_group(group, style))
     group = {}
   end
   for _, citation in ipairs(references) do
@@ -465,6 +564,175 @@ local function resolve(cite)
     result:insert(pandoc.Cite(cite.content, others))
   end
   return result
+end
+
+-- The kind of the cross-reference a citation starts with, or nil.
+local function reference_kind(cite)
+  local kind = kind_of(cite.citations[1].id)
+  local left = kind and (THEOREM_KINDS[kind] or CALLOUT_KINDS[kind]) and not targets[defined_identifier(cite.citations[1].id)]
+  return not left and kind or nil
+end
+
+-- Whether the stem of an abbreviation abbreviates a name: its letters are in the name in their order,
+-- the first first ("fig" of "figure", "figs" of "figures", "eqn" of "equation", "рис" of "рисунок").
+local function abbreviates(stem, name)
+  local at = 1
+  for _, code in utf8.codes(stem) do
+    local letter = utf8.char(code)
+    local found = name:find(letter, at, true)
+    if not found or (at == 1 and found ~= 1) then
+      return false
+    end
+    at = found + #letter
+  end
+  return true
+end
+
+-- Whether a word is a name inflected (Russian "рисунке" of "рисунок", "таблице" of "таблица"): the two
+-- share their first five letters or more, and differ in at most their last three.
+local function inflects(word, name)
+  local letters, name_letters = {}, {}
+  for _, code in utf8.codes(word) do
+    letters[#letters + 1] = code
+  end
+  for _, code in utf8.codes(name) do
+    name_letters[#name_letters + 1] = code
+  end
+  local shared = 0
+  while letters[shared + 1] and letters[shared + 1] == name_letters[shared + 1] do
+    shared = shared + 1
+  end
+  return shared >= 5 and #letters - shared <= 3 and #name_letters - shared <= 3
+end
+
+-- Whether a word names references of a kind: its name, singular or plural, in the manuscript's language,
+-- in English or in the author's settings, in any case and inflected ("Figure", "figures", "рисунке"), an abbreviation of one
+-- ending in a full stop ("Fig.", "Figs.", "Eqn.", "Tab.", "Abb.", "рис."), or § for a section.
+local function names_kind(word, kind)
+  for _, opening in ipairs { '(', '[', '{', '"', "'", '“', '‘', '«', '„', '¿', '¡' } do
+    while word:sub(1, #opening) == opening do
+      word = word:sub(#opening + 1)
+    end
+  end
+  word = pandoc.text.lower(word)
+  if word == '' then
+    return false
+  end
+  if kind == 'sec' and (word == '§' or word == '§§') then
+    return true
+  end
+  local name = KINDS[kind]
+  local plural = PLURALS[name] or name .. 's'
+  local names = { words[name], words[plural], ENGLISH[name], ENGLISH[plural] }
+  for _, own in ipairs { reference_words[kind] or {}, caption_words[kind] or {}, star_words[kind] or {} } do
+    names[#names + 1], names[#names + 2] = own[1], own[2]
+  end
+  local stem = word:match('^(.-)%.$')
+  for _, candidate in pairs(names) do
+    candidate = candidate and pandoc.text.lower(candidate)
+    if candidate and candidate ~= '' then
+      if word == candidate or (not word:find('[%p%d]') and inflects(word, candidate)) or (stem and (stem .. '.' == candidate
+        or (pandoc.text.len(stem) >= 2 and abbreviates(stem, (candidate:gsub('%.$', '')))))) then
+        return true
+      end
+    end
+  end
+  return false
+end
+
+-- The word just before the element at `index`: across a space, or joined by a no-break space ("Figure\ @fig:x").
+local function word_before(inlines, index)
+  local before = inlines[index - 1]
+  if before and before.t == 'Str' and before.text:sub(-#NBSP) == NBSP then
+    return before.text:sub(1, -#NBSP - 1)
+  end
+  if before and before.t == 'Str' and before.text:sub(-#'§') == '§' then
+    return '§'
+  end
+  local word = inlines[index - 2]
+  if before and (before.t == 'Space' or before.t == 'SoftBreak') and word and word.t == 'Str' then
+    return word.text
+  end
+  return nil
+end
+
+-- Whether an element may stand between references that share one label ("Figures 1, 2 and 3").
+local function joins(element)
+  if element.t == 'Space' or element.t == 'SoftBreak' then
+    return true
+  end
+  if element.t ~= 'Str' then
+    return false
+  end
+  -- xnos' braces around the next reference, {@fig:b}, join as well.
+  local text = pandoc.text.lower((element.text:gsub('^,', ''):gsub(',$', ''):gsub('{[%+%*!]?$', '')))
+  return text == '' or CONNECTORS[text] or text == pandoc.text.lower(words['and'])
+end
+
+-- The references of a list of inlines, each in the style its writer meant:
+--   pandoc-xnos' marks: +@fig:map names it ("Figure 1"), *@fig:map names it at a sentence's start,
+--   !@fig:map is its number alone; braces around a reference, {@fig:map} or {+@fig:map}, are taken off.
+--   In a text with pandoc-xnos' settings, @fig:map is its number alone (named, with its cleveref on).
+--   A reference after a word naming its kind is its number alone: "Figure @fig:map", "Fig. @fig:map",
+--   "Abbildung @fig:map" read "Figure 1", not "Figure Figure 1"; so are the references of that kind
+--   joined to it by commas, "and", "to" or a dash ("Figs. @fig:a, @fig:b and @fig:c").
+local function resolve_inlines(inlines)
+  local result = pandoc.Inlines {}
+  local changed = false
+  local chained = nil
+  local index = 1
+  while index <= #inlines do
+    local element = inlines[index]
+    local kind = element.t == 'Cite' and reference_kind(element)
+    if kind then
+      local before, after = result[#result], inlines[index + 1]
+      local mark = ''
+      if before and before.t == 'Str' then
+        local rest, brace, modifier = before.text:match('^(.-)({?)([%+%*!]?)$')
+        local braced = brace == '{' and after and after.t == 'Str' and after.text:sub(1, 1) == '}'
+        local marked = brace == '' and modifier ~= '' and not rest:match('[%w]$')
+        if braced or marked then
+          mark = modifier
+          result:remove(#result)
+          if rest ~= '' then
+            result:insert(pandoc.Str(rest))
+          end
+        end
+        if braced then
+          inlines[index + 1] = pandoc.Str(after.text:sub(2))
+        end
+      end
+      local style = ({ ['+'] = 'plus', ['*'] = 'star', ['!'] = 'bare' })[mark]
+      if not style and xnos then
+        style = xnos_cleveref and 'plus' or 'bare'
+      end
+      local word = word_before(result, #result + 1)
+      if word and names_kind(word, kind) then
+        style = 'bare'
+        -- The label and its number on one line, as the house sets its own.
+        if result[#result].t ~= 'Str' then
+          result[#result] = pandoc.Str(NBSP)
+        end
+      elseif not style and chained == kind then
+        style = 'bare'
+      end
+      local resolved = resolve(element, style)
+      if resolved then
+        result:extend(resolved)
+        changed = true
+      else
+        result:insert(element)
+      end
+      chained = style == 'bare' and kind or nil
+    elseif not (element.t == 'Str' and element.text == '') then
+      if chained and not joins(element) then
+        chained = nil
+      end
+      result:insert(element)
+    end
+    index = index + 1
+  end
+  return changed and result or nil
 end
 
 -- A linked image alone in its paragraph is a figure too, as an image alone is:
@@ -1043,7 +1311,7 @@ return {
   { Pandoc = number_targets },
   {
     Pandoc = function(doc)
-      return has_crossrefs and doc:walk { Cite = resolve } or nil
+      return has_crossrefs and doc:walk { Inlines = resolve_inlines } or nil
     end,
   },
   {

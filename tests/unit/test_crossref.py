@@ -80,8 +80,10 @@ REFERENCES
 """
 
 
-def resolve(references: str, tmp_path: Path, lang: str = "en") -> str:
-    html, warnings = convert(ARTICLE.replace("REFERENCES", references), lang, tmp_path)
+def resolve(references: str, tmp_path: Path, lang: str = "en", settings: str = "") -> str:
+    """The text of the references in the article, with the front matter's `settings`."""
+    front_matter = f"---\n{settings}\n---\n\n" if settings else ""
+    html, warnings = convert(front_matter + ARTICLE.replace("REFERENCES", references), lang, tmp_path)
     assert warnings == []
     paragraph = lxml.html.fragment_fromstring(html, create_parent="div").xpath("//p[last()]")[0]
     return collapse(paragraph.text_content())
@@ -104,6 +106,77 @@ def resolve(references: str, tmp_path: Path, lang: str = "en") -> str:
 )
 def test_references_resolve_to_words_and_numbers(references: str, resolved: str, tmp_path: Path) -> None:
     assert resolve(references, tmp_path) == resolved
+
+
+@pytest.mark.parametrize(
+    ("references", "resolved"),
+    [
+        # A word naming the kind before a reference is its label: the reference is its number alone.
+        ("Figure @fig:map", "Figure\u00a01"),
+        ("see figure @fig:map", "see figure\u00a01"),
+        ("(Fig. @fig:map)", "(Fig.\u00a01)"),
+        ("Figs. @fig:map and @fig-plan", "Figs.\u00a01 and 2"),
+        ("Figures @fig:map, @fig-plan and @tbl:results", "Figures\u00a01, 2 and Table\u00a01"),
+        ("Figure\\ @fig:map", "Figure\u00a01"),
+        ("Eqn. @eq:euler", "Eqn.\u00a0(1)"),
+        ("Tab. [@tbl:results]", "Tab.\u00a01"),
+        ("§ @sec:methods and §@sec:methods", "§\u00a01 and §1"),
+        ("Figure @fig:map is like @fig-plan", "Figure\u00a01 is like Figure\u00a02"),
+        ("the figures: @fig:map", "the figures: Figure\u00a01"),
+        # pandoc-xnos: braces are taken off, + and * name the reference, ! gives its number.
+        ("Figure {@fig:map}, {+@fig:map}", "Figure\u00a01, Figure\u00a01"),
+        ("Figs. {@fig:map} and {@fig-plan}", "Figs.\u00a01 and 2"),
+        ("as +@fig:map shows. *@fig:map is !@fig:map", "as Figure\u00a01 shows. Figure\u00a01 is 1"),
+    ],
+)
+def test_a_reference_after_its_kinds_name_or_with_xnos_marks_reads_as_meant(
+    references: str, resolved: str, tmp_path: Path
+) -> None:
+    assert resolve(references, tmp_path) == resolved
+
+
+@pytest.mark.parametrize(
+    ("settings", "references", "resolved"),
+    [
+        # pandoc-crossref's words: a text, or the singular and the plural; an empty one, the number alone.
+        ("figPrefix: fig.", "@fig:map and [@fig:map; @fig-plan]", "fig.\u00a01 and fig.\u00a01 and 2"),
+        ("figPrefix: [fig., figs.]", "[@fig:map; @fig-plan]", "figs.\u00a01 and 2"),
+        ('tblPrefix: ""', "@tbl:results", "1"),
+        ("eqnPrefix: Eq.", "@eq:euler and Eq. @eq:euler", "Eq.\u00a0(1) and Eq.\u00a0(1)"),
+        # Quarto's, under crossref.
+        ("crossref:\n  fig-prefix: Fig.", "@fig:map", "Fig.\u00a01"),
+        # pandoc-xnos': with its settings, a reference is its number alone, or named with its cleveref on.
+        ("fignos-caption-name: Fig.", "@fig:map, +@fig:map", "1, Fig.\u00a01"),
+        (
+            "fignos-cleveref: On\nfignos-plus-name: fig.\nfignos-star-name: FIG.",
+            "@fig:map; *@fig:map",
+            "fig.\u00a01; FIG.\u00a01",
+        ),
+        ("xnos-cleveref: true", "@fig:map and !@fig:map", "Figure\u00a01 and 1"),
+    ],
+)
+def test_the_authors_reference_words_of_pandoc_crossref_quarto_and_xnos_are_used(
+    settings: str, references: str, resolved: str, tmp_path: Path
+) -> None:
+    assert resolve(references, tmp_path, settings=settings) == resolved
+
+
+def test_the_authors_caption_words_start_the_captions(tmp_path: Path) -> None:
+    settings = "---\nfigureTitle: Fig.\ncrossref:\n  tbl-title: Tab.\nfigPrefix: figure\n---\n\n"
+    html, _ = convert(settings + ARTICLE.replace("REFERENCES", "@fig:map"), "en", tmp_path)
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    captions = [collapse(caption.text_content()) for caption in fragment.iter("figcaption", "caption")]
+    assert captions[0] == "Fig.\u00a01: Map" and "Tab.\u00a01: Results" in captions
+    assert collapse(fragment.xpath("//p[last()]")[0].text_content()) == "figure\u00a01"
+
+
+def test_a_name_inflected_or_abbreviated_in_the_manuscripts_language_is_a_label(tmp_path: Path) -> None:
+    markdown = (
+        "![Karta](k.png){#fig:k}\n\n| a |\n|---|\n| 1 |\n\n: T {#tbl:t}\n\n"
+        "W tabeli @tbl:t i na rysunku @fig:k; rys. @fig:k.\n"
+    )
+    html, _ = convert(markdown, "pl", tmp_path)
+    assert "W tabeli\u00a01 i na rysunku\u00a01; rys.\u00a01." in text(html)
 
 
 def test_three_references_are_listed_with_the_languages_and(tmp_path: Path) -> None:
@@ -764,7 +837,7 @@ def test_a_text_whose_shallowest_heading_is_deeper_rises_to_the_first_level(
         "See @fig-panel, @fig-right and [@fig-left; @fig-right].\n\n::: {#fig-panel layout-ncol=2}\n"
         "![Left](a.png){#fig-left}\n\n![Right](a.png){#fig-right}\n\nBoth panels.\n:::\n\n![Next](a.png){#fig-next}\n",
         # pandoc-crossref's
-        "See @fig:panel, @fig:right and [@fig:left; @fig:right].\n\n<div id=\"fig:panel\">\n"
+        'See @fig:panel, @fig:right and [@fig:left; @fig:right].\n\n<div id="fig:panel">\n'
         "![Left](a.png){#fig:left}\n\n![Right](a.png){#fig:right}\n\nBoth panels.\n</div>\n\n"
         "![Next](a.png){#fig:next}\n",
     ],

@@ -115,6 +115,18 @@ def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path: Path, capsys: pyte
     assert warnings == ["paper.md:5: warning: unknown front-matter key 'abstarct', ignored; did you mean 'abstract'?"]
 
 
+def test_cross_reference_settings_are_known_and_quartos_unused_ones_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load(
+        tmp_path,
+        "---\ntitle: T\nauthor: A\nlang: en\nfigPrefix: [fig., figs.]\nfignos-plus-name: fig.\ntableTitle: Tab.\n"
+        "crossref:\n  fig-prefix: Fig.\n  tbl-title: Tab.\n  labels: roman\n---\n",
+    )
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings == ["paper.md:8: warning: 'crossref: labels' is ignored"]
+
+
 def test_unknown_key_is_an_error_under_strict(tmp_path: Path) -> None:
     with pytest.raises(PressError, match="unknown front-matter key 'abstarct'"):
         load(tmp_path, "---\ntitle: T\nauthor: A\nlang: en\nabstarct: Text.\n---\n", strict=True)
