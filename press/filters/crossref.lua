@@ -631,7 +631,13 @@ local function names_kind(word, kind)
   for _, candidate in pairs(names) do
     candidate = candidate and pandoc.text.lower(candidate)
     if candidate and candidate ~= '' then
-      if word == candidate or (not word:find('[%p%d]') and inflects(word, candidate)) or (stem and (stem .. '.' == candidate
+      -- A name abbreviated ("Рис.") stands for the words it begins ("рисунке").
+      local abbreviated = candidate:match('^(.-)%.$')
+      local whole = not word:find('[%p%d]')
+      if whole and abbreviated and pandoc.text.len(abbreviated) >= 3 and word:sub(1, #abbreviated) == abbreviated then
+        return true
+      end
+      if word == candidate or (whole and inflects(word, candidate)) or (stem and (stem .. '.' == candidate
         or (pandoc.text.len(stem) >= 2 and abbreviates(stem, (candidate:gsub('%.$', '')))))) then
         return true
       end

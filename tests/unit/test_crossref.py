@@ -177,6 +177,8 @@ def test_a_name_inflected_or_abbreviated_in_the_manuscripts_language_is_a_label(
     )
     html, _ = convert(markdown, "pl", tmp_path)
     assert "W tabeli\u00a01 i na rysunku\u00a01; rys.\u00a01." in text(html)
+    html, _ = convert("![Карта](k.png){#fig:k}\n\nНа рисунке @fig:k и (рис. @fig:k).\n", "ru", tmp_path)
+    assert "На рисунке\u00a01 и (рис.\u00a01)." in text(html)
 
 
 def test_three_references_are_listed_with_the_languages_and(tmp_path: Path) -> None:
