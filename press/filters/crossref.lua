@@ -623,24 +623,26 @@ local function names_kind(word, kind)
   end
   local name = KINDS[kind]
   local plural = PLURALS[name] or name .. 's'
-  local names = { words[name], words[plural], ENGLISH[name], ENGLISH[plural] }
-  for _, own in ipairs { reference_words[kind] or {}, caption_words[kind] or {}, star_words[kind] or {} } do
-    names[#names + 1], names[#names + 2] = own[1], own[2]
+  local names = {}
+  for _, words_of_kind in ipairs { { words[name], words[plural] }, { ENGLISH[name], ENGLISH[plural] },
+    reference_words[kind] or {}, caption_words[kind] or {}, star_words[kind] or {} } do
+    for index = 1, 2 do
+      if words_of_kind[index] and words_of_kind[index] ~= '' then
+        table.insert(names, pandoc.text.lower(words_of_kind[index]))
+      end
+    end
   end
   local stem = word:match('^(.-)%.$')
-  for _, candidate in pairs(names) do
-    candidate = candidate and pandoc.text.lower(candidate)
-    if candidate and candidate ~= '' then
-      -- A name abbreviated ("Рис.") stands for the words it begins ("рисунке").
-      local abbreviated = candidate:match('^(.-)%.$')
-      local whole = not word:find('[%p%d]')
-      if whole and abbreviated and pandoc.text.len(abbreviated) >= 3 and word:sub(1, #abbreviated) == abbreviated then
-        return true
-      end
-      if word == candidate or (whole and inflects(word, candidate)) or (stem and (stem .. '.' == candidate
-        or (pandoc.text.len(stem) >= 2 and abbreviates(stem, (candidate:gsub('%.$', '')))))) then
-        return true
-      end
+  local whole = not word:find('[%p%d]')
+  for _, candidate in ipairs(names) do
+    -- A name abbreviated ("Рис.") stands for the words it begins ("рисунке").
+    local abbreviated = candidate:match('^(.-)%.$')
+    if whole and abbreviated and pandoc.text.len(abbreviated) >= 3 and word:sub(1, #abbreviated) == abbreviated then
+      return true
+    end
+    if word == candidate or (whole and inflects(word, candidate)) or (stem and (stem .. '.' == candidate
+      or (pandoc.text.len(stem) >= 2 and abbreviates(stem, (candidate:gsub('%.$', '')))))) then
+      return true
     end
   end
   return false
