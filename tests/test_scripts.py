@@ -314,8 +314,8 @@ def labelled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Editions]:
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("russian", ("Текст: Анна Петрова и Иван Смирнов", "Примечания", "Выходные данные", "Содержание")),
-        ("chinese", ("王小明 著", "注释", "版权信息", "《排版与字形》，王小明 著。")),
+        ("russian", ("Текст: Анна Петрова и Иван Смирнов", "Примечания", "Выходные данные", "Содержание", "Обложка")),
+        ("chinese", ("王小明 著", "注释", "版权信息", "《排版与字形》，王小明 著。", "封面")),
     ],
 )
 def test_the_words_around_the_text_are_in_the_manuscript_s_language(
@@ -337,6 +337,8 @@ def test_the_words_around_the_text_are_in_the_manuscript_s_language(
         for english in ("By ", "Notes", "Colophon"):
             assert english not in text, (edition, english)
     assert words[3] in texts["epub"]
+    titles = {name: document.findtext("{*}head/{*}title") for name, document in epub_documents(editions.epub).items()}
+    assert titles["EPUB/cover.xhtml"] == words[4]
 
 
 def test_a_chinese_book_of_chapters_draws_every_character_bold_or_not(tmp_path: Path) -> None:
