@@ -57,6 +57,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import lxml.html
 import pikepdf
@@ -529,8 +530,13 @@ def _frame_page(page: str, divisions: dict[str, DivisionLayout]) -> str:
         for child in list(section):
             section.remove(child)
         section.text = None
+    # A link's target as WeasyPrint reads it: the page's HTML was written by lxml, which writes `#église`
+    # as `#%C3%A9glise`.
     pointed_to = {
-        str(value)[1:] for element in tree.iter() for value in element.attrib.values() if str(value).startswith("#")
+        unquote(str(value)[1:])
+        for element in tree.iter()
+        for value in element.attrib.values()
+        if str(value).startswith("#")
     }
     for section, given in zip(sections, headings, strict=True):
         identifier = str(section.get("id"))

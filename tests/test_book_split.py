@@ -3,6 +3,7 @@ and an edit to one chapter lays out that chapter alone again."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from press.context import BuildContext
 from press.document import load_document
 from press.validate import destination_pages
 from tests.conftest import FIXTURES
+from tests.readback import pdf_pages
 from tests.test_book_pdf import build_pdf, link_texts, read_pages
 
 BOOK = FIXTURES / "book"
@@ -208,3 +210,19 @@ def test_a_book_whose_title_adds_to_the_print_style_is_laid_out_whole(tmp_path: 
     pdf = build_pdf(copy / "book.md", out)
     assert not list((out / ".cache").glob(DIVISION_ENTRIES))
     assert read_pages(pdf)[0].body == ["The Keepers of the Light"]
+
+
+def test_the_contents_give_the_page_of_a_heading_whose_identifier_is_not_ascii(tmp_path: Path) -> None:
+    """A "..." in the text (in code: Pandoc sets the others as an ellipsis) has lxml write the print page
+    again, which writes `#église` as `#%C3%A9glise`: the frame must still hold the place the contents point to."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "book.yaml").write_text(
+        "title: Livre\nauthor: A. Auteur\nlang: fr\ntoc: true\nchapters: [un.md, deux.md]\n", encoding="utf-8"
+    )
+    (folder / "un.md").write_text("# Premier\n\nTexte.\n\n## Église\n\nTexte...\n", encoding="utf-8")
+    (folder / "deux.md").write_text("# Second\n\n```\n...\n```\n", encoding="utf-8")
+    pdf = build_pdf(folder, tmp_path / "out")
+    assert list((tmp_path / "out" / ".cache").glob(DIVISION_ENTRIES)), "laid out division by division"
+    contents = next(page for page in pdf_pages(pdf) if "Église" in page and "Premier" in page)
+    assert re.search(r"Église[ .]*\d", contents), contents
