@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 DIVISION_CLASS = "press-division"
 #: The separator between a heading's label and its title, which readers hear and print does not show.
 SEPARATOR_CLASS = "division-separator"
+#: The class of what a page break of the manuscript becomes (`\\newpage`: filters/raw-tex.lua).
+PAGE_BREAK = "page-break"
 KINDS = ("front", "part", "chapter", "appendix", "back")
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
@@ -81,6 +83,7 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
     divisions = []
     part: str | None = None
     for index, ((element, _, source), kind) in enumerate(zip(elements, kinds, strict=True)):
+        without_closing_page_breaks(element)
         heading = element.find("h2")
         identifier = element.get("id") or f"division-{index + 1}"
         element.set("id", identifier)
@@ -181,8 +184,12 @@ def _gathered(
     kind: str = "",
     source: Path | None = None,
 ) -> Iterator[tuple[lxml.html.HtmlElement, str, Path | None]]:
-    """Text outside any section, gathered into one untitled section where it stands."""
-    if not loose:
+    """Text outside any section, gathered into one untitled section where it stands; page breaks alone (a
+    `\\cleardoublepage` before a file's first heading) are left out, for each division opens a page of its own."""
+    if all(_is_page_break(element) for element in loose):
+        for element in loose:
+            element.drop_tree()
+        loose.clear()
         return
     section = lxml.html.Element("section", {"class": "level2 untitled"})
     loose[0].addprevious(section)
@@ -190,6 +197,18 @@ def _gathered(
         section.append(element)
     loose.clear()
     yield section, kind, source
+
+
+def _is_page_break(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element is a page break of the manuscript's (`\\newpage`: filters/raw-tex.lua), holding nothing."""
+    return PAGE_BREAK in element.get("class", "").split() and len(element) == 0 and not (element.text or "").strip()
+
+
+def without_closing_page_breaks(section: lxml.html.HtmlElement) -> None:
+    """The last page breaks of a division, or of an essay's text, left out: the next division opens a page of
+    its own, and each left an empty page (a chapter file ending with `\\newpage`)."""
+    while len(section) and _is_page_break(section[-1]):
+        section[-1].drop_tree()
 
 
 def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> list[str]:

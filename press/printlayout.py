@@ -37,6 +37,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts, splitlayout
 from .cache import digest, files_digest, owner
 from .context import BuildContext
+from .divisions import without_closing_page_breaks
 from .document import Document, Note, edition_document
 from .errors import CombinedError, Diagnostic, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
@@ -380,6 +381,7 @@ def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, st
     """The edition's text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
+    without_closing_page_breaks(body)
     replace_image_sources(body, image_urls)
     start_lists_as_written(body)
     with_footnotes = document.metadata.notes == "footnotes"

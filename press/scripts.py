@@ -239,6 +239,12 @@ def select(characters_by_language: dict[str, str], covered: frozenset[int]) -> S
     return Selection(tuple((item, tuple(sorted(chosen[item]))) for item in ordered), tuple(missing))
 
 
+#: The attributes whose words a page may draw: an image's alternative text, a title, and those the print
+#: stylesheet sets as strings (`string-set: right-head attr(data-running-head)`), which a book's frame, its
+#: headings empty, holds alone.
+DRAWN_ATTRIBUTES = ("alt", "title", "data-running-head", "data-pages-before", "data-pages-between", "data-pages-after")
+
+
 def text_by_language(tree: lxml.html.HtmlElement, default: str) -> dict[str, str]:
     """The text of a page (or fragment), gathered by the language of each run (`lang`)."""
     gathered: dict[str, list[str]] = {}
@@ -257,7 +263,7 @@ def _runs(element: lxml.html.HtmlElement, lang: str) -> Iterator[tuple[str, str]
         yield from _runs(child, own)
         if child.tail:
             yield own, child.tail
-    for attribute in ("alt", "title"):
+    for attribute in DRAWN_ATTRIBUTES:
         if element.get(attribute):
             yield own, element.get(attribute, "")
 

@@ -365,6 +365,29 @@ def test_a_chinese_book_of_chapters_draws_every_character_bold_or_not(tmp_path: 
         assert letters(written) in text
 
 
+def test_a_chinese_books_running_heads_are_drawn_and_a_break_before_a_chapter_adds_no_page(tmp_path: Path) -> None:
+    """A chapter longer than a page has its title in the running heads, which the book's frame draws: the frame,
+    its headings empty, was given no font for them, and every Chinese book of more than a page stopped with
+    empty boxes. A `\\cleardoublepage` before the next chapter's heading made an empty chapter of its own."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "book.yaml").write_text(
+        "title: 测试\nauthor: 某人\nlang: zh-CN\nchapters: [01-one.md, 02-two.md]\n", encoding="utf-8"
+    )
+    paragraph = "天地玄黄，宇宙洪荒。日月盈昃，辰宿列张。寒来暑往，秋收冬藏。闰余成岁，律吕调阳。" * 4
+    (folder / "01-one.md").write_text("# 白苹风末\n\n" + f"{paragraph}\n\n" * 30, encoding="utf-8")
+    (folder / "02-two.md").write_text("\\cleardoublepage\n\n# 余音绕梁\n\n呐。\n", encoding="utf-8")
+    run = build("pdf", folder, "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    pages = pdf_pages(tmp_path / "out" / "book.pdf")
+    chapter = [page for page in pages if letters(paragraph[:10]) in letters(page)]
+    assert len(chapter) >= 3 and any(letters("白苹风末") in letters(page) for page in chapter[1:]), "a running head"
+    second = next(number for number, page in enumerate(pages) if letters("余音绕梁") in letters(page) and "呐" in page)
+    last = max(number for number, page in enumerate(pages) if letters(paragraph[:10]) in letters(page))
+    gap = pages[last + 1 : second]
+    assert len(gap) <= 1 and all(letters(page) == "" for page in gap), "at most a blank verso before the chapter"
+
+
 def test_a_character_drawn_as_an_empty_box_stops_the_build(tmp_path: Path) -> None:
     """A character the checks of the text cannot see (a title's stylesheet asks for square bullets, which the
     text face lacks): WeasyPrint's empty box is an error, the earlier PDF kept."""

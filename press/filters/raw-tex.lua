@@ -4,8 +4,9 @@
 -- environment as raw TeX, which its HTML writer then leaves out, words and all.
 -- Here:
 --   * `\newpage`, `\pagebreak`, `\clearpage` and `\cleardoublepage` become an
---     empty element of class `page-break`, which the print stylesheet breaks
---     the page before and the screen editions do not show;
+--     empty element of class `page-break` (`page-break recto` for the last, which
+--     breaks to a recto), which the print stylesheet breaks the page before and the
+--     screen editions do not show;
 --   * anything Pandoc's LaTeX reader understands entirely (`\emph`, `\textbf`,
 --     `\textsc`, `\url`, `\href`, `\footnote`, environments it knows…) becomes
 --     what that reader makes of it;
@@ -36,10 +37,14 @@ local function is_tex(format)
   return format == 'tex' or format == 'latex'
 end
 
--- `\newpage` alone, or `\pagebreak[4]` with LaTeX's optional urgency.
-local function is_page_break(text)
+-- The attributes of the element a page break becomes, when the text is one: `\newpage` alone, or
+-- `\pagebreak[4]` with LaTeX's optional urgency; `\cleardoublepage` breaks to a recto, as in LaTeX.
+local function page_break(text)
   local name = text:match('^%s*\\(%a+)%s*$') or text:match('^%s*\\(%a+)%s*%[%d%]%s*$')
-  return name ~= nil and PAGE_BREAKS[name] == true
+  if name == nil or not PAGE_BREAKS[name] then
+    return nil
+  end
+  return { class = name == 'cleardoublepage' and 'page-break recto' or 'page-break' }
 end
 
 -- What the LaTeX reader makes of the text, or nil when it does not understand
@@ -60,14 +65,14 @@ local function read_tex(text)
   return document.blocks
 end
 
-local PAGE_BREAK = { class = 'page-break' }
 
 local function raw_block(raw)
   if not is_tex(raw.format) then
     return nil
   end
-  if is_page_break(raw.text) then
-    return pandoc.Div({}, PAGE_BREAK)
+  local break_attributes = page_break(raw.text)
+  if break_attributes then
+    return pandoc.Div({}, break_attributes)
   end
   if APPLIED_DEFINITIONS[raw.text:match('^%s*\\(%a+)')] then
     return {}
@@ -79,8 +84,9 @@ local function raw_inline(raw)
   if not is_tex(raw.format) then
     return nil
   end
-  if is_page_break(raw.text) then
-    return pandoc.Span({}, PAGE_BREAK)
+  local break_attributes = page_break(raw.text)
+  if break_attributes then
+    return pandoc.Span({}, break_attributes)
   end
   local blocks = read_tex(raw.text)
   if blocks == nil then

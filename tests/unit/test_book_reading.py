@@ -125,6 +125,20 @@ def divisions_of(html: str, tmp_path: Path) -> tuple[lxml.html.HtmlElement, list
     return fragment, [(division.kind, division.label, division.title) for division in found]
 
 
+def test_page_breaks_that_only_open_or_close_a_division_are_left_out(tmp_path: Path) -> None:
+    """A chapter file opening with `\\cleardoublepage` before its heading made a division of its own, an empty
+    page; one ending with `\\newpage`, an empty page before the next chapter. A break within a chapter stays."""
+    html = (
+        '<section id="c1" class="level2"><h2>One</h2><p>1</p><div class="page-break"></div><p>2</p>'
+        '<div class="page-break"></div></section>'
+        '<div class="press-division" data-kind="chapter"><div class="page-break recto"></div>'
+        '<section id="c2" class="level2"><h2>Two</h2><p>3</p></section></div>'
+    )
+    fragment, divisions = divisions_of(html, tmp_path)
+    assert divisions == [("chapter", "Chapter 1", "One"), ("chapter", "Chapter 2", "Two")]
+    assert [len(section.find_class("page-break")) for section in fragment] == [1, 0]
+
+
 def test_parts_chapters_appendices_and_unnumbered_ends_as_quarto_and_bookdown_mark_them(tmp_path: Path) -> None:
     html = (
         "<p>An epigraph before any heading.</p>"

@@ -45,10 +45,19 @@ def test_simple_latex_is_converted(latex: str, html: str, tmp_path: Path) -> Non
     assert left_out == []
 
 
-@pytest.mark.parametrize("command", ["\\newpage", "\\pagebreak", "\\clearpage", "\\cleardoublepage", "\\pagebreak[4]"])
-def test_page_breaks_become_page_break_elements(command: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("command", "classes"),
+    [
+        ("\\newpage", "page-break"),
+        ("\\pagebreak", "page-break"),
+        ("\\clearpage", "page-break"),
+        ("\\pagebreak[4]", "page-break"),
+        ("\\cleardoublepage", "page-break recto"),  # to a recto, as LaTeX's book class breaks
+    ],
+)
+def test_page_breaks_become_page_break_elements(command: str, classes: str, tmp_path: Path) -> None:
     output, left_out = convert(f"One.\n\n{command}\n\nTwo.\n", tmp_path, "raw-tex.lua")
-    assert '<div class="page-break">' in output
+    assert f'<div class="{classes}">' in output
     assert left_out == []
 
 
