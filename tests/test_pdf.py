@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
+import pypdfium2
 import pytest
 
 from press.validate import destination_pages, pdf_links, pdf_structure, pdfua
@@ -100,3 +101,29 @@ def test_missing_glyphs_are_reported_with_their_place(tmp_path: Path) -> None:
         "book/book.md:10:12: warning: no font of the print edition has '𐀀' (U+10000 LINEAR B SYLLABLE B008 A)"
         in run.stderr
     )
+
+
+def test_a_loose_lists_items_and_a_definitions_first_paragraph_start_at_their_marker(tmp_path: Path) -> None:
+    """Each item of a loose list is a paragraph: it took the body's first-line indent, leaving a gap after its
+    bullet that a tight list's item has not."""
+    manuscript = tmp_path / "lists.md"
+    manuscript.write_text(
+        "---\ntitle: Lists\nauthor: A\nlang: en\n---\n\nText.\n\n- Tight\n- Items\n\nText.\n\n- Loose\n\n- Items\n\n"
+        "Term\n\n:   Defined here.\n\nOther\n: Tightly defined.\n",
+        encoding="utf-8",
+    )
+    run = build("pdf", "--manuscript", manuscript, "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    document = pypdfium2.PdfDocument(str(tmp_path / "out" / "lists.pdf"))
+    try:
+        text = document[0].get_textpage()
+
+        def left(word: str) -> float:
+            found = text.search(word, match_case=True, match_whole_word=True).get_next()
+            assert found is not None, word
+            return float(text.get_charbox(found[0])[0])
+
+        assert left("Loose") == pytest.approx(left("Tight"), abs=0.5)
+        assert left("Defined") == pytest.approx(left("Tightly"), abs=0.5)
+    finally:
+        document.close()
