@@ -352,3 +352,22 @@ def test_a_book_of_chapters_alone_opens_its_first_chapter_on_page_1(tmp_path: Pa
     assert (first.label, first.foot, first.recto) == ("1", "1", True)
     assert second.recto and second.label == "3"
     assert [page.label for page in pages[: first.number - 1]] == ["i", "ii", "iii", "iv"]
+
+
+def test_right_to_left_the_division_headings_stand_at_the_right_margin(right_to_left_pdf: Path) -> None:
+    """A chapter's label and title, and the contents' heading, stand where a right-to-left text starts: they stood
+    at the left margin."""
+    pages = read_pages(right_to_left_pdf)
+    contents = next(page for page in pages if page.body[:1] == ["Contents"])
+    chapter = next(page for page in pages if page.opens(*CHAPTERS[2]))
+    document = pypdfium2.PdfDocument(str(right_to_left_pdf))
+    try:
+        for page, word in ((contents, "Contents"), (chapter, CHAPTERS[2][1]), (chapter, CHAPTERS[2][0])):
+            text = document[page.number - 1].get_textpage()
+            found = text.search(word, match_case=True).get_next()
+            assert found is not None, word
+            right = text.get_charbox(found[0] + found[1] - 1)[2]
+            rightmost = max(text.get_charbox(index)[2] for index in range(text.count_chars()))
+            assert right == pytest.approx(rightmost, abs=8), word  # at the margin, not 200 pt from it
+    finally:
+        document.close()
