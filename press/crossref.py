@@ -41,12 +41,14 @@ LABELS = (
 )
 PLURALS = {"corollary": "corollaries", "hypothesis": "hypotheses"}
 UNNUMBERED = ("proof", "remark", "solution")
+#: The words of a book's divisions, which name a reference to a heading when written before it ("Chapter @sec:data").
+DIVISIONS = ("chapter", "appendix", "part")
 
 
 def label_arguments(lang: str) -> list[str]:
     """Pandoc arguments giving the filter its words in the manuscript's language."""
     words = labels_for(lang)
-    names = [*LABELS, *(PLURALS.get(label, f"{label}s") for label in LABELS), *UNNUMBERED, "and"]
+    names = [*LABELS, *(PLURALS.get(label, f"{label}s") for label in LABELS), *UNNUMBERED, *DIVISIONS, "and"]
     return [f"--metadata=press-label-{name}:{words[name]}" for name in names]
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import lxml.html
 
@@ -106,6 +107,27 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
             _label_heading(heading, label)
         divisions.append(Division(kind, identifier, title, number, label, source, part if kind != "part" else None))
     return tuple(divisions)
+
+
+def name_divisions_in_references(element: lxml.html.HtmlElement, divisions: Iterable[Division]) -> bool:
+    """Make each cross-reference to a numbered division read as the division is labelled: "Chapter 2",
+    "Appendix A", or its number alone ("A") where the reference gave the number alone (`[-@sec:data]`,
+    bookdown's `\\@ref(data)`). The cross-reference filter, which knows headings, not divisions, wrote
+    "Section 2" (and "Section 7" for an appendix). Whether any was changed."""
+    labelled = {division.identifier: division for division in divisions if division.label and division.number}
+    changed = False
+    for link in element.iter("a"):
+        if "cross-ref" not in link.get("class", "").split():
+            continue
+        division = labelled.get(unquote(link.get("href", ""))[1:])
+        if division is None:
+            continue
+        named = any(space in link.text_content().strip() for space in (" ", "\u00a0"))
+        for child in list(link):
+            link.remove(child)
+        link.text = division.label if named else division.number
+        changed = True
+    return changed
 
 
 def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> tuple[Note, ...]:

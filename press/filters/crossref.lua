@@ -82,6 +82,8 @@ local words = {
   callout_note = 'Note', callout_tip = 'Tip', callout_warning = 'Warning', callout_important = 'Important',
   callout_caution = 'Caution',
   ['and'] = 'and',
+  -- A book's divisions, whose words before a reference to a heading name it ("Chapter @sec:data").
+  chapter = 'Chapter', appendix = 'Appendix', part = 'Part',
 }
 -- The house's words, before the manuscript's language replaces them: an English name before a
 -- reference ("Figure @fig:map") is read as its label whatever the language.
@@ -624,8 +626,14 @@ local function names_kind(word, kind)
   local name = KINDS[kind]
   local plural = PLURALS[name] or name .. 's'
   local names = {}
-  for _, words_of_kind in ipairs { { words[name], words[plural] }, { ENGLISH[name], ENGLISH[plural] },
-    reference_words[kind] or {}, caption_words[kind] or {}, star_words[kind] or {} } do
+  local named = { { words[name], words[plural] }, { ENGLISH[name], ENGLISH[plural] },
+    reference_words[kind] or {}, caption_words[kind] or {}, star_words[kind] or {} }
+  if kind == 'sec' then
+    for _, division in ipairs { 'chapter', 'appendix', 'part' } do
+      table.insert(named, { words[division], ENGLISH[division] })
+    end
+  end
+  for _, words_of_kind in ipairs(named) do
     for index = 1, 2 do
       if words_of_kind[index] and words_of_kind[index] ~= '' then
         table.insert(names, pandoc.text.lower(words_of_kind[index]))

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from press.book import read_source
-from press.divisions import divide, notes_by_chapter
+from press.divisions import divide, name_divisions_in_references, notes_by_chapter
 from press.document import Note
 from press.errors import PressError, Reporter
 
@@ -123,6 +123,20 @@ def divisions_of(html: str, tmp_path: Path) -> tuple[lxml.html.HtmlElement, list
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     found = divide(fragment, "en", tmp_path)
     return fragment, [(division.kind, division.label, division.title) for division in found]
+
+
+def test_a_reference_to_a_division_reads_as_its_label_or_its_number(tmp_path: Path) -> None:
+    """The cross-reference filter knows headings: it wrote "Section 2", and "Section 3" for Appendix A."""
+    html = (
+        '<section id="c1" class="level2"><h2>One</h2><p><a class="cross-ref" href="#c2">Section\u00a02</a>, '
+        '<a class="cross-ref" href="#c2">2</a>, <a class="cross-ref" href="#s">Section\u00a02.1</a>, '
+        '<a class="cross-ref" href="#apx">Section\u00a03</a>, <a href="#c2">a link</a></p></section>'
+        '<section id="c2" class="level2"><h2>Two</h2><section id="s" class="level3"><h3>Sub</h3></section></section>'
+        '<section id="apx" class="level2 appendix"><h2>Data</h2></section>'
+    )
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert name_divisions_in_references(fragment, divide(fragment, "en", tmp_path))
+    assert fragment.find("section/p").text_content() == "Chapter 2, 2, Section\u00a02.1, Appendix A, a link"
 
 
 def test_page_breaks_that_only_open_or_close_a_division_are_left_out(tmp_path: Path) -> None:

@@ -121,6 +121,7 @@ def test_references_resolve_to_words_and_numbers(references: str, resolved: str,
         ("Eqn. @eq:euler", "Eqn.\u00a0(1)"),
         ("Tab. [@tbl:results]", "Tab.\u00a01"),
         ("§ @sec:methods and §@sec:methods", "§\u00a01 and §1"),
+        ("Chapter @sec:methods, Appendix @sec-details", "Chapter\u00a01, Appendix\u00a01.1"),
         ("Figure @fig:map is like @fig-plan", "Figure\u00a01 is like Figure\u00a02"),
         ("the figures: @fig:map", "the figures: Figure\u00a01"),
         # pandoc-xnos: braces are taken off, + and * name the reference, ! gives its number.
