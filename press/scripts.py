@@ -47,8 +47,13 @@ BOLD_WEIGHTS = ("bold", "bolder", "600", "700", "800", "900")
 PROPERTY = "--press-scripts"
 #: Characters that are never drawn, so need no glyph.
 INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
-#: Variation selectors and other default-ignorable marks, drawn as nothing.
-IGNORABLE_RANGES = ((0x034F, 0x034F), (0x180B, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+#: The default-ignorable characters of Unicode (DerivedCoreProperties) outside those categories, which
+#: HarfBuzz draws as nothing: the grapheme joiner, Hangul fillers, Khmer's inherent vowels, Mongolian's and
+#: the other variation selectors, the tags.
+IGNORABLE_RANGES = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
 UNICODE_RANGE = re.compile(r"U\+([0-9A-Fa-f?]+)(?:-([0-9A-Fa-f]+))?")
 FONT_FACE_BLOCK = re.compile(r"@font-face\s*{(.*?)}", re.DOTALL)
 

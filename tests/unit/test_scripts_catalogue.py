@@ -132,3 +132,17 @@ def test_bold_characters_get_the_slices_bold_weight(tmp_path: Path) -> None:
     assert bold == frozenset(map(ord, "ABDEH")), "the house style's bold rules, those under @media too"
     css = scripts.font_face_rules(scripts.Selection(((chosen, (0x41, 0x43, 0x44)),), ()), (), bold)
     assert '"Press X 7"; font-weight: bold;' in css and "unicode-range: U+0041, U+0044; }" in css
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\u115f", "\u1160", "\u3164", "\uffa0", "\u17b4", "\u034f", "\ufe0f", "\u200d", "\u00ad", "\U000e0041"],
+)
+def test_default_ignorable_characters_need_no_glyph(character: str) -> None:
+    """Korean text holds Hangul fillers, which HarfBuzz draws as nothing: they were reported as missing glyphs."""
+    assert not scripts.needs_glyph(character)
+
+
+@pytest.mark.parametrize("character", ["a", "가", "\u3131", "\u0301", "€"])
+def test_drawn_characters_need_a_glyph(character: str) -> None:
+    assert scripts.needs_glyph(character)
