@@ -28,6 +28,9 @@ UNKNOWN_REFERENCE = re.compile(rf"{MARKER} (\S+) among ?(.*)$", re.DOTALL)
 #: A bookdown equation environment with several labels (`(\#eq:a)` on each line): its first label, then the others.
 SEVERAL_LABELS = "press-crossref several-labels"
 SEVERAL_LABELS_FOUND = re.compile(rf"{SEVERAL_LABELS} (\S+) (.+)$", re.DOTALL)
+#: A reference to what a code cell makes (its figure or table), which only running the code would make.
+FROM_CODE = "press-crossref from-code"
+FROM_CODE_FOUND = re.compile(rf"{FROM_CODE} (\S+)$")
 #: bookdown text references whose words stand, through others, for themselves: their names, the first again last.
 CYCLE = "press-crossref cyclic"
 CYCLE_FOUND = re.compile(rf"{CYCLE} (.+)$", re.DOTALL)
@@ -54,7 +57,7 @@ def label_arguments(lang: str) -> list[str]:
 
 def is_unresolved_reference(message: str) -> bool:
     """Whether a message of the filter's is one `unresolved` or `equations_labelled_twice` reports."""
-    return MARKER in message or SEVERAL_LABELS in message or CYCLE in message
+    return MARKER in message or SEVERAL_LABELS in message or CYCLE in message or FROM_CODE in message
 
 
 def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
@@ -82,13 +85,8 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
             spelled = [f"\\@ref({other})" if bookdown else f"@{other}" for other in close]
             hint = f"; did you mean {', '.join(spelled)}?" if close else ""
             defined = "" if known else " (nothing in the manuscript is labelled for cross-references)"
-            shown = f"\\@ref({name})" if bookdown else f"@{name}"
+            shown, written = _written(reference)
             problem = f"unknown cross-reference '{shown}'{defined}{hint}"
-            written = (
-                re.compile(rf"\\?@ref\({re.escape(name)}\)")
-                if bookdown
-                else re.compile(rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)")
-            )
         problems.extend(PressError(problem, location) for location in _locations(manuscript, written))
     for message in output.warnings:
         if cycle := CYCLE_FOUND.search(message.text):
@@ -98,6 +96,32 @@ def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]
             problem = f"the text reference '(ref:{names[-1]})' stands for words that hold it again ({chain})"
             problems.append(PressError(problem, _locations(manuscript, definition)[0]))
     return list({str(problem): problem for problem in problems}.values())
+
+
+def made_by_code(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """A warning for each reference to what a code cell makes (bookdown's `\\@ref(tab:nice-tab)` for the table
+    of a cell labelled `nice-tab`, Quarto's `@fig-plot`): the toolchain runs no code, so it reads '??'."""
+    found: list[tuple[str, Location]] = []
+    for message in output.warnings:
+        reference = FROM_CODE_FOUND.search(message.text)
+        if reference is None:
+            continue
+        shown, written = _written(reference.group(1))
+        text = (
+            f"the cross-reference '{shown}' is to what a code cell makes, which the toolchain does not run:"
+            " it reads '??' (render the manuscript with Quarto or knitr first to keep the cell's output)"
+        )
+        found.extend((text, location) for location in _locations(manuscript, written))
+    return list(dict.fromkeys(found))
+
+
+def _written(reference: str) -> tuple[str, re.Pattern[str]]:
+    """A reference as the filter logs it (`fig:map`, `ref(tab:x)`) as its author wrote it, and how to find it."""
+    bookdown = BOOKDOWN_REFERENCE.match(reference)
+    name = bookdown.group(1) if bookdown else reference
+    if bookdown:
+        return f"\\@ref({name})", re.compile(rf"\\?@ref\({re.escape(name)}\)")
+    return f"@{name}", re.compile(rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)")
 
 
 def equations_labelled_twice(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:

@@ -351,7 +351,12 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         position = PANDOC_POSITION.search(message.text)
         where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None
         found.append((f"Pandoc: {message.text}", where or Location(manuscript.path)))
-    return found + crossref.equations_labelled_twice(output, manuscript) + raw.dropped(left_out(output), manuscript)
+    return [
+        *found,
+        *crossref.equations_labelled_twice(output, manuscript),
+        *crossref.made_by_code(output, manuscript),
+        *raw.dropped(left_out(output), manuscript),
+    ]
 
 
 def left_out(output: PandocOutput) -> list[tuple[str, str]]:

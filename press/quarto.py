@@ -147,7 +147,9 @@ def _cell(
         alternative = " ".join(str(options.get("fig-alt", "")).split())
         figure = f"![{alternative}]({image.group('path')})"
         return [(cell.start(), _line_end(text, end), f"::: {{#{identifier}}}\n{figure}\n\n{caption}\n:::")]
-    opening = f"{cell.group('indent')}{cell.group('fence')}{{.{cell.group('language')} .cell}}"
+    # Its label kept, for a reference to what it makes (`\\@ref(tab:nice-tab)`) to be told from a mistake.
+    named = f' label="{label}"' if re.fullmatch(r"[\w.:-]+", label) and not (identifier and caption) else ""
+    opening = f"{cell.group('indent')}{cell.group('fence')}{{.{cell.group('language')} .cell{named}}}"
     rewriting: list[tuple[int, int, str | FileText]] = [(start, stop, "") for start, stop in option_lines]
     if identifier and caption:
         # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.
@@ -197,7 +199,8 @@ def _cell_options(header: str, text: str, start: int, stop: int) -> tuple[dict[s
             if colon:
                 values[key.strip()] = value.strip().strip("\"'")
     if isinstance(values, dict):
-        options |= {str(key): value for key, value in values.items()}
+        # knitr's dotted names written as Quarto's options (`#| fig.cap:`) read as Quarto's (`fig-cap`).
+        options |= {str(key).replace(".", "-"): value for key, value in values.items()}
     return options, lines
 
 

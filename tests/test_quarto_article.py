@@ -251,3 +251,26 @@ def test_a_chapter_for_one_edition_leaves_the_others_its_number_and_citations_sa
         labels = list(pdf.Root.PageLabels.Nums)
     assert labels[2:4] == [alpha, pikepdf.Dictionary(S=pikepdf.Name.D)]  # arabic from the PDF's first chapter
     assert "Web Chapter" in html_tree(out / "book.html").text_content()
+
+
+def test_a_reference_to_what_a_code_cell_makes_is_a_warning_at_its_place(tmp_path: Path) -> None:
+    """A bookdown table made by `knitr::kable` in a cell labelled `nice-tab`, a Quarto plot labelled `fig-plot`
+    without a caption, a figure of a cell whose caption is written as knitr names it (`#| fig.cap:`): the
+    toolchain runs no code, so the first two read '??', with a warning each, where they stopped the build."""
+    manuscript = tmp_path / "cells.Rmd"
+    manuscript.write_text(
+        "---\ntitle: Cells\nauthor: A\nlang: en\n---\n\nSee Table \\@ref(tab:nice-tab), @fig-plot and @fig-dotted.\n\n"
+        "```{r nice-tab}\nknitr::kable(head(iris), caption = 'A nice table')\n```\n\n"
+        "```{r}\n#| label: fig-plot\nplot(1:10)\n```\n\n"
+        "```{r}\n#| label: fig-dotted\n#| fig.cap: The dotted caption.\nplot(1:10)\n```\n",
+        encoding="utf-8",
+    )
+    run = build("html", "--manuscript", manuscript, "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    for column, reference in ((11, "\\@ref(tab:nice-tab)"), (32, "@fig-plot")):
+        assert (
+            f"cells.Rmd:7:{column}: warning: the cross-reference '{reference}' is to what a code cell makes, which the"
+            " toolchain does not run: it reads '??'"
+        ) in run.stderr
+    text = normalise(text_of(html_tree(tmp_path / "out" / "cells.html")))
+    assert "See Table ??, ?? and Figure 1." in text and "Figure 1: The dotted caption." in text

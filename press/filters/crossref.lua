@@ -65,6 +65,9 @@ local MARKER = 'press-crossref unknown'
 -- bookdown text references whose words stand, through others, for themselves: the names, the first again last.
 local CYCLE_MARKER = 'press-crossref cyclic'
 local SEVERAL_LABELS = 'press-crossref several-labels'
+-- A reference to what a code cell makes (its figure, its table): only running the code would make it, so
+-- it is logged apart, for a warning rather than an error.
+local FROM_CODE_MARKER = 'press-crossref from-code'
 local NBSP = '\u{a0}'
 
 local words = {
@@ -122,6 +125,8 @@ local has_images, has_display_math, has_crossrefs, has_bookdown, has_divs = true
 local book = false
 -- Every labelled thing: targets[identifier] = { kind = 'fig', number = '2' }
 local targets = {}
+-- The labels of the code cells (press.quarto writes each cell as a code block of class `cell`).
+local cell_labels = {}
 local order = {}
 
 -- The kind of an identifier ('fig' for 'fig:map', 'Fig:map' or 'fig-map'), or nil
@@ -507,6 +512,12 @@ local function render_group(group, style)
   return result
 end
 
+-- Whether an identifier names what a code cell makes: Quarto's `fig-plot` is the cell's label itself,
+-- bookdown's `tab:nice-tab` and pandoc-crossref's `fig:plot` the label after the kind.
+local function made_by_code(identifier)
+  return cell_labels[identifier] or cell_labels[identifier:match('^%a+:(.+)$') or ''] or false
+end
+
 local function known_identifiers()
   return table.concat(order, ' ')
 end
@@ -543,7 +554,11 @@ local function resolve(cite, style)
   for _, citation in ipairs(references) do
     local identifier = defined_identifier(citation.id)
     if not targets[identifier] then
-      pandoc.log.warn(MARKER .. ' ' .. citation.id .. ' among ' .. known_identifiers())
+      if made_by_code(citation.id) then
+        pandoc.log.warn(FROM_CODE_MARKER .. ' ' .. citation.id)
+      else
+        pandoc.log.warn(MARKER .. ' ' .. citation.id .. ' among ' .. known_identifiers())
+      end
       flush()
       if #result > 0 then
         result:extend { pandoc.Str(';'), pandoc.Space() }
@@ -1288,7 +1303,11 @@ local function bookdown_reference(str)
     end
     table.sort(heading_identifiers)
     known:extend(heading_identifiers)
-    pandoc.log.warn(MARKER .. ' ref(' .. name .. ') among ' .. table.concat(known, ' '))
+    if made_by_code(name) then
+      pandoc.log.warn(FROM_CODE_MARKER .. ' ref(' .. name .. ')')
+    else
+      pandoc.log.warn(MARKER .. ' ref(' .. name .. ') among ' .. table.concat(known, ' '))
+    end
     result:insert(pandoc.Str('??'))
   end
   if after ~= '' then
@@ -1306,7 +1325,12 @@ local function gather(doc)
     Para = has_images and paragraph_figure or nil,
     Div = div_figure,
     Table = caption_span_label,
-    CodeBlock = listing_block,
+    CodeBlock = function(code)
+      if code.classes:includes('cell') and code.attributes.label then
+        cell_labels[code.attributes.label] = true
+      end
+      return listing_block(code)
+    end,
     Header = note_heading,
     Math = has_display_math and note_math or nil,
   }

@@ -37,7 +37,7 @@ def test_cells_become_code_blocks_and_page_breaks_new_pages_with_their_lines_kep
     path.write_text(TEXT, encoding="utf-8")
     reporter = Reporter(collect=True)
     manuscript = quarto_syntax(read_manuscript(path), reporter)
-    assert "```{.r .cell}\nlibrary(tides)" in manuscript.text
+    assert '```{.r .cell label="setup"}\nlibrary(tides)' in manuscript.text
     assert "\n\\newpage\n" in manuscript.text
     # Inside another code block, a cell and a shortcode are the text of that block.
     assert '```{python}\nprint("shown, not rewritten")' in manuscript.text
@@ -101,7 +101,7 @@ def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure
     manuscript = quarto_syntax(read_manuscript(path), reporter)
     assert manuscript.text == (
         "::: {#fig-growth}\n```{.python .cell}\nplot(x)\n```\n\nGrowth over time.\n:::\n\n"
-        "```{.r .cell}\nlibrary(tides)\n```\n"
+        '```{.r .cell label="setup"}\nlibrary(tides)\n```\n'
     )
     assert "fig-growth shows the code in place of its output" in reporter.warnings[0].message
     assert str(manuscript.locate("plot(x)")) == f"{path}:5:1"
