@@ -72,6 +72,14 @@ def join_names(names: Sequence[str], lang: str = FALLBACK) -> str:
     return words["list_separator"].join(names[:-1]) + words["last_separator"] + names[-1]
 
 
+def short_names(names: Sequence[str], lang: str = FALLBACK) -> str:
+    """The names as a running head gives them: 'A', 'A and B', and 'A et al.' for three or more (in the
+    language's words: 'A 等'), which would not stand on one line beside the title."""
+    if len(names) <= 2:
+        return join_names(names, lang)
+    return labels_for(lang)["et_al"].format(name=names[0])
+
+
 def fill(pattern: str, **parts: str) -> Markup:
     """A label's pattern with its {placeholders} filled, as markup: the pattern's own words
     escaped, each part escaped too unless it is markup already (a <cite>, a <span> of names)."""

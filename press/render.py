@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import STYLES_DIR, TEMPLATES_DIR
-from .labels import fill, join_names, labels_for
+from .labels import fill, join_names, labels_for, short_names
 
 
 @cache
@@ -23,6 +23,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     jinja.filters["join_names"] = join_names
+    jinja.filters["short_names"] = short_names
     jinja.filters["fill"] = fill
     jinja.globals["labels"] = labels_for
     return jinja

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from press.labels import FALLBACK, LABELS_FILE, fill, join_names, labels_for, language_tags
+from press.labels import FALLBACK, LABELS_FILE, fill, join_names, labels_for, language_tags, short_names
 
 HAND_WRITTEN = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
 ENGLISH = HAND_WRITTEN[FALLBACK]
@@ -95,6 +95,16 @@ def test_a_hand_written_word_wins_over_pandoc_s_for_a_more_specific_tag() -> Non
 def test_names_are_joined_as_the_language_writes_them(lang: str, names: tuple[str, ...], two: str, three: str) -> None:
     assert join_names(names[:2], lang) == two
     assert join_names(names, lang) == three
+
+
+@pytest.mark.parametrize(
+    ("lang", "short"),
+    [("en", "Ann et al."), ("zh", "Ann等"), ("ru", "Ann и др."), ("ko", "Ann 외")],
+)
+def test_a_running_head_gives_three_names_or_more_as_the_first_and_others(lang: str, short: str) -> None:
+    """Seven authors beside a title ran over two lines in the running head."""
+    assert short_names(("Ann", "Bo"), lang) == join_names(("Ann", "Bo"), lang)
+    assert short_names(("Ann", "Bo", "Cy"), lang) == short
 
 
 def test_a_pattern_is_filled_with_markup_and_escaped_text() -> None:
