@@ -235,6 +235,9 @@ def load_document(
     bibliography_title, bibliography = _take_bibliography(fragment, manuscript)
     divisions: tuple[Division, ...] = ()
     if _is_book(metadata, manuscript, fragment):
+        if not {"toc", "table-of-contents"} & metadata.values.keys():
+            # A book has its contents, as Quarto's and bookdown's have, unless it says `toc: false`.
+            metadata = replace(metadata, toc=True)
         numbered = metadata.values.get("number-sections") is not False
         divisions = divide(fragment, metadata.lang, folder, numbered)
         name_divisions_in_references(fragment, divisions)

@@ -371,3 +371,15 @@ def test_right_to_left_the_division_headings_stand_at_the_right_margin(right_to_
             assert right == pytest.approx(rightmost, abs=8), word  # at the margin, not 200 pt from it
     finally:
         document.close()
+
+
+@pytest.mark.parametrize(("toc", "contents"), [("", True), ("toc: false\n", False)])
+def test_a_book_has_its_contents_unless_it_says_not(toc: str, contents: bool, tmp_path: Path) -> None:
+    """As Quarto's and bookdown's books have: a bookdown project printed none unless it said `toc: true`."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "book.yaml").write_text(f"title: Short\nauthor: A\nlang: en\n{toc}", encoding="utf-8")
+    (folder / "1-one.md").write_text("# One\n\nText.\n", encoding="utf-8")
+    (folder / "2-two.md").write_text("# Two\n\nText.\n", encoding="utf-8")
+    pages = read_pages(build_pdf(folder, tmp_path / "out"))
+    assert any(page.body[:1] == ["Contents"] for page in pages) == contents
