@@ -68,11 +68,13 @@ class Division:
     source: Path | None
     #: The identifier of the part it belongs to, if any.
     part: str | None
+    #: What stands between its label and its title, in the book's language ("第1章：开端").
+    colon: str = ": "
 
     @property
     def numbered_title(self) -> str:
         """The title with its label, as a table of contents or a bookmark gives it."""
-        return f"{self.label}: {self.title}" if self.label and self.title else self.label or self.title
+        return f"{self.label}{self.colon}{self.title}" if self.label and self.title else self.label or self.title
 
 
 def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: bool = True) -> tuple[Division, ...]:
@@ -104,8 +106,10 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
             element.set("data-part", part)
         title = " ".join(shown_text(heading).split()) if heading is not None else ""
         if heading is not None and label:
-            _label_heading(heading, label)
-        divisions.append(Division(kind, identifier, title, number, label, source, part if kind != "part" else None))
+            _label_heading(heading, label, words["colon"])
+        divisions.append(
+            Division(kind, identifier, title, number, label, source, part if kind != "part" else None, words["colon"])
+        )
     return tuple(divisions)
 
 
@@ -279,11 +283,11 @@ def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> li
     return kinds
 
 
-def _label_heading(heading: lxml.html.HtmlElement, label: str) -> None:
+def _label_heading(heading: lxml.html.HtmlElement, label: str, colon: str) -> None:
     """Put the division's label in its heading: `<span class="division-label">Chapter 3</span>`, then
     a separator readers hear ("Chapter 3: Beginnings") and print styles hide."""
     separator = lxml.html.Element("span", {"class": SEPARATOR_CLASS})
-    separator.text = ": "
+    separator.text = colon
     separator.tail = heading.text
     mark = lxml.html.Element("span", {"class": "division-label"})
     mark.text = label

@@ -125,6 +125,16 @@ def divisions_of(html: str, tmp_path: Path) -> tuple[lxml.html.HtmlElement, list
     return fragment, [(division.kind, division.label, division.title) for division in found]
 
 
+def test_a_divisions_label_and_title_are_joined_as_the_language_writes_them(tmp_path: Path) -> None:
+    """A Chinese book's contents read "第1章: 开端", with a Latin colon."""
+    fragment = lxml.html.fragment_fromstring(
+        '<section id="c" class="level2"><h2>开端</h2></section>', create_parent="div"
+    )
+    (division,) = divide(fragment, "zh-CN", tmp_path)
+    assert division.numbered_title == "第1章：开端"
+    assert fragment.find("section/h2").text_content() == "第1章：开端"
+
+
 def test_a_reference_to_a_division_reads_as_its_label_or_its_number(tmp_path: Path) -> None:
     """The cross-reference filter knows headings: it wrote "Section 2", and "Section 3" for Appendix A."""
     html = (
