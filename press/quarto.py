@@ -45,7 +45,17 @@ OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%)\| ?(?P<yaml>[^\n]*)(?:\n|$)", re
 KNITR_OPTION = re.compile(r"""(?P<key>[\w.-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^,]*))?\s*(?:,\s*|$)""")
 R_LITERALS = {"TRUE": True, "T": True, "FALSE": False, "F": False}
 #: Inline code knitr and Quarto run: `` `r mean(x)` `` (in R Markdown), `` `{python} len(x)` `` (anywhere).
-INLINE_CODE = re.compile(r"(?<!`)`(?:\{(?P<language>[A-Za-z][\w+-]*)\}|r)[ \t][^`\n]*`(?!`)")
+INLINE_CODE = re.compile(r"(?<!`)`(?:\{(?P<language>[A-Za-z][\w+-]*)\}|r)[ \t](?:[^`\n]|\n(?![ \t]*\n))*`(?!`)")
+#: Template syntax another tool renders before Pandoc reads the text (Manubot renders its Markdown as Jinja2): a
+#: statement, `{% if x %}`, or an expression, `{{ manubot.date }}` (not a Quarto shortcode, `{{< … >}}`).
+TEMPLATE_SYNTAX = re.compile(
+    r"\{%-?[ \t]*[a-z]+\b[^%\n]*%\}"
+    # An expression spaced inside its braces, or a dotted or subscripted name (TeX's `{{a}}` is neither).
+    r"|\{\{-?(?:[ \t]+[A-Za-z_][\w.]*(?:\[[^\]\n]*\])*[ \t]*(?:\|[^}\n]*)?"
+    r"|[A-Za-z_]\w*(?:\.\w+|\[[^\]\n]*\])+[ \t]*(?:\|[^}\n]*)?)-?\}\}"
+)
+#: Inline code, whose text is shown as written.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 R_MARKDOWN_SUFFIXES = (".rmd", ".qmd", ".rmarkdown")
 #: A cell whose code only includes an image file, its output that image (knitr's `include_graphics`).
 INCLUDED_GRAPHIC = re.compile(
@@ -85,10 +95,11 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
         where = manuscript.location(inline.start())
         if inline.group("language") or where.path.suffix.lower() in R_MARKDOWN_SUFFIXES:
             reporter.warn(
-                f"inline code {inline.group()} is shown as code: the toolchain runs no code, so its value is"
-                " not in the editions (render it with Quarto or knitr first to keep the value)",
+                f"inline code {' '.join(inline.group().split())} is shown as code: the toolchain runs no code, so"
+                " its value is not in the editions (render it with Quarto or knitr first to keep the value)",
                 where,
             )
+    _report_template_syntax(manuscript, reporter, code)
     values: dict[str, Any] | None = None
     variables: dict[str, Any] | None = None
     for shortcode in SHORTCODE.finditer(text):
@@ -118,6 +129,27 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
         else:
             replacements.append((start, end, replacement))
     return rewritten(manuscript, replacements)
+
+
+def _report_template_syntax(manuscript: Manuscript, reporter: Reporter, code: list[tuple[int, int]]) -> None:
+    """A warning for each file whose text holds template syntax outside code (Manubot's `{{ manubot.date }}`,
+    `{% if … %}`): nothing renders it, so it is printed as written. One warning a file, at the first."""
+    text = manuscript.text
+    spans = [*code, *(span.span() for span in CODE_SPAN.finditer(text))]
+    found: dict[Path, list[tuple[str, Location]]] = {}
+    for template in TEMPLATE_SYNTAX.finditer(text):
+        if any(start <= template.start() < end for start, end in spans):
+            continue
+        where = manuscript.location(template.start())
+        found.setdefault(where.path, []).append((template.group(), where))
+    for places in found.values():
+        (written, where), others = places[0], len(places) - 1
+        more = f" (and {others} more in this file)" if others else ""
+        reporter.warn(
+            f"the template syntax {written} is printed as written{more}: nothing renders it here (render the"
+            " text with its tool first, as Manubot renders its Jinja2)",
+            where,
+        )
 
 
 def _cell(

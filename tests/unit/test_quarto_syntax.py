@@ -181,3 +181,37 @@ def test_inline_code_knitr_or_quarto_would_run_is_a_warning_at_its_place(tmp_pat
         (f"{tmp_path / 'report.Rmd'}:1:34", "inline code `{python} len(y)`"),
         (f"{tmp_path / 'notes.md'}:1:34", "inline code `{python} len(y)`"),
     ], "`r …` is R only in R Markdown; `{python} …` anywhere"
+
+
+def test_inline_code_over_lines_is_a_warning_of_one_line(tmp_path: Path) -> None:
+    """bookdown's `` `r if (knitr::is_html_output()) '\n# References {-}\n'` `` was printed without a word."""
+    path = tmp_path / "index.Rmd"
+    path.write_text("Text.\n\n`r if (html) '\n# References {-}\n'`\n", encoding="utf-8")
+    reporter = Reporter(collect=True)
+    quarto_syntax(read_manuscript(path), reporter)
+    assert [(str(warning.location), warning.message.split(" is ")[0]) for warning in reporter.warnings] == [
+        (f"{path}:3:1", "inline code `r if (html) ' # References {-} '`")
+    ]
+
+
+def test_template_syntax_nothing_renders_is_a_warning_a_file_outside_code(tmp_path: Path) -> None:
+    """Manubot renders its Markdown as Jinja2 before Pandoc reads it; the editions printed the syntax silently."""
+    path = tmp_path / "front.md"
+    path.write_text(
+        "{% if manubot.ci_source is defined -%}\nBuilt from {{manubot.ci_source.repo_slug}} on {{ date | x }}.\n"
+        "{% endif %}\n\nA manual shows `{{ name }}` and\n\n```\n{% raw %}\n```\n\nsets {x} and {{< meta title >}}.\n",
+        encoding="utf-8",
+    )
+    reporter = Reporter(collect=True)
+    quarto_syntax(read_manuscript(path), reporter)
+    assert [(str(warning.location), warning.message) for warning in reporter.warnings] == [
+        (
+            f"{path}:1:1",
+            "the template syntax {% if manubot.ci_source is defined -%} is printed as written (and 3 more in this"
+            " file): nothing renders it here (render the text with its tool first, as Manubot renders its Jinja2)",
+        ),
+        (
+            f"{path}:11:14",
+            "the Quarto shortcode {{< meta title >}} is printed as written: the front matter has no 'title'",
+        ),
+    ]
