@@ -8,6 +8,7 @@ the images. The editions only write; none of them reads Markdown again.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import re
@@ -435,9 +436,12 @@ def _unlink_dangling(
                 continue
             # Where the author wrote the target: `(#target)` in Markdown, else anywhere (raw HTML).
             written = manuscript.text.find(f"(#{target})")
+            # GitHub's identifiers are lower case (`#Описание` for `# Описание` is Pandoc's `#описание`).
+            close = difflib.get_close_matches(target.lower(), sorted(identifiers), n=1, cutoff=0.75)
+            hint = f"; did you mean '#{close[0]}'?" if close else ""
             reporter.warn(
                 f"the link to '#{target}' leads to nothing in the text (no heading or element has that"
-                " identifier); the editions keep its words without the link",
+                f" identifier); the editions keep its words without the link{hint}",
                 manuscript.location(written + 1) if written >= 0 else manuscript.locate(f"#{target}"),
             )
             link.drop_tag()
@@ -571,10 +575,23 @@ def _report_what_print_and_epub_cannot_carry(
     readers of the tagged PDF, or of a screen reader, what their columns hold."""
     for href in dict.fromkeys(link.get("href", "") for link in fragment.iter("a")):
         if href and not href.startswith("#") and sanitize.url_scheme(href) is None:
+            # As written: Pandoc writes `{{url}}` and `<my file.csv>` percent-encoded.
+            written = unquote(href)
+            path = written.split("#", 1)[0].split("?", 1)[0]
+            beside = manuscript.path.parent / path
+            missing = (
+                f" (and no file '{path}' is beside the manuscript)"
+                if path and not path.startswith("/") and not beside.exists()
+                else ""
+            )
+            found = next(
+                (f"{opening}{written}" for opening in "(<" if f"{opening}{written}" in manuscript.text), written
+            )
             reporter.warn(
-                f"the link to '{href}' works in the web edition only; the PDF and the EPUB, which do not"
-                " carry that file, keep its words as text (give a full address, https://…, to keep it)",
-                manuscript.locate(f"({href}") if f"({href}" in manuscript.text else manuscript.locate(href),
+                f"the link to '{written}' works in the web edition only, if that file is published beside it"
+                f"{missing}; the PDF and the EPUB, which do not carry it, keep its words as text (give a full"
+                " address, https://…, to keep it)",
+                manuscript.locate(found),
             )
     for table in fragment.iter("table"):
         if next(table.iter("th"), None) is None:

@@ -547,3 +547,26 @@ def test_latex_lists_ask_for_the_contents_and_the_list_of_figures_with_a_warning
     lists = [normalise(nav.text_content()) for nav in page.iterfind(".//nav[@class='captioned-list']")]
     assert lists == ["List of Figures A tower on its rock"]
     assert page.find(".//nav[@id='contents']") is not None or page.find_class("contents"), "the contents"
+
+
+def test_links_the_editions_cannot_follow_are_said_at_their_lines_as_written(tmp_path: Path) -> None:
+    """Pandoc writes `{{url}}` and `<my file.csv>` percent-encoded: their warnings named no line. A file that is not
+    beside the manuscript is said to be missing; a link to `#Описание` (GitHub's spelling) suggests `#описание`."""
+    manuscript = tmp_path / "links.md"
+    manuscript.write_text(
+        "---\ntitle: Links\nauthor: A. Writer\nlang: ru\n---\n\n# Описание\n\n"
+        "See [one]({{url}}) and [two](<my file.csv>) and [three](#Описание).\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "my file.csv").write_text("a,b\n", encoding="utf-8")
+    result = api.build(manuscript, tmp_path / "out", ("html",))
+    warnings = {str(warning).split(": warning: ")[0]: warning.message for warning in result.warnings}
+    assert warnings[f"{manuscript}:9:10"].startswith(
+        "the link to '{{url}}' works in the web edition only, if that file is published beside it (and no file"
+        " '{{url}}' is beside the manuscript)"
+    )
+    assert (
+        "'my file.csv' works in the web edition only, if that file is published beside it;"
+        in (warnings[f"{manuscript}:9:30"])
+    )
+    assert warnings[f"{manuscript}:9:57"].endswith("did you mean '#описание'?")
