@@ -127,3 +127,44 @@ def test_a_loose_lists_items_and_a_definitions_first_paragraph_start_at_their_ma
         assert left("Defined") == pytest.approx(left("Tightly"), abs=0.5)
     finally:
         document.close()
+
+
+def test_a_displayed_formula_in_a_footnote_is_set_in_the_note_on_its_calls_page(tmp_path: Path) -> None:
+    filler = "\n\n".join(f"Paragraph {number} of the text before the note, " * 12 for number in range(14))
+    (tmp_path / "note.md").write_text(
+        f"---\ntitle: A formula in a note\nauthor: A. Writer\nlang: en\n---\n\n{filler}\n\n"
+        "We will approximate.[^se]\n\n"
+        "[^se]: Standard error will be approximated\n\n    $$\n    SE = \\sqrt{\\frac{p(1-p)}{n}}\n    $$\n",
+        encoding="utf-8",
+    )
+    run = build("pdf", "--manuscript", tmp_path / "note.md", "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    with pikepdf.open(tmp_path / "out" / "note.pdf") as pdf:
+        page_numbers: dict[tuple[int, int], int] = {
+            page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)
+        }
+        notes = destination_pages(pdf)
+        calls = note_calls(pdf_links(pdf))
+        formula_pages = [
+            page_numbers[node.Pg.objgen]
+            for node in structure_elements(pdf.Root.StructTreeRoot)
+            if node.get("/S") == "/Figure" and str(node.get("/Alt")) == "SE = \\sqrt{\\frac{p(1-p)}{n}}"
+        ]
+    # WeasyPrint may draw a call's link in more than one piece, each an annotation.
+    [(call_page, note)] = set(calls)
+    assert call_page > 1, "the call should be past the first page"
+    assert formula_pages == [call_page] and notes[note] == call_page
+
+
+def structure_elements(root: object) -> list[pikepdf.Dictionary]:
+    """Every element of a tagged PDF's structure tree."""
+    found = []
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            found.append(node)
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+    return found

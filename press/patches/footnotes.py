@@ -275,7 +275,11 @@ def _plain_box(box: Any) -> bool:
 def _trailing_margins(box: Any) -> list[float]:
     """The margins that meet at the bottom of a laid-out block: its own, and through it its last child's."""
     margins = [box.margin_bottom]
-    children = [child for child in getattr(box, "children", []) if child.is_in_normal_flow()]
+    # A replaced block (an image: a displayed formula) has no children, and no
+    # `bottom_margin_collapses` to ask: only its own margin is at its bottom.
+    if not isinstance(box, boxes.ParentBox):
+        return margins
+    children = [child for child in box.children if child.is_in_normal_flow()]
     if box.bottom_margin_collapses() and box.style["height"] == "auto" and children:
         last = children[-1]
         if not isinstance(last, boxes.LineBox):

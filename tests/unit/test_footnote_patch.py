@@ -253,3 +253,33 @@ def test_a_page_made_again_unchanged_is_the_same_page(monkeypatch: pytest.Monkey
     with footnotes.settling_pages(make_each_page_twice):
         settled = boxes(render(html, style))
     assert remade and settled == plain
+
+
+#: A square, as the print page sets a displayed formula: an SVG image standing on a line of its own.
+SQUARE = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='20' height='10'%3E"
+    "%3Crect width='20' height='10'/%3E%3C/svg%3E"
+)
+
+
+@pytest.mark.parametrize(
+    "image_style",
+    ["margin: 0 auto", "margin: 0.5em auto"],
+    ids=["no-margins", "print-edition-margins"],
+)
+def test_notes_ending_in_a_block_image_are_laid_out_as_weasyprint_lays_them_out(
+    image_style: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replaced block (a displayed formula's image) at the end of a note, inside a block of
+    the note, is read for the margins at the note's bottom like any other block."""
+    image = f'<span class="formula"><img src="{SQUARE}" alt="x"></span>'
+    paragraphs = [
+        f'<p>{text(30, number)}<span class="note">{number}. {text(20, number)}{image}</span> {text(40, number)}.</p>'
+        for number in range(1, 13)
+    ]
+    html = f"<!DOCTYPE html><html><body>{''.join(paragraphs)}</body></html>"
+    style = STYLE + f".formula {{ display: block }} .note img {{ display: block; {image_style} }}"
+    patched, unpatched = laid_out_both_ways(html, style, monkeypatch)
+    assert any(box[1] == "BlockReplacedBox" for box in patched)
+    assert len({box[0] for box in patched}) > 3, "the test book should fill several pages"
+    assert patched == unpatched
