@@ -11,7 +11,12 @@ page carry the same markup and only their stylesheets differ:
   Pandoc writes before each line (the stylesheets show line numbers there) are
   hidden from assistive technology and the tab order;
 - an image's `width` and `height` attributes (Pandoc's `{width=24px}`) become
-  its style, which every edition honours (WeasyPrint reads no size attributes).
+  its style, which every edition honours (WeasyPrint reads no size attributes);
+- a figure's caption that Pandoc hides from assistive technology, because it
+  repeats the image's alternative text, is shown to it again when it holds a link
+  or a note call: hidden, these could be reached by the keyboard but not read
+  (axe's and Ace's aria-hidden-focus), and kept from the keyboard they could not
+  be followed. The caption is then read after the alternative text it repeats.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import lxml.html
 
 from .labels import labels_for
+from .markup import focusable
 
 TABLE_FIGURE_CLASS = "table-figure"
 TABLE_SCROLL_CLASS = "table-scroll"
@@ -26,7 +32,7 @@ SIZE_ATTRIBUTES = ("width", "height")
 
 
 def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = "ltr") -> None:
-    """Tables, code blocks, summaries and images of the body, ready for every edition.
+    """Tables, code blocks, summaries, images and captions of the body, ready for every edition.
 
     In a right-to-left text, code reads left to right (`<!DOCTYPE html>`, never `<html DOCTYPE!>`), a run of
     its own within a line: marked so by `dir`, which every edition's renderer reads (EPUBCheck refuses CSS's
@@ -49,6 +55,9 @@ def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = 
             line_link.set("tabindex", "-1")
     for image in fragment.iter("img"):
         _size_by_style(image)
+    for caption in fragment.iterfind(".//figcaption[@aria-hidden='true']"):
+        if any(focusable(element) for element in caption.iter()):
+            del caption.attrib["aria-hidden"]
 
 
 def _wrap_table(table: lxml.html.HtmlElement, number: int, label: str) -> None:

@@ -127,6 +127,25 @@ def note_references(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlEleme
     return list(fragment.find_class("footnote-ref"))
 
 
+def focusable(element: lxml.html.HtmlElement) -> bool:
+    """Whether the Tab key reaches the element, among those the editions may hold: a link, a
+    details' summary, a check box that is not disabled, or anything given a tabindex of 0 or more
+    (the scroll boxes of code, tables and formulas)."""
+    if not isinstance(element.tag, str):
+        return False
+    tabindex = element.get("tabindex", "").strip()
+    if tabindex.lstrip("-").isdigit():
+        return int(tabindex) >= 0
+    if element.tag in ("a", "area"):
+        return element.get("href") is not None
+    if element.tag == "summary":
+        details = element.getparent()
+        return details is not None and details.tag == "details" and details.find("summary") is element
+    if element.tag == "input":
+        return element.get("disabled") is None and element.get("type") != "hidden"
+    return False
+
+
 #: Elements that may sit inside a paragraph (HTML's phrasing content).
 PHRASING_TAGS = "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span strong sub sup"
 PHRASING = frozenset([*PHRASING_TAGS.split(), "math", "time", "u", "var", "wbr"])

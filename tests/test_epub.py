@@ -196,6 +196,30 @@ def test_no_alternative_text_no_claim(tmp_path: Path) -> None:
     assert "Some images lack alternative text" in book.properties("schema:accessibilitySummary")[0]
 
 
+def test_a_caption_repeating_its_alt_text_with_a_link_or_a_note_call_passes_ace(tmp_path: Path) -> None:
+    """Pandoc hides such a caption from assistive technology, its link and note call with it, which Ace
+    reports (aria-hidden-focus); the caption is shown to it, and the link and the call can be followed."""
+    shutil.copytree(MINIMAL.parent / "images", tmp_path / "images")
+    manuscript = tmp_path / "captions.md"
+    manuscript.write_text(
+        "---\ntitle: Captions\nauthor: Ada Testwriter\nlang: en\n---\n\n"
+        "![A square (CC BY, <https://example.com/>)](images/square.png)\n\n"
+        "![A noted square[^1]](images/square.png)\n\nText.\n\n[^1]: Where the square comes from.\n",
+        encoding="utf-8",
+    )
+    run = build("epub", "--manuscript", manuscript, "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    assert ace(tmp_path / "out" / "captions.epub").errors == []
+    book = Book(tmp_path / "out" / "captions.epub")
+    captions = [
+        caption
+        for name in book.files
+        if name.endswith(".xhtml")
+        for caption in book.document(name).iter(f"{XHTML}figcaption")
+    ]
+    assert len(captions) == 2 and all(caption.get("aria-hidden") is None for caption in captions)
+
+
 @pytest.mark.parametrize("name", BOOKS)
 def test_the_cover_is_declared_and_shown_first(name: str, request: pytest.FixtureRequest) -> None:
     book = open_book(request, name)

@@ -76,3 +76,18 @@ def test_a_summary_holds_its_line_without_a_paragraph() -> None:
     fragment = parse_fragment("<details><summary><p>Hint</p></summary><p>The answer.</p></details>")
     prepare_blocks(fragment, "en")
     assert inner_html(fragment) == "<details><summary>Hint</summary><p>The answer.</p></details>"
+
+
+def test_a_caption_repeating_the_alt_text_stays_hidden_unless_the_keyboard_reaches_into_it() -> None:
+    """Pandoc hides a caption that repeats its image's alternative text; one holding a link or a
+    note call is shown to assistive technology again, which may then follow what the keyboard reaches."""
+    fragment = parse_fragment(
+        '<figure><img src="a.png" alt="A plain square"><figcaption aria-hidden="true">A plain square'
+        "</figcaption></figure>"
+        '<figure><img src="b.png" alt="A square (CC BY, https://example.com/)"><figcaption aria-hidden="true">'
+        'A square (CC BY, <a href="https://example.com/" class="uri">https://example.com/</a>)</figcaption></figure>'
+        '<figure><img src="c.png" alt="A noted square"><figcaption aria-hidden="true">A noted square'
+        '<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a></figcaption></figure>'
+    )
+    prepare_blocks(fragment, "en")
+    assert [caption.get("aria-hidden") for caption in fragment.iter("figcaption")] == ["true", None, None]
