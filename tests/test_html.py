@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from press.validate import axe_violations, nu
-from tests.conftest import FIXTURES, Editions, build
+from tests.conftest import FIXTURES, MINIMAL, Editions, build
 from tests.proof import DESKTOP, PHONE, Screen, Theme, open_page, screenshot_html
 from tests.readback import html_tree
 
@@ -184,6 +185,61 @@ def test_a_note_opens_from_the_keyboard_and_its_button_closes_it(phone: Page) ->
     assert not note.is_visible()
     assert note.locator("a").first.get_attribute("tabindex") == "-1"
     assert _focused_id(phone) == "fnref2"
+
+
+#: A caption that repeats its image's alternative text and holds a link; a note holding a link and a
+#: displayed formula, whose box scrolls from the keyboard.
+REACHABLE_IN_HIDING = """---
+title: Links where Pandoc hides
+author: A. Writer
+lang: en
+---
+
+![A square (CC BY, <https://example.com/>)](images/square.png)
+
+We will approximate.[^se]
+
+[^se]: Standard error, as [the survey](https://example.com/survey) has it:
+
+    $$
+    SE = \\sqrt{\\frac{p(1-p)}{n}}
+    $$
+"""
+
+
+@pytest.fixture(scope="module")
+def reachable_in_hiding(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("reachable-in-hiding")
+    (folder / "hiding.md").write_text(REACHABLE_IN_HIDING, encoding="utf-8")
+    shutil.copytree(MINIMAL.parent / "images", folder / "images")
+    run = build("html", "--manuscript", folder / "hiding.md", "--out", folder / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    return folder / "out" / "hiding.html"
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=lambda screen: screen.name)
+def test_nothing_hidden_from_assistive_technology_is_in_the_tab_order(
+    browser: Browser, reachable_in_hiding: Path, screen: Screen
+) -> None:
+    """axe's aria-hidden-focus: a caption Pandoc hides and the margin copy of a note hold nothing the
+    Tab key reaches (a link, a formula's scroll box)."""
+    page = open_page(browser, reachable_in_hiding, screen, "light")
+    assert page.locator("figcaption a").count() == 1 and page.locator(".sidenote .display-formula").count() == 1
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_an_open_note_gives_its_link_and_formula_back_to_the_keyboard(
+    browser: Browser, reachable_in_hiding: Path
+) -> None:
+    page = open_page(browser, reachable_in_hiding, PHONE, "light")
+    note = page.locator("#side-fn1")
+    link, formula = note.locator("a[href]"), note.locator(".display-formula")
+    page.locator("#fnref1").click()
+    assert (link.get_attribute("tabindex"), formula.get_attribute("tabindex")) == (None, "0")
+    page.keyboard.press("Escape")
+    assert (link.get_attribute("tabindex"), formula.get_attribute("tabindex")) == ("-1", "-1")
+    page.close()
 
 
 def test_another_call_closes_the_open_note(phone: Page) -> None:

@@ -53,7 +53,7 @@ from ..document import Document, Note, edition_document
 from ..errors import Location, PressError
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
-from ..markup import as_phrasing, inner_html, note_references, parse_fragment, replace_image_sources
+from ..markup import as_phrasing, focusable, inner_html, note_references, parse_fragment, replace_image_sources
 from ..mathematics import DRAWN_SIGNS, MATH_FONT, MATH_FONT_NAME, shown_text
 from ..metadata import Citation
 from ..output import atomic_folder, atomic_output
@@ -76,6 +76,9 @@ FACES = (
 MATH_FACE = Face("Press Math", MATH_FONT_NAME, MATH_FONT)
 #: The margin copy of note `fn3` is `side-fn3`; the page's script relies on it.
 SIDENOTE_PREFIX = "side-"
+#: What the keyboard reaches in a margin copy is out of the tab order while the copy is hidden; this
+#: attribute keeps the tabindex it has when the note is shown (empty: none), which the page's script gives back.
+SHOWN_TABINDEX = "data-shown-tabindex"
 #: Elements that may stay as they are inside a margin note, which sits in a paragraph.
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 DESCRIPTION_LENGTH = 200
@@ -254,6 +257,7 @@ def page_context(document: Document) -> dict[str, Any]:
         "description": description,
         "open_graph": open_graph(document, description),
         "sidenote_prefix": SIDENOTE_PREFIX,
+        "shown_tabindex": SHOWN_TABINDEX,
         "json_ld": json_script(linked_data(document)),
     }
 
@@ -477,6 +481,7 @@ class Website:
                 "description": description,
                 "open_graph": open_graph(document, description, shown),
                 "sidenote_prefix": SIDENOTE_PREFIX,
+                "shown_tabindex": SHOWN_TABINDEX,
                 "json_ld": json_script(data),
                 **values,
             },
@@ -613,7 +618,7 @@ def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...], lang: st
 
 def margin_note(note: Note, lang: str) -> lxml.html.HtmlElement:
     """A copy of the note that can sit inside a paragraph: phrasing content only,
-    no ids, its links out of the tab order while it is hidden."""
+    no ids, its links and scroll boxes (a displayed formula's) out of the tab order while it is hidden."""
     sidenote = lxml.html.Element(
         "span",
         {
@@ -631,9 +636,11 @@ def margin_note(note: Note, lang: str) -> lxml.html.HtmlElement:
     for element in content.iterdescendants():
         if isinstance(element.tag, str):
             element.attrib.pop("id", None)
-            if element.tag == "a":
-                element.set("tabindex", "-1")
     as_phrasing(content, "sidenote")
+    for element in content.iterdescendants():
+        if focusable(element):
+            element.set(SHOWN_TABINDEX, element.get("tabindex", ""))
+            element.set("tabindex", "-1")
     number.tail = " " + (content.text or "").lstrip()
     sidenote.extend(list(content))
     return sidenote
