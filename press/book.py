@@ -66,6 +66,9 @@ NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 #: The front-matter keys a chapter file may have: the rest belong to the book.
 CHAPTER_KEYS = ("title",)
 NUMBER = re.compile(r"(\d+)")
+#: A Manubot manuscript's file names (`01.abstract.md`), and a heading of the first level, which its files have not.
+MANUBOT_FILE = re.compile(r"^\d+\.[^.]+\.md$")
+FIRST_LEVEL_HEADING = re.compile(r"^#[ \t]", re.MULTILINE)
 #: The line a YAML block at the very top of a file starts on, after its opening fence.
 FIRST_YAML_LINE = 2
 
@@ -164,7 +167,27 @@ def _read_folder(folder: Path, reporter: Reporter) -> Manuscript:
         files = [ChapterFile(path, "chapter", Location(path)) for path in markdown]
         if not files:
             raise PressError("the book's folder holds no chapter files (.md)", Location(folder))
+        if values.get("book") is False or ("book" not in values and _is_manubot_content(metadata_file, markdown)):
+            return _concatenated(main, pieces, markdown)
     return _joined(main, pieces, files, reporter)
+
+
+def _is_manubot_content(metadata_file: Path, markdown: Sequence[Path]) -> bool:
+    """Whether a folder is a Manubot manuscript's `content/`: `metadata.yaml` and files named `01.abstract.md`,
+    `02.introduction.md`…, no heading of the first level among them: the sections of one article."""
+    if metadata_file.name != "metadata.yaml" or not all(MANUBOT_FILE.match(path.name) for path in markdown):
+        return False
+    return not any(FIRST_LEVEL_HEADING.search(path.read_text(encoding="utf-8", errors="replace")) for path in markdown)
+
+
+def _concatenated(main: Manuscript, pieces: Pieces, files: Sequence[Path]) -> Manuscript:
+    """The folder's files one after another, as Pandoc reads several files: one text, no chapters."""
+    for path in files:
+        limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "file", Location(path))
+        text = read_manuscript(path).text
+        pieces.add("\n\n")
+        pieces.copy(path, text, 0, len(text))
+    return replace(main, text=pieces.text, spans=tuple(pieces.spans))
 
 
 def _read_quarto_book(project: Path, reporter: Reporter) -> Manuscript:

@@ -119,6 +119,40 @@ def test_a_folder_without_metadata_is_an_error(tmp_path: Path) -> None:
         read_source(tmp_path, Reporter())
 
 
+@pytest.mark.parametrize(
+    ("metadata", "names", "book"),
+    [
+        # Manubot's content folder: the sections of one article, a section running on from one file to the next.
+        ("metadata.yaml", ("01.abstract.md", "02.main.md"), False),
+        ("metadata.yaml", ("01.abstract.md", "02.main.md"), True),  # with book: true
+        ("book.yaml", ("01.abstract.md", "02.main.md"), True),
+        ("metadata.yaml", ("abstract.md", "main.md"), True),
+    ],
+)
+def test_a_manubot_content_folder_is_one_article(
+    metadata: str, names: tuple[str, str], book: bool, tmp_path: Path
+) -> None:
+    said = "book: true\n" if names[0].startswith("01") and metadata == "metadata.yaml" and book else ""
+    write(
+        tmp_path,
+        {
+            metadata: f"title: T\nauthor: A\n{said}",
+            names[0]: "## Abstract\n\nThe abstract.\n",
+            names[1]: "More of it.\n\n## Introduction\n\nText.\n",
+        },
+    )
+    manuscript = read_source(tmp_path, Reporter())
+    assert bool(manuscript.chapter_files) == book
+    assert ("press-division" in manuscript.text) == book
+    assert manuscript.location(manuscript.text.index("More of it")).path == tmp_path / names[1]
+
+
+def test_a_folder_that_says_book_false_is_one_text(tmp_path: Path) -> None:
+    write(tmp_path, {"book.yaml": "title: T\nbook: false\n", "a.md": "# One\n", "b.md": "# Two\n"})
+    manuscript = read_source(tmp_path, Reporter())
+    assert manuscript.chapter_files == () and "# One\n\n\n# Two" in manuscript.text
+
+
 def divisions_of(html: str, tmp_path: Path) -> tuple[lxml.html.HtmlElement, list[tuple[str, str | None, str]]]:
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     found = divide(fragment, "en", tmp_path)
