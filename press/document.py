@@ -270,9 +270,12 @@ def load_document(
         for image in element.iter("img"):
             image_path = unquote(urlsplit(image.get("src", "")).path)
             source = base / image_path
-            if not source.is_file() and (folder / image_path).is_file():
-                context.look_for(source)  # made again when the image appears beside its chapter
-                source = folder / image_path
+            # Else beside the book's file, else, as Pandoc finds it, from the folder the build runs in (within
+            # the manuscript's folder: `src/img.png` written in `src/ch.md`, built from the project's folder).
+            for fallback in (folder / image_path, Path.cwd() / image_path):
+                if not source.is_file() and fallback.is_file() and fallback.resolve().is_relative_to(folder.resolve()):
+                    context.look_for(source)  # made again when the image appears beside its chapter
+                    source = fallback
             try:
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
                 image.set("src", asset.href)

@@ -570,3 +570,16 @@ def test_links_the_editions_cannot_follow_are_said_at_their_lines_as_written(tmp
         in (warnings[f"{manuscript}:9:30"])
     )
     assert warnings[f"{manuscript}:9:57"].endswith("did you mean '#описание'?")
+
+
+def test_an_image_is_found_from_the_folder_the_build_runs_in_as_pandoc_finds_it(tmp_path: Path) -> None:
+    """`![A square](src/img.png)` in `src/ch.md`, built from the project's folder: Pandoc finds the image from
+    there; it was not found beside the manuscript (`src/src/img.png`). Only within the manuscript's folder."""
+    (tmp_path / "src").mkdir()
+    shutil.copy(FIXTURES / "scholarly" / "images" / "icon.png", tmp_path / "src" / "img.png")
+    (tmp_path / "src" / "ch.md").write_text(
+        "---\ntitle: P\nauthor: A\nlang: en\n---\n\n![A square](src/img.png)\n", encoding="utf-8"
+    )
+    run = build("html", "--manuscript", "src/ch.md", "--out", "out", "-q", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert 'alt="A square"' in (tmp_path / "out" / "ch.html").read_text(encoding="utf-8")
