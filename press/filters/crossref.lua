@@ -881,16 +881,44 @@ local function caption_paragraph(paragraph)
   return nil
 end
 
+-- A caption's label written at its end, as pandoc-crossref reads it (`: The main loop {#lst:main}`): the
+-- caption without it, and the label.
+local function caption_label_at_end(caption)
+  local last = caption[#caption]
+  local label = last and last.t == 'Str' and last.text:match('^{#([^%s}]+)}$')
+  if not label then
+    return caption, ''
+  end
+  caption:remove(#caption)
+  if #caption > 0 and caption[#caption].t == 'Space' then
+    caption:remove(#caption)
+  end
+  return caption, label
+end
+
+-- pandoc-crossref's captions of code (with `codeBlockCaptions: true`): a paragraph "Listing: …" or ": …"
+-- just before the code block or just after it, the label on the block or at the caption's end.
 local function table_style_captions(blocks)
   local result = pandoc.Blocks {}
   local index = 1
   while index <= #blocks do
     local block, following = blocks[index], blocks[index + 1]
-    local caption = following and following.t == 'CodeBlock' and caption_paragraph(block)
+    local code, caption = nil, nil
+    if following and following.t == 'CodeBlock' then
+      code, caption = following, caption_paragraph(block)
+    end
+    -- After the code, unless the code has its own caption or the paragraph captions the code after it.
+    local captioned = block.t == 'CodeBlock' and (block.attributes.caption or block.attributes['lst-cap'])
+    local next_code = blocks[index + 2] and blocks[index + 2].t == 'CodeBlock'
+    if not caption and block.t == 'CodeBlock' and not captioned and following and not next_code then
+      code, caption = block, caption_paragraph(following)
+    end
     if caption then
-      local identifier = following.identifier
-      following.identifier = ''
-      result:insert(listing(following, caption, kind_of(identifier) == 'lst' and identifier or ''))
+      local written
+      caption, written = caption_label_at_end(caption)
+      local identifier = kind_of(code.identifier) == 'lst' and code.identifier or written
+      code.identifier = ''
+      result:insert(listing(code, caption, kind_of(identifier) == 'lst' and identifier or ''))
       index = index + 2
     else
       result:insert(block)

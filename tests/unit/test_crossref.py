@@ -422,6 +422,24 @@ def one_text(element: lxml.html.HtmlElement, path: str) -> str:
     return str(found.text_content())
 
 
+def test_a_code_caption_after_the_code_or_labelled_at_its_end_is_read_as_pandoc_crossref_reads_it(
+    tmp_path: Path,
+) -> None:
+    """A thesis template's `: Code caption {#lst:code}` after its code stopped the build at `@lst:code`."""
+    markdown = (
+        "---\ncodeBlockCaptions: true\n---\n\n```python\nx = 1\n```\n\n: Code caption {#lst:code}\n\n"
+        "Listing: Before {#lst:before}\n\n```\ny\n```\n\nSee @lst:code and @lst:before.\n"
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    listings = [
+        (figure.get("id"), collapse(figure.find("figcaption").text_content())) for figure in tree.iter("figure")
+    ]
+    assert listings == [("lst:code", "Listing\xa01: Code caption"), ("lst:before", "Listing\xa02: Before")]
+    assert "See Listing 1 and Listing 2." in text(html).replace("\xa0", " ")
+
+
 def test_a_paragraph_before_code_is_its_caption_only_when_the_manuscript_asks(tmp_path: Path) -> None:
     html, _ = convert("Listing: Not a caption\n\n```\nls\n```\n", "en", tmp_path)
     assert "figure" not in html and "Listing: Not a caption" in text(html)
