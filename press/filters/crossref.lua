@@ -700,6 +700,30 @@ local function joins(element)
   return text == '' or CONNECTORS[text] or text == pandoc.text.lower(words['and'])
 end
 
+-- LaTeX's references written in the Markdown (`\ref{fig:map}`, `\eqref{eq:a}`, `\cref{fig:a,fig:b}`), which
+-- Pandoc keeps as raw TeX: a citation of them, as `[-@fig:map]` (the number alone, as `\ref` gives it) or
+-- `@fig:map` (named, as `\autoref` and `\cref` name it; `\Cref` at a sentence's start), and its style.
+local LATEX_REFERENCES = { ref = 'bare', eqref = 'bare', autoref = 'named', cref = 'named', Cref = 'star' }
+local function latex_reference(raw)
+  if raw.format ~= 'tex' and raw.format ~= 'latex' then
+    return nil
+  end
+  local command, labels = raw.text:match('^\\(%a+)%s*{([^}]+)}$')
+  local style = command and LATEX_REFERENCES[command]
+  if not style then
+    return nil
+  end
+  local citations = {}
+  for label in labels:gmatch('[^,%s]+') do
+    if not kind_of(label) then
+      return nil
+    end
+    table.insert(citations, pandoc.Citation(label, style == 'bare' and 'SuppressAuthor' or 'NormalCitation'))
+  end
+  -- 'named' reads as a reference alone does, but is never taken for one of a list after a label.
+  return pandoc.Cite({ pandoc.Str(raw.text) }, citations), style ~= 'bare' and style or nil
+end
+
 -- The references of a list of inlines, each in the style its writer meant:
 --   pandoc-xnos' marks: +@fig:map names it ("Figure 1"), *@fig:map names it at a sentence's start,
 --   !@fig:map is its number alone; braces around a reference, {@fig:map} or {+@fig:map}, are taken off.
@@ -714,6 +738,18 @@ local function resolve_inlines(inlines)
   local index = 1
   while index <= #inlines do
     local element = inlines[index]
+    local latex_style = nil
+    if element.t == 'RawInline' then
+      local cite, style = latex_reference(element)
+      if cite then
+        element, latex_style = cite, style
+        -- LaTeX's tie, `Figure~\ref{fig:map}`, a no-break space.
+        local before = result[#result]
+        if before and before.t == 'Str' and before.text:sub(-1) == '~' then
+          result[#result] = pandoc.Str(before.text:sub(1, -2) .. NBSP)
+        end
+      end
+    end
     local kind = element.t == 'Cite' and reference_kind(element)
     if kind then
       local before, after = result[#result], inlines[index + 1]
@@ -733,7 +769,7 @@ local function resolve_inlines(inlines)
           inlines[index + 1] = pandoc.Str(after.text:sub(2))
         end
       end
-      local style = ({ ['+'] = 'plus', ['*'] = 'star', ['!'] = 'bare' })[mark]
+      local style = ({ ['+'] = 'plus', ['*'] = 'star', ['!'] = 'bare' })[mark] or latex_style
       if not style and xnos then
         style = xnos_cleveref and 'plus' or 'bare'
       end

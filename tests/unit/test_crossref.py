@@ -128,6 +128,10 @@ def test_references_resolve_to_words_and_numbers(references: str, resolved: str,
         ("Figure {@fig:map}, {+@fig:map}", "Figure\u00a01, Figure\u00a01"),
         ("Figs. {@fig:map} and {@fig-plan}", "Figs.\u00a01 and 2"),
         ("as +@fig:map shows. *@fig:map is !@fig:map", "as Figure\u00a01 shows. Figure\u00a01 is 1"),
+        # LaTeX's references in the Markdown (an R Markdown article's), which Pandoc keeps as raw TeX.
+        ("Figure~\\ref{fig:map}, \\autoref{fig:map}", "Figure\u00a01, Figure\u00a01"),
+        ("\\cref{fig:map,fig-plan} and \\eqref{eq:euler}", "Figures\u00a01 and 2 and (1)"),
+        ("\\Cref{tbl:results}", "Table\u00a01"),
     ],
 )
 def test_a_reference_after_its_kinds_name_or_with_xnos_marks_reads_as_meant(
