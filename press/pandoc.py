@@ -92,8 +92,9 @@ SOURCE_MARKS = {
     "raw-tex": re.compile(r"\\[^\W\d_]|\{\s*="),
     # A theorem or a callout is a div: fenced (`:::`, in a block quote or a list too) or raw HTML (`<div>`).
     "divs": re.compile(r":::|<div", re.IGNORECASE),
-    # bookdown's cross-references (`\@ref(fig:map)`), captions' labels (`(\#fig:map)`) and text references.
-    "bookdown": re.compile(r"@ref\(|\(\\?#(?:fig|tab|eq):|\(ref:"),
+    # bookdown's cross-references (`\@ref(fig:map)`), captions' labels (`(\#fig:map)`) and text references;
+    # LaTeX's equation labels (`\label{eq:euler}`), read with bookdown's.
+    "bookdown": re.compile(r"@ref\(|\(\\?#(?:fig|tab|eq):|\(ref:|\\label\s*\{eq:"),
 }
 #: Pandoc's garbage collector starts collecting its old generation at 128 MB instead of 1 MB: a long book's
 #: pass copied its growing AST again and again (3.0 s for the bench book, 2.3 s with this; 35 MB more

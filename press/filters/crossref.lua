@@ -1195,13 +1195,16 @@ local function bookdown_table(element)
   return label_from_caption(element, 'tab', 'tbl')
 end
 
--- An equation's labels `(\#eq:euler)` taken out of its TeX: the TeX without them, and the labels.
+-- An equation's labels, bookdown's `(\#eq:euler)` or LaTeX's `\label{eq:euler}`, taken out of its TeX: the TeX
+-- without them, and the labels.
 local function take_equation_labels(tex)
   local labels = {}
-  local text = tex:gsub('%(\\#eq:(' .. BOOKDOWN_LABEL .. ')%)', function(name)
+  local function taken(name)
     table.insert(labels, name)
     return ''
-  end)
+  end
+  local text = tex:gsub('%(\\#eq:(' .. BOOKDOWN_LABEL .. ')%)', taken)
+  text = text:gsub('\\label%s*{eq:(' .. BOOKDOWN_LABEL .. ')}', taken)
   return text, labels
 end
 

@@ -878,3 +878,18 @@ def test_the_figures_a_figure_holds_are_its_subfigures_lettered_within_its_numbe
     )
     captions = [collapse(caption.text_content()) for caption in page.iter("figcaption")]
     assert captions == ["(a) Left", "(b) Right", "Figure\u00a01: Both panels.", "Figure\u00a02: Next"]
+
+
+def test_latex_equation_labels_number_their_equations(tmp_path: Path) -> None:
+    """`\\label{eq:energy}` in an equation environment or in display math, as R Markdown articles write it: the
+    equation had no number, and its references were dropped."""
+    markdown = (
+        "\\begin{equation}\nE = mc^2 \\label{eq:energy}\n\\end{equation}\n\n$$ a = b \\label{eq:two} $$\n\n"
+        "As \\eqref{eq:energy}, @eq:energy and \\ref{eq:two}.\n"
+    )
+    html, warnings = convert(markdown, "en", tmp_path)
+    assert warnings == []
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [number.text for number in fragment.find_class("equation-number")] == ["(1)", "(2)"]
+    assert "As (1), Equation\u00a0(1) and (2)." in text(html)
+    assert "label" not in "".join(fragment.xpath("//math//text()"))
