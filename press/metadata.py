@@ -3,8 +3,8 @@
 The front matter is what Pandoc reads as metadata (a title block, YAML blocks:
 see `press.frontmatter`), merged as Pandoc merges it. What Pandoc accepts is
 accepted: a key no edition uses, LaTeX's own keys among them, is a warning
-with its line (an error with --strict), and a manuscript without a title is
-named after its file. Errors (a value of the wrong type, a missing file) are
+with its line (an error with --strict), a key without a value is absent, and a
+manuscript without a title is named after its file. Errors (a value of the wrong type, a missing file) are
 collected and reported at once, each with the line it is on, before the build
 stops.
 """
@@ -556,7 +556,8 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
         **{key: where for key, where in origins.items() if key not in values},
         **{key: extra.origins.get(key, COMMAND_LINE) for key in overrides},
     }
-    values = {**file_values, **values, **overrides}
+    # A key written without a value (`mainfont:`) is absent, as Pandoc takes it: nothing to use, nothing to report.
+    values = {key: value for key, value in {**file_values, **values, **overrides}.items() if value is not None}
     problems: list[PressError] = []
 
     def where(field: str) -> Location:

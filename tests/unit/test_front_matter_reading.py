@@ -147,6 +147,13 @@ def test_latex_keys_are_mapped_or_reported_once_with_their_line(
     assert "'mainfont' is ignored" in warnings[0]
 
 
+def test_a_key_without_a_value_is_absent_as_in_pandoc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`papersize:` left empty (a template's blank) is no paper size, and `mainfont:` nothing to ignore."""
+    metadata = load(tmp_path, "---\ntitle: T\nauthor: A\nlang: en\npapersize:\nmainfont:\ntoc:\nabstract: ~\n---\n")
+    assert (metadata.paper, metadata.toc, metadata.abstract) == ("a4", False, None)
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize(("written", "tag"), [("en_US", "en-US"), ("british", "en-GB"), ("de-CH", "de-CH")])
 def test_language_variants(tmp_path: Path, written: str, tag: str) -> None:
     assert load(tmp_path, f"---\ntitle: T\nauthor: A\nlang: {written}\n---\n").lang == tag
