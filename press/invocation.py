@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import Location, PressError, Reporter
 
 #: Keys of a Pandoc defaults file that the toolchain uses; any other is reported as ignored.
@@ -158,8 +159,7 @@ def _read_mapping(path: Path, kind: str) -> tuple[yaml.MappingNode, dict[str, An
     except OSError as error:
         raise PressError(f"cannot read the {kind}: {error.strerror}", Location(path)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        mapping = yaml.safe_load(text)
+        node, mapping = limits.parse_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else None

@@ -152,16 +152,34 @@ class YAMLLimitError(yaml.MarkedYAMLError):
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """A YAML document's node graph (for the lines of its keys) and its values, within the limits.
 
+    The document may stand between YAML's markers, `---` before it and `---` or `...` after it, as
+    Pandoc's metadata files are often written; a second document after it that holds anything is
+    refused, for Pandoc would read the first alone.
+
     Raises a yaml.MarkedYAMLError (YAMLLimitError beyond the limits) with the place of the problem.
     """
     loader = _BoundedLoader(text)
     try:
-        node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        node = loader.get_node() if loader.check_node() else None
+        values = loader.construct_document(node) if node is not None else None
+        while loader.check_node():
+            after = loader.get_node()
+            if after is not None and not _is_empty_document(after):
+                raise yaml.composer.ComposerError(
+                    problem="a second YAML document starts here, after the closing '---' of the first;"
+                    " Pandoc reads the first alone",
+                    problem_mark=after.start_mark,
+                )
+        return node, values
     except RecursionError:
         raise YAMLLimitError(f"values are nested more than {YAML_DEPTH} levels deep", None) from None
     finally:
         loader.dispose()
+
+
+def _is_empty_document(node: yaml.Node) -> bool:
+    """Whether a document holds nothing: what a closing `---` starts."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.value
 
 
 def yaml_file_values(path: Path) -> Any:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from press.errors import PressError, Reporter
+from press.errors import Location, PressError, Reporter
 from press.invocation import MetadataOptions, combine, parse_value, read_defaults
 from press.metadata import load_metadata, read_manuscript
 
@@ -62,3 +62,27 @@ def test_a_bad_value_from_the_command_line_says_so(tmp_path: Path) -> None:
     with pytest.raises(PressError) as raised:
         load_metadata(read_manuscript(manuscript), Reporter(), MetadataOptions(values=(("notes", "sidenotes"),)))
     assert str(raised.value).startswith("command line: error: 'notes' must be one of")
+
+
+@pytest.mark.parametrize("closing", ["---", "..."])
+def test_a_metadata_file_written_between_yaml_markers_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, closing: str
+) -> None:
+    """As Pandoc reads it, and as authors copy a front matter into a file: `---` above, `---` or `...` below."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "meta.yml").write_text(f"---\ntitle: Meta title\nlang: en\n{closing}\n", encoding="utf-8")
+    manuscript = tmp_path / "paper.md"
+    manuscript.write_text("---\nauthor: A\n---\n\nText.\n", encoding="utf-8")
+    options = MetadataOptions(files=(tmp_path / "meta.yml",))
+    metadata = load_metadata(read_manuscript(manuscript), Reporter(), options)
+    assert (metadata.title, metadata.lang) == ("Meta title", "en")
+    assert options.file_values()[1]["title"] == Location(tmp_path / "meta.yml", 2)
+
+
+def test_a_second_document_in_a_metadata_file_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Pandoc would read the first document alone: what follows is the author's, not to be lost without a word."""
+    (tmp_path / "meta.yml").write_text("---\ntitle: One\n---\nsubtitle: Two\n", encoding="utf-8")
+    with pytest.raises(PressError) as raised:
+        MetadataOptions(files=(tmp_path / "meta.yml",)).file_values()
+    assert raised.value.location == Location(tmp_path / "meta.yml", 4)
+    assert "a second YAML document starts here" in str(raised.value)

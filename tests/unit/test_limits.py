@@ -46,6 +46,16 @@ def test_deep_nesting_is_refused() -> None:
         limits.parse_yaml("a: " + "[" * 150 + "]" * 150 + "\n")
 
 
+def test_a_project_file_between_yaml_markers_is_read(tmp_path: Path) -> None:
+    """_quarto.yml, _bookdown.yml, _variables.yml written as a YAML block, `---` above and below."""
+    (tmp_path / "_variables.yml").write_text("---\nversion: 2\n---\n", encoding="utf-8")
+    assert limits.yaml_file_values(tmp_path / "_variables.yml") == {"version": 2}
+    with pytest.raises(PressError, match="a second YAML document") as raised:
+        (tmp_path / "_variables.yml").write_text("---\nversion: 2\n---\nmore: 3\n", encoding="utf-8")
+        limits.yaml_file_values(tmp_path / "_variables.yml")
+    assert raised.value.location == Location(tmp_path / "_variables.yml", 4)
+
+
 def test_a_yaml_block_in_the_body_is_checked(tmp_path: Path) -> None:
     text = "---\ntitle: x\n---\n\nText.\n\n---\n" + LAUGHS + "...\n\nMore text.\n\n---\n\nA rule above.\n"
     with pytest.raises(PressError) as raised:
