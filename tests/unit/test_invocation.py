@@ -86,3 +86,13 @@ def test_a_second_document_in_a_metadata_file_is_refused_at_its_line(tmp_path: P
         MetadataOptions(files=(tmp_path / "meta.yml",)).file_values()
     assert raised.value.location == Location(tmp_path / "meta.yml", 4)
     assert "a second YAML document starts here" in str(raised.value)
+
+
+def test_a_styles_web_address_is_kept_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not made a path of the folder the build runs in: press.csl says what becomes of it."""
+    monkeypatch.chdir(tmp_path)
+    address = "https://raw.githubusercontent.com/citation-style-language/styles/master/apa.csl"
+    (tmp_path / "meta.yml").write_text(f"csl: {address}\n", encoding="utf-8")
+    (tmp_path / "defaults.yaml").write_text(f"csl: {address}\n", encoding="utf-8")
+    assert MetadataOptions(files=(tmp_path / "meta.yml",)).file_values()[0]["csl"] == address
+    assert read_defaults(tmp_path / "defaults.yaml", Reporter())[0].csl == address
