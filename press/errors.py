@@ -8,7 +8,8 @@ not see each other's warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import difflib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,3 +166,9 @@ def find_in_files(needle: str, paths: Sequence[Path]) -> Location:
         if offset >= 0:
             return location_of(text, offset, path)
     return Location(paths[0])
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """What ends a message about a misspelt key: "; did you mean 'abstract'?" when one of `known` is close."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -14,7 +14,10 @@ columns), which PyYAML refuses: leading tabs are expanded before parsing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import yaml
 
 OPENING_FENCE = re.compile(r"^---[ \t]*$")
 CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -22,6 +25,8 @@ CODE_FENCE = re.compile(r"^(`{3,}|~{3,})")
 LEADING_WHITESPACE = re.compile(r"^[ \t]+")
 #: The columns a tab stands for in the indentation of Pandoc's YAML.
 TAB_WIDTH = 4
+ValuePath = tuple[str | int, ...]
+"""Where a value is in the front matter: its top-level key, then the keys and list positions inside it."""
 
 
 @dataclass(frozen=True)
@@ -100,3 +105,20 @@ def expand_tabs(yaml_text: str) -> str:
         LEADING_WHITESPACE.sub(lambda found: found.group().expandtabs(TAB_WIDTH), line)
         for line in yaml_text.splitlines(keepends=True)
     )
+
+
+def inner_lines(node: yaml.Node, place: ValuePath, line_of: Callable[[yaml.Mark], int]) -> dict[ValuePath, int]:
+    """The line of every key and list item inside a YAML value, by its place (`place` is the value's own);
+    `line_of` gives the line of a mark, as the file counts them."""
+    lines: dict[ValuePath, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            inner: ValuePath = (*place, str(key.value))
+            lines[inner] = line_of(key.start_mark)
+            lines |= inner_lines(value, inner, line_of)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            inner = (*place, index)
+            lines[inner] = line_of(item.start_mark)
+            lines |= inner_lines(item, inner, line_of)
+    return lines

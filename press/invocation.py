@@ -20,6 +20,7 @@ import yaml
 
 from . import limits
 from .errors import Location, PressError, Reporter
+from .frontmatter import ValuePath, inner_lines
 
 #: Keys of a Pandoc defaults file that the toolchain uses; any other is reported as ignored.
 DEFAULTS_KEYS = (
@@ -67,16 +68,23 @@ class MetadataOptions:
             values["csl"] = self.csl
         return values
 
-    def file_values(self) -> tuple[dict[str, Any], dict[str, Location]]:
-        """The metadata files' values merged, a later file winning, each with where it is written."""
+    def file_values(self) -> tuple[dict[str, Any], dict[str, Location], dict[ValuePath, Location]]:
+        """The metadata files' values merged, a later file winning, each with where it is written, and
+        where each value inside them is (an author's key)."""
         values: dict[str, Any] = {}
         where: dict[str, Location] = {}
+        inner: dict[ValuePath, Location] = {}
         for path in self.files:
             node, mapping = _read_mapping(path, "metadata file")
             for key, value in mapping.items():
                 values[key] = _absolute(key, value, Path.cwd())
-            where.update({str(key.value): Location(path, key.start_mark.line + 1) for key, _ in node.value})
-        return values, where
+            for key, value in node.value:
+                field = str(key.value)
+                where[field] = Location(path, key.start_mark.line + 1)
+                inner = {place: location for place, location in inner.items() if place[0] != field}
+                lines = inner_lines(value, (field,), lambda mark: mark.line + 1)
+                inner |= {place: Location(path, line) for place, line in lines.items()}
+        return values, where, inner
 
     def pandoc_arguments(self) -> list[str]:
         """The same metadata for Pandoc, so that its filters see what the editions print."""

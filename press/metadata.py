@@ -12,9 +12,8 @@ stops.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,8 @@ import yaml
 
 from . import limits
 from .dates import BUILD_DATE_WORDS, iso_date
-from .errors import CombinedError, Location, PressError, Reporter, location_of
-from .frontmatter import TitleBlock, YamlBlock, expand_tabs, title_block, yaml_blocks
+from .errors import CombinedError, Location, PressError, Reporter, did_you_mean, location_of
+from .frontmatter import TitleBlock, ValuePath, YamlBlock, expand_tabs, inner_lines, title_block, yaml_blocks
 from .invocation import MetadataOptions
 from .labels import labels_for
 from .people import Author, read_authors
@@ -86,6 +85,8 @@ def _ignored(meaning: str) -> Field:
     return Field(meaning, ignored=True)
 
 
+#: The fields whose values' own lines messages name (an author's key, an affiliation), not only the field's.
+LOCATED_FIELDS = ("author", "affiliations", "institute")
 #: The kinds of cross-reference whose words Quarto's `crossref` settings name.
 QUARTO_CROSSREF_KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section", "lst": "listing"}
 #: Every front-matter key the toolchain knows, with what it holds: the ones the
@@ -98,7 +99,7 @@ FIELDS: dict[str, Field] = {
     "short-title": Field("the short title used in running heads"),
     "author": Field(
         "the author, or a list of authors: names, or mappings with name, affiliation(s), orcid, email,"
-        " url, corresponding (Quarto's schema)"
+        " url, corresponding (Quarto's schema), or pandoc-scholar's `- Jane Doe: {institute: …, email: …}`"
     ),
     "affiliations": Field("the affiliations authors refer to by id: id, name, department, city, country, url"),
     "lang": Field("the language as a BCP 47 tag, e.g. en-US (also en_US or a Babel name such as english)"),
@@ -231,7 +232,10 @@ FIELDS: dict[str, Field] = {
     "natbiboptions": _ignored("LaTeX: natbib options"),
     "cite-method": _ignored("LaTeX: the citation package"),
     "hyperrefoptions": _ignored("LaTeX: hyperref options"),
-    "institute": _ignored("LaTeX Beamer: the authors' institute; use 'affiliation' on each author"),
+    "institute": Field(
+        "pandoc-scholar: the institutes authors refer to by id (`- fosg: {name: …}`); LaTeX Beamer's institute line"
+        " is not printed"
+    ),
     "css": _ignored("HTML: a stylesheet; the editions have their own"),
     "pagetitle": _ignored("HTML: the page title; the title is used"),
     "title-prefix": _ignored("HTML: a prefix of the page title"),
@@ -552,13 +556,19 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
     """
     path = manuscript.path
     extra = extra or MetadataOptions()
-    file_values, origins = extra.file_values()
-    values, field_lines = front_matter_values(manuscript)
+    file_values, origins, file_inner = extra.file_values()
+    values, field_lines, lines_inside = _front_matter(manuscript)
     overrides = extra.overrides()
     origins = {
         **{key: where for key, where in origins.items() if key not in values},
         **{key: extra.origins.get(key, COMMAND_LINE) for key in overrides},
     }
+    # Where the values inside a field are, in the file the field's value comes from.
+    inner = {
+        **{place: where for place, where in file_inner.items() if place[0] not in values},
+        **{place: Location(path, line) for place, line in lines_inside.items()},
+    }
+    inner = {place: where for place, where in inner.items() if place[0] not in overrides}
     # A key written without a value (`mainfont:`) is absent, as Pandoc takes it: nothing to use, nothing to report.
     values = {key: value for key, value in {**file_values, **values, **overrides}.items() if value is not None}
     problems: list[PressError] = []
@@ -572,16 +582,22 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
     def warning(field: str, message: str) -> None:
         reporter.warn(message, where(field))
 
+    def warning_at(place: ValuePath, message: str) -> None:
+        """A warning about a value inside a field (an author's key), at its own line, or else the nearest
+        line known: the author's, the field's."""
+        found = next((inner[place[:end]] for end in range(len(place), 1, -1) if place[:end] in inner), None)
+        reporter.warn(message, found or where(str(place[0])))
+
     for key, value in values.items():
         field = FIELDS.get(key)
         if field is None and not key.endswith("_"):  # Pandoc leaves keys ending in '_' to other tools
-            warning(key, f"unknown front-matter key '{key}', ignored{_suggestion(key, FIELDS)}")
+            warning(key, f"unknown front-matter key '{key}', ignored{did_you_mean(key, FIELDS)}")
         elif field is not None and field.ignored:
             warning(key, f"'{key}' is ignored, no edition uses it ({field.meaning})")
         if key == "crossref" and isinstance(value, dict):
             for setting in value:
                 if setting not in CROSSREF_FIELDS:
-                    warning(key, f"'crossref: {setting}' is ignored{_suggestion(str(setting), CROSSREF_FIELDS)}")
+                    warning(key, f"'crossref: {setting}' is ignored{did_you_mean(str(setting), CROSSREF_FIELDS)}")
         if any(CONTROL_CHARACTER.search(text) for text in _strings(value)):
             problem(key, f"'{key}' contains a control character, which no edition can hold")
 
@@ -589,7 +605,7 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
     if not title:
         title = path.stem.replace("_", " ").replace("-", " ").strip() or path.stem
         warning("title", f"no title in the front matter; the editions use the file name, '{title}'")
-    people = read_authors(values.get("author"), values.get("affiliations"), warning)
+    people = read_authors(values.get("author"), values.get("affiliations"), values.get("institute"), warning_at)
     if not people and values.get("author") in (None, "", []):
         warning("author", "no author in the front matter; the editions name none")
     lang = _language(values, problem, warning)
@@ -655,8 +671,16 @@ def load_metadata(manuscript: Manuscript, reporter: Reporter, extra: MetadataOpt
 def front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[str, int]]:
     """Every metadata field with the line it is written on, merged as Pandoc merges them:
     the title block first, then each YAML block, a later one winning."""
+    values, lines, _ = _front_matter(manuscript)
+    return values, lines
+
+
+def _front_matter(manuscript: Manuscript) -> tuple[dict[str, Any], dict[str, int], dict[ValuePath, int]]:
+    """The front matter's values and the lines of its fields (see `front_matter_values`), and the lines of
+    the values inside the fields of LOCATED_FIELDS."""
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    lines_inside: dict[ValuePath, int] = {}
     if manuscript.title_block is not None:
         heading = manuscript.title_block
         for field, value in (("title", heading.title), ("author", list(heading.authors)), ("date", heading.date)):
@@ -668,12 +692,20 @@ def front_matter_values(manuscript: Manuscript) -> tuple[dict[str, Any], dict[st
         if parsed is None:
             continue
         node, mapping = parsed
-        for key, _ in node.value:
-            line = key.start_mark.line + block.first_line
+
+        def line_of(mark: yaml.Mark, block: YamlBlock = block) -> int:
+            line = mark.line + block.first_line
             # In a book, the line of the book's text; its spans give the file's.
-            lines[str(key.value)] = manuscript.location_at_line(line).line or line if manuscript.spans else line
+            return manuscript.location_at_line(line).line or line if manuscript.spans else line
+
+        for key, value in node.value:
+            field = str(key.value)
+            lines[field] = line_of(key.start_mark)
+            if field in LOCATED_FIELDS:
+                lines_inside = {place: line for place, line in lines_inside.items() if place[0] != field}
+                lines_inside |= inner_lines(value, (field,), line_of)
         values.update(mapping)
-    return values, lines
+    return values, lines, lines_inside
 
 
 def _parse_yaml(path: Path, block: YamlBlock) -> tuple[yaml.MappingNode, dict[str, Any]] | None:
@@ -705,11 +737,6 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _strings(item)]
     return []
-
-
-def _suggestion(word: str, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _text(values: dict[str, Any], field: str, problem: Report) -> str | None:
@@ -939,7 +966,7 @@ def _citation(value: Any, problem: Report) -> Citation | None:
     texts: dict[str, str | None] = {}
     for key, item in value.items():
         if key not in CITATION_FIELDS:
-            problem("citation", f"unknown key '{key}' in 'citation'{_suggestion(str(key), CITATION_FIELDS)}")
+            problem("citation", f"unknown key '{key}' in 'citation'{did_you_mean(str(key), CITATION_FIELDS)}")
         elif item is not None and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
             problem("citation", f"'citation: {key}' must be text: {CITATION_FIELDS[key]}")
         else:
@@ -964,7 +991,7 @@ def _illustration(value: Any, manuscript: Path, lang: str, problem: Report) -> I
         if key not in ILLUSTRATION_FIELDS:
             problem(
                 "illustration",
-                f"unknown key '{key}' in 'illustration'{_suggestion(str(key), ILLUSTRATION_FIELDS)}",
+                f"unknown key '{key}' in 'illustration'{did_you_mean(str(key), ILLUSTRATION_FIELDS)}",
             )
     image = value.get("image")
     alt = value.get("alt")

@@ -246,7 +246,8 @@ def test_authors_by_quartos_schema() -> None:
             {"affiliation": "lab"},
         ],
         [{"id": "lab", "name": "Lab of Cells", "department": "Physiology", "city": "Leeds", "country": "UK"}],
-        lambda field, message: warnings.append(f"{field}: {message}"),
+        None,
+        lambda place, message: warnings.append(f"{place}: {message}"),
     )
     quill, reed, plain, bad = authors
     assert (quill.name, quill.name_parts, quill.corresponding) == ("Mara Quill", ("Mara", "Quill"), True)
@@ -260,7 +261,77 @@ def test_authors_by_quartos_schema() -> None:
     assert plain.name_parts == ("Plain", "Name") and not plain.affiliations
     assert bad.orcid is None and bad.url is None
     assert len(warnings) == 3
-    assert "not an ORCID iD" in warnings[0] and "not a web address" in warnings[1] and "no 'name'" in warnings[2]
+    assert warnings[0].startswith("('author', 3, 'orcid'): '0000-0002-1825-0098' is not an ORCID iD")
+    assert warnings[1].startswith("('author', 3, 'url'): 'javascript:alert(1)' is not a web address")
+    assert warnings[2] == "('author', 4): an author has no 'name' (affiliation); left out"
+
+
+def test_authors_by_pandoc_scholars_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """scholarly-metadata's authors: a mapping of the name to the fields (or to nothing), their institutes
+    named by id, by number or by name; the top-level list's entries a name, or a mapping of the id to either."""
+    metadata = load(
+        tmp_path,
+        "---\ntitle: T\nlang: en\nauthor:\n"
+        "  - Jane Doe:\n      institute: [fosg, 2]\n      email: jane.doe@example.com\n"
+        "      orcid: 0000-0002-1825-0097\n      correspondence: yes\n      equal_contributor: yes\n"
+        "  - John Q. Doe:\n      institute: Elsewhere College\n"
+        "  - Nobody Else:\n"
+        "institute:\n  - fosg:\n      name: Formatting Open Science Group\n      city: Leeds\n"
+        "  - fop: Federation of Planets\n---\n",
+    )
+    jane, john, nobody = metadata.people
+    assert (jane.name, jane.email, jane.orcid, jane.corresponding) == (
+        "Jane Doe",
+        "jane.doe@example.com",
+        "0000-0002-1825-0097",
+        True,
+    )
+    assert [affiliation.label for affiliation in jane.affiliations] == [
+        "Formatting Open Science Group, Leeds",
+        "Federation of Planets",
+    ]
+    assert (john.name, [affiliation.name for affiliation in john.affiliations]) == (
+        "John Q. Doe",
+        ["Elsewhere College"],
+    )
+    assert (nobody.name, nobody.affiliations, nobody.corresponding) == ("Nobody Else", (), False)
+    assert capsys.readouterr().err.splitlines() == [
+        "paper.md:10: warning: 'equal_contributor' of an author (Jane Doe) is ignored, no edition uses it"
+        " (pandoc-scholar: yes for an author who contributed equally)"
+    ]
+
+
+def test_an_authors_unknown_and_unused_keys_are_reported_at_their_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    metadata = load(
+        tmp_path,
+        "---\ntitle: T\nlang: en\nauthor:\n  - name: Alice\n    note: The first author's note.\n"
+        "    affilations:\n      - name: Some Uni\n    orcidd: 0000-0002-1825-0097\n"
+        "    attributes:\n      corespondng: true\n"
+        "  - name: Bob\n    orcid: 0000-0002-1825-0098\n  - affiliation: Some Uni\n---\n",
+    )
+    assert metadata.authors == ("Alice", "Bob")
+    assert capsys.readouterr().err.splitlines() == [
+        "paper.md:6: warning: 'note' of an author (Alice) is ignored, no edition uses it"
+        " (Quarto: a note about the author)",
+        "paper.md:7: warning: unknown key 'affilations' of an author (Alice), ignored; did you mean 'affiliations'?",
+        "paper.md:9: warning: unknown key 'orcidd' of an author (Alice), ignored; did you mean 'orcid'?",
+        "paper.md:11: warning: unknown key 'corespondng' in the attributes of an author (Alice), ignored;"
+        " did you mean 'corresponding'?",
+        "paper.md:13: warning: '0000-0002-1825-0098' is not an ORCID iD (0000-0000-0000-0000) for Bob; left out",
+        "paper.md:14: warning: an author has no 'name' (affiliation); left out",
+    ]
+
+
+def test_an_institute_no_author_refers_to_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """LaTeX Beamer's `institute: Some University`, printed by no edition."""
+    metadata = load(tmp_path, "---\ntitle: T\nlang: en\nauthor: Ann Lee\ninstitute: Some University\n---\n")
+    assert metadata.people[0].affiliations == ()
+    assert capsys.readouterr().err.splitlines() == [
+        "paper.md:5: warning: 'institute' is ignored: no author refers to it (pandoc-scholar's authors name theirs"
+        " with `institute: <id>`; a LaTeX Beamer institute line is not printed)"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,17 @@ def test_a_styles_web_address_is_kept_as_written(tmp_path: Path, monkeypatch: py
     (tmp_path / "defaults.yaml").write_text(f"csl: {address}\n", encoding="utf-8")
     assert MetadataOptions(files=(tmp_path / "meta.yml",)).file_values()[0]["csl"] == address
     assert read_defaults(tmp_path / "defaults.yaml", Reporter())[0].csl == address
+
+
+def test_an_authors_key_in_a_metadata_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "meta.yml").write_text("lang: en\nauthor:\n  - name: Ann Lee\n    orcidd: x\n", encoding="utf-8")
+    manuscript = tmp_path / "paper.md"
+    manuscript.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    reporter = Reporter(collect=True)
+    load_metadata(read_manuscript(manuscript), reporter, MetadataOptions(files=(tmp_path / "meta.yml",)))
+    assert [(warning.location, warning.message) for warning in reporter.warnings] == [
+        (
+            Location(tmp_path / "meta.yml", 4),
+            "unknown key 'orcidd' of an author (Ann Lee), ignored; did you mean 'orcid'?",
+        )
+    ]
