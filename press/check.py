@@ -43,8 +43,8 @@ CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-autho
 
 def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) -> None:
     """The findings only `check` makes, on a document the loader has read: bibliography
-    entries duplicated, never cited or lacking what the style prints; images without
-    alternative text; skipped heading levels. (The loader reports links to nothing.)
+    entries duplicated, never cited or lacking what the style prints; skipped heading
+    levels. (The loader reports links to nothing and images without alternative text.)
     `chapters` are the chapter files the command line adds to the manuscript."""
     metadata = document.metadata
     # The loader has reported what reading the manuscript finds; read again, it only locates the findings.
@@ -56,7 +56,6 @@ def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) 
     for finding in [
         *_unused_entries(manuscript, entries, metadata),
         *_incomplete_entries(entries, metadata, style),
-        *_images(body, document, manuscript),
         *_heading_levels(body, manuscript),
     ]:
         if finding.severity == "error":
@@ -128,18 +127,6 @@ def _style_variables(style: Path) -> set[str]:
             if value and element.tag in (f"{CSL_NAMESPACE}{tag}" for tag in ("text", "names", "date", "number")):
                 names.update(value.split())
     return names
-
-
-def _images(fragment: Any, document: Document, manuscript: Manuscript) -> list[Finding]:
-    """Images without alternative text, named as the manuscript names them."""
-    folder = manuscript.path.parent
-    names = {asset.href: str(asset.source.relative_to(folder)) for asset in document.assets}
-    findings = []
-    for image in fragment.iter("img"):
-        if not image.get("alt", "").strip():
-            name = names.get(image.get("src", ""), image.get("src", ""))
-            findings.append(Finding("error", f"image '{name}' has no alternative text", manuscript.locate(name)))
-    return findings
 
 
 def _heading_levels(fragment: Any, manuscript: Manuscript) -> list[Finding]:

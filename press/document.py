@@ -8,6 +8,7 @@ the images. The editions only write; none of them reads Markdown again.
 from __future__ import annotations
 
 import base64
+import copy
 import difflib
 import hashlib
 import json
@@ -65,6 +66,12 @@ BOOK_PRINT_IDENTIFIERS = frozenset(
     f"{name}{suffix}" for name in ("list-of-figures", "list-of-tables", "index") for suffix in ("", "-title")
 )
 TEMPLATE_IDENTIFIERS |= BOOK_PRINT_IDENTIFIERS
+#: What a figure's caption holds besides its words: its label ("Figure 1:"), a subfigure's letter, a note's
+#: call, the credit line (see filters/crossref.lua and filters/figure-credit.lua).
+CAPTION_ADDITIONS = " | ".join(
+    f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    for name in ("caption-label", "subcaption-label", "footnote-ref", "credit")
+)
 #: A division the author gave the id `refs` (Markdown or raw HTML): where Pandoc places the bibliography.
 PLACED_REFERENCES = re.compile(r"\{[^}\n]*#refs[\s}]|\bid=[\"']?refs\b")
 
@@ -270,6 +277,7 @@ def load_document(
         source_file = sources_by_division.get(element.get("id", ""))
         base = source_file.parent if source_file is not None else folder
         for image in element.iter("img"):
+            _give_alternative_text(image, locate, reporter)
             image_path = unquote(urlsplit(image.get("src", "")).path)
             source = base / image_path
             # Else beside the book's file, else, as Pandoc finds it, from the folder the build runs in (within
@@ -304,6 +312,44 @@ def load_document(
         divisions=divisions,
         sources=manuscript.files,
     )
+
+
+def _give_alternative_text(image: lxml.html.HtmlElement, locate: sanitize.Locate, reporter: Reporter) -> None:
+    """An image written without alternative text (`![](map.png)`) takes the words of the caption of the figure
+    it stands in (as Pandoc gives an implicit figure's image its caption, and knitr a figure's image its
+    fig.cap); with no caption, it is marked decorative (`alt=""`, which every edition's readers and
+    validators take for an image that carries nothing, and the PDF draws as an artifact), with a warning at
+    its line: readers who cannot see it will not know what it shows. An empty `alt` the author wrote says the
+    image is decorative: it is kept without a word."""
+    if image.get("alt") is not None:
+        return
+    caption = _caption_words(image)
+    if not caption:
+        written = image.get("src", "")
+        name = unquote(written)
+        reporter.warn(
+            f"image '{name}' has no alternative text: readers who cannot see it will not know what it shows,"
+            f" and the editions mark it as decorative; describe it, ![what it shows]({name}), or give it a"
+            " caption",
+            locate(written),
+        )
+    image.set("alt", caption)
+
+
+def _caption_words(image: lxml.html.HtmlElement) -> str:
+    """The words of the caption of the nearest figure around an image that has some, as plain text: without
+    the caption's label ("Figure 1:"), a subfigure's letter, a note's number or the credit line."""
+    for figure in image.iterancestors("figure"):
+        caption = figure.find("figcaption")
+        if caption is None:
+            continue
+        words = copy.deepcopy(caption)
+        for added in words.xpath(CAPTION_ADDITIONS):
+            added.drop_tree()
+        text = " ".join(mathematics.shown_text(words).split())
+        if text:
+            return text
+    return ""
 
 
 def toolchain_files() -> list[Path]:

@@ -57,6 +57,7 @@ from .labels import LABELS_FILE, labels_for
 from .markup import inner_html, note_references, parse_fragment
 from .metadata import PAPER_SIZE_CSS
 from .output import atomic_output
+from .patches import decorative_images
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 from .titles import ARTICLES_FOLDER, DEFAULT_LANGUAGE, DEFAULT_LIST, Issue, Title, read_issue, read_list
@@ -106,6 +107,7 @@ def build_issue(issue: Issue, out: Path, reporter: Reporter) -> tuple[Path, list
             "the issue's pages moved when their numbers were written into its contents", Location(issue.source)
         )
     target = out / f"{issue.name}.pdf"
+    decorative_images.apply()
     with atomic_output(target, reporter) as temporary:
         rendering.write_pdf(temporary, pdf_variant=printlayout.PDF_VARIANT, custom_metadata=True)
     return target, placed, context.files_read

@@ -52,7 +52,7 @@ from .markup import (
 )
 from .mathematics import typeset_formulas
 from .metadata import PAPER_SIZE_CSS
-from .patches import footnotes, page_references, textmap
+from .patches import decorative_images, footnotes, page_references, textmap
 from .render import render, stylesheet_paths
 from .sanitize import url_scheme
 from .xmp import PRISM, front_matter_xmp
@@ -247,6 +247,7 @@ def write_pdf(laid_out: weasyprint.document.Document, document: Document, target
     main_matter = main_matter_page([page.anchors for page in laid_out.pages], document) if document.is_book else None
     textmap.apply()
     page_references.apply()
+    decorative_images.apply()
     with naming_images(document):
         written: bytes | None = laid_out.write_pdf(
             target,

@@ -176,6 +176,7 @@ def _cell(
     # Found as the toolchain finds a chapter's images: beside the chapter, or else beside the book.
     beside = (where.path.parent, manuscript.path.parent)
     if image and caption and kind == "fig" and any((folder / image.group("path")).is_file() for folder in beside):
+        # Without fig.alt, the image takes the caption's words, as knitr gives it fig.cap (see press.document).
         alternative = " ".join(str(options.get("fig-alt", "")).split())
         figure = f"![{alternative}]({image.group('path')})"
         return [(cell.start(), _line_end(text, end), f"::: {{#{identifier}}}\n{figure}\n\n{caption}\n:::")]

@@ -70,7 +70,7 @@ from .cache import BuildCache, digest
 from .context import BuildContext
 from .document import Document
 from .inputs import code_files
-from .patches import page_references, textmap
+from .patches import decorative_images, page_references, textmap
 from .render import stylesheet_paths
 
 #: Laid out alone: the margin boxes left empty.
@@ -379,6 +379,7 @@ def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
     bookmarks and letters, and WeasyPrint's warnings."""
     textmap.apply()
     page_references.apply()
+    decorative_images.apply()
     with _collecting_warnings() as library_warnings, printlayout.naming_images(job.document):
         rendering = printlayout.settled(job.page, job.document, job.printer_marks, (DIVISION_STYLESHEET,))
         warnings = (

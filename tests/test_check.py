@@ -28,7 +28,9 @@ def test_every_finding_with_its_place(tmp_path: Path) -> None:
         "tests/fixtures/flawed/refs.bib:15:7: warning: entry 'unused2019' is never cited",
         "tests/fixtures/flawed/refs.bib:15:7: warning: entry 'unused2019' (book) lacks issued, publisher,"
         " which the style prints",
-        "tests/fixtures/flawed/flawed.md:13:5: error: image 'images/present.png' has no alternative text",
+        "tests/fixtures/flawed/flawed.md:13:5: warning: image 'images/present.png' has no alternative text: readers"
+        " who cannot see it will not know what it shows, and the editions mark it as decorative; describe it,"
+        " ![what it shows](images/present.png), or give it a caption",
         "tests/fixtures/flawed/flawed.md:15:30: error: image not found: images/absent.png",
         "tests/fixtures/flawed/flawed.md:17:13: error: image old.bmp is BMP; use one of GIF, JPEG, PNG, SVG, WEBP",
         "tests/fixtures/flawed/flawed.md:21:15: warning: the link to '#no-such-place' leads to nothing in the text"
@@ -38,7 +40,7 @@ def test_every_finding_with_its_place(tmp_path: Path) -> None:
         " use one of GIF, JPEG, PNG, SVG, WEBP",
     ]
     assert sorted(lines[:-1]) == sorted(expected)
-    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 6 errors, 4 warnings"
+    assert lines[-1] == "tests/fixtures/flawed/flawed.md: 5 errors, 5 warnings"
 
 
 def test_front_matter_against_its_schema(tmp_path: Path) -> None:

@@ -168,3 +168,38 @@ def structure_elements(root: object) -> list[pikepdf.Dictionary]:
             if kids is not None:
                 stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
     return found
+
+
+def test_images_without_alternative_text_are_tagged_as_the_reader_needs(tmp_path: Path) -> None:
+    """A figure's image described by its caption, an image with neither drawn as an artifact: one warning,
+    ours with its place, none of WeasyPrint's without one, and nothing for PDF/UA to refuse."""
+    book = tmp_path / "book"
+    (book / "images").mkdir(parents=True)
+    (book / "images" / "square.png").write_bytes((MINIMAL.parent / "images" / "square.png").read_bytes())
+    (book / "book.md").write_text(
+        "---\ntitle: Squares\nauthor: A. Writer\nlang: en\n---\n\nText.\n\n![](images/square.png)\n\n"
+        "::: {#fig-square}\n![](images/square.png)\n\nA grey square.\n:::\n",
+        encoding="utf-8",
+    )
+    run = build("pdf", "--manuscript", book / "book.md", "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "book/book.md:9:5: warning: image 'images/square.png' has no alternative text"
+    )
+    pdf = tmp_path / "out" / "book.pdf"
+    alternatives = []
+    with pikepdf.open(pdf) as document:
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if node.get("/S") == "/Figure":
+                alternatives.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            stack += (
+                [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)] if isinstance(kids, pikepdf.Array) else []
+            )
+            stack += [kids] if isinstance(kids, pikepdf.Dictionary) else []
+    assert alternatives == ["A grey square."]
+    check = pdfua(pdf)
+    assert (check.errors, check.warnings) == ([], [])
