@@ -69,11 +69,11 @@ IGNORED_AUTHOR_FIELDS = {
     "phone": "Quarto: a telephone number",
     "metadata": "Quarto: other data about the author",
 }
-#: What Quarto's `attributes` of an author may hold; `corresponding` alone is shown.
-ATTRIBUTE_FIELDS = {
-    "corresponding": "true for the corresponding author",
-    "equal-contributor": "true for an author who contributed equally, which no edition shows",
-    "deceased": "true for an author who has died, which no edition shows",
+#: What Quarto's `attributes` of an author may hold: `corresponding` is shown, the others no edition shows.
+ATTRIBUTE_FIELDS = {"corresponding": "true for the corresponding author"}
+IGNORED_ATTRIBUTE_FIELDS = {
+    "equal-contributor": "Quarto: true for an author who contributed equally",
+    "deceased": "Quarto: true for an author who has died",
 }
 #: How pandoc-scholar and YAML authors say yes (`correspondence: yes`, `"true"`).
 YES = ("yes", "true")
@@ -127,15 +127,14 @@ def read_authors(value: Any, affiliations: Any, institutes: Any, warning: Warn) 
     and `institute` (pandoc-scholar's)."""
     known = _affiliation_table(affiliations, warning)
     institute_table = _institute_table(institutes, warning)
-    listed = value if isinstance(value, list) else [] if value is None else [value]
     entries = [
         _fields(entry, ("author", index) if isinstance(value, list) else ("author",))
-        for index, entry in enumerate(listed)
+        for index, entry in enumerate(value if isinstance(value, list) else [] if value is None else [value])
     ]
     # Quarto lets an author define an affiliation with its `id` for the others to `ref`.
     for entry, _ in entries:
-        given = entry.get("affiliations", entry.get("affiliation")) if isinstance(entry, dict) else None
-        for item in given if isinstance(given, list) else [given]:
+        listed = entry.get("affiliations", entry.get("affiliation")) if isinstance(entry, dict) else None
+        for item in listed if isinstance(listed, list) else [listed]:
             if isinstance(item, dict) and _scalar(item.get("id")) and _scalar(item.get("name")):
                 known.setdefault(str(_scalar(item.get("id"))), _named_affiliation(item))
     referred: set[int] = set()
@@ -219,11 +218,17 @@ def _report_keys(entry: dict[Any, Any], path: ValuePath, name: str, warning: War
             warning((*path, key), f"unknown key '{key}' of an author ({name}), ignored{did_you_mean(key, known)}")
     attributes = entry.get("attributes")
     for key in map(str, attributes if isinstance(attributes, dict) else {}):
-        if key not in ATTRIBUTE_FIELDS:
+        if key in IGNORED_ATTRIBUTE_FIELDS:
+            meaning = IGNORED_ATTRIBUTE_FIELDS[key]
             warning(
                 (*path, "attributes", key),
-                f"unknown key '{key}' in the attributes of an author ({name}), ignored"
-                f"{did_you_mean(key, ATTRIBUTE_FIELDS)}",
+                f"'attributes: {key}' of an author ({name}) is ignored, no edition uses it ({meaning})",
+            )
+        elif key not in ATTRIBUTE_FIELDS:
+            known = [*ATTRIBUTE_FIELDS, *IGNORED_ATTRIBUTE_FIELDS]
+            warning(
+                (*path, "attributes", key),
+                f"unknown key '{key}' in the attributes of an author ({name}), ignored{did_you_mean(key, known)}",
             )
 
 

@@ -308,7 +308,7 @@ def test_an_authors_unknown_and_unused_keys_are_reported_at_their_lines(
         tmp_path,
         "---\ntitle: T\nlang: en\nauthor:\n  - name: Alice\n    note: The first author's note.\n"
         "    affilations:\n      - name: Some Uni\n    orcidd: 0000-0002-1825-0097\n"
-        "    attributes:\n      corespondng: true\n"
+        "    attributes:\n      corespondng: true\n      deceased: true\n"
         "  - name: Bob\n    orcid: 0000-0002-1825-0098\n  - affiliation: Some Uni\n---\n",
     )
     assert metadata.authors == ("Alice", "Bob")
@@ -319,8 +319,10 @@ def test_an_authors_unknown_and_unused_keys_are_reported_at_their_lines(
         "paper.md:9: warning: unknown key 'orcidd' of an author (Alice), ignored; did you mean 'orcid'?",
         "paper.md:11: warning: unknown key 'corespondng' in the attributes of an author (Alice), ignored;"
         " did you mean 'corresponding'?",
-        "paper.md:13: warning: '0000-0002-1825-0098' is not an ORCID iD (0000-0000-0000-0000) for Bob; left out",
-        "paper.md:14: warning: an author has no 'name' (affiliation); left out",
+        "paper.md:12: warning: 'attributes: deceased' of an author (Alice) is ignored, no edition uses it"
+        " (Quarto: true for an author who has died)",
+        "paper.md:14: warning: '0000-0002-1825-0098' is not an ORCID iD (0000-0000-0000-0000) for Bob; left out",
+        "paper.md:15: warning: an author has no 'name' (affiliation); left out",
     ]
 
 
