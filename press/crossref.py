@@ -140,5 +140,4 @@ def equations_labelled_twice(output: PandocOutput, manuscript: Manuscript) -> li
 
 
 def _locations(manuscript: Manuscript, written: re.Pattern[str]) -> list[Location]:
-    locations = [manuscript.location(found.start()) for found in written.finditer(manuscript.text)]
-    return locations or [Location(manuscript.path)]
+    return manuscript.written_at(written)

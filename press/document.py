@@ -486,14 +486,15 @@ def _unlink_dangling(
             if not href.startswith("#") or target in identifiers or href[1:] in identifiers:
                 continue
             # Where the author wrote the target: `(#target)` in Markdown, else anywhere (raw HTML).
-            written = manuscript.text.find(f"(#{target})")
+            markdown = f"(#{target})" in manuscript.text
+            written = re.compile(rf"(?<=\()#{re.escape(target)}\)" if markdown else re.escape(f"#{target}"))
             # GitHub's identifiers are lower case (`#Описание` for `# Описание` is Pandoc's `#описание`).
             close = difflib.get_close_matches(target.lower(), sorted(identifiers), n=1, cutoff=0.75)
             hint = f"; did you mean '#{close[0]}'?" if close else ""
             reporter.warn(
                 f"the link to '#{target}' leads to nothing in the text (no heading or element has that"
                 f" identifier); the editions keep its words without the link{hint}",
-                manuscript.location(written + 1) if written >= 0 else manuscript.locate(f"#{target}"),
+                manuscript.written_at(written)[0],
             )
             link.drop_tag()
             mended.add(index)
@@ -575,8 +576,8 @@ def _cited_keys(fragment: lxml.html.HtmlElement) -> list[str]:
 
 
 def _written_at(manuscript: Manuscript, written: str) -> list[Location]:
-    """Every place a piece of text is written in the manuscript."""
-    return [manuscript.location(found.start()) for found in re.finditer(re.escape(written), manuscript.text)]
+    """Every place a piece of text is written in the manuscript's prose."""
+    return manuscript.written_at(re.compile(re.escape(written)))
 
 
 def _confine(

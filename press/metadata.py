@@ -27,6 +27,7 @@ from .frontmatter import TitleBlock, ValuePath, YamlBlock, expand_tabs, inner_li
 from .invocation import MetadataOptions
 from .labels import labels_for
 from .people import Author, read_authors
+from .verbatim import as_written
 
 #: Where a value given on the command line is said to be, in messages about it.
 COMMAND_LINE = Location(Path("command line"))
@@ -512,10 +513,15 @@ class Manuscript:
         found = self.location(offset + (column - 1 if column else 0))
         return found if column else Location(found.path, found.line)
 
+    def written_at(self, written: re.Pattern[str], *, raw: bool = False) -> list[Location]:
+        """Every place the author wrote what a pattern matches (the file alone if nowhere): in the text Pandoc
+        reads as prose, not in code (in raw markup too when `raw`), unless it is nowhere else (see press.verbatim)."""
+        offsets = as_written(self.text, (found.start() for found in written.finditer(self.text)), raw=raw)
+        return [self.location(offset) for offset in offsets] or [Location(self.path)]
+
     def locate(self, text: str) -> Location:
-        """Where a piece of text first occurs in the manuscript (the file alone if nowhere)."""
-        offset = self.text.find(text) if text else -1
-        return self.location(offset) if offset >= 0 else Location(self.path)
+        """Where a piece of text first occurs in the manuscript's prose (the file alone if nowhere)."""
+        return self.written_at(re.compile(re.escape(text)))[0] if text else Location(self.path)
 
 
 def read_manuscript(path: Path) -> Manuscript:

@@ -418,8 +418,7 @@ def unknown_citation_message(
 def _citation_locations(manuscript: Manuscript, key: str) -> list[Location]:
     # Not after a backslash (a literal @) nor inside a word (an e-mail address).
     pattern = re.compile(rf"(?<![\\\w])@(?:{re.escape(key)}|\{{{re.escape(key)}\}})(?![\w:.#$%&\-+?<>~/]*\w)")
-    locations = [manuscript.location(found.start()) for found in pattern.finditer(manuscript.text)]
-    return locations or [Location(manuscript.path)]
+    return manuscript.written_at(pattern)
 
 
 def _dump(output: PandocOutput) -> bytes:

@@ -82,21 +82,12 @@ def quote(text: str) -> str:
 
 
 def _place(manuscript: Manuscript, text: str, occurrence: int) -> Location:
-    """The n-th (from 0) place the text occurs in the manuscript, or its last, or its first line's."""
+    """The n-th (from 0) place the text occurs in the manuscript (not in code), or its last, or its first line's."""
     for needle in (text, text.strip().splitlines()[0]):
-        offsets = _offsets(manuscript.text, needle)
-        if offsets:
-            return manuscript.location(offsets[min(occurrence, len(offsets) - 1)])
+        if needle in manuscript.text:
+            places = manuscript.written_at(re.compile(re.escape(needle)), raw=True)
+            return places[min(occurrence, len(places) - 1)]
     return Location(manuscript.path)
-
-
-def _offsets(text: str, needle: str) -> list[int]:
-    offsets = []
-    start = text.find(needle)
-    while start >= 0:
-        offsets.append(start)
-        start = text.find(needle, start + len(needle))
-    return offsets
 
 
 #: Obsolete elements that browsers still show but HTML5 and EPUB do not allow, and the
@@ -225,10 +216,8 @@ def _drop_obsolete_attributes(element: lxml.html.HtmlElement) -> None:
 
 
 def _tag_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int) -> Location:
-    """The n-th (from 0) place a start tag (with the attribute, if given) occurs in the manuscript, or its last."""
+    """The n-th (from 0) place a start tag (with the attribute, if given) occurs in the manuscript (not in code), or
+    its last."""
     with_attribute = rf"[^>]*\b{re.escape(attribute)}\b" if attribute else ""
-    pattern = re.compile(rf"<{re.escape(tag)}\b{with_attribute}", re.IGNORECASE)
-    offsets = [found.start() for found in pattern.finditer(manuscript.text)]
-    if not offsets:
-        return Location(manuscript.path)
-    return manuscript.location(offsets[min(occurrence, len(offsets) - 1)])
+    places = manuscript.written_at(re.compile(rf"<{re.escape(tag)}\b{with_attribute}", re.IGNORECASE), raw=True)
+    return places[min(occurrence, len(places) - 1)]

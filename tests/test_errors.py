@@ -148,3 +148,20 @@ def test_missing_language_is_a_warning(tmp_path: Path) -> None:
     assert run.returncode == 0
     assert run.stderr.startswith("book.md:1: warning: no 'lang' in the front matter")
     assert 'lang="en"' in (tmp_path / "out" / "book.html").read_text(encoding="utf-8")
+
+
+def test_an_at_word_in_code_is_not_reported_as_a_citation(tmp_path: Path) -> None:
+    """The code block and the code span hold '@frozen' as Pandoc reads it, as they are: placing the error there
+    too, with the advice to write '\\@frozen', would have the author change the code."""
+    manuscript = tmp_path / "book.md"
+    manuscript.write_text(
+        "---\ntitle: T\nauthor: A\nlang: zh-CN\n---\n\n```\n@frozen class Foo {}\n```\n\n"
+        "代码使用了装饰器（@frozen）。\n\n`@frozen` 是代码。\n",
+        encoding="utf-8",
+    )
+    run = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "book.md:11:10: error: '@frozen' is neither a citation key (there is no bibliography) nor a cross-reference;"
+        " for a literal '@', write '\\@frozen'"
+    ]

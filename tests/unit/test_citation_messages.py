@@ -48,6 +48,17 @@ def test_a_literal_at_and_an_email_address_are_not_the_places_of_a_handle() -> N
     assert _citation_locations(manuscript, "annat") == [Location(Path("book.md"), 1, 46)]
 
 
+def test_an_at_word_in_code_is_not_the_place_of_a_citation() -> None:
+    """Pandoc reads code blocks, code spans, raw markup and comments as they are: the `@frozen` there is no
+    citation, and writing it `\\@frozen` would change the code."""
+    text = (
+        "---\ntitle: T\nlang: zh-CN\n---\n\n```\n@frozen class Foo {}\n```\n\n    @frozen indented\n\n"
+        "代码使用了装饰器（@frozen）。\n\n`@frozen` 是代码。<!-- @frozen -->\n"
+    )
+    manuscript = Manuscript(Path("book.md"), text, (), None)
+    assert _citation_locations(manuscript, "frozen") == [Location(Path("book.md"), 12, 10)]
+
+
 def test_without_a_bibliography_the_file_beside_the_manuscript_is_named() -> None:
     message = unknown_citation_message("Cousteau1963", [], None, ["references.bib"])
     assert message.startswith(

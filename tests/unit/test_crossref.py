@@ -596,6 +596,14 @@ def test_bookdowns_labels_references_and_text_references_are_read(tmp_path: Path
     assert "#eq" not in equation.text_content() and "ref:" not in text(html)
 
 
+def test_a_reference_shown_as_code_is_not_the_place_of_an_unknown_one(tmp_path: Path) -> None:
+    manuscript_text = "Write `@fig:mpa` to refer:\n\n```\nSee @fig:mpa.\n```\n\nSee @fig:mpa.\n"
+    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, (), None)
+    message = PandocMessage("ScriptingWarning", "WARNING", "press-crossref unknown fig:mpa among fig:map")
+    problems = crossref.unresolved(PandocOutput("", (message,)), manuscript)
+    assert [str(problem.location) for problem in problems] == [f"{tmp_path / 'm.md'}:7:5"]
+
+
 def test_bookdowns_unknown_references_are_errors_at_their_lines(tmp_path: Path) -> None:
     markdown = BOOKDOWN.replace("\\@ref(eq:mean)", "\\@ref(eq:maen) and (ref:nope)")
     html, warnings = convert(markdown, "en", tmp_path)

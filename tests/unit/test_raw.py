@@ -143,3 +143,10 @@ def test_latex_lists_alone_in_a_raw_block_stand_for_the_fields_that_ask_for_them
     assert describe("tex", "\\listoffigures") == (
         "raw LaTeX '\\listoffigures' read as `lof: true`: the editions place the list after the contents, not here"
     )
+
+
+def test_raw_markup_shown_as_code_is_not_its_place() -> None:
+    text = "Write `\\vspace{1em}` or\n\n```\n\\vspace{1em}\n```\n\n\\vspace{1em}\n\n```{=latex}\n\\vspace{2em}\n```\n"
+    manuscript = Manuscript(Path("book.md"), text, (), None)
+    warnings = dropped([("latex", "\\vspace{1em}"), ("latex", "\\vspace{2em}")], manuscript)
+    assert [location for _, location in warnings] == [Location(Path("book.md"), 7, 1), Location(Path("book.md"), 10, 1)]
