@@ -44,11 +44,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from . import verbatim
 from .errors import Location, PressError, Reporter, location_of
 from .raw import OBSOLETE_ELEMENTS, UNSHOWN_ELEMENTS
 
@@ -121,8 +123,11 @@ SVG_REMOVED_ELEMENTS = frozenset(("script", "foreignObject", "handler", "listene
 SVG_REFERENCING = frozenset(("image", "use", "feImage"))
 SVG_ANIMATIONS = frozenset(("animate", "set", "animateMotion", "animateTransform", "animateColor"))
 
-Locate = Callable[[str], Location]
-"""Where a piece of markup (a URL, a tag) is written in the author's files."""
+
+class Locate(Protocol):
+    """Where the n-th (from 0) piece of markup written so (a URL, a tag, an attribute) is in the author's files."""
+
+    def __call__(self, written: str, occurrence: int = 0) -> Location: ...
 
 
 def safe_xml_parser(*, remove_comments: bool = False, remove_pis: bool = False) -> etree.XMLParser:
@@ -176,35 +181,72 @@ def css_urls(css: str) -> list[str]:
 
 
 def text_locator(sources: Sequence[tuple[Path, str, int]], fallback: Path | None = None) -> Locate:
-    """Finds where a URL or a tag is written in the author's files: (path, text, where to start) in order.
+    """Finds where a URL, a tag (`<script`), an attribute (`onclick=`) or a piece of CSS is written in the author's
+    files: (path, text, where to start) in order.
 
-    A URL Pandoc completed (`https://` before a bibliography's URL field) is found by what was written.
-    Without a place, the location is the fallback file, or the first.
+    Each way of writing it is looked for in every file before the next (a tag as markup, never as a word of the
+    text: `<link>` is not the 'clink' of glasses), and not in code (see press.verbatim). A URL Pandoc completed
+    (`https://` before a bibliography's URL field) is found by what was written. Without a place, the location
+    is the fallback file, or the first.
     """
 
-    def locate(written: str) -> Location:
+    def locate(written: str, occurrence: int = 0) -> Location:
+        in_code: list[Place] = []
         for candidate in dict.fromkeys([written, written.split("://", 1)[-1]]):
-            for path, text, start in sources:
-                offset = find_written(text, candidate, start)
-                if offset is not None:
-                    return location_of(text, offset, path)
+            for pattern in _ways_of_writing(candidate):
+                places = _places(sources, pattern)
+                chosen = [place for place in places if place.rank == 0]
+                if chosen:
+                    return chosen[min(occurrence, len(chosen) - 1)].location()
+                in_code = in_code or places
+        if in_code:
+            return in_code[min(occurrence, len(in_code) - 1)].location()
         return Location(fallback or sources[0][0])
 
     return locate
 
 
-def find_written(text: str, written: str, start: int = 0) -> int | None:
-    """Where a URL or a tag name is written in a text (from `start`): as an attribute's value, a Markdown
-    link's target or a tag first, anywhere (whatever its case) after that; None when nowhere."""
+@dataclass(frozen=True)
+class Place:
+    """Where a search found something in a file, ranked by how surely the author wrote it there (press.verbatim:
+    0 in prose or raw markup, more in code)."""
+
+    path: Path
+    text: str
+    offset: int
+    rank: int
+
+    def location(self) -> Location:
+        return location_of(self.text, self.offset, self.path)
+
+
+def _ways_of_writing(written: str) -> list[re.Pattern[str]]:
+    """How markup may be written, the likeliest first, each found where its name or value starts: a tag (`<name`)
+    and an attribute (`name=`) in any case; a URL or CSS as an attribute's value, a Markdown link's target or a
+    tag, then anywhere, in any case last."""
     if not written:
-        return None
-    for before in ('="', "='", "(", "<", ""):
-        offset = text.find(before + written, start)
-        if offset < 0 and not before:
-            offset = text.lower().find(written.lower(), start)
-        if offset >= 0:
-            return offset + len(before)
-    return None
+        return []
+    if re.fullmatch(r"<[\w:-]+", written):
+        return [re.compile(rf"(?<=<){re.escape(written[1:])}(?![\w:-])", re.IGNORECASE)]
+    if re.fullmatch(r"[\w:-]+=", written):
+        return [re.compile(rf"(?<![\w:-]){re.escape(written[:-1])}(?=\s*=)", re.IGNORECASE)]
+    exact = re.escape(written)
+    return [
+        *(re.compile(rf"(?<={re.escape(before)}){exact}") for before in ('="', "='", "(", "<")),
+        re.compile(exact),
+        re.compile(exact, re.IGNORECASE),
+    ]
+
+
+def _places(sources: Sequence[tuple[Path, str, int]], pattern: re.Pattern[str]) -> list[Place]:
+    """Where a pattern matches in the files, in order, each place once."""
+    places: dict[tuple[Path, int], Place] = {}
+    for path, text, start in sources:
+        for found in pattern.finditer(text, start):
+            if (path, found.start()) not in places:
+                rank = verbatim.rank(text, found.start(), raw=True)
+                places[(path, found.start())] = Place(path, text, found.start(), rank)
+    return list(places.values())
 
 
 # The manuscript's HTML
@@ -226,7 +268,7 @@ def refuse_active_content(
     for removed in dict.fromkeys(_remove_scripts(fragment)):
         reporter.warn(
             f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
-            locate(removed.rstrip("=>").lstrip("<")),
+            locate(removed.rstrip(">")),
         )
     for element in list(fragment.iter()):
         if not isinstance(element.tag, str) or element is fragment or fragment not in element.iterancestors():
@@ -240,7 +282,7 @@ def refuse_active_content(
             continue
         if element.tag not in ALLOWED_ELEMENTS or (element.tag == "input" and element.get("type") != "checkbox"):
             tag = f"<{element.tag}>"
-            _refuse(element, None, element.tag, tag, _element_reason(element.tag), locate, remove, reporter)
+            _refuse(element, None, f"<{element.tag}", tag, _element_reason(element.tag), locate, remove, reporter)
             continue
         for name in LINK_ATTRIBUTES:
             url = element.get(name)

@@ -83,3 +83,23 @@ def test_scripts_never_reach_the_epub(tmp_path: Path) -> None:
         text = " ".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xhtml"))
     assert "<script" not in text and "alert(" not in text
     assert "onclick" not in text and "onmouseover" not in text and "Click" in text
+
+
+def test_raw_html_in_a_book_is_reported_in_its_own_chapter_at_its_line(tmp_path: Path) -> None:
+    """Each was placed at the first earlier word holding the tag's name: 'script' in 'manuscript', 'link' in
+    'clink', in another chapter."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "metadata.yaml").write_text("title: T\nauthor: A\nlang: en\n", encoding="utf-8")
+    (book / "01.a.md").write_text("# One\n\nThis manuscript is short.\n\nThe clink of glasses.\n", encoding="utf-8")
+    (book / "02.b.md").write_text(
+        '# Two\n\n<script>alert(1)</script>\n\nWrite `<link>` so:\n\n<link rel="stylesheet" href="x.css">\n',
+        encoding="utf-8",
+    )
+    run = build("html", "--manuscript", book, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "book/02.b.md:3:2: warning: removed <script> from the manuscript's raw HTML: editions run no code from it",
+        "book/02.b.md:7:2: error: <link> is refused:"
+        " the manuscript's raw HTML may not change how the page is read or loaded",
+    ]

@@ -16,7 +16,7 @@ from press.markup import inner_html, parse_fragment
 HERE = Location(Path("book.md"), 1)
 
 
-def locate(text: str) -> Location:
+def locate(written: str, occurrence: int = 0) -> Location:
     return HERE
 
 
@@ -240,13 +240,35 @@ def test_a_link_that_is_no_url_is_refused(url: str) -> None:
         cleaned(f'<a href="{url}">x</a>')
 
 
-def test_a_url_is_found_where_it_is_written() -> None:
-    text = '---\ntitle: x onclick y\n---\nText <img src="x"> and [x](x) <iframe>'
-    start = text.index("Text")
-    assert text[sanitize.find_written(text, "x", start) or 0 :].startswith('x"> and')
-    assert text[sanitize.find_written(text, "iframe", start) or 0 :].startswith("iframe>")
-    assert sanitize.find_written(text, "onclick", start) is None
-    assert sanitize.find_written(text, "TEXT") == start
+def test_markup_is_found_where_it_is_written() -> None:
+    text = '---\ntitle: x onclick y\n---\nText <img src="x"> and [x](x) <IFrame>\n'
+    locate = sanitize.text_locator([(Path("book.md"), text, text.index("Text"))])
+    assert locate("x") == Location(Path("book.md"), 4, 16), "as an attribute's value first"
+    assert locate("<iframe") == Location(Path("book.md"), 4, 32), "a tag in any case, at its name"
+    assert locate("onclick=") == Location(Path("book.md")), "not in the front matter"
+    assert locate("TEXT") == Location(Path("book.md"), 4, 1), "in any case last"
+
+
+def test_a_tag_in_a_book_is_found_as_markup_in_its_own_chapter_not_as_a_word_of_an_earlier_one() -> None:
+    """`<script>` was placed at the 'script' of 'manuscript', `<link>` at the 'clink' of glasses, in an earlier
+    chapter; and markup shown as code is not the element's place."""
+    first = "# One\n\nThis manuscript is short. The clink of glasses.\n\nWrite `<link>` or:\n\n    <script>\n"
+    second = '# Two\n\n<script>alert(1)</script>\n\n<LINK rel="stylesheet" href="x.css">\n'
+    locate = sanitize.text_locator([(Path("01.md"), first, 0), (Path("02.md"), second, 0)])
+    assert locate("<script") == Location(Path("02.md"), 3, 2)
+    assert locate("<link") == Location(Path("02.md"), 5, 2)
+    assert locate("onclick=") == Location(Path("01.md")), "nowhere: the first file"
+
+
+def test_the_same_markup_written_twice_is_found_at_each_place() -> None:
+    text = "![one](https://example.org/a.png)\n\n`![code](https://example.org/a.png)`\n\n![again](https://example.org/a.png)\n"
+    locate = sanitize.text_locator([(Path("book.md"), text, 0)])
+    url = "https://example.org/a.png"
+    assert [locate(url, occurrence) for occurrence in range(3)] == [
+        Location(Path("book.md"), 1, 8),
+        Location(Path("book.md"), 5, 10),
+        Location(Path("book.md"), 5, 10),
+    ]
 
 
 @pytest.mark.parametrize("url", ["//host/share", "\\\\host\\share", " //host"])
