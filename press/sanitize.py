@@ -41,6 +41,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ import lxml.html
 from lxml import etree
 
 from . import verbatim
-from .errors import Location, PressError, Reporter, location_of
+from .errors import CombinedError, Location, PressError, Reporter, location_of
 from .raw import OBSOLETE_ELEMENTS, UNSHOWN_ELEMENTS
 
 #: URL schemes a link may have: places on the web, mail and telephone numbers, identifiers.
@@ -261,6 +262,7 @@ def refuse_active_content(
     reporter: Reporter,
 ) -> None:
     """Take out code, refuse (or with `remove`, take out) everything else that is active; see the module's rule.
+    Every refusal is reported at once, each at its place, in one `CombinedError`.
 
     `is_image_file(url)` says whether an <img src> names a file beside the manuscript.
     """
@@ -270,9 +272,10 @@ def refuse_active_content(
             f"removed {removed} from the manuscript's raw HTML: editions run no code from it",
             locate(removed.rstrip(">")),
         )
+    refusals = _Refusals(locate, remove, reporter)
     for element in list(fragment.iter()):
         if not isinstance(element.tag, str) or element is fragment or fragment not in element.iterancestors():
-            continue  # the fragment itself, or inside an element `remove` took out
+            continue  # the fragment itself, or inside an element taken out
         if element.tag not in ALLOWED_ELEMENTS and element.tag not in ACTIVE_ELEMENTS:
             reporter.warn(
                 f"<{element.tag}> is no HTML element: the editions leave it out and keep what it holds",
@@ -281,31 +284,62 @@ def refuse_active_content(
             element.drop_tag()
             continue
         if element.tag not in ALLOWED_ELEMENTS or (element.tag == "input" and element.get("type") != "checkbox"):
-            tag = f"<{element.tag}>"
-            _refuse(element, None, f"<{element.tag}", tag, _element_reason(element.tag), locate, remove, reporter)
+            refusals.refuse(element, None, f"<{element.tag}", f"<{element.tag}>", _element_reason(element.tag))
             continue
         for name in LINK_ATTRIBUTES:
             url = element.get(name)
             if url is not None and not is_safe_link(url):
                 scheme = url_scheme(url)
                 reason = f"editions carry no {scheme}: links" if scheme else "a link to another host needs a scheme"
-                _refuse(element, name, url, f"the link '{_short(url)}'", reason, locate, remove, reporter)
+                refusals.refuse(element, name, url, f"the link '{_short(url)}'", reason)
             elif url is not None and not is_valid_url(url):
-                _refuse(
-                    element, name, url, f"the link '{_short(url)}'", "it is not a valid URL", locate, remove, reporter
-                )
+                refusals.refuse(element, name, url, f"the link '{_short(url)}'", "it is not a valid URL")
         for url in _loaded_urls(element):
             if not (element.tag == "img" and url == element.get("src") and is_image_file(url)):
                 attribute = _loading_attribute(element, url)
-                _refuse(element, attribute, url, f"loading '{_short(url)}'", LOADING_REASON, locate, remove, reporter)
+                if element.tag == "img" and attribute == "src":
+                    attribute = None  # an image without its file is none, and HTML allows none
+                refusals.refuse(element, attribute, url, f"loading '{_short(url)}'", LOADING_REASON)
         for css in _styles(element):
             code = CSS_CODE.search(css)
             if code is not None:
                 attribute = None if element.tag == "style" else "style"
                 subject = f"the CSS '{code.group()}'"
-                _refuse(
-                    element, attribute, code.group(), subject, "editions run no code from CSS", locate, remove, reporter
-                )
+                refusals.refuse(element, attribute, code.group(), subject, "editions run no code from CSS")
+    if refusals.problems:
+        raise CombinedError(refusals.problems)
+
+
+@dataclass
+class _Refusals:
+    """What `refuse_active_content` refuses, or with `remove` takes out with a warning, each at its place."""
+
+    locate: Locate
+    remove: bool
+    reporter: Reporter
+    problems: list[PressError] = field(default_factory=list)
+    #: How many of each piece of markup (as written) have been located: the next is at the next place.
+    located: Counter[str] = field(default_factory=Counter)
+
+    def refuse(
+        self, element: lxml.html.HtmlElement, attribute: str | None, written: str, subject: str, reason: str
+    ) -> None:
+        """Take the element (or its attribute) out, and refuse it (said with the others once all are found), or with
+        `remove` warn. Refused, it is taken out all the same: `check` goes on reading the fragment, and says
+        nothing more of it (a remote image refused is not then an image file missing).
+
+        `written` is the markup to look for in the author's files, `subject` what the message calls it.
+        """
+        location = self.locate(written, self.located[written])
+        self.located[written] += 1
+        if attribute is None:
+            element.drop_tree()
+        else:
+            element.attrib.pop(attribute, None)
+        if self.remove:
+            self.reporter.warn(f"removed {subject}: {reason}", location)
+        else:
+            self.problems.append(PressError(f"{subject} is refused: {reason}", location))
 
 
 def _element_reason(tag: str) -> str:
@@ -318,30 +352,6 @@ def _element_reason(tag: str) -> str:
     if tag == "foreignobject":
         return "SVG in the text may hold only drawing"
     return "editions carry only the elements of text, tables, figures, MathML and SVG drawing"
-
-
-def _refuse(
-    element: lxml.html.HtmlElement,
-    attribute: str | None,
-    written: str,
-    subject: str,
-    reason: str,
-    locate: Locate,
-    remove: bool,
-    reporter: Reporter,
-) -> None:
-    """Refuse the element (or its attribute), or with `remove` take it out with a warning.
-
-    `written` is the text to look for in the author's files, `subject` what the message calls it.
-    """
-    location = locate(written)
-    if not remove:
-        raise PressError(f"{subject} is refused: {reason}", location)
-    if attribute is None:
-        element.drop_tree()
-    else:
-        element.attrib.pop(attribute, None)
-    reporter.warn(f"removed {subject}: {reason}", location)
 
 
 def _short(text: str, length: int = 80) -> str:

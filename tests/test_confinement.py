@@ -85,6 +85,27 @@ def test_scripts_never_reach_the_epub(tmp_path: Path) -> None:
     assert "onclick" not in text and "onmouseover" not in text and "Click" in text
 
 
+def test_every_remote_image_is_refused_in_one_run_at_its_line(tmp_path: Path, server: str) -> None:
+    """A text with three remote images needed three builds, the first refused in each; `check` said the others
+    were missing files (their URLs read as paths)."""
+    manuscript = write_manuscript(
+        tmp_path / "book", f"![one]({server}/a.png)\n\nText.\n\n![two]({server}/b.png)\n\n![again]({server}/a.png)\n"
+    )
+    refusal = "is refused: editions carry only image files beside the manuscript, which the build checks"
+    expected = [
+        f"book/book.md:7:8: error: loading '{server}/a.png' {refusal}",
+        f"book/book.md:11:8: error: loading '{server}/b.png' {refusal}",
+        f"book/book.md:13:10: error: loading '{server}/a.png' {refusal}",
+    ]
+    run = build("all", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == expected
+    checked = build("check", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines() == [*expected, "book/book.md: 3 errors, 0 warnings"]
+    assert RecordingHandler.requests == []
+
+
 def test_raw_html_in_a_book_is_reported_in_its_own_chapter_at_its_line(tmp_path: Path) -> None:
     """Each was placed at the first earlier word holding the tag's name: 'script' in 'manuscript', 'link' in
     'clink', in another chapter."""

@@ -10,7 +10,7 @@ from lxml import etree
 
 from press import sanitize
 from press.cli import print_diagnostic
-from press.errors import Location, PressError, Reporter
+from press.errors import CombinedError, Location, PressError, Reporter
 from press.markup import inner_html, parse_fragment
 
 HERE = Location(Path("book.md"), 1)
@@ -269,6 +269,23 @@ def test_the_same_markup_written_twice_is_found_at_each_place() -> None:
         Location(Path("book.md"), 5, 10),
         Location(Path("book.md"), 5, 10),
     ]
+
+
+def test_every_refusal_is_reported_at_once_and_what_is_refused_taken_out() -> None:
+    """A text with three remote images needed three builds to find them; a refused image left behind was then
+    reported missing by `check` (its URL read as a path)."""
+    fragment = parse_fragment(
+        '<p><img src="https://example.org/a.png" alt="one"></p><p><iframe src="x"></iframe>'
+        '<img src="https://example.org/b.png" alt="two"></p><p><img src="images/kept.png" alt="kept"></p>'
+    )
+    with pytest.raises(CombinedError) as raised:
+        sanitize.refuse_active_content(fragment, locate, is_image_file, reporter=Reporter())
+    assert [problem.message.split(" is refused")[0] for problem in raised.value.problems] == [
+        "loading 'https://example.org/a.png'",
+        "<iframe>",
+        "loading 'https://example.org/b.png'",
+    ]
+    assert inner_html(fragment) == '<p></p><p></p><p><img src="images/kept.png" alt="kept"></p>'
 
 
 @pytest.mark.parametrize("url", ["//host/share", "\\\\host\\share", " //host"])
