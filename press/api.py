@@ -110,7 +110,7 @@ def _import(editions: Sequence[str]) -> None:
 
 def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **options: Any) -> list[Diagnostic]:
     """Every finding the build would report (its errors and warnings), and those of the checks
-    that only `check` makes (unused and incomplete bibliography entries, heading levels…)."""
+    that only `check` makes (unused and incomplete bibliography entries, images without alternative text)."""
     from . import printlayout  # WeasyPrint, only when checking the print page's glyphs
 
     context = BuildContext(out, _options(options), reporter or Reporter())

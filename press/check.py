@@ -22,7 +22,6 @@ from .csl import resolve_style
 from .document import Document
 from .errors import Diagnostic as Finding
 from .errors import Location, PressError, Reporter, location_of
-from .markup import parse_fragment
 from .metadata import Manuscript, Metadata
 
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
@@ -43,8 +42,8 @@ CREATOR_FIELDS = ("author", "editor", "translator", "director", "container-autho
 
 def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) -> None:
     """The findings only `check` makes, on a document the loader has read: bibliography
-    entries duplicated, never cited or lacking what the style prints; skipped heading
-    levels. (The loader reports links to nothing and images without alternative text.)
+    entries duplicated, never cited or lacking what the style prints. (The loader reports links to
+    nothing, images without alternative text and skipped heading levels.)
     `chapters` are the chapter files the command line adds to the manuscript."""
     metadata = document.metadata
     # The loader has reported what reading the manuscript finds; read again, it only locates the findings.
@@ -52,11 +51,9 @@ def lint(document: Document, reporter: Reporter, chapters: Sequence[Path] = ()) 
     # The loader resolved and confined the style already.
     style = resolve_style(metadata.csl, metadata.source.parent, metadata.location("csl"), confined=False)
     entries = _bibliography(metadata, reporter)
-    body = parse_fragment(document.body)
     for finding in [
         *_unused_entries(manuscript, entries, metadata),
         *_incomplete_entries(entries, metadata, style),
-        *_heading_levels(body, manuscript),
     ]:
         if finding.severity == "error":
             reporter.fail(PressError(finding.message, finding.location))
@@ -127,24 +124,6 @@ def _style_variables(style: Path) -> set[str]:
             if value and element.tag in (f"{CSL_NAMESPACE}{tag}" for tag in ("text", "names", "date", "number")):
                 names.update(value.split())
     return names
-
-
-def _heading_levels(fragment: Any, manuscript: Manuscript) -> list[Finding]:
-    findings = []
-    previous = 1
-    for heading in fragment.iter("h2", "h3", "h4", "h5", "h6"):
-        level = int(heading.tag[1])
-        if level > previous + 1:
-            text = heading.text_content().strip()
-            findings.append(
-                Finding(
-                    "warning",
-                    f"heading '{text}' skips a level ({'#' * (previous - 1)} to {'#' * (level - 1)})",
-                    manuscript.locate(text),
-                )
-            )
-        previous = level
-    return findings
 
 
 def _key_location(path: Path, key: str) -> Location:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from .errors import Location, PressError
@@ -34,6 +35,10 @@ FROM_CODE_FOUND = re.compile(rf"{FROM_CODE} (\S+)$")
 #: bookdown text references whose words stand, through others, for themselves: their names, the first again last.
 CYCLE = "press-crossref cyclic"
 CYCLE_FOUND = re.compile(rf"{CYCLE} (.+)$", re.DOTALL)
+#: A heading that skips a level: the level it follows as written (`title`, `book` for a book's title), its own, the
+#: text's shallowest, its text.
+SKIPPED_LEVEL = "press-crossref skipped-level"
+SKIPPED_LEVEL_FOUND = re.compile(rf"{SKIPPED_LEVEL} (title|book|\d) (\d) (\d) (.*)$", re.DOTALL)
 BOOKDOWN_REFERENCE = re.compile(r"ref\((.+)\)$")
 BOOKDOWN_TEXT_REFERENCE = re.compile(r"\(ref:(.+)\)$")
 #: The labels (templates/labels.yaml) the filter is given, each with its plural; then the words of the
@@ -56,8 +61,9 @@ def label_arguments(lang: str) -> list[str]:
 
 
 def is_unresolved_reference(message: str) -> bool:
-    """Whether a message of the filter's is one `unresolved` or `equations_labelled_twice` reports."""
-    return MARKER in message or SEVERAL_LABELS in message or CYCLE in message or FROM_CODE in message
+    """Whether a message of the filter's is one `unresolved`, `equations_labelled_twice`, `made_by_code` or
+    `skipped_levels` reports."""
+    return any(marker in message for marker in (MARKER, SEVERAL_LABELS, CYCLE, SKIPPED_LEVEL, FROM_CODE))
 
 
 def unresolved(output: PandocOutput, manuscript: Manuscript) -> list[PressError]:
@@ -137,6 +143,40 @@ def equations_labelled_twice(output: PandocOutput, manuscript: Manuscript) -> li
         pattern = re.compile(rf"\(\\#{re.escape(first)}\)")
         found.append((text, _locations(manuscript, pattern)[0]))
     return found
+
+
+def skipped_levels(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:
+    """A warning for each heading that skips a level, the levels as the author wrote them, at the heading."""
+    found = []
+    placed: Counter[tuple[int, str]] = Counter()
+    for message in output.warnings:
+        skipped = SKIPPED_LEVEL_FOUND.search(message.text)
+        if skipped is None:
+            continue
+        after, level, top, text = skipped.group(1), int(skipped.group(2)), int(skipped.group(3)), skipped.group(4)
+        marks = "#" * level
+        checkers = "which accessibility checkers report"
+        if after == "book":
+            problem = (
+                f"heading '{text}' ({marks}) comes before the book's first chapter (#), skipping a level under the"
+                f" title, {checkers}; for a chapter of the front matter, write '# {text} {{-}}'"
+            )
+        else:
+            written = f"the title to {marks}; the text's sections are {'#' * top}" if after == "title" else None
+            problem = f"heading '{text}' skips a level ({written or '#' * int(after) + ' to ' + marks}), {checkers}"
+        found.append((problem, _heading_place(manuscript, level, text, placed[(level, text)])))
+        placed[(level, text)] += 1
+    return found
+
+
+def _heading_place(manuscript: Manuscript, level: int, text: str, occurrence: int) -> Location:
+    """The n-th (from 0) heading of a level whose line holds the text's first word, or the text's first place."""
+    first_word = re.escape(text.split()[0]) if text.split() else ""
+    written = re.compile(rf"^[ \t]{{0,3}}#{{{level}}}(?!#)(?=[^\n]*{first_word})", re.MULTILINE)
+    if not written.search(manuscript.text):
+        return manuscript.locate(text)
+    places = manuscript.written_at(written)
+    return places[min(occurrence, len(places) - 1)]
 
 
 def _locations(manuscript: Manuscript, written: re.Pattern[str]) -> list[Location]:

@@ -357,6 +357,7 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
         *found,
         *crossref.equations_labelled_twice(output, manuscript),
         *crossref.made_by_code(output, manuscript),
+        *crossref.skipped_levels(output, manuscript),
         *raw.dropped(left_out(output), manuscript),
     ]
 

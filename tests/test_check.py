@@ -35,7 +35,8 @@ def test_every_finding_with_its_place(tmp_path: Path) -> None:
         "tests/fixtures/flawed/flawed.md:17:13: error: image old.bmp is BMP; use one of GIF, JPEG, PNG, SVG, WEBP",
         "tests/fixtures/flawed/flawed.md:21:15: warning: the link to '#no-such-place' leads to nothing in the text"
         " (no heading or element has that identifier); the editions keep its words without the link",
-        "tests/fixtures/flawed/flawed.md:19:5: warning: heading 'Too deep' skips a level (# to ###)",
+        "tests/fixtures/flawed/flawed.md:19:1: warning: heading 'Too deep' skips a level (# to ###),"
+        " which accessibility checkers report",
         "tests/fixtures/flawed/flawed.md:23:28: error: image images/chart.pdf is a PDF, which no edition can show;"
         " use one of GIF, JPEG, PNG, SVG, WEBP",
     ]
@@ -80,7 +81,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     book = tmp_path / "book"
     book.mkdir()
     (book / "book.md").write_text(
-        "---\ntitle: T\nauthor: A\nlang: en\nallow-missing-glyphs: true\n---\n\n# One\n\n### Three\n\nText 𐀀.\n"
+        "---\ntitle: T\nauthor: A\nlang: en\nallow-missing-glyphs: true\n---\n\n# One\n\n## Two\n\nText 𐀀.\n"
     )
     assert build("check", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 0
     assert build("check", "--strict", "--manuscript", book / "book.md", "--out", tmp_path / "out").returncode == 1
@@ -123,3 +124,28 @@ def test_a_link_to_nothing_keeps_its_words_without_the_link_in_every_edition(tmp
     assert page.count('href="#%E8%A6%8B') + page.count('href="#見出しレベル３"') == 1, (
         "the link leading somewhere stays"
     )
+
+
+def test_a_heading_that_skips_a_level_is_reported_with_the_levels_as_written(tmp_path: Path) -> None:
+    """A text from `##` rises to the first level in the editions; the levels reported are the author's (it said
+    '# to ###'), and a build warns of it too, for accessibility checkers (Ace, axe, Nu) report the gap. A book's
+    `##` heading before its first chapter said '( to ##)'."""
+    essay = tmp_path / "essay.md"
+    essay.write_text("---\ntitle: T\nauthor: A\nlang: en\n---\n\n## Section\n\nText.\n\n#### Deep\n\nMore.\n")
+    expected = "essay.md:11:1: warning: heading 'Deep' skips a level (## to ####), which accessibility checkers report"
+    checked = build("check", "--manuscript", essay, "--out", tmp_path / "out", cwd=tmp_path)
+    assert checked.stderr.splitlines()[:-1] == [expected]
+    built = build("html", "--manuscript", essay, "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines() == [expected]
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "metadata.yaml").write_text("title: T\nauthor: A\nlang: en\n", encoding="utf-8")
+    (book / "01.abstract.md").write_text("## Abstract\n\nText.\n", encoding="utf-8")
+    (book / "02.body.md").write_text("# Intro\n\nText.\n", encoding="utf-8")
+    checked = build("check", "--manuscript", book, "--out", tmp_path / "book-out", cwd=tmp_path)
+    assert checked.stderr.splitlines()[:-1] == [
+        "book/01.abstract.md:1:1: warning: heading 'Abstract' (##) comes before the book's first chapter (#),"
+        " skipping a level under the title, which accessibility checkers report; for a chapter of the front"
+        " matter, write '# Abstract {-}'"
+    ]

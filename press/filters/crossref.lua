@@ -68,6 +68,7 @@ local SEVERAL_LABELS = 'press-crossref several-labels'
 -- A reference to what a code cell makes (its figure, its table): only running the code would make it, so
 -- it is logged apart, for a warning rather than an error.
 local FROM_CODE_MARKER = 'press-crossref from-code'
+local SKIPPED_LEVEL = 'press-crossref skipped-level'
 local NBSP = '\u{a0}'
 
 local words = {
@@ -310,15 +311,34 @@ local function number_equations(inlines, counters)
 end
 
 -- What the numbering needs to know of the document, noted as the figures are made: its
--- shallowest heading, whether it has parts, whether it has display math.
+-- headings and the shallowest of them, whether it has parts, whether it has display math.
 local top = 6
+local headers_in_order = {}
 local display_math = false
 
 local function note_heading(header)
   if header.level < top then
     top = header.level
   end
+  headers_in_order[#headers_in_order + 1] = header
   book = book or header.classes:includes('part')
+end
+
+-- Each heading that skips a level as the author wrote it (`##` then `####`; a first heading below the
+-- text's shallowest, which stands under the title), logged for the toolchain to warn of at its line:
+-- the editions keep the author's levels, and accessibility checkers (Ace, axe, the Nu checker) report
+-- the gap. Logged as: the level it follows ('title', or 'book' for a book's title), its own level, the
+-- text's shallowest level and its text.
+local function report_skipped_levels()
+  local previous = top - 1
+  for _, header in ipairs(headers_in_order) do
+    if header.level > previous + 1 then
+      local after = previous == top - 1 and (book and 'book' or 'title') or tostring(previous)
+      local text = pandoc.utils.stringify(header.content)
+      pandoc.log.warn(table.concat({ SKIPPED_LEVEL, after, tostring(header.level), tostring(top), text }, ' '))
+    end
+    previous = header.level
+  end
 end
 
 local function note_math(math)
@@ -340,6 +360,7 @@ local function number_targets(doc)
       return element
     end
   end
+  report_skipped_levels()
   if top > 1 and top < 6 then
     -- A text whose shallowest heading is `##` (its title in the front matter, as Quarto's, Hugo's and
     -- Jekyll's authors write): its headings rise, so that the editions' levels follow the title without a

@@ -901,3 +901,36 @@ def test_latex_equation_labels_number_their_equations(tmp_path: Path) -> None:
     assert [number.text for number in fragment.find_class("equation-number")] == ["(1)", "(2)"]
     assert "As (1), Equation\u00a0(1) and (2)." in text(html)
     assert "label" not in "".join(fragment.xpath("//math//text()"))
+
+
+@pytest.mark.parametrize(
+    ("markdown", "arguments", "expected"),
+    [
+        ("## Section\n\nText.\n\n### Below\n\n## Next\n", (), []),
+        ("## Section\n\nText.\n\n#### *Deep* down\n", (), ["5:1: heading 'Deep down' skips a level (## to ####)"]),
+        (
+            "## Abstract\n\n# Intro\n",
+            (),
+            ["1:1: heading 'Abstract' skips a level (the title to ##; the text's sections are #)"],
+        ),
+        (
+            "## Abstract\n\n# Intro\n",
+            ("--metadata=press-book:true",),
+            [
+                "1:1: heading 'Abstract' (##) comes before the book's first chapter (#), skipping a level under the"
+                " title, which accessibility checkers report; for a chapter of the front matter, write"
+                " '# Abstract {-}'"
+            ],
+        ),
+    ],
+)
+def test_a_heading_that_skips_a_level_is_a_warning_at_its_line_with_the_levels_as_written(
+    markdown: str, arguments: tuple[str, ...], expected: list[str], tmp_path: Path
+) -> None:
+    """A text from `##` rises to the first level, but the levels it warns of are the author's."""
+    html, warnings = convert(markdown, "en", tmp_path, *arguments)
+    manuscript = Manuscript(tmp_path / "m.md", markdown, (), None)
+    messages = tuple(PandocMessage("ScriptingWarning", "WARNING", warning) for warning in warnings)
+    found = crossref.skipped_levels(PandocOutput(html, messages), manuscript)
+    shown = [f"{location}: {message}".removeprefix(f"{tmp_path / 'm.md'}:") for message, location in found]
+    assert [line.removesuffix(", which accessibility checkers report") for line in shown] == expected
