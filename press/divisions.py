@@ -142,13 +142,16 @@ def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -
 def numbered_notes(
     groups: Iterable[lxml.html.HtmlElement], notes: tuple[Note, ...], by_division: bool = False
 ) -> tuple[Note, ...]:
-    """The notes numbered from 1 in each group of the text, in the order of their calls, and the calls
-    too; each, `by_division`, the note of its group's division. Notes called from none of the groups
-    come last, as they were."""
+    """The notes numbered in the order of their calls through the groups of the text, and the calls too;
+    `by_division`, numbered from 1 in each group, each the note of its group's division. Notes called
+    from none of the groups (a book's front matter's, which Pandoc numbers before the text's) come
+    first, as they were."""
     by_identifier = {note.identifier: note for note in notes}
     renumbered: list[Note] = []
+    number = 0
     for group in groups:
-        number = 0
+        if by_division:
+            number = 0
         for call in group.find_class("footnote-ref"):
             note = by_identifier.get(call.get("href", "").removeprefix("#"))
             if note is None:
@@ -160,7 +163,7 @@ def numbered_notes(
             division = group.get("id", "") if by_division else note.division
             renumbered.append(replace(note, number=number, division=division))
     placed = {note.identifier for note in renumbered}
-    return tuple(renumbered + [note for note in notes if note.identifier not in placed])
+    return tuple([note for note in notes if note.identifier not in placed] + renumbered)
 
 
 def _top_level(

@@ -34,7 +34,7 @@ from .csl import resolve_style
 from .dates import build_time
 from .divisions import SEPARATOR_CLASS, Division, divide, name_divisions_in_references, notes_by_chapter, numbered_notes
 from .errors import CombinedError, Location, PressError, Reporter
-from .front import FrontMatterHtml, take_front_matter
+from .front import FrontMatterHtml, parsed, take_front_matter
 from .inputs import code_files
 from .labels import labels_for
 from .markup import (
@@ -448,7 +448,11 @@ def edition_document(document: Document, edition: str) -> Document:
             if str(link.get("href", "")).removeprefix("#") in gone:
                 link.drop_tag()
     notes = tuple(replace(note, html=inner_html(fragment)) for note, fragment in fragments)
-    notes = notes_by_chapter(body, notes) if document.is_book else numbered_notes([body], notes)
+    if document.is_book:
+        notes = notes_by_chapter(body, notes)
+    else:
+        # Through the front matter, whose notes come first and stay (no edition leaves them out), then the text.
+        notes = numbered_notes([*parsed(document.front).in_reading_order(), body], notes)
     return replace(
         document,
         body=inner_html(body),

@@ -1,17 +1,20 @@
 """The front matter as Pandoc rendered it: HTML for the editions, plain text for metadata.
 
 The Lua filter `filters/front-matter.lua` writes the Markdown fields of the
-front matter into one raw block at the start of Pandoc's output; this module
-takes that block out of the text and reads it.
+front matter into one block at the start of Pandoc's output; this module takes
+that block out of the text and reads it. The notes a field calls (a citation in
+the abstract, with a note style) are the document's, numbered before the text's:
+each edition sets their calls as it sets the text's (`ParsedFront`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 
 import lxml.html
 
-from .markup import inner_html, parse_fragment
+from .markup import inner_html, note_references, parse_fragment
 from .metadata import Metadata
 
 BLOCK_ID = "press-front-matter"
@@ -33,6 +36,64 @@ class FrontMatterHtml:
     thanks_html: str | None = None
     epigraph_html: str | None = None
     author_names_html: tuple[str, ...] = ()
+
+
+#: The block fields in the order a reader meets them, after the title, the subtitle and the names: the
+#: order the filter numbers their notes in.
+BLOCK_FIELDS = ("thanks_html", "dedication_html", "abstract_html", "epigraph_html")
+
+
+@dataclass(frozen=True)
+class ParsedFront:
+    """The fields parsed, each in a wrapper <div> (see `parse_fragment`), for an edition to change in
+    place as it changes the text (its note calls made noterefs, its notes set beside them), then
+    `written` again."""
+
+    fields: dict[str, lxml.html.HtmlElement]
+    author_names: tuple[lxml.html.HtmlElement, ...]
+
+    def in_reading_order(self) -> list[lxml.html.HtmlElement]:
+        """As the title block sets them, which is the order their notes are numbered in."""
+        return [
+            *(self.fields[name] for name in ("title_html", "subtitle_html") if name in self.fields),
+            *self.author_names,
+            *(self.fields[name] for name in BLOCK_FIELDS if name in self.fields),
+        ]
+
+    def note_calls(self) -> list[str]:
+        """The identifiers of the notes the fields call, in order."""
+        return [
+            str(call.get("href", "")).removeprefix("#")
+            for field in self.in_reading_order()
+            for call in note_references(field)
+        ]
+
+    def written(self, method: str = "html") -> FrontMatterHtml:
+        """The fields as markup again; method 'xml' gives XHTML for the EPUB."""
+        return FrontMatterHtml(
+            **{name: inner_html(fragment, method=method) for name, fragment in self.fields.items()},
+            author_names_html=tuple(inner_html(name, method=method) for name in self.author_names),
+        )
+
+
+def parsed(front: FrontMatterHtml) -> ParsedFront:
+    """The fields the front matter has, parsed."""
+    text_fields = (field.name for field in dataclasses.fields(FrontMatterHtml) if field.name != "author_names_html")
+    markup = {name: getattr(front, name) for name in text_fields}
+    return ParsedFront(
+        {name: parse_fragment(value) for name, value in markup.items() if value},
+        tuple(parse_fragment(name) for name in front.author_names_html),
+    )
+
+
+def without_note_calls(front: FrontMatterHtml, method: str = "html") -> FrontMatterHtml:
+    """The fields for a second showing (a book's half-title, an EPUB's title page before the essay, an
+    issue's contents): the notes are called from the first, and an identifier is given once."""
+    front_fields = parsed(front)
+    for fragment in front_fields.in_reading_order():
+        for call in note_references(fragment):
+            call.drop_tree()
+    return front_fields.written(method)
 
 
 @dataclass(frozen=True)
@@ -99,20 +160,3 @@ def take_front_matter(fragment: lxml.html.HtmlElement, metadata: Metadata) -> tu
 def _plain(element: lxml.html.HtmlElement | None) -> str:
     """Plain text on one line: what metadata fields and running heads hold."""
     return " ".join((element.text_content() if element is not None else "").split())
-
-
-def as_xhtml(front: FrontMatterHtml) -> FrontMatterHtml:
-    """The same fields serialised as XML, for the EPUB's XHTML documents."""
-
-    def xhtml(markup: str | None) -> str | None:
-        return inner_html(parse_fragment(markup), method="xml") if markup else markup
-
-    return FrontMatterHtml(
-        title_html=xhtml(front.title_html),
-        subtitle_html=xhtml(front.subtitle_html),
-        abstract_html=xhtml(front.abstract_html),
-        dedication_html=xhtml(front.dedication_html),
-        thanks_html=xhtml(front.thanks_html),
-        epigraph_html=xhtml(front.epigraph_html),
-        author_names_html=tuple(str(xhtml(name)) for name in front.author_names_html),
-    )

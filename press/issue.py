@@ -51,7 +51,7 @@ from .document import Document, edition_document, load_document
 from .document import toolchain_files as loader_files
 from .editions import epub as epub_edition
 from .errors import Location, PressError, Reporter
-from .front import as_xhtml
+from .front import without_note_calls
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for
 from .markup import inner_html, note_references, parse_fragment
@@ -82,6 +82,11 @@ class Placed:
     anchor: str
     first: int | None = None
     last: int | None = None
+
+    @property
+    def abstract_html(self) -> str | None:
+        """The abstract as the issue's contents show it: its notes are called from the article."""
+        return without_note_calls(self.document.front).abstract_html
 
     @property
     def pages(self) -> str:
@@ -201,7 +206,9 @@ def write_epub(issue: Issue, placed: Sequence[Placed], out: Path, reporter: Repo
     assets: dict[str, Any] = {}
     for article, name in zip(placed, names, strict=True):
         edited = edition_document(article.document, epub_edition.NAME)
-        document = cast(Document, epub_edition.xml_safe(replace(edited, front=as_xhtml(edited.front))))
+        document = cast(
+            Document, epub_edition.xml_safe(replace(edited, front=epub_edition.front_as_xhtml(edited.front)))
+        )
         document = epub_edition.notes_as_xhtml(document)
         body = parse_fragment(document.body)
         for reference in note_references(body):

@@ -19,6 +19,7 @@ import lxml.html
 from . import bookindex
 from .divisions import roman_numeral
 from .document import Document, Note
+from .front import without_note_calls
 from .labels import labels_for
 from .markup import inner_html, parse_fragment
 
@@ -71,6 +72,8 @@ class PrintBook:
     front_targets: frozenset[str]
     #: The endnotes' running head ("Notes to pages {first}–{last}") cut around its two page numbers.
     notes_to_pages: tuple[str, str, str]
+    #: The title as the half-title shows it: its notes are called from the title page.
+    half_title_html: str | None
 
 
 def prepare(
@@ -116,6 +119,7 @@ def prepare(
         index_marks=tuple(marks),
         front_targets=frozenset(front_targets),
         notes_to_pages=around_page_numbers(labels_for(metadata.lang)["notes_to_pages"]),
+        half_title_html=without_note_calls(document.front).title_html,
     )
 
 
@@ -160,8 +164,9 @@ def note_groups(notes: tuple[Note, ...], document: Document) -> tuple[NoteGroup,
             named = division.label or division.title
             groups.append(NoteGroup(words["notes_to_chapter"].format(chapter=named), found))
     placed = {note.identifier for group in groups for note in group.notes}
+    # The notes of no division, the front matter's, before the first division's.
     others = tuple(note for note in notes if note.identifier not in placed)
-    return tuple(groups) + ((NoteGroup("", others),) if others else ())
+    return ((NoteGroup("", others),) if others else ()) + tuple(groups)
 
 
 def around_page_numbers(label: str) -> tuple[str, str, str]:

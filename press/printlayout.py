@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from .divisions import without_closing_page_breaks
 from .document import Document, Note, edition_document
 from .errors import CombinedError, Diagnostic, Location, PressError, Reporter, display_path, find_in_files
 from .fonts import declared_fonts, describe
+from .front import FrontMatterHtml, parsed
 from .inputs import code_files, template_files
 from .markup import (
     as_phrasing,
@@ -366,6 +367,8 @@ def print_page(document: Document, index_pages: Mapping[str, str] | None = None)
     document = edition_document(document, PDF_EDITION)
     body, image_urls, endnotes = _print_body(document)
     book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
+    if document.metadata.notes == "footnotes":
+        document = replace(document, front=_front_with_footnotes(document))
     page = render(
         TEMPLATE,
         document=document,
@@ -440,6 +443,14 @@ def _wrap_periods(element: lxml.html.HtmlElement, attribute: str, text: str) -> 
     else:
         for span in reversed(spans):
             parent_index.addnext(span)
+
+
+def _front_with_footnotes(document: Document) -> FrontMatterHtml:
+    """The front matter with the text of each note it calls after the call, as the text has them."""
+    front_fields = parsed(document.front)
+    for fragment in front_fields.in_reading_order():
+        _place_footnotes(fragment, document.notes)
+    return front_fields.written()
 
 
 def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:

@@ -4,7 +4,8 @@ and what their front matter says reaches every edition and its metadata.
 Three fixtures: a Pandoc title block (with a later YAML block); a Quarto-style
 article with structured authors, affiliations, ORCID iD, a corresponding
 author, an abstract, thanks, a written-out date and two bibliographies; and a
-report with tab-indented YAML and LaTeX-only keys.
+report with tab-indented YAML and LaTeX-only keys. A fourth, an essay whose
+abstract cites a work in the default note style, has its note among the text's.
 """
 
 from __future__ import annotations
@@ -27,15 +28,31 @@ from playwright.sync_api import Browser
 from press.context import BuildContext
 from press.document import load_document
 from press.release import citation_file
-from press.validate import ace, axe_violations, epubcheck, nu
+from press.validate import ace, axe_violations, destination_pages, epubcheck, nu, pdf_links, pdf_structure, pdfua
 from tests.conftest import FIXTURES, MINIMAL, Built, Editions, build, build_all
 from tests.proof import DESKTOP, PHONE, THEMES, open_page
-from tests.readback import epub_documents, html_tree, letters, normalise, one, pdf_pages, text_of, xpath_strings
+from tests.readback import (
+    XHTML,
+    epub_documents,
+    html_tree,
+    letters,
+    normalise,
+    one,
+    pdf_pages,
+    text_of,
+    xpath_strings,
+)
 
 TITLE_BLOCK = FIXTURES / "titleblock" / "titleblock.md"
 ARTICLE = FIXTURES / "article" / "article.md"
 REPORT = FIXTURES / "report" / "report.md"
+ABSTRACT_NOTE = FIXTURES / "abstract-note" / "abstract-note.md"
+#: Its abstract as metadata gives it: the words, without the note its citation makes.
+ABSTRACT_PLAIN = "Inspired by Agnes Trimble, this essay follows the keepers of a harbour lantern."
+#: The note its citation makes, as the list of notes gives it.
+FIRST_NOTE = "1. The Keeper’s Year (Harbour Board, 1900)."
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 ORCID = "https://orcid.org/0000-0002-1825-0097"
 LAB = "Department of Physiology, Laboratory of Cell Signalling, Leeds, United Kingdom"
 REPORT_WARNINGS = [
@@ -59,6 +76,11 @@ def article(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_all(REPORT, tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def abstract_note(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_all(ABSTRACT_NOTE, tmp_path_factory.mktemp("abstract-note"))
 
 
 def source_texts(manuscript: Path) -> list[str]:
@@ -391,3 +413,109 @@ def test_pandoc_metadata_options_on_the_command_line(tmp_path: Path) -> None:
     assert "Doe, 2020, p. 12" in body  # APA, from the defaults file's bibliography and style
     pdf = normalise(" ".join(pdf_pages(tmp_path / "out" / "minimal.pdf")))
     assert "Given Elsewhere" in pdf and "From Defaults" in pdf
+
+
+# (d) A citation in the abstract, in the default note style
+
+
+def test_a_citation_in_the_abstract_builds_without_a_word(abstract_note: Built) -> None:
+    assert abstract_note.stderr == ""  # WeasyPrint said "Anchor defined twice: 'fnref1'"
+
+
+def test_a_citation_in_the_abstract_passes_every_validator(abstract_note: Built, browser: Browser) -> None:
+    editions = abstract_note.editions
+    checks = [epubcheck(editions.epub), ace(editions.epub), nu(editions.html)]
+    checks += [pdf_structure(editions.pdf), pdfua(editions.pdf)]
+    assert [(check.tool, check.errors, check.warnings) for check in checks if check.errors or check.warnings] == []
+    for theme in THEMES:
+        page = open_page(browser, editions.html, DESKTOP, theme)
+        assert axe_violations(page) == [], theme
+        page.close()
+
+
+def test_the_abstracts_note_is_the_first_of_the_notes_in_every_edition(abstract_note: Built) -> None:
+    editions = abstract_note.editions
+    # The web page: a call in the abstract, its note beside it in the margin and first in the list.
+    page = html_tree(editions.html)
+    abstract = one(page.find(".//section[@role='doc-abstract']"), "the web page's abstract")
+    calls = page.find_class("footnote-ref")
+    assert [call.text_content() for call in calls] == ["1", "2", "3", "4"]  # the third is the web page's alone
+    assert calls[0] in abstract.iter("a")
+    sidenote = one(abstract.find(".//span[@class='sidenote']"), "the abstract's margin note")
+    assert letters(text_of(sidenote)) == letters(FIRST_NOTE.replace(".", "", 1))
+    notes = page.findall(".//section[@id='notes']/ol/li")
+    assert [note.get("id") for note in notes] == [call.get("href", "")[1:] for call in calls]
+    assert letters(text_of(notes[0])) == letters(FIRST_NOTE)
+    # The EPUB: a noteref in the abstract, to the first of the notes, which leads back to it.
+    documents = epub_documents(editions.epub)
+    text, notes_document = documents["EPUB/text.xhtml"], documents["EPUB/notes.xhtml"]
+    references = [call for call in text.iter(f"{XHTML}a") if call.get(EPUB_TYPE) == "noteref"]
+    assert [text_of(call) for call in references] == ["1", "2", "3"]
+    assert references[0].xpath("ancestor::*[@role='doc-abstract']")
+    endnotes = [item for item in notes_document.iter(f"{XHTML}li") if item.get(EPUB_TYPE) == "endnote"]
+    assert [f"notes.xhtml#{item.get('id')}" for item in endnotes] == [call.get("href") for call in references]
+    assert letters(text_of(endnotes[0])) == letters(FIRST_NOTE)
+    back = one(endnotes[0].find(f".//{XHTML}a[@role='doc-backlink']"), "the first note's way back")
+    assert back.get("href") == f"text.xhtml#{references[0].get('id')}"
+    # A call, or a note, is in one document alone: the title page before the text calls none.
+    identifiers = [str(element.get("id")) for document in documents.values() for element in document.iter()]
+    notes_and_calls = [identifier for identifier in identifiers if re.fullmatch(r"fn(ref)?\d+", identifier)]
+    assert len(notes_and_calls) == len(set(notes_and_calls)) == 6
+    # The PDF: called from the abstract, at the foot of its page, before the text's.
+    first_page = normalise(pdf_pages(editions.pdf)[0])
+    assert "Inspired by Agnes Trimble,1 this essay" in first_page
+    assert first_page.endswith(
+        f"{FIRST_NOTE} 2. “Logbooks of the Harbour Light,” Coastal History 7, no. 1"
+        " (1950): 33–41. 3. A note of the text."
+    )
+    with pikepdf.open(editions.pdf) as pdf:
+        targets = destination_pages(pdf)
+        calls_on_pages = [(page, name) for page, name in pdf_links(pdf) if re.fullmatch(r"fn\d+", name)]
+    assert calls_on_pages[0] == (1, "fn1") and targets["fn1"] == 1
+
+
+def test_the_metadata_holds_the_abstract_without_its_note(abstract_note: Built) -> None:
+    editions = abstract_note.editions
+    with pikepdf.open(editions.pdf) as pdf:
+        assert str(pdf.docinfo["/Subject"]) == ABSTRACT_PLAIN
+    assert opf(editions.epub).findtext(".//dc:description", namespaces=OPF) == ABSTRACT_PLAIN
+    page = html_tree(editions.html)
+    assert page.find(".//meta[@name='description']").get("content") == ABSTRACT_PLAIN
+    assert linked_data(editions.html)["abstract"] == ABSTRACT_PLAIN
+
+
+def test_a_books_title_and_abstract_call_their_notes_from_its_title_pages(tmp_path: Path) -> None:
+    book = tmp_path / "lanterns"
+    book.mkdir()
+    shutil.copy(ABSTRACT_NOTE.parent / "references.yaml", book)
+    (book / "metadata.yaml").write_text(
+        'title: "Lanterns^[A note on the title.]"\nauthor: Ada Lamplighter\nlang: en\n'
+        "abstract: Inspired by @keeper1900.\nbibliography: references.yaml\n",
+        encoding="utf-8",
+    )
+    (book / "01-one.md").write_text("# One\n\nAs @ledger1950 shows, the logbooks survive.\n", encoding="utf-8")
+    built = build_all(book, tmp_path / "out")
+    assert built.stderr == ""
+    check = epubcheck(built.editions.epub)
+    assert (check.errors, check.warnings) == ([], [])
+    site = sorted((tmp_path / "out" / "lanterns").glob("*.html"))
+    for page_path in [built.editions.html, *site]:
+        check = nu(page_path)
+        assert (check.errors, check.warnings) == ([], []), page_path.name
+    # Print: the half-title without a call; the title page and the abstract with theirs, each note at its foot.
+    half_title, _, title_page, *pages = [normalise(page) for page in pdf_pages(built.editions.pdf)]
+    assert half_title == "Lanterns"
+    assert title_page == "Lanterns1 By Ada Lamplighter 1. A note on the title."
+    assert any(page.startswith("Abstract Inspired by Agnes Trimble.2 2. The Keeper’s Year") for page in pages)
+    # The website: the front page lists the notes it calls; the chapter's page numbers its own from 1.
+    front_page = html_tree(tmp_path / "out" / "lanterns" / "index.html")
+    listed = front_page.findall(".//section[@id='notes']/ol/li")
+    assert [note.get("id") for note in listed] == [
+        call.get("href", "")[1:] for call in front_page.find_class("footnote-ref")
+    ]
+    assert [letters(text_of(note)) for note in listed] == [
+        letters("1. A note on the title."),
+        letters("2. The Keeper’s Year (Harbour Board, 1900)."),
+    ]
+    chapter = html_tree(tmp_path / "out" / "lanterns" / "one.html")
+    assert [call.text_content() for call in chapter.find_class("footnote-ref")] == ["1"]

@@ -50,7 +50,7 @@ from ..cover import Cover, make_cover
 from ..divisions import Division
 from ..document import TEMPLATE_IDENTIFIERS, Document, Note, edition_document
 from ..errors import Location, PressError
-from ..front import as_xhtml
+from ..front import FrontMatterHtml, parsed, without_note_calls
 from ..inputs import code_files, template_files
 from ..labels import labels_for
 from ..markup import inner_html, note_references, parse_fragment
@@ -198,7 +198,7 @@ def write(document: Document, context: BuildContext) -> Path:
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
     pages = printlayout.print_pages(document, context)
     document = edition_document(document, NAME)
-    document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=as_xhtml(document.front)))))
+    document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=front_as_xhtml(document.front)))))
     cover = make_cover(document)
     documents = book_documents(document, cover, pages) if document.is_book else essay_documents(document, cover, pages)
     holders = link_across_documents(documents)
@@ -260,7 +260,12 @@ def essay_documents(document: Document, cover: Cover, pages: PrintPages) -> list
     mark_note_references(body)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
-        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": False}, False),
+        (
+            TITLE_PAGE_DOCUMENT,
+            "epub/titlepage.xhtml.j2",
+            {"book": False, "front": without_note_calls(document.front, "xml")},
+            False,
+        ),
         (TEXT_DOCUMENT, "epub/text.xhtml.j2", {"body": Markup(inner_html(body, method="xml"))}, True),
     ]
     if document.notes:
@@ -279,7 +284,7 @@ def book_documents(document: Document, cover: Cover, pages: PrintPages) -> list[
     words = labels_for(document.metadata.lang)
     to_render: list[ToRender] = [
         (COVER_DOCUMENT, "epub/cover.xhtml.j2", {"cover": cover, "cover_href": COVER_IMAGE}, False),
-        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": True}, True),
+        (TITLE_PAGE_DOCUMENT, "epub/titlepage.xhtml.j2", {"book": True, "front": document.front}, True),
         (COPYRIGHT_DOCUMENT, "epub/copyright.xhtml.j2", {"isbns": edition_isbns(document.metadata.isbn, words)}, True),
     ]
     if document.front.dedication_html:
@@ -421,6 +426,14 @@ def rendered(document: Document, to_render: list[ToRender]) -> list[ContentDocum
 def mark_note_references(body: etree._Element) -> None:
     for reference in note_references(body):
         reference.set("epub:type", "noteref")
+
+
+def front_as_xhtml(front: FrontMatterHtml) -> FrontMatterHtml:
+    """The front matter in XHTML, the notes it calls marked as the text's are."""
+    front_fields = parsed(front)
+    for fragment in front_fields.in_reading_order():
+        mark_note_references(fragment)
+    return front_fields.written(method="xml")
 
 
 def division_semantics(division: Division, section: etree._Element, words: dict[str, Any]) -> str | None:

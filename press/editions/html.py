@@ -51,6 +51,7 @@ from ..csp import content_security_policy
 from ..divisions import Division
 from ..document import Document, Note, edition_document
 from ..errors import Location, PressError
+from ..front import FrontMatterHtml, parsed
 from ..inputs import code_files, template_files
 from ..labels import join_names, labels_for
 from ..markup import as_phrasing, focusable, inner_html, note_references, parse_fragment, replace_image_sources
@@ -242,6 +243,7 @@ def page_context(document: Document) -> dict[str, Any]:
     text = prepared_text(document, image_urls)
     description = document.metadata.description or document.metadata.abstract or summary(text.body)
     add_sidenotes(text.body, text.notes, document.metadata.lang)
+    document = replace(document, front=front_with_sidenotes(document.front, text.notes, document.metadata.lang))
     index = book_index(text)
     return {
         "document": document,
@@ -368,7 +370,6 @@ class Website:
     identifier of the text is on, for links and contents that lead from page to page."""
 
     def __init__(self, document: Document) -> None:
-        self.document = document
         self.image_urls = {asset.href: asset.data_url() for asset in document.assets}
         text = prepared_text(document, self.image_urls)
         self.sections = {element.get("id", ""): element for element in text.body}
@@ -378,6 +379,9 @@ class Website:
             page.file: summary(self.sections[page.division.identifier]) for page in self.division_pages
         }
         add_sidenotes(text.body, text.notes, document.metadata.lang)
+        self.document = replace(
+            document, front=front_with_sidenotes(document.front, text.notes, document.metadata.lang)
+        )
         self.page_of = {division.identifier: FRONT_PAGE for division in self.front_divisions}
         self.page_of |= {division.identifier: page.file for page in self.division_pages for division in page.divisions}
         self.located = {
@@ -385,12 +389,13 @@ class Website:
             for division, section in self.sections.items()
             for identifier in identifiers(section)
         }
-        # A note is listed on its division's page, with the index's marks in it; a note no division
-        # claims, on the last page.
+        # A note is listed on its division's page, with the index's marks in it; a note the front matter
+        # calls, on the front page, which shows the front matter; a note no division claims, on the last page.
         last_page = self.division_pages[-1].file if self.division_pages else FRONT_PAGE
+        called_from_front = set(parsed(document.front).note_calls())
         self.notes_on: dict[str, list[Note]] = {}
         for note in text.notes:
-            file = self.page_of.get(note.division, last_page)
+            file = FRONT_PAGE if note.identifier in called_from_front else self.page_of.get(note.division, last_page)
             self.located[note.identifier] = file
             self.notes_on.setdefault(file, []).append(note)
         for mark, division in text.marked_in.items():
@@ -614,6 +619,17 @@ def add_sidenotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...], lang: st
         sidenote = margin_note(note, lang)
         sidenote.tail, anchor.tail = anchor.tail, None
         anchor.addnext(sidenote)
+
+
+def front_with_sidenotes(front: FrontMatterHtml, notes: tuple[Note, ...], lang: str) -> FrontMatterHtml:
+    """The front matter with a margin copy of each note it calls, as the text has them."""
+    front_fields = parsed(front)
+    # The title is a heading, where no note may sit: its calls lead to the list of notes.
+    title = front_fields.fields.get("title_html")
+    for fragment in front_fields.in_reading_order():
+        if fragment is not title:
+            add_sidenotes(fragment, notes, lang)
+    return front_fields.written()
 
 
 def margin_note(note: Note, lang: str) -> lxml.html.HtmlElement:

@@ -1,20 +1,25 @@
 -- The front matter is Markdown: title, subtitle, short title, abstract,
--- dedication, epigraph, thanks and the authors' names may hold emphasis, math or
--- superscripts. Pandoc has already read each of them as Markdown; this filter
--- writes each one twice, as HTML (with the options of the whole pass, so math
--- is written as in the text) and as plain text (for metadata and running
--- heads), into one raw block at the start of the document. Raw HTML in a field
--- is shown as written (see raw_as_text):
+-- dedication, epigraph, thanks and the authors' names may hold emphasis, math,
+-- superscripts or notes (a citation in the abstract, with a note style). Pandoc
+-- has already read each of them as Markdown; this filter puts each one at the
+-- start of the document, so that the writer writes it as the text (math, notes)
+-- and numbers its notes with the text's, before them: its note calls are in its
+-- HTML, its notes in the document's list. Each is written as plain text too,
+-- without its notes (for metadata and running heads). Raw HTML in a field is
+-- shown as written (see raw_as_text):
 --
 --   <div id="press-front-matter">
 --     <div data-field="title"><div class="html">…</div><div class="plain">…</div></div>
 --     <div data-field="author">…</div>   (one per author with a name, in order)
 --   </div>
 --
--- press/document.py takes that block out of the text again.
+-- The fields come in the order a reader meets them in the title block, which is
+-- the order of their notes. press/document.py takes that block out of the text again.
 
-local INLINE_FIELDS = { 'title', 'subtitle', 'short-title' }
-local BLOCK_FIELDS = { 'abstract', 'dedication', 'thanks', 'epigraph' }
+local INLINE_FIELDS = { 'title', 'subtitle' }
+local BLOCK_FIELDS = { 'thanks', 'dedication', 'abstract', 'epigraph' }
+-- Shown nowhere as HTML (running heads and metadata take its plain text): its notes would be called from nowhere.
+local PLAIN_ONLY_FIELDS = { 'short-title' }
 local PLAIN_OPTIONS = { wrap_text = 'wrap-none' }
 
 local function escape(text)
@@ -80,16 +85,21 @@ local function raw_as_text(blocks)
   }
 end
 
-local function field_html(field, blocks)
-  local document = pandoc.Pandoc(raw_as_text(blocks))
-  local html = pandoc.write(document, 'html5', PANDOC_WRITER_OPTIONS)
-  local plain = pandoc.write(document, 'plain', PLAIN_OPTIONS)
-  return string.format(
-    '<div data-field="%s"><div class="html">%s</div><div class="plain">%s</div></div>',
-    field,
-    html,
-    escape(plain:gsub('%s+$', ''))
-  )
+local function without_notes(blocks)
+  return blocks:walk {
+    Note = function()
+      return {}
+    end,
+  }
+end
+
+local function field_div(field, blocks, shown)
+  blocks = raw_as_text(blocks)
+  local plain = pandoc.write(pandoc.Pandoc(without_notes(blocks)), 'plain', PLAIN_OPTIONS)
+  return pandoc.Div({
+    pandoc.Div(shown and blocks or without_notes(blocks), pandoc.Attr('', { 'html' })),
+    pandoc.RawBlock('html', string.format('<div class="plain">%s</div>', escape(plain:gsub('%s+$', '')))),
+  }, pandoc.Attr('', {}, { ['data-field'] = field }))
 end
 
 local function authors(meta)
@@ -113,22 +123,27 @@ end
 function Pandoc(document)
   local meta = document.meta
   local parts = {}
-  for _, field in ipairs(INLINE_FIELDS) do
+  local function add_inline(field, shown)
     local inlines = meta[field] and as_inlines(meta[field])
     if inlines and #inlines > 0 then
-      table.insert(parts, field_html(field, { pandoc.Plain(inlines) }))
+      table.insert(parts, field_div(field, pandoc.Blocks { pandoc.Plain(inlines) }, shown))
     end
+  end
+  for _, field in ipairs(INLINE_FIELDS) do
+    add_inline(field, true)
+  end
+  for _, field in ipairs(PLAIN_ONLY_FIELDS) do
+    add_inline(field, false)
+  end
+  for _, name in ipairs(authors(meta)) do
+    table.insert(parts, field_div('author', pandoc.Blocks { pandoc.Plain(name) }, true))
   end
   for _, field in ipairs(BLOCK_FIELDS) do
     local blocks = meta[field] and as_blocks(meta[field])
     if blocks and #blocks > 0 then
-      table.insert(parts, field_html(field, blocks))
+      table.insert(parts, field_div(field, blocks, true))
     end
   end
-  for _, name in ipairs(authors(meta)) do
-    table.insert(parts, field_html('author', { pandoc.Plain(name) }))
-  end
-  local block = '<div id="press-front-matter">' .. table.concat(parts) .. '</div>'
-  document.blocks:insert(1, pandoc.RawBlock('html', block))
+  document.blocks:insert(1, pandoc.Div(parts, pandoc.Attr('press-front-matter')))
   return document
 end

@@ -9,7 +9,7 @@ from lxml import etree
 
 from press.contents import contents
 from press.errors import Reporter
-from press.front import as_xhtml, take_front_matter
+from press.front import parsed, take_front_matter
 from press.markup import inner_html, parse_fragment
 from press.metadata import Metadata, load_metadata, read_manuscript
 from press.xmp import front_matter_xmp
@@ -46,7 +46,7 @@ def test_the_front_matter_is_taken_out_of_the_text(tmp_path: Path) -> None:
     assert (plain.title, plain.short_title, plain.authors) == ("Ca²⁺ Waves", "Ca²⁺ Waves", ("Jo Doe",))
     assert plain.abstract == "One line. Two lines."
     assert plain.people[0].orcid == "0000-0002-1825-0097"
-    assert as_xhtml(front).abstract_html == "<p>One <em>line</em>.</p><p>Two<br/>lines.</p>"
+    assert parsed(front).written(method="xml").abstract_html == "<p>One <em>line</em>.</p><p>Two<br/>lines.</p>"
 
 
 def test_without_the_filters_block_the_metadata_stays_as_written(tmp_path: Path) -> None:
