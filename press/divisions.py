@@ -42,6 +42,11 @@ SEPARATOR_CLASS = "division-separator"
 #: The class of what a page break of the manuscript becomes (`\\newpage`: filters/raw-tex.lua).
 PAGE_BREAK = "page-break"
 KINDS = ("front", "part", "chapter", "appendix", "back")
+#: A division's heading (a `#` heading, shifted a level below the title's h1), and those of the sections in it.
+DIVISION_HEADING = "h2"
+SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+#: Pandoc's class for a section's level (`--section-divs`).
+LEVEL_CLASS = re.compile(r"\blevel(\d)\b")
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
 BOOKDOWN_APPENDIX = re.compile(r"^\s*\(APPENDIX\)\s*")
@@ -80,6 +85,8 @@ class Division:
 def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: bool = True) -> tuple[Division, ...]:
     """Make each top-level element of a book's text one division, and say what each is."""
     elements = list(_top_level(fragment, folder))
+    for element, _, _ in elements:
+        _raise_to_division_level(element)
     kinds = _kinds(elements)
     words = labels_for(lang)
     counters = {"part": 0, "chapter": 0, "appendix": 0}
@@ -238,6 +245,21 @@ def without_closing_page_breaks(section: lxml.html.HtmlElement) -> None:
     its own, and each left an empty page (a chapter file ending with `\\newpage`)."""
     while len(section) and _is_page_break(section[-1]):
         section[-1].drop_tree()
+
+
+def _raise_to_division_level(element: lxml.html.HtmlElement) -> None:
+    """A division headed below a chapter's level (`## Abstract` before the book's first `#` chapter, or
+    a chapter file of `##` sections) rises, its headings and sections with it, so that its heading is a
+    division's: its title, and a level no edition skips. Its author made it no chapter: it stays unnumbered."""
+    heading = next((child for child in element if child.tag in SECTION_HEADINGS), None)
+    if heading is None or heading.tag == DIVISION_HEADING:
+        return
+    shift = int(heading.tag[1]) - int(DIVISION_HEADING[1])
+    for inner in element.iter(*SECTION_HEADINGS):
+        inner.tag = f"h{int(inner.tag[1]) - shift}"
+    for section in element.iter("section"):
+        section.set("class", LEVEL_CLASS.sub(lambda level: f"level{int(level[1]) - shift}", section.get("class", "")))
+    element.set("class", " ".join([*element.get("class", "").split(), "unnumbered"]))
 
 
 def _kinds(elements: list[tuple[lxml.html.HtmlElement, str, Path | None]]) -> list[str]:

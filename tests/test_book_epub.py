@@ -1,16 +1,28 @@
 """A book's EPUB: one document per division, a nested table of contents, landmarks, notes
-numbered afresh in each chapter, a page list that follows the PDF, and every link resolving."""
+numbered afresh in each chapter, a page list that follows the PDF, and every link resolving; a
+`##` section outside any chapter, a division of its own with its title."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
+import pikepdf
 import pytest
 from lxml import etree
 
-from press.validate import ace, epubcheck
+from press.validate import ace, epubcheck, nu
 from tests.conftest import FIXTURES, Editions, build, build_editions
-from tests.readback import attribute, one, remove_keeping_tail, text_of, xpath_elements, xpath_strings
+from tests.readback import (
+    attribute,
+    html_tree,
+    one,
+    remove_keeping_tail,
+    text_of,
+    xpath_elements,
+    xpath_strings,
+)
 from tests.test_book_pdf import INDEX_LINE, read_pages
 from tests.test_epub import EPUB_TYPE, MARK, NS, OPF, XHTML, Book, letters
 
@@ -378,3 +390,80 @@ def test_endnotes_stand_after_the_text_by_chapter_as_in_print(endnotes_editions:
     _, nav = book.nav()
     entries = xpath_elements(nav, "//x:nav[@epub:type='page-list']//x:a", NS)
     assert [entry.text for entry in entries] == [page.label for page in read_pages(endnotes_editions.pdf)]
+
+
+def skipped_heading_levels(headings: list[str]) -> list[tuple[str, str]]:
+    """Each heading (its tag) that goes more than one level below the one before it."""
+    return [(before, after) for before, after in itertools.pairwise(headings) if int(after[-1]) > int(before[-1]) + 1]
+
+
+def test_sections_before_the_first_chapter_and_between_chapters_are_divisions_with_their_titles(
+    tmp_path: Path,
+) -> None:
+    """`## Abstract` in a file before the first `#` chapter (and `##` sections in a chapter file of their
+    own) are set as unnumbered divisions: the EPUB's contents give their titles, and no document of the
+    EPUB nor page of the web edition skips a heading level."""
+    folder = tmp_path / "abstract-first"
+    folder.mkdir()
+    files = {
+        "metadata.yaml": "title: T\nauthor: A\nlang: en\n",
+        "01.abstract.md": "## Abstract\n\nThe abstract.\n\n### Aims\n\nThe aims.\n",
+        "02.body.md": "# Introduction\n\nIntro text.\n",
+        "03.more.md": "## More\n\nMore of the introduction.\n",
+        "04.methods.md": "# Methods\n\nMethods text.\n",
+    }
+    for name, text_written in files.items():
+        (folder / name).write_text(text_written, encoding="utf-8")
+    editions = build_editions(folder, tmp_path / "out")
+    for check in (epubcheck(editions.epub), ace(editions.epub)):
+        assert (check.errors, check.warnings) == ([], []), check.tool
+    book = Book(editions.epub)
+    _, nav = book.nav()
+    (toc,) = xpath_elements(nav, "//x:nav[@epub:type='toc']/x:ol", NS)
+    assert [text(link) for link in toc.iter(f"{XHTML}a")] == [
+        "Copyright",
+        "Abstract",
+        "Aims",
+        "Chapter 1: Introduction",
+        "More",
+        "Chapter 2: Methods",
+        "Colophon",
+    ]
+    assert [(kind, heading) for _, kind, heading in divisions_in_spine(book)] == [
+        ("front", "Abstract"),
+        ("chapter", "Chapter 1: Introduction"),
+        ("chapter", "More"),
+        ("chapter", "Chapter 2: Methods"),
+    ]
+    heading_tags = [f"h{level}" for level in range(1, 7)]
+    for name in book.spine():
+        tags = [etree.QName(element).localname for element in book.document(name).iter(f"{XHTML}*")]
+        assert skipped_heading_levels([tag for tag in tags if tag in heading_tags]) == [], name
+    site = sorted((tmp_path / "out" / "abstract-first").glob("*.html"))
+    assert [page.name for page in site] == [
+        "abstract.html",
+        "index.html",
+        "introduction.html",
+        "methods.html",
+        "more.html",
+    ]
+    for page in [editions.html, *site]:
+        check = nu(page)
+        assert (check.errors, check.warnings) == ([], []), page.name
+        tags = [element.tag for element in html_tree(page).iter(*heading_tags)]
+        assert skipped_heading_levels(tags) == [], page.name
+    front_page = html_tree(tmp_path / "out" / "abstract-first" / "index.html")
+    contents = one(front_page.find(".//nav[@class='contents']"), "the website's contents")
+    assert [(text(link), link.get("href")) for link in contents.iter("a")][:2] == [
+        ("Abstract", "abstract.html"),
+        ("Aims", "abstract.html#aims"),
+    ]
+    with pikepdf.open(editions.pdf) as pdf, pdf.open_outline() as outline:
+        assert [item.title for item in outline.root] == [
+            "T",
+            "Abstract",
+            "Chapter 1: Introduction",
+            "More",
+            "Chapter 2: Methods",
+            "Colophon",
+        ]

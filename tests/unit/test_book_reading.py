@@ -227,6 +227,26 @@ def test_parts_chapters_appendices_and_unnumbered_ends_as_quarto_and_bookdown_ma
     assert heading is not None and heading.text_content() == "Chapter 1: Start"
 
 
+def test_a_division_headed_below_a_chapter_rises_to_a_chapters_level_unnumbered(tmp_path: Path) -> None:
+    """`## Abstract` before the first `#` chapter gave a division without a title (an empty entry in the
+    EPUB's contents) whose heading went from the title's h1 to h3."""
+    html = (
+        '<section id="abstract" class="level3"><h3>Abstract</h3><p>a</p>'
+        '<section id="aims" class="level4"><h4>Aims</h4><p>b</p></section></section>'
+        '<section id="intro" class="level2"><h2>Intro</h2><p>c</p></section>'
+    )
+    fragment, found = divisions_of(html, tmp_path)
+    assert found == [("front", None, "Abstract"), ("chapter", "Chapter 1", "Intro")]
+    assert [(element.tag, element.get("class")) for element in fragment.iter("section", "h2", "h3", "h4")] == [
+        ("section", "level2 unnumbered"),
+        ("h2", None),
+        ("section", "level3"),
+        ("h3", None),
+        ("section", "level2"),
+        ("h2", None),
+    ]
+
+
 def test_notes_restart_in_each_chapter(tmp_path: Path) -> None:
     def call(number: int) -> str:
         return f'<a href="#fn{number}" class="footnote-ref" id="fnref{number}"><sup>{number}</sup></a>'
