@@ -5,7 +5,8 @@ Three fixtures: a Pandoc title block (with a later YAML block); a Quarto-style
 article with structured authors, affiliations, ORCID iD, a corresponding
 author, an abstract, thanks, a written-out date and two bibliographies; and a
 report with tab-indented YAML and LaTeX-only keys. A fourth, an essay whose
-abstract cites a work in the default note style, has its note among the text's.
+abstract cites a work in the default note style and whose epigraph has a note,
+has these notes among the text's.
 """
 
 from __future__ import annotations
@@ -433,25 +434,27 @@ def test_a_citation_in_the_abstract_passes_every_validator(abstract_note: Built,
         page.close()
 
 
-def test_the_abstracts_note_is_the_first_of_the_notes_in_every_edition(abstract_note: Built) -> None:
+def test_the_abstracts_and_the_epigraphs_notes_come_first_in_every_edition(abstract_note: Built) -> None:
     editions = abstract_note.editions
     # The web page: a call in the abstract, its note beside it in the margin and first in the list.
     page = html_tree(editions.html)
     abstract = one(page.find(".//section[@role='doc-abstract']"), "the web page's abstract")
     calls = page.find_class("footnote-ref")
-    assert [call.text_content() for call in calls] == ["1", "2", "3", "4"]  # the third is the web page's alone
+    assert [call.text_content() for call in calls] == ["1", "2", "3", "4", "5"]  # the fourth is the web page's alone
     assert calls[0] in abstract.iter("a")
+    assert calls[1] in one(page.find(".//div[@role='doc-epigraph']"), "the web page's epigraph").iter("a")
     sidenote = one(abstract.find(".//span[@class='sidenote']"), "the abstract's margin note")
     assert letters(text_of(sidenote)) == letters(FIRST_NOTE.replace(".", "", 1))
     notes = page.findall(".//section[@id='notes']/ol/li")
     assert [note.get("id") for note in notes] == [call.get("href", "")[1:] for call in calls]
     assert letters(text_of(notes[0])) == letters(FIRST_NOTE)
-    # The EPUB: a noteref in the abstract, to the first of the notes, which leads back to it.
+    # The EPUB: a noteref in the abstract, to the first of the notes, which leads back to it; one in the epigraph.
     documents = epub_documents(editions.epub)
     text, notes_document = documents["EPUB/text.xhtml"], documents["EPUB/notes.xhtml"]
     references = [call for call in text.iter(f"{XHTML}a") if call.get(EPUB_TYPE) == "noteref"]
-    assert [text_of(call) for call in references] == ["1", "2", "3"]
+    assert [text_of(call) for call in references] == ["1", "2", "3", "4"]
     assert references[0].xpath("ancestor::*[@role='doc-abstract']")
+    assert references[1].xpath("ancestor::*[@role='doc-epigraph']")
     endnotes = [item for item in notes_document.iter(f"{XHTML}li") if item.get(EPUB_TYPE) == "endnote"]
     assert [f"notes.xhtml#{item.get('id')}" for item in endnotes] == [call.get("href") for call in references]
     assert letters(text_of(endnotes[0])) == letters(FIRST_NOTE)
@@ -460,13 +463,14 @@ def test_the_abstracts_note_is_the_first_of_the_notes_in_every_edition(abstract_
     # A call, or a note, is in one document alone: the title page before the text calls none.
     identifiers = [str(element.get("id")) for document in documents.values() for element in document.iter()]
     notes_and_calls = [identifier for identifier in identifiers if re.fullmatch(r"fn(ref)?\d+", identifier)]
-    assert len(notes_and_calls) == len(set(notes_and_calls)) == 6
-    # The PDF: called from the abstract, at the foot of its page, before the text's.
+    assert len(notes_and_calls) == len(set(notes_and_calls)) == 8
+    # The PDF: called from the abstract and the epigraph, at the foot of their page, before the text's.
     first_page = normalise(pdf_pages(editions.pdf)[0])
     assert "Inspired by Agnes Trimble,1 this essay" in first_page
+    assert "Keep the light burning.2 — The harbour board" in first_page
     assert first_page.endswith(
-        f"{FIRST_NOTE} 2. “Logbooks of the Harbour Light,” Coastal History 7, no. 1"
-        " (1950): 33–41. 3. A note of the text."
+        f"{FIRST_NOTE} 2. The keepers’ motto. 3. “Logbooks of the Harbour Light,” Coastal History 7, no. 1"
+        " (1950): 33–41. 4. A note of the text."
     )
     with pikepdf.open(editions.pdf) as pdf:
         targets = destination_pages(pdf)
