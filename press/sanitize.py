@@ -338,8 +338,11 @@ class _Refusals:
             element.attrib.pop(attribute, None)
         if self.remove:
             self.reporter.warn(f"removed {subject}: {reason}", location)
-        else:
-            self.problems.append(PressError(f"{subject} is refused: {reason}", location))
+            return
+        refused = PressError(f"{subject} is refused: {reason}", location)
+        # Once for each place: a bibliography's URL is linked twice in its entry.
+        if not any(str(problem) == str(refused) for problem in self.problems):
+            self.problems.append(refused)
 
 
 def _element_reason(tag: str) -> str:
