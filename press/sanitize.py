@@ -191,11 +191,17 @@ def text_locator(sources: Sequence[tuple[Path, str, int]], fallback: Path | None
     is the fallback file, or the first.
     """
 
+    # Each file once, from the first place the text is taken from it (a file rewritten is several spans of the text).
+    starts: dict[Path, int] = {}
+    for path, _, start in sources:
+        starts[path] = min(start, starts.get(path, start))
+    files = [(path, text, starts.pop(path)) for path, text, _ in sources if path in starts]
+
     def locate(written: str, occurrence: int = 0) -> Location:
         in_code: list[Place] = []
         for candidate in dict.fromkeys([written, written.split("://", 1)[-1]]):
             for pattern in _ways_of_writing(candidate):
-                places = _places(sources, pattern)
+                places = _places(files, pattern)
                 chosen = [place for place in places if place.rank == 0]
                 if chosen:
                     return chosen[min(occurrence, len(chosen) - 1)].location()
@@ -239,15 +245,13 @@ def _ways_of_writing(written: str) -> list[re.Pattern[str]]:
     ]
 
 
-def _places(sources: Sequence[tuple[Path, str, int]], pattern: re.Pattern[str]) -> list[Place]:
-    """Where a pattern matches in the files, in order, each place once."""
-    places: dict[tuple[Path, int], Place] = {}
-    for path, text, start in sources:
-        for found in pattern.finditer(text, start):
-            if (path, found.start()) not in places:
-                rank = verbatim.rank(text, found.start(), raw=True)
-                places[(path, found.start())] = Place(path, text, found.start(), rank)
-    return list(places.values())
+def _places(files: Sequence[tuple[Path, str, int]], pattern: re.Pattern[str]) -> list[Place]:
+    """Where a pattern matches in the files, in order."""
+    return [
+        Place(path, text, found.start(), verbatim.rank(text, found.start(), raw=True))
+        for path, text, start in files
+        for found in pattern.finditer(text, start)
+    ]
 
 
 # The manuscript's HTML
