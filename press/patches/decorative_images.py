@@ -30,10 +30,8 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import stream as weasyprint_stream
 from weasyprint.pdf import tags as weasyprint_tags
 
-from ..errors import PressError
+from . import WEASYPRINT_VERSION, require_version
 
-#: The WeasyPrint this module patches; on any other, `apply` refuses.
-WEASYPRINT_VERSION = "70.0"
 #: WeasyPrint's own functions, as they are without the patch (the tests compare both).
 UPSTREAM_MARKED = weasyprint_stream.Stream.marked
 UPSTREAM_BUILD_BOX_TREE = weasyprint_tags._build_box_tree
@@ -41,12 +39,7 @@ UPSTREAM_BUILD_BOX_TREE = weasyprint_tags._build_box_tree
 
 def apply() -> None:
     """Draw decorative images as artifacts from now on (idempotent); refuse any WeasyPrint but the pinned one."""
-    if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise PressError(
-            f"press/patches/decorative_images.py patches WeasyPrint {WEASYPRINT_VERSION}'s PDF tags, and "
-            f"WeasyPrint {weasyprint.__version__} is installed: install the version in requirements.lock, "
-            "or check the patch against the new version and pin it there"
-        )
+    require_version("WeasyPrint", weasyprint.__version__, WEASYPRINT_VERSION, "decorative_images.py", "PDF tags")
     weasyprint_stream.Stream.marked = marked
     # `_build_box_tree` calls itself through the module's name, so the children of every box come here too.
     weasyprint_tags._build_box_tree = build_box_tree

@@ -59,10 +59,8 @@ from weasyprint.layout.block import (
 )
 from weasyprint.layout.percent import resolve_percentages
 
-from ..errors import PressError
+from . import WEASYPRINT_VERSION, require_version
 
-#: The WeasyPrint this module patches; on any other, `apply` refuses.
-WEASYPRINT_VERSION = "70.0"
 #: WeasyPrint's own functions, as they are without the patch (the tests compare both).
 UNPATCHED_UPDATE_FOOTNOTE_AREA = LayoutContext._update_footnote_area
 UNPATCHED_PAGE_BLOCK_LEVEL_LAYOUT = page_layout.block_level_layout
@@ -70,12 +68,7 @@ UNPATCHED_PAGE_BLOCK_LEVEL_LAYOUT = page_layout.block_level_layout
 
 def apply() -> None:
     """Patch WeasyPrint's footnote layout (idempotent); refuse any WeasyPrint but the pinned one."""
-    if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise PressError(
-            f"press/patches/footnotes.py patches WeasyPrint {WEASYPRINT_VERSION}'s footnote layout, and "
-            f"WeasyPrint {weasyprint.__version__} is installed: install the version in requirements.lock, "
-            "or check the patch against the new version and pin it there"
-        )
+    require_version("WeasyPrint", weasyprint.__version__, WEASYPRINT_VERSION, "footnotes.py", "footnote layout")
     LayoutContext._update_footnote_area = update_footnote_area
     page_layout.block_level_layout = page_block_level_layout
     LayoutContext.footnotes = property(_waiting_footnotes, _set_waiting_footnotes)

@@ -49,9 +49,8 @@ import weasyprint
 from weasyprint.draw import text as weasyprint_text
 
 from ..errors import Location, PressError
+from . import WEASYPRINT_VERSION  # the WeasyPrint whose source the hunks below are excerpts of
 
-#: The WeasyPrint whose source the hunks below are excerpts of.
-WEASYPRINT_VERSION = "70.0"
 #: WeasyPrint's function as it ships, for the tests that show what it loses.
 UPSTREAM_DRAW_FIRST_LINE: Callable[..., Any] = weasyprint_text.draw_first_line
 
