@@ -127,7 +127,10 @@ def _written(reference: str) -> tuple[str, re.Pattern[str]]:
     name = bookdown.group(1) if bookdown else reference
     if bookdown:
         return f"\\@ref({name})", re.compile(rf"\\?@ref\({re.escape(name)}\)")
-    return f"@{name}", re.compile(rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)")
+    # Written `@fig:map`, `@{fig:map}`, or as LaTeX's `\ref{fig:map}` (`\cref{fig:a,fig:map}`).
+    written = rf"@(?:{re.escape(name)}|\{{{re.escape(name)}\}})(?![\w:\-]*\w)"
+    latex = rf"\\(?:eq|auto|c|C)?ref\s*\{{[^}}]*?(?<![\w:\-]){re.escape(name)}(?=[\s,}}])"
+    return f"@{name}", re.compile(f"{written}|{latex}")
 
 
 def equations_labelled_twice(output: PandocOutput, manuscript: Manuscript) -> list[tuple[str, Location]]:

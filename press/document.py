@@ -284,7 +284,9 @@ def load_document(
             # the manuscript's folder: `src/img.png` written in `src/ch.md`, built from the project's folder).
             for fallback in (folder / image_path, Path.cwd() / image_path):
                 if not source.is_file() and fallback.is_file() and fallback.resolve().is_relative_to(folder.resolve()):
-                    context.look_for(source)  # made again when the image appears beside its chapter
+                    # Made again when the image appears where it is looked for first.
+                    context.look_for(source)
+                    context.look_for(folder / image_path)
                     source = fallback
             try:
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)

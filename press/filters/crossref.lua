@@ -678,6 +678,12 @@ local function names_kind(word, kind)
   end
   local stem = word:match('^(.-)%.$')
   local whole = not word:find('[%p%d]')
+  -- A name ending a sentence ("in the figure. @fig:b shows") is no abbreviation, of itself or its plural.
+  for _, candidate in ipairs(names) do
+    if stem == candidate:gsub('%.$', '') then
+      stem = nil
+    end
+  end
   for _, candidate in ipairs(names) do
     -- A name abbreviated ("Рис.") stands for the words it begins ("рисунке").
     local abbreviated = candidate:match('^(.-)%.$')

@@ -124,6 +124,7 @@ def test_references_resolve_to_words_and_numbers(references: str, resolved: str,
         ("Chapter @sec:methods, Appendix @sec-details", "Chapter\u00a01, Appendix\u00a01.1"),
         ("Figure @fig:map is like @fig-plan", "Figure\u00a01 is like Figure\u00a02"),
         ("the figures: @fig:map", "the figures: Figure\u00a01"),
+        ("in the figure. @fig-plan shows", "in the figure. Figure\u00a02 shows"),  # a sentence's end, no abbreviation
         # pandoc-xnos: braces are taken off, + and * name the reference, ! gives its number.
         ("Figure {@fig:map}, {+@fig:map}", "Figure\u00a01, Figure\u00a01"),
         ("Figs. {@fig:map} and {@fig-plan}", "Figs.\u00a01 and 2"),
@@ -262,6 +263,18 @@ def test_an_unknown_reference_is_an_error_at_each_of_its_lines_with_the_closest_
     assert [str(problem) for problem in problems] == [
         f"{where}:5:5: error: unknown cross-reference '@fig:mpa'; did you mean @fig:map, @fig:maps?",
         f"{where}:7:8: error: unknown cross-reference '@fig:mpa'; did you mean @fig:map, @fig:maps?",
+    ]
+
+
+def test_an_unknown_latex_reference_is_an_error_where_it_is_written(tmp_path: Path) -> None:
+    """`\\ref{fig:mpa}` was looked for as `@fig:mpa`, which the text does not hold: the error named no line."""
+    manuscript_text = "---\ntitle: t\n---\n\nSee Figure~\\ref{fig:mpa} and \\cref{fig:map,fig:mpa}.\n"
+    manuscript = Manuscript(tmp_path / "m.md", manuscript_text, (YamlBlock("title: t\n", 2),), None)
+    message = PandocMessage("ScriptingWarning", "WARNING", "press-crossref unknown fig:mpa among fig:map")
+    problems = crossref.unresolved(PandocOutput("", (message,)), manuscript)
+    assert [str(problem).split(": error:")[0] for problem in problems] == [
+        f"{tmp_path / 'm.md'}:5:12",
+        f"{tmp_path / 'm.md'}:5:30",
     ]
 
 
