@@ -158,17 +158,15 @@ def skipped_levels(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
             continue
         after, level, top, text = skipped.group(1), int(skipped.group(2)), int(skipped.group(3)), skipped.group(4)
         marks = "#" * level
-        checkers = "which accessibility checkers report"
-        if after == "book":
-            problem = (
-                f"heading '{text}' ({marks}) comes before the book's first chapter (#), skipping a level under the"
-                f" title, {checkers}; for a chapter of the front matter, write '# {text} {{-}}'"
-            )
-        else:
-            written = f"the title to {marks}; the text's sections are {'#' * top}" if after == "title" else None
-            problem = f"heading '{text}' skips a level ({written or '#' * int(after) + ' to ' + marks}), {checkers}"
-        found.append((problem, _heading_place(manuscript, level, text, placed[(level, text)])))
-        placed[(level, text)] += 1
+        written = f"the title to {marks}; the text's sections are {'#' * top}" if after == "title" else None
+        problem = (
+            f"heading '{text}' skips a level ({written or '#' * int(after) + ' to ' + marks}),"
+            " which accessibility checkers report"
+        )
+        # Counted by the first word, which is what finds the heading's line.
+        key = (level, text.split()[0] if text.split() else "")
+        found.append((problem, _heading_place(manuscript, level, text, placed[key])))
+        placed[key] += 1
     return found
 
 

@@ -461,6 +461,7 @@ def test_sections_before_the_first_chapter_and_between_chapters_are_divisions_wi
     with pikepdf.open(editions.pdf) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root] == [
             "T",
+            "Contents",  # a book's, unless it says toc: false
             "Abstract",
             "Chapter 1: Introduction",
             "More",

@@ -337,10 +337,11 @@ def test_the_tagged_pdf_passes_the_checks(variant: str, request: pytest.FixtureR
 
 
 def test_a_book_of_chapters_alone_opens_its_first_chapter_on_page_1(tmp_path: Path) -> None:
-    """No parts, preface, contents, ISBN or notes at the back: the front matter is the title pages alone."""
+    """No parts, preface, contents (`toc: false`: a book has them otherwise), ISBN or notes at the back: the
+    front matter is the title pages alone."""
     manuscript = tmp_path / "tiny.md"
     manuscript.write_text(
-        "---\ntitle: A Tiny Book\nauthor: A. Writer\nlang: en\nbook: true\n---\n\n"
+        "---\ntitle: A Tiny Book\nauthor: A. Writer\nlang: en\nbook: true\ntoc: false\n---\n\n"
         "# One\n\nText of one.[^a]\n\n# Two\n\nText of two.\n\n[^a]: A note.\n",
         encoding="utf-8",
     )

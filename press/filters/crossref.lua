@@ -327,13 +327,15 @@ end
 -- Each heading that skips a level as the author wrote it (`##` then `####`; a first heading below the
 -- text's shallowest, which stands under the title), logged for the toolchain to warn of at its line:
 -- the editions keep the author's levels, and accessibility checkers (Ace, axe, the Nu checker) report
--- the gap. Logged as: the level it follows ('title', or 'book' for a book's title), its own level, the
+-- the gap. Logged as: the level it follows ('title' for the title), its own level, the
 -- text's shallowest level and its text.
 local function report_skipped_levels()
   local previous = top - 1
   for _, header in ipairs(headers_in_order) do
-    if header.level > previous + 1 then
-      local after = previous == top - 1 and (book and 'book' or 'title') or tostring(previous)
+    -- In a book, a first heading below the chapters' level (`## Abstract` before `# Introduction`) is a division
+    -- of the front matter, raised to the chapters' level (press.divisions): no gap in the editions.
+    if header.level > previous + 1 and not (book and previous == top - 1) then
+      local after = previous == top - 1 and 'title' or tostring(previous)
       local text = pandoc.utils.stringify(header.content)
       pandoc.log.warn(table.concat({ SKIPPED_LEVEL, after, tostring(header.level), tostring(top), text }, ' '))
     end

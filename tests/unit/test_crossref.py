@@ -926,13 +926,15 @@ def test_latex_equation_labels_number_their_equations(tmp_path: Path) -> None:
             (),
             ["1:1: heading 'Abstract' skips a level (the title to ##; the text's sections are #)"],
         ),
+        # In a book it is a division of the front matter, raised to the chapters' level: no gap in the editions.
+        ("## Abstract\n\n# Intro\n", ("--metadata=press-book:true",), []),
+        # Two headings skipping a level that start with the same word are each found at their own line.
         (
-            "## Abstract\n\n# Intro\n",
-            ("--metadata=press-book:true",),
+            "# A\n\n### Results one\n\n# B\n\n### Results two\n",
+            (),
             [
-                "1:1: heading 'Abstract' (##) comes before the book's first chapter (#), skipping a level under the"
-                " title, which accessibility checkers report; for a chapter of the front matter, write"
-                " '# Abstract {-}'"
+                "3:1: heading 'Results one' skips a level (# to ###)",
+                "7:1: heading 'Results two' skips a level (# to ###)",
             ],
         ),
     ],
