@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import STYLES_DIR, scripts
@@ -210,7 +209,7 @@ def _runs(text: str, font: Path) -> list[tuple[str, Path]]:
     runs: list[tuple[str, Path]] = []
     for character in text:
         path = font
-        if not character.isspace() and ord(character) not in _cmap(font):
+        if not character.isspace() and ord(character) not in scripts.character_map(font):
             path = _fallback(ord(character)) or font
         if runs and (runs[-1][1] == path or character.isspace()):
             runs[-1] = (runs[-1][0] + character, runs[-1][1])
@@ -222,16 +221,10 @@ def _runs(text: str, font: Path) -> list[tuple[str, Path]]:
 def _fallback(point: int) -> Path | None:
     """The font for a character the text face lacks: Nanum Myeongjo, else the catalogue's
     face for its script (press.scripts, in its default order)."""
-    if point in _cmap(FALLBACK_FONT):
+    if point in scripts.character_map(FALLBACK_FONT):
         return FALLBACK_FONT
     found = next((item for typeface in scripts.TYPEFACES if (item := scripts.slice_for(typeface, point))), None)
     return found.source if found is not None else None
-
-
-@cache
-def _cmap(path: Path) -> frozenset[int]:
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
 
 
 @cache

@@ -5,10 +5,15 @@ Which characters the editions' fonts can set is press.scripts' business.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from pathlib import Path
 
 import tinycss2
+from fontTools.ttLib import TTFont
+
+#: The signatures of the web's compressed font files, which HarfBuzz does not read.
+WEB_FLAVOURS = (b"wOFF", b"wOF2")
 
 
 def declared_fonts(stylesheet: Path) -> list[Path]:
@@ -33,3 +38,16 @@ def describe(character: str) -> str:
     """'한' (U+D55C HANGUL SYLLABLE HAN)."""
     name = unicodedata.name(character, "unnamed character")
     return f"'{character}' (U+{ord(character):04X} {name})"
+
+
+def font_program(path: Path) -> bytes:
+    """A font file as OpenType (or TrueType) bytes, as HarfBuzz reads them: a WOFF or WOFF2 file
+    (the npm catalogue's slices) is decompressed first."""
+    data = path.read_bytes()
+    if data[:4] not in WEB_FLAVOURS:
+        return data
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font.flavor = None
+    program = io.BytesIO()
+    font.save(program)
+    return program.getvalue()

@@ -30,10 +30,11 @@ from pathlib import Path
 import cssselect2
 import lxml.html
 import tinycss2
-from fontTools.ttLib import TTFont
+import uharfbuzz
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT
 from .errors import PressError
+from .fonts import font_program
 
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 #: The weight of the catalogue's faces; bold runs in these scripts are emboldened by the renderer.
@@ -180,8 +181,7 @@ def missing_packages() -> list[str]:
 @cache
 def character_map(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for."""
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    return frozenset(uharfbuzz.Face(font_program(path)).unicodes)
 
 
 def slice_for(typeface: Typeface, point: int) -> Slice | None:

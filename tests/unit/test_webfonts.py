@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
 from press.cache import BuildCache
 from press.editions.html import FACES
-from press.webfonts import subset_woff2
+from press.webfonts import KOREAN_FACE, subset_woff2
 
 
 def test_a_subset_is_a_woff2_file_holding_the_characters_asked_for(tmp_path: Path) -> None:
@@ -18,3 +19,23 @@ def test_a_subset_is_a_woff2_file_holding_the_characters_asked_for(tmp_path: Pat
     font = TTFont(tmp_path / "subset.woff2")
     assert font.flavor == "woff2"
     assert {chr(point) for point in font.getBestCmap()} == set("Light ")
+
+
+def test_a_subset_keeps_the_licence_and_the_features_the_styles_use_and_names_itself_anew(tmp_path: Path) -> None:
+    text = "Office affine 1984"
+    korean = subset_woff2(KOREAN_FACE, {ord(character) for character in "한국"}, BuildCache(tmp_path))
+    latin = subset_woff2(FACES[0], {ord(character) for character in text}, BuildCache(tmp_path))
+    for data, family in ((latin, "Press Serif"), (korean, "Press Korean")):
+        font = TTFont(io.BytesIO(data))
+        names = font["name"]
+        assert names.getDebugName(1) == family
+        assert names.getDebugName(0) and names.getDebugName(13), "the copyright and the licence stay with the font"
+        # The original's reserved names go in every language the font named itself in.
+        assert not [
+            record
+            for record in names.names
+            if record.nameID in (1, 4, 6) and family not in str(record) and family.replace(" ", "") not in str(record)
+        ]
+    features = {record.FeatureTag for record in TTFont(io.BytesIO(latin))["GSUB"].table.FeatureList.FeatureRecord}
+    assert {"liga", "smcp", "onum", "lnum"} <= features, "small capitals and figures the stylesheets ask for"
+    assert "ff" in "".join(TTFont(io.BytesIO(latin)).getGlyphOrder()), "the ligatures of the text's letters are kept"
