@@ -24,8 +24,15 @@ def test_imports_are_found_wherever_they_run_and_never_under_type_checking(tmp_p
     module.write_text(
         "from typing import TYPE_CHECKING\n"
         "from . import cache\n"
+        "import os, press.catalogue as listing  # a comment\n"
+        "from .markup import (\n"
+        "    fill,\n"
+        "    scale as size,\n"
+        ")\n"
         "if TYPE_CHECKING:\n"
         "    from .document import Document\n"
+        "\n"
+        "    import press.cover\n"
         "else:\n"
         "    from . import fonts\n"
         "def lazily():\n"
@@ -46,7 +53,8 @@ def test_imports_are_found_wherever_they_run_and_never_under_type_checking(tmp_p
     )
     found = set(_imports("press.module", module))
     assert {"press.cache", "press.fonts", "press.issue", "press.release", "press.scripts", "press.labels"} <= found
-    assert "press.document" not in found
+    assert {"press.catalogue", "press.markup", "press.markup.fill", "press.markup.scale"} <= found
+    assert not {"press.document", "press.cover"} & found
 
 
 def test_editions_never_import_each_other() -> None:
