@@ -270,13 +270,12 @@ def load_document(
         location = metadata.location("illustration")
         lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits, context)
     locate = sanitize.text_locator(_text_sources(manuscript))
-    sources_by_division = {division.identifier: division.source for division in divisions}
-    for element in fragment:
-        # A chapter's images lie beside its file, or else beside the book's (as bookdown and Pandoc find them,
-        # from the folder the book is made in); `_confine` let through only images without a scheme.
-        source_file = sources_by_division.get(element.get("id", ""))
-        base = source_file.parent if source_file is not None else folder
-        for image in element.iter("img"):
+
+    def carry_images(holder: lxml.html.HtmlElement, base: Path) -> bool:
+        """Give the images of the text or of a note their alternative text and their place in the editions;
+        whether there were any."""
+        images = list(holder.iter("img"))
+        for image in images:
             _give_alternative_text(image, locate, reporter)
             image_path = unquote(urlsplit(image.get("src", "")).path)
             source = base / image_path
@@ -293,7 +292,14 @@ def load_document(
                 image.set("src", asset.href)
             except PressError as error:
                 reporter.fail(error)
+        return bool(images)
 
+    # A chapter's images lie beside its file, or else beside the book's (as bookdown and Pandoc find them,
+    # from the folder the book is made in); `_confine` let through only images without a scheme.
+    bases = {division.identifier: division.source.parent for division in divisions if division.source is not None}
+    for element in fragment:
+        carry_images(element, bases.get(element.get("id", ""), folder))
+    notes = tuple(_with_images_carried(note, carry_images, bases.get(note.division, folder)) for note in notes)
     notes = _unlink_dangling(fragment, notes, bibliography, manuscript, reporter)
     return Document(
         name=manuscript_path.stem,
@@ -508,6 +514,14 @@ def _unlink_dangling(
         replace(note, html=inner_html(note_fragments[index])) if index in mended else note
         for index, note in enumerate(notes)
     )
+
+
+def _with_images_carried(note: Note, carry: Callable[[lxml.html.HtmlElement, Path], bool], base: Path) -> Note:
+    """The note with its images given their alternative text and their place in the editions, as the text's."""
+    if "<img" not in note.html:
+        return note
+    fragment = parse_fragment(note.html)
+    return replace(note, html=inner_html(fragment)) if carry(fragment, base) else note
 
 
 def _identifiers(fragment: lxml.html.HtmlElement) -> set[str]:

@@ -386,14 +386,22 @@ def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, st
     image_urls = {asset.href: asset.data_url() for asset in document.assets}
     body = parse_fragment(document.body)
     without_closing_page_breaks(body)
-    replace_image_sources(body, image_urls)
     start_lists_as_written(body)
     with_footnotes = document.metadata.notes == "footnotes"
     if with_footnotes:
         _place_footnotes(body, document.notes)
         for block in body.iter(*BLOCK_TAGS):
             block.set(TEXT_BLOCK, "")
-    return body, image_urls, document.notes if not with_footnotes else ()
+    replace_image_sources(body, image_urls)  # the footnotes' images too, placed at their calls
+    return body, image_urls, () if with_footnotes else tuple(_with_images(note, image_urls) for note in document.notes)
+
+
+def _with_images(note: Note, image_urls: Mapping[str, str]) -> Note:
+    if "<img" not in note.html:
+        return note
+    fragment = parse_fragment(note.html)
+    replace_image_sources(fragment, image_urls)
+    return replace(note, html=inner_html(fragment))
 
 
 def _unlink_other_files(page: str) -> str:

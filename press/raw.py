@@ -120,6 +120,45 @@ TEXT_ALIGNED = frozenset(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", 
 FOREIGN_ROOTS = frozenset(("math", "svg"))
 #: Attributes an element keeps when it is renamed from an obsolete one.
 KEPT_ATTRIBUTES = frozenset(("id", "class", "title", "lang", "dir", "style", "role"))
+#: Attributes every HTML element takes, besides data-* and aria-*: HTML's global attributes, ARIA's role
+#: and RDFa Lite's, which both the Nu Html Checker and EPUBCheck accept.
+GLOBAL_ATTRIBUTE_NAMES = (
+    "accesskey autocapitalize autocorrect autofocus class contenteditable dir draggable enterkeyhint hidden id"
+    " inert inputmode is itemid itemprop itemref itemscope itemtype lang nonce popover slot spellcheck style"
+    " tabindex title translate writingsuggestions role vocab typeof property resource prefix"
+)
+GLOBAL_ATTRIBUTES = frozenset(GLOBAL_ATTRIBUTE_NAMES.split())
+#: The attributes of their own that HTML's elements take (the others take the global ones alone).
+ELEMENT_ATTRIBUTES = {
+    tag: frozenset(names.split())
+    for tags, names in (
+        ("a", "href target download ping rel hreflang type referrerpolicy"),
+        ("area", "alt coords shape href target download ping rel referrerpolicy"),
+        ("blockquote q", "cite"),
+        ("del ins", "cite datetime"),
+        ("col colgroup", "span"),
+        ("data li", "value"),
+        ("details", "open name"),
+        (
+            "img",
+            "alt src srcset sizes crossorigin usemap ismap width height referrerpolicy decoding loading fetchpriority",
+        ),
+        (
+            "input",
+            "accept alpha alt autocomplete checked colorspace dirname disabled form formaction formenctype"
+            " formmethod formnovalidate formtarget height list max maxlength min minlength multiple name pattern"
+            " placeholder popovertarget popovertargetaction readonly required size src step type value width",
+        ),
+        ("label", "for"),
+        ("map", "name"),
+        ("ol", "reversed start type"),
+        ("td", "colspan rowspan headers"),
+        ("th", "colspan rowspan headers scope abbr"),
+        ("time", "datetime"),
+        ("style", "media blocking"),
+    )
+    for tag in tags.split()
+}
 
 
 def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> list[tuple[str, Location]]:
@@ -134,7 +173,8 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
 
     def report(element: lxml.html.HtmlElement, message: str, attribute: str = "") -> None:
         key = (str(element.tag), attribute)
-        found.append((message, _tag_place(manuscript, *key, reported[key])))
+        place = _attribute_place if attribute else _tag_place
+        found.append((message, place(manuscript, *key, reported[key])))
         reported[key] += 1
 
     for element in _candidates(fragment):
@@ -160,7 +200,49 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
     for element in _candidates(fragment):
         if not _foreign(element):
             _drop_obsolete_attributes(element)
+    for element, names in _misplaced(fragment):
+        for name in names:
+            kept = f"data-{name}"
+            value = element.attrib.pop(name)
+            if element.tag == "a" and name == "name" and element.get("id") is None:
+                element.set("id", value)  # an anchor of older HTML: its id is what links to it now
+                continue
+            said = "dropped" if kept in element.attrib else f"the editions keep it as {kept}"
+            if kept not in element.attrib:
+                element.set(kept, value)
+            key = (str(element.tag), name)
+            found.append(
+                (
+                    f"{name} is no attribute of <{element.tag}> in HTML; {said}",
+                    _attribute_place(manuscript, *key, reported[key]),
+                )
+            )
+            reported[key] += 1
     return found
+
+
+def _misplaced(fragment: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, list[str]]]:
+    """The HTML elements carrying attributes HTML does not give them (Pandoc writes any attribute HTML knows on
+    the element it was given to: `::: {disabled=true}` is `<div disabled>`), which the Nu Html Checker and
+    EPUBCheck refuse. What Pandoc does not know it writes as data-… itself; so do the editions with these. The
+    obsolete ones and sizes are `carry_raw_html`'s; MathML and SVG have their own."""
+    misplaced = []
+    for element in fragment.iter():
+        if not isinstance(element.tag, str):
+            continue
+        own = ELEMENT_ATTRIBUTES.get(element.tag, frozenset())
+        names = [
+            name
+            for name in element.attrib
+            if name not in GLOBAL_ATTRIBUTES
+            and name not in own
+            and name not in _ATTRIBUTES_TO_CARRY
+            and not name.startswith(("data-", "aria-"))
+            and ":" not in name
+        ]
+        if names and not _foreign(element):
+            misplaced.append((element, names))
+    return misplaced
 
 
 #: What makes an element one `carry_raw_html` has anything to do with: its tag, or one of its attributes.
@@ -215,9 +297,25 @@ def _drop_obsolete_attributes(element: lxml.html.HtmlElement) -> None:
         element.attrib.pop(name, None)
 
 
+def _attribute_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int) -> Location:
+    """The n-th place an attribute is written: in a raw HTML start tag, or in Pandoc's attributes (`{… name=…}`)."""
+    in_braces = re.compile(rf"\{{[^}}\n]*(?<![\w-]){re.escape(attribute)}(?![\w-])", re.IGNORECASE)
+    for places in (
+        _tag_places(manuscript, tag, attribute),
+        manuscript.written_at(in_braces, raw=True),
+    ):
+        if places[0].line is not None:
+            return places[min(occurrence, len(places) - 1)]
+    return Location(manuscript.path)
+
+
 def _tag_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int) -> Location:
     """The n-th (from 0) place a start tag (with the attribute, if given) occurs in the manuscript (not in code), or
     its last."""
-    with_attribute = rf"[^>]*\b{re.escape(attribute)}\b" if attribute else ""
-    places = manuscript.written_at(re.compile(rf"<{re.escape(tag)}\b{with_attribute}", re.IGNORECASE), raw=True)
+    places = _tag_places(manuscript, tag, attribute)
     return places[min(occurrence, len(places) - 1)]
+
+
+def _tag_places(manuscript: Manuscript, tag: str, attribute: str) -> list[Location]:
+    with_attribute = rf"[^>]*\b{re.escape(attribute)}\b" if attribute else ""
+    return manuscript.written_at(re.compile(rf"<{re.escape(tag)}\b{with_attribute}", re.IGNORECASE), raw=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -583,3 +584,40 @@ def test_an_image_is_found_from_the_folder_the_build_runs_in_as_pandoc_finds_it(
     run = build("html", "--manuscript", "src/ch.md", "--out", "out", "-q", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert 'alt="A square"' in (tmp_path / "out" / "ch.html").read_text(encoding="utf-8")
+
+
+# Images in notes.
+
+
+@pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
+def test_an_image_in_a_note_reaches_every_edition_with_its_alternative_text(tmp_path: Path, placement: str) -> None:
+    shutil.copytree(FIXTURES / "minimal" / "images", tmp_path / "images")
+    image = next(path.name for path in (tmp_path / "images").iterdir())
+    shutil.copy(tmp_path / "images" / image, tmp_path / "images" / f"plain-{image}")
+    manuscript = tmp_path / "noted.md"
+    manuscript.write_text(
+        f"---\ntitle: Noted\nauthor: A. Writer\nlang: en\nnotes: {placement}\n---\n\n"
+        f"Text with a note.[^1] And another.[^2]\n\n[^1]: A map: ![The map](images/{image})\n\n"
+        f"[^2]: No words: ![](images/plain-{image})\n",
+        encoding="utf-8",
+    )
+    built = build_all(manuscript, tmp_path / "out")
+    assert f"noted.md:12:21: warning: image 'images/plain-{image}' has no alternative text" in built.stderr
+    web = [img for img in html_tree(built.editions.html).iter("img") if img.get("src", "").startswith("data:image/")]
+    # Each note's image inline, in the list of notes (and in the margin's copy of the note, on a wide screen).
+    assert {str(img.get("alt")) for img in web} == {"", "The map"}
+    with zipfile.ZipFile(built.editions.epub) as epub:
+        names = set(epub.namelist())
+        sources = [
+            (name, img.get("src"), img.get("alt"))
+            for name, document in epub_documents(built.editions.epub).items()
+            for img in document.iter("{http://www.w3.org/1999/xhtml}img")
+            if "cover" not in str(img.get("src"))
+        ]
+    assert sorted(str(alt) for _, _, alt in sources) == ["", "The map"]
+    assert all(str(Path(name).parent / str(src)) in names for name, src, _ in sources), sources
+    with pikepdf.open(built.editions.pdf) as pdf:
+        drawn = sum(len(list(page.images)) for page in pdf.pages)
+    assert drawn >= 1, "the print edition draws the notes' image"
+    check = epubcheck(built.editions.epub)
+    assert (check.errors, check.warnings) == ([], [])

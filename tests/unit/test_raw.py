@@ -150,3 +150,24 @@ def test_raw_markup_shown_as_code_is_not_its_place() -> None:
     manuscript = Manuscript(Path("book.md"), text, (), None)
     warnings = dropped([("latex", "\\vspace{1em}"), ("latex", "\\vspace{2em}")], manuscript)
     assert [location for _, location in warnings] == [Location(Path("book.md"), 7, 1), Location(Path("book.md"), 10, 1)]
+
+
+def test_an_attribute_its_element_does_not_take_is_kept_as_data_and_reported_where_written() -> None:
+    text = "Intro.\n\n::: {.note disabled=true}\nWords.\n:::\n\n<span value=3>v</span> and <a name=old>here</a>\n"
+    markup, warnings = raw_html(
+        '<div class="note" disabled="true"><p>Words.</p></div><p><span value="3">v</span> and '
+        '<a name="old">here</a> <a href="#old" hreflang="en">link</a> <td colspan="2"></td></p>',
+        text,
+    )
+    assert 'data-disabled="true"' in markup and 'data-value="3"' in markup
+    assert '<a id="old">here</a>' in markup, "an old anchor's name is its id, which links reach"
+    assert warnings == [
+        (
+            "disabled is no attribute of <div> in HTML; the editions keep it as data-disabled",
+            Location(Path("page.md"), 3, 5),
+        ),
+        (
+            "value is no attribute of <span> in HTML; the editions keep it as data-value",
+            Location(Path("page.md"), 7, 1),
+        ),
+    ]
