@@ -46,6 +46,7 @@ from .markup import (
     pandoc_notes_section,
     parse_fragment,
     rename_identifiers,
+    unique_identifiers,
 )
 from .metadata import Manuscript, Metadata, load_metadata
 
@@ -233,6 +234,7 @@ def load_document(
     front, metadata = take_front_matter(fragment, metadata)
     name_anchors_as_identifiers(fragment)
     rename_identifiers(fragment, TEMPLATE_IDENTIFIERS)
+    _report_identifiers_written_twice(unique_identifiers(fragment), manuscript, reporter)
     for message, location in raw.carry_raw_html(fragment, manuscript):
         reporter.warn(message, location)
     mathematics.prepare_formulas(fragment)
@@ -514,6 +516,24 @@ def _unlink_dangling(
         replace(note, html=inner_html(note_fragments[index])) if index in mended else note
         for index, note in enumerate(notes)
     )
+
+
+def _report_identifiers_written_twice(
+    renamed: list[tuple[str, str]], manuscript: Manuscript, reporter: Reporter
+) -> None:
+    """A warning at the place an identifier is written again (`{#x}`, `id="x"`), saying what it became: links lead
+    to the first. One Pandoc made from a heading's words is renamed without a word, as Pandoc renames its own."""
+    seen: dict[str, int] = {}
+    for identifier, new in renamed:
+        written = manuscript.written_at(
+            re.compile(rf"""(?:\{{[^}}\n]*?#|\bid\s*=\s*["']?){re.escape(identifier)}(?![\w:.-])"""), raw=True
+        )
+        seen[identifier] = seen.get(identifier, 0) + 1
+        if len(written) > seen[identifier] and written[seen[identifier]].line is not None:
+            reporter.warn(
+                f"the identifier '{identifier}' is given twice: links to it lead to the first; this one is '{new}'",
+                written[seen[identifier]],
+            )
 
 
 def _with_images_carried(note: Note, carry: Callable[[lxml.html.HtmlElement, Path], bool], base: Path) -> Note:

@@ -100,6 +100,29 @@ def name_anchors_as_identifiers(fragment: lxml.html.HtmlElement) -> None:
             anchor.addprevious(lxml.html.Element("span", {"id": name}))
 
 
+def unique_identifiers(fragment: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """Give each element whose identifier an element before it has (`::: {#x}` twice, or a heading whose
+    identifier Pandoc made from its words, the same as a division's) one of its own, `x-2`, as HTML and the
+    EPUB allow an identifier once; links and cross-references lead to the first. The identifiers renamed,
+    each with its new one, in order."""
+    elements = [element for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")]
+    taken = {str(element.get("id")) for element in elements}
+    seen: set[str] = set()
+    renamed = []
+    for element in elements:
+        identifier = str(element.get("id"))
+        if identifier not in seen:
+            seen.add(identifier)
+            continue
+        number = 2
+        while f"{identifier}-{number}" in taken:
+            number += 1
+        element.set("id", f"{identifier}-{number}")
+        taken.add(f"{identifier}-{number}")
+        renamed.append((identifier, f"{identifier}-{number}"))
+    return renamed
+
+
 def rename_identifiers(fragment: lxml.html.HtmlElement, reserved: frozenset[str]) -> None:
     """Give the text's elements whose identifier is reserved another one, `notes-1` for `notes`,
     and point the text's links at it: an author's section headed "Notes" keeps its links, and

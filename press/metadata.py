@@ -215,6 +215,28 @@ FIELDS: dict[str, Field] = {
         )
     },
     "autoSectionLabels": Field("pandoc-crossref: true labels every heading `sec:` and its identifier"),
+    **{
+        name: _ignored(f"pandoc-crossref: {meaning}")
+        for name, meaning in (
+            ("lofTitle", "the title of the list of figures, which the editions give in the text's language"),
+            ("lotTitle", "the title of the list of tables, which the editions give in the text's language"),
+            ("lolTitle", "the title of the list of listings"),
+            ("titleDelim", "what follows a caption's number, which the editions set as the language writes it"),
+            ("figureTemplate", "a caption's template"),
+            ("tableTemplate", "a caption's template"),
+            ("listingTemplate", "a caption's template"),
+            ("eqnIndexTemplate", "an equation number's template"),
+            ("refIndexTemplate", "a reference's template"),
+            ("subfigureRefIndexTemplate", "a subfigure reference's template"),
+            ("linkReferences", "references as links, which they always are"),
+            ("nameInLink", "the word in a reference's link, where it always is"),
+            ("subfigGrid", "subfigures in a grid"),
+            ("chaptersDepth", "the depth of chapter numbers"),
+            ("sectionsDepth", "the depth of section numbers"),
+            ("numberSections", "numbered sections (number-sections: true numbers them)"),
+            ("listings", "LaTeX's listings package"),
+        )
+    },
     "codeBlockCaptions": Field("pandoc-crossref: true makes a paragraph 'Listing: …' the caption of the code after it"),
     "secnumdepth": _ignored("LaTeX: the depth of section numbers"),
     "indent": _ignored("LaTeX: paragraph indentation"),

@@ -6,7 +6,9 @@
   with a warning: the toolchain runs no code, so the cell's output is not in the editions. Its
   `#|` options are not shown, as Quarto shows none; a cell labelled as a figure or table with
   its caption (`#| label: fig-growth`, `#| fig-cap: …`) becomes that figure or table, the code in
-  place of the output, so that `@fig-growth` still refers to it.
+  place of the output, so that `@fig-growth` still refers to it; one labelled as a listing
+  (`#| lst-label: lst-import`, `#| lst-cap: …`) is that numbered listing. A cell whose braces are
+  doubled (```` ```{{python}} ````) is shown as written, fences and all, as Quarto shows it.
 - `{{< include _file.qmd >}}` is replaced by the file's text, as Quarto does (the path is the
   including file's, or from the manuscript's folder when it starts with `/`), includes in it too;
   every message about the included text names the included file and its line. A file that is
@@ -39,8 +41,14 @@ CODE_CELL = re.compile(
     r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{(?P<language>[A-Za-z][\w+-]*)(?P<options>[^}\n]*)\}[ \t]*$",
     re.MULTILINE,
 )
+#: A code cell Quarto shows as written, its fence's braces doubled (```` ```{{python}} ````): a code block
+#: showing the cell with its fences, as a manual about Quarto shows one.
+ESCAPED_CELL = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{\{(?P<header>[^{}\n]*)\}\}[ \t]*$", re.MULTILINE
+)
 #: A line of a cell's options (`#| label: fig-growth`, `//| fig-cap: >`, `#|   continued`), YAML after its mark.
 OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%)\| ?(?P<yaml>[^\n]*)(?:\n|$)", re.MULTILINE)
+BLANK_LINE = re.compile(r"[ \t]*\n")
 #: One of knitr's options in a cell's header: a label alone, or `key=value` (a value quoted, or up to a comma).
 KNITR_OPTION = re.compile(r"""(?P<key>[\w.-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^,]*))?\s*(?:,\s*|$)""")
 R_LITERALS = {"TRUE": True, "T": True, "FALSE": False, "F": False}
@@ -89,6 +97,16 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
             continue  # a cell shown inside another code block, as a manual about Quarto shows one
         end = next((end for start, end in code if start == cell.start()), len(text))
         replacements += _cell(manuscript, cell, end, reporter)
+    for cell in ESCAPED_CELL.finditer(text):
+        shown_to = next((end for start, end in code if start == cell.start()), None)
+        if shown_to is None:
+            continue  # inside another code block
+        indent, fence = cell.group("indent"), cell.group("fence")
+        outer = fence + fence[0]  # longer than the cell's own fences, which it shows
+        replacements.append((cell.start(), cell.end(), f"{indent}{outer}\n{indent}{fence}{{{cell.group('header')}}}"))
+        after = _line_end(text, shown_to)
+        line_break = "" if text.endswith("\n", 0, after) else "\n"  # the cell may end the text
+        replacements.append((after, after, f"{line_break}{indent}{outer}\n"))
     for inline in INLINE_CODE.finditer(text):
         if any(start <= inline.start() < end for start, end in code):
             continue
@@ -182,7 +200,18 @@ def _cell(
         return [(cell.start(), _line_end(text, end), f"::: {{#{identifier}}}\n{figure}\n\n{caption}\n:::")]
     # Its label kept, for a reference to what it makes (`\\@ref(tab:nice-tab)`) to be told from a mistake.
     named = f' label="{label}"' if re.fullmatch(r"[\w.:-]+", label) and not (identifier and caption) else ""
+    # A listing of its code (Quarto's `#| lst-label: lst-import` and `#| lst-cap: …`), numbered and captioned.
+    listing = str(options.get("lst-label", ""))
+    if re.fullmatch(r"lst-[\w.:-]+", listing):
+        listing_caption = " ".join(str(options.get("lst-cap", "")).split()).replace("\\", "\\\\").replace('"', '\\"')
+        named = f" #{listing}{named}" + (f' lst-cap="{listing_caption}"' if listing_caption else "")
     opening = f"{cell.group('indent')}{cell.group('fence')}{{.{cell.group('language')} .cell{named}}}"
+    if option_lines:
+        # The blank lines after the options go with them: Quarto's code starts at its first line of code.
+        start, stop = option_lines[-1]
+        while (blank := BLANK_LINE.match(text, stop)) and blank.end() <= closing:
+            stop = blank.end()
+        option_lines[-1] = (start, stop)
     rewriting: list[tuple[int, int, str | FileText]] = [(start, stop, "") for start, stop in option_lines]
     if identifier and caption:
         # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.

@@ -204,9 +204,6 @@ def carry_raw_html(fragment: lxml.html.HtmlElement, manuscript: Manuscript) -> l
         for name in names:
             kept = f"data-{name}"
             value = element.attrib.pop(name)
-            if element.tag == "a" and name == "name" and element.get("id") is None:
-                element.set("id", value)  # an anchor of older HTML: its id is what links to it now
-                continue
             said = "dropped" if kept in element.attrib else f"the editions keep it as {kept}"
             if kept not in element.attrib:
                 element.set(kept, value)
@@ -247,7 +244,9 @@ def _misplaced(fragment: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElem
 
 #: What makes an element one `carry_raw_html` has anything to do with: its tag, or one of its attributes.
 _TAGS_TO_CARRY = frozenset((*UNSHOWN_ELEMENTS, *OBSOLETE_ELEMENTS))
-_ATTRIBUTES_TO_CARRY = OBSOLETE_ATTRIBUTES | {"width", "height"}
+_ATTRIBUTES_TO_CARRY = OBSOLETE_ATTRIBUTES | {"width", "height", "data-align"}
+#: Where Pandoc writes the `align` of a division (an attribute it does not know on <div>).
+DIV_ALIGN = "data-align"
 
 
 def _candidates(fragment: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -289,6 +288,8 @@ def _rename(element: lxml.html.HtmlElement) -> None:
 
 def _drop_obsolete_attributes(element: lxml.html.HtmlElement) -> None:
     align = element.attrib.pop("align", None)
+    if element.tag == "div" and align is None:
+        align = element.attrib.pop(DIV_ALIGN, None)  # a raw <div align="right">, which Pandoc reads as a division
     if align and element.tag in TEXT_ALIGNED and align.strip().lower() in ("left", "right", "center", "justify"):
         style = element.get("style", "").strip().rstrip(";")
         declaration = f"text-align: {align.strip().lower()}"

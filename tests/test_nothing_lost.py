@@ -621,3 +621,19 @@ def test_an_image_in_a_note_reaches_every_edition_with_its_alternative_text(tmp_
     assert drawn >= 1, "the print edition draws the notes' image"
     check = epubcheck(built.editions.epub)
     assert (check.errors, check.warnings) == ([], [])
+
+
+def test_an_identifier_written_twice_is_reported_there_and_each_edition_has_it_once(tmp_path: Path) -> None:
+    manuscript = tmp_path / "twice.md"
+    manuscript.write_text(
+        "---\ntitle: Twice\nauthor: A. Writer\nlang: en\n---\n\n# Intro {#bar}\n\n::: {#reserved}\n"
+        '::: {.callout-note}\n## Reserved\n\nWords.\n:::\n:::\n\nSee [the intro](#bar).\n\n<hr id="bar">\n',
+        encoding="utf-8",
+    )
+    built = build_all(manuscript, tmp_path / "out")
+    assert "twice.md:19:5: warning: the identifier 'bar' is given twice" in built.stderr
+    assert "reserved" not in built.stderr, "an identifier Pandoc made from a heading is renamed without a word"
+    identifiers = [str(element.get("id")) for element in html_tree(built.editions.html).iter() if element.get("id")]
+    assert len(identifiers) == len(set(identifiers))
+    check = epubcheck(built.editions.epub)
+    assert (check.errors, check.warnings) == ([], [])

@@ -12,6 +12,7 @@ from press.markup import (
     parse_fragment,
     rename_identifiers,
     start_lists_as_written,
+    unique_identifiers,
 )
 
 PANDOC_NOTES = (
@@ -115,3 +116,12 @@ def test_identifiers_the_templates_use_are_renamed_with_the_links_to_them() -> N
     rename_identifiers(fragment, frozenset(("notes", "title", "colophon")))
     assert [element.get("id") for element in fragment.iter() if element.get("id")] == ["notes-2", "notes-1", "title-1"]
     assert [link.get("href") for link in fragment.iter("a")] == ["#notes-2", "#other"]
+
+
+def test_an_identifier_given_again_is_made_unique_and_links_lead_to_the_first() -> None:
+    fragment = parse_fragment(
+        '<div id="x"><h2 id="x">X</h2></div><hr id="x"><p id="x-2">Taken.</p><a href="#x">link</a>'
+    )
+    assert unique_identifiers(fragment) == [("x", "x-3"), ("x", "x-4")]
+    assert [element.get("id") for element in fragment.iter() if element.get("id")] == ["x", "x-3", "x-4", "x-2"]
+    assert fragment.find("a").get("href") == "#x"

@@ -107,6 +107,22 @@ def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure
     assert str(manuscript.locate("plot(x)")) == f"{path}:5:1"
 
 
+def test_a_listing_cell_is_a_numbered_listing_and_an_escaped_cell_is_shown_with_its_fences(tmp_path: Path) -> None:
+    path = tmp_path / "manual.qmd"
+    path.write_text(
+        '```{python}\n#| lst-label: lst-import\n#| lst-cap: Import "pyplot"\n\nimport matplotlib\n```\n\n'
+        "Quarto shows this cell as written:\n\n```{{python}}\n#| echo: false\n1 + 1\n```\n\nAfter it.\n",
+        encoding="utf-8",
+    )
+    manuscript = quarto_syntax(read_manuscript(path), Reporter(collect=True))
+    assert manuscript.text == (
+        '```{.python .cell #lst-import lst-cap="Import \\"pyplot\\""}\nimport matplotlib\n```\n\n'
+        "Quarto shows this cell as written:\n\n````\n```{python}\n#| echo: false\n1 + 1\n```\n````\n\nAfter it.\n"
+    )
+    assert str(manuscript.locate("import matplotlib")) == f"{path}:5:1"
+    assert str(manuscript.locate("After it.")) == f"{path}:15:1"
+
+
 def test_meta_var_and_kbd_shortcodes_become_their_values_and_an_escaped_one_is_shown(tmp_path: Path) -> None:
     (tmp_path / "_variables.yml").write_text(
         'version:\n  major: 3\nname: "The *Tool*"\nplatforms: [linux, mac]\n', encoding="utf-8"

@@ -153,14 +153,13 @@ def test_raw_markup_shown_as_code_is_not_its_place() -> None:
 
 
 def test_an_attribute_its_element_does_not_take_is_kept_as_data_and_reported_where_written() -> None:
-    text = "Intro.\n\n::: {.note disabled=true}\nWords.\n:::\n\n<span value=3>v</span> and <a name=old>here</a>\n"
+    text = "Intro.\n\n::: {.note disabled=true}\nWords.\n:::\n\n<span value=3>v</span> and a link\n"
     markup, warnings = raw_html(
         '<div class="note" disabled="true"><p>Words.</p></div><p><span value="3">v</span> and '
-        '<a name="old">here</a> <a href="#old" hreflang="en">link</a> <td colspan="2"></td></p>',
+        '<a href="#old" hreflang="en">link</a> <td colspan="2"></td></p>',
         text,
     )
     assert 'data-disabled="true"' in markup and 'data-value="3"' in markup
-    assert '<a id="old">here</a>' in markup, "an old anchor's name is its id, which links reach"
     assert warnings == [
         (
             "disabled is no attribute of <div> in HTML; the editions keep it as data-disabled",
@@ -171,3 +170,8 @@ def test_an_attribute_its_element_does_not_take_is_kept_as_data_and_reported_whe
             Location(Path("page.md"), 7, 1),
         ),
     ]
+
+
+def test_a_raw_divisions_align_which_pandoc_writes_as_data_is_a_style() -> None:
+    markup, warnings = raw_html('<div data-align="right"><p>Signed.</p></div>', "")
+    assert markup == '<div style="text-align: right"><p>Signed.</p></div>' and warnings == []
