@@ -15,7 +15,10 @@ Parts are numbered I, II…, chapters 1, 2… through the book, appendices A, B�
 (unless `number-sections: false`). Each division's heading gains its label
 ("Chapter 3"); each division becomes one top-level element of the body with its
 identifier, so that an edition can set each in a file or page of its own. Notes
-are numbered afresh in each chapter.
+are numbered afresh in each chapter; so are figures, tables, listings, equations,
+theorems and callouts, after their chapter's number ("Figure 3.2", "(A.1)"), as
+Quarto, bookdown and LaTeX number a book's (`crossref: {chapters: false}` numbers
+them through the book).
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ DIVISION_HEADING = "h2"
 SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 #: Pandoc's class for a section's level (`--section-divs`).
 LEVEL_CLASS = re.compile(r"\blevel(\d)\b")
+#: The numbers the cross-reference filter writes, by their class, each kind numbered through the text: the labels
+#: of figures', tables' and listings' captions ("Figure 3:"), equations', theorems' and callouts'.
+SERIES_NUMBERS = ("caption-label", "equation-number", "theorem-number", "callout-number")
+#: A number the filter wrote, and a reference's number (with a subfigure's letter after it: "3 (a)").
+FILTER_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
 BOOKDOWN_APPENDIX = re.compile(r"^\s*\(APPENDIX\)\s*")
@@ -139,6 +147,73 @@ def name_divisions_in_references(element: lxml.html.HtmlElement, divisions: Iter
         link.text = division.label if named else division.number
         changed = True
     return changed
+
+
+def number_by_division(fragment: lxml.html.HtmlElement, divisions: Iterable[Division]) -> dict[str, str]:
+    """Number the figures, tables, listings, equations, theorems and callouts of each numbered chapter and
+    appendix afresh, after its number (the cross-reference filter numbered them through the book); those of
+    unnumbered divisions keep their numbers. The new number of each that a cross-reference names, by its
+    identifier, for `renumber_references`."""
+    prefixes = {division.identifier: division.number for division in divisions if division.number}
+    kinds = {division.identifier: division.kind for division in divisions}
+    targets = {str(link.get("href", ""))[1:] for link in fragment.iter("a") if _is_cross_reference(link)}
+    renumbered: dict[str, str] = {}
+    for element in fragment:
+        prefix = prefixes.get(element.get("id", ""))
+        if prefix is None or kinds.get(element.get("id", "")) not in ("chapter", "appendix"):
+            continue
+        counters: dict[str, int] = {}
+        for label in element.iter("span"):
+            series = next((name for name in SERIES_NUMBERS if name in label.get("class", "").split()), None)
+            found = FILTER_NUMBER.search(label.text_content()) if series else None
+            if found is None:
+                continue
+            kind = f"{series} {label.text_content()[: found.start()].strip()}"  # "caption-label Figure"
+            counters[kind] = counters.get(kind, 0) + 1
+            number = f"{prefix}.{counters[kind]}"
+            _replace_number(label, number)
+            target = _numbered_target(label, targets)
+            if target is not None:
+                renumbered[target] = number
+    renumber_references(fragment, renumbered)
+    return renumbered
+
+
+def _numbered_target(label: lxml.html.HtmlElement, targets: set[str]) -> str | None:
+    """The identifier of what a number labels, if a cross-reference names it: the nearest element around it that
+    a reference names, within its section (a reference to the section is to its heading's number)."""
+    for element in label.iterancestors():
+        if element.tag == "section":
+            return None
+        if element.get("id") in targets:
+            return str(element.get("id"))
+    return None
+
+
+def renumber_references(element: lxml.html.HtmlElement, renumbered: dict[str, str]) -> bool:
+    """Make each cross-reference to what `number_by_division` numbered afresh give its new number; whether any
+    did."""
+    changed = False
+    for link in element.iter("a"):
+        number = renumbered.get(unquote(link.get("href", ""))[1:]) if _is_cross_reference(link) else None
+        if number is not None:
+            changed = _replace_number(link, number) or changed
+    return changed
+
+
+def _is_cross_reference(link: lxml.html.HtmlElement) -> bool:
+    return "cross-ref" in link.get("class", "").split() and link.get("href", "").startswith("#")
+
+
+def _replace_number(element: lxml.html.HtmlElement, number: str) -> bool:
+    """Put a number in place of the first number of an element's text; whether there was one."""
+    for node in element.iter():
+        for attribute in ("text", "tail") if node is not element else ("text",):
+            text = getattr(node, attribute)
+            if text and FILTER_NUMBER.search(text):
+                setattr(node, attribute, FILTER_NUMBER.sub(number, text, count=1))
+                return True
+    return False
 
 
 def notes_by_chapter(fragment: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> tuple[Note, ...]:

@@ -32,7 +32,16 @@ from .contents import TOP_LEVEL, ContentsEntry, contents
 from .context import BuildContext
 from .csl import resolve_style
 from .dates import build_time
-from .divisions import SEPARATOR_CLASS, Division, divide, name_divisions_in_references, notes_by_chapter, numbered_notes
+from .divisions import (
+    SEPARATOR_CLASS,
+    Division,
+    divide,
+    name_divisions_in_references,
+    notes_by_chapter,
+    number_by_division,
+    numbered_notes,
+    renumber_references,
+)
 from .errors import CombinedError, Location, PressError, Reporter
 from .front import FrontMatterHtml, parsed, take_front_matter
 from .inputs import code_files
@@ -253,7 +262,11 @@ def load_document(
         numbered = metadata.values.get("number-sections") is not False
         divisions = divide(fragment, metadata.lang, folder, numbered)
         name_divisions_in_references(fragment, divisions)
-        notes = tuple(_with_divisions_named(note, divisions) for note in notes)
+        by_chapter = not (
+            isinstance(crossref := metadata.values.get("crossref"), dict) and crossref.get("chapters") is False
+        )
+        renumbered = number_by_division(fragment, divisions) if by_chapter else {}
+        notes = tuple(_with_divisions_named(note, divisions, renumbered) for note in notes)
         notes = notes_by_chapter(fragment, notes)
     elif metadata.list_of_figures or metadata.list_of_tables:
         asked = "lof" if metadata.list_of_figures else "lot"
@@ -548,13 +561,14 @@ def _identifiers(fragment: lxml.html.HtmlElement) -> set[str]:
     return {str(element.get("id")) for element in fragment.iter() if element.get("id")}
 
 
-def _with_divisions_named(note: Note, divisions: tuple[Division, ...]) -> Note:
-    """The note with its cross-references to divisions reading as they are labelled (see
-    divisions.name_divisions_in_references)."""
+def _with_divisions_named(note: Note, divisions: tuple[Division, ...], renumbered: dict[str, str]) -> Note:
+    """The note with its cross-references to divisions reading as they are labelled, and to what was numbered
+    afresh in each chapter giving its new number (see press.divisions)."""
     if "cross-ref" not in note.html:
         return note
     fragment = parse_fragment(note.html)
-    return replace(note, html=inner_html(fragment)) if name_divisions_in_references(fragment, divisions) else note
+    named = name_divisions_in_references(fragment, divisions)
+    return replace(note, html=inner_html(fragment)) if renumber_references(fragment, renumbered) or named else note
 
 
 def _take_notes(fragment: lxml.html.HtmlElement) -> tuple[Note, ...]:

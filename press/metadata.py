@@ -287,6 +287,7 @@ ILLUSTRATION_FIELDS: dict[str, str] = {
 #: What `crossref` may hold (Quarto's names, and `sections`); the rest of Quarto's settings are ignored with a warning.
 CROSSREF_FIELDS: dict[str, str] = {
     "sections": "true numbers the sections in their headings",
+    "chapters": "false numbers a book's figures, tables and equations through the book, not afresh in each chapter",
     **{f"{kind}-prefix": f"the word before a reference to a {name}" for kind, name in QUARTO_CROSSREF_KINDS.items()},
     **{
         f"{kind}-title": f"the word a {name}'s caption starts with"

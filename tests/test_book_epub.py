@@ -149,8 +149,8 @@ def test_contents_nest_chapters_in_parts_and_sections_in_chapters(book: Book) ->
             assert book.resolve(attribute(link, "href"), nav_name) == by_heading[text(link)]
     figures = [text(link) for link in xpath_elements(nav, "//x:nav[@epub:type='loi']//x:a", NS)]
     tables = [text(link) for link in xpath_elements(nav, "//x:nav[@epub:type='lot']//x:a", NS)]
-    assert [title.split(":")[0] for title in figures] == ["Figure 1", "Figure 2"]
-    assert [title.split(":")[0] for title in tables] == ["Table 1", "Table 2"]
+    assert [title.split(":")[0] for title in figures] == ["Figure 2.1", "Figure 3.1"]
+    assert [title.split(":")[0] for title in tables] == ["Table 2.1", "Table 5.1"]
 
 
 def test_landmarks(book: Book) -> None:

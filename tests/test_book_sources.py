@@ -140,8 +140,8 @@ def test_a_bookdown_project_builds_its_files_as_chapters_with_bookdowns_referenc
     page = html_tree(tmp_path / "bookdown-book.html")
     text = " ".join(page.text_content().split())
     # index.Rmd's text is the first chapter, as in bookdown; `\@ref(methods)` is the third chapter's number.
-    assert "Chapter 3 says how, and Figure 1 shows a dot." in text and "Back to Chapter 2." in text
-    assert "Figure 1: A green dot." in text and "@ref" not in text and "(#fig" not in text
+    assert "Chapter 3 says how, and Figure 2.1 shows a dot." in text and "Back to Chapter 2." in text
+    assert "Figure 2.1: A green dot." in text and "@ref" not in text and "(#fig" not in text
     headings = [" ".join(text_of(heading).split()) for heading in page.iter("h2")]
     assert headings[:3] == ["Chapter 1: Prerequisites", "Chapter 2: Introduction", "Chapter 3: Methods"]
     # rmd_files names a chapter in a folder of its own; its image is found from the book's folder, as bookdown does.

@@ -206,10 +206,10 @@ def test_the_contents_lead_to_every_page_and_heading(book: WebBook) -> None:
 
 
 def test_a_cross_reference_follows_its_target_to_another_page(book: WebBook) -> None:
-    """Figure 1 is in chapter 2; chapter 5 refers to it."""
+    """Figure 2.1 is in chapter 2; chapter 5 refers to it."""
     page = html_tree(book.site / "families.html")
     links = {normalise(link.text_content()): link.get("href") for link in page.iter("a")}
-    assert links["Figure 1"] == "towers-in-the-sea.html#fig-tower"
+    assert links["Figure 2.1"] == "towers-in-the-sea.html#fig-tower"
 
 
 @pytest.mark.parametrize("where", ["one page", "front page"])
@@ -224,12 +224,12 @@ def test_the_lists_of_figures_and_tables_lead_to_each(book: WebBook, where: str)
     }
     on = "" if where == "one page" else "towers-in-the-sea.html"
     assert lists["List of Figures"][0] == (
-        "Figure 1 A tower on its rock, drawn from the landward side.",
+        "Figure 2.1 A tower on its rock, drawn from the landward side.",
         f"{on}#fig-tower",
     )
     assert [label for label, _ in lists["List of Tables"]] == [
-        "Table 1 Four rock towers and what they were built of",
-        "Table 2 Keepers and families at three Cornish stations in 1901",
+        "Table 2.1 Four rock towers and what they were built of",
+        "Table 5.1 Keepers and families at three Cornish stations in 1901",
     ]
     assert len(lists["List of Figures"]) == 2  # every link resolves: test_every_link_between_pages_resolves
 

@@ -425,3 +425,52 @@ def test_linked_data_of_the_minimal_manuscript(minimal: Editions) -> None:
     assert {"@type": "Role", "roleName": "ill", "contributor": {"@type": "Person", "name": "Cy Drawer"}} in (
         data["contributor"]
     )
+
+
+# Columns
+
+COLUMNS = """---
+title: Columns
+author: A. Writer
+lang: en
+---
+
+:::: {.columns}
+::: {.column width="40%"}
+The left column holds a few words more than one line of it can, to be sure of its width.
+:::
+::: {.column width="60%"}
+The right column.
+:::
+::::
+"""
+
+
+@pytest.fixture(scope="module")
+def columns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("columns")
+    (folder / "columns.md").write_text(COLUMNS, encoding="utf-8")
+    run = build("html", "--manuscript", folder / "columns.md", "--out", folder / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    return folder / "out" / "columns.html"
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, NARROWEST], ids=lambda screen: screen.name)
+def test_columns_stand_side_by_side_where_the_screen_is_wide_enough(
+    browser: Browser, columns: Path, screen: Screen
+) -> None:
+    page = open_page(browser, columns, screen, "light")
+    left, right = page.evaluate(
+        "[...document.querySelectorAll('div.column')].map(column => {"
+        " const box = column.getBoundingClientRect(); return {top: box.top, bottom: box.bottom, left: box.left,"
+        " right: box.right, width: box.width}; })"
+    )
+    text = page.evaluate("document.querySelector('.body-text').getBoundingClientRect().width")
+    scrolls = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    page.close()
+    if screen is DESKTOP:
+        assert right["left"] > left["right"] and right["top"] == left["top"], "the second beside the first"
+        assert left["width"] < right["width"], "each as wide as the author said, in proportion"
+    else:
+        assert right["top"] >= left["bottom"] and left["width"] >= 0.9 * text, "one under the other, full width"
+    assert not scrolls

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from press.book import read_source
-from press.divisions import divide, name_divisions_in_references, notes_by_chapter
+from press.divisions import divide, name_divisions_in_references, notes_by_chapter, number_by_division
 from press.document import Note
 from press.errors import PressError, Reporter
 
@@ -181,6 +181,34 @@ def test_a_reference_to_a_division_reads_as_its_label_or_its_number(tmp_path: Pa
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     assert name_divisions_in_references(fragment, divide(fragment, "en", tmp_path))
     assert fragment.find("section/p").text_content() == "Chapter 2, 2, Section\u00a02.1, Appendix A, a link"
+
+
+def test_figures_tables_and_equations_are_numbered_afresh_in_each_chapter_after_its_number(tmp_path: Path) -> None:
+    """The cross-reference filter numbered them through the book: Figure 1 in the preface, 2 and 3 after."""
+    figure = (
+        '<figure id="{id}"><img alt=""><figcaption><span class="caption-label">Figure {n}:</span> F</figcaption>'
+        "</figure>"
+    )
+    html = (
+        '<section id="pre" class="level2 unnumbered"><h2>Preface</h2>' + figure.format(id="fig:p", n=1) + "</section>"
+        '<section id="c1" class="level2"><h2>One</h2>' + figure.format(id="fig:a", n=2) + "<p>"
+        '<span id="eq:e" class="equation">E <span class="equation-number">(1)</span></span> '
+        '<a class="cross-ref" href="#fig:b">Figure\u00a03\u00a0(a)</a>, <a class="cross-ref" href="#fig:a">2</a>, '
+        '<a class="cross-ref" href="#eq:e">Equation\u00a0(1)</a>, <a class="cross-ref" href="#c1">Section\u00a01</a>, '
+        '<a class="cross-ref" href="#fig:p">Figure\u00a01</a></p></section>'
+        '<section id="apx" class="level2 appendix"><h2>Data</h2>' + figure.format(id="fig:b", n=3) + "</section>"
+    )
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    divisions = divide(fragment, "en", tmp_path)
+    name_divisions_in_references(fragment, divisions)
+    assert number_by_division(fragment, divisions) == {"fig:a": "1.1", "eq:e": "1.1", "fig:b": "A.1"}
+    labels = [label.text_content() for label in fragment.find_class("caption-label")]
+    assert labels == ["Figure 1:", "Figure 1.1:", "Figure A.1:"], "the preface's figure keeps its number"
+    assert fragment.find_class("equation-number")[0].text_content() == "(1.1)"
+    references = fragment.find("section[@id='c1']/p").text_content()
+    assert references.endswith("Figure\u00a0A.1\u00a0(a), 1.1, Equation\u00a0(1.1), Chapter 1, Figure\u00a01"), (
+        references
+    )
 
 
 def test_page_breaks_that_only_open_or_close_a_division_are_left_out(tmp_path: Path) -> None:
