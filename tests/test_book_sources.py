@@ -175,3 +175,23 @@ def test_a_last_chapter_that_is_a_heading_alone_titles_the_bibliography(tmp_path
     assert headings.count("References") == 1
     references = next(heading for heading in page.iter("h2", "h3") if heading.text_content().strip() == "References")
     assert "Tides" in references.getparent().text_content(), "the entries stand under it"
+
+
+@pytest.mark.parametrize(
+    ("settings", "numbers"), [("", ["1.1", "2.1"]), ("crossref:\n  chapters: false\n", ["1", "2"])]
+)
+def test_a_books_figures_are_numbered_in_each_chapter_unless_it_says_otherwise(
+    tmp_path: Path, settings: str, numbers: list[str]
+) -> None:
+    shutil.copytree(BOOKDOWN_BOOK / "images", tmp_path / "images")
+    book = tmp_path / "book.md"
+    book.write_text(
+        f"---\ntitle: Two figures\nauthor: A. Writer\nlang: en\nbook: true\n{settings}---\n\n# One\n\n"
+        "![A dot.](images/icon.png){#fig:a}\n\n# Two\n\n![Another.](images/icon.png){#fig:b}\n\nSee @fig:a.\n",
+        encoding="utf-8",
+    )
+    run = build_web_edition(book, tmp_path / "out")
+    assert run.returncode == 0 and "warning" not in run.stderr, run.stderr
+    page = html_tree(tmp_path / "out" / "book.html")
+    assert [text_of(label) for label in page.find_class("caption-label")] == [f"Figure\u00a0{n}:" for n in numbers]
+    assert [text_of(link) for link in page.find_class("cross-ref")] == [f"Figure\u00a0{numbers[0]}"]
