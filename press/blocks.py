@@ -39,6 +39,8 @@ def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = 
     `direction`, and WeasyPrint reads no `unicode-bidi`)."""
     for number, table in enumerate(list(fragment.iter("table")), start=1):
         _wrap_table(table, number, labels_for(lang)["table"])
+        for cell in table.iter("td", "th"):
+            _trim(cell)
     if direction == "rtl":
         for code in fragment.iter("pre", "code"):
             if code.get("dir") is None:
@@ -85,6 +87,20 @@ def _wrap_table(table: lxml.html.HtmlElement, number: int, label: str) -> None:
     parent.replace(table, figure)
     scroll.append(table)
     figure.append(scroll)
+
+
+def _trim(cell: lxml.html.HtmlElement) -> None:
+    """Take off the spaces and line breaks that open and close a cell's content (raw HTML's `<td>\nAlpha\n</td>`),
+    which no renderer shows, but which WeasyPrint counts in a column's narrowest width: it set such a column as
+    narrow as a syllable, hyphenating "Para-graphs"."""
+    if "pre" in cell.get("style", ""):
+        return  # white-space: pre, which shows them
+    cell.text = (cell.text or "").lstrip() or None
+    last = cell[-1] if len(cell) else None
+    if last is None:
+        cell.text = (cell.text or "").rstrip() or None
+    else:
+        last.tail = (last.tail or "").rstrip() or None
 
 
 def _size_by_style(image: lxml.html.HtmlElement) -> None:

@@ -91,3 +91,13 @@ def test_a_caption_repeating_the_alt_text_stays_hidden_unless_the_keyboard_reach
     )
     prepare_blocks(fragment, "en")
     assert [caption.get("aria-hidden") for caption in fragment.iter("figcaption")] == ["true", None, None]
+
+
+def test_a_cells_opening_and_closing_spaces_are_taken_off_and_what_it_shows_kept() -> None:
+    fragment = parse_fragment(
+        "<table><tr><th>\nName\n</th><td> <em>Alpha</em> and beta \n</td>"
+        '<td style="white-space: pre">  kept  </td></tr></table>'
+    )
+    prepare_blocks(fragment, "en")
+    cells = [inner_html(cell) for cell in fragment.iter("th", "td")]
+    assert cells == ["Name", "<em>Alpha</em> and beta", "  kept  "]
