@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import tinycss2
+import uharfbuzz
 from fontTools.ttLib import TTFont
 
 #: The signatures of the web's compressed font files, which HarfBuzz does not read.
@@ -40,14 +41,16 @@ def describe(character: str) -> str:
     return f"'{character}' (U+{ord(character):04X} {name})"
 
 
-def font_program(path: Path) -> bytes:
-    """A font file as OpenType (or TrueType) bytes, as HarfBuzz reads them: a WOFF or WOFF2 file
-    (the npm catalogue's slices) is decompressed first."""
-    data = path.read_bytes()
-    if data[:4] not in WEB_FLAVOURS:
-        return data
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+def font_face(path: Path) -> uharfbuzz.Face:
+    """A font file as HarfBuzz reads it: mapped from the file, not read into memory (each build reads the
+    character maps of faces of megabytes); a WOFF or WOFF2 file (the npm catalogue's slices), which HarfBuzz
+    does not read, decompressed first."""
+    with path.open("rb") as file:
+        signature = file.read(4)
+    if signature not in WEB_FLAVOURS:
+        return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)))
+    font = TTFont(path, recalcTimestamp=False)
     font.flavor = None
     program = io.BytesIO()
     font.save(program)
-    return program.getvalue()
+    return uharfbuzz.Face(program.getvalue())

@@ -30,11 +30,10 @@ from pathlib import Path
 import cssselect2
 import lxml.html
 import tinycss2
-import uharfbuzz
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT
 from .errors import PressError
-from .fonts import font_program
+from .fonts import font_face
 
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 #: The weight of the catalogue's faces; bold runs in these scripts are emboldened by the renderer.
@@ -181,7 +180,7 @@ def missing_packages() -> list[str]:
 @cache
 def character_map(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for."""
-    return frozenset(uharfbuzz.Face(font_program(path)).unicodes)
+    return frozenset(font_face(path).unicodes)
 
 
 def slice_for(typeface: Typeface, point: int) -> Slice | None:

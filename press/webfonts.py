@@ -23,7 +23,7 @@ from fontTools.ttLib import TTFont
 from . import STYLES_DIR, scripts
 from .cache import BuildCache, digest
 from .errors import Location, PressError
-from .fonts import font_program
+from .fonts import font_face
 
 #: Name records a subset keeps from its original: copyright, trademark, maker,
 #: designer, description, their addresses, licence and licence address.
@@ -157,7 +157,7 @@ def _cut(face: Face, code_points: set[int]) -> bytes:
     wanted.name_lang_id_set.add_range(0, 0xFFFF)  # every language's records (an inverted set keeps none)
     wanted.flags = uharfbuzz.SubsetFlags.NO_HINTING
     try:
-        cut = uharfbuzz.subset(uharfbuzz.Face(font_program(face.source)), wanted)
+        cut = uharfbuzz.subset(font_face(face.source), wanted)
     except RuntimeError:  # HarfBuzz says no more than that
         raise PressError(
             "HarfBuzz could not cut this font for the web; is it a font file?", Location(face.source)
