@@ -285,6 +285,8 @@ def load_document(
         location = metadata.location("illustration")
         lead_image = _asset(metadata.illustration.image, folder, assets, location, image_limits, context)
     locate = sanitize.text_locator(_text_sources(manuscript))
+    # Every image that cannot be carried (missing, unreadable, too large) is reported in one run, each at its place.
+    image_problems: list[PressError] = []
 
     def carry_images(holder: lxml.html.HtmlElement, base: Path) -> bool:
         """Give the images of the text or of a note their alternative text and their place in the editions;
@@ -306,7 +308,7 @@ def load_document(
                 asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
                 image.set("src", asset.href)
             except PressError as error:
-                reporter.fail(error)
+                image_problems.append(error)
         return bool(images)
 
     # A chapter's images lie beside its file, or else beside the book's (as bookdown and Pandoc find them,
@@ -315,6 +317,8 @@ def load_document(
     for element in fragment:
         carry_images(element, bases.get(element.get("id", ""), folder))
     notes = tuple(_with_images_carried(note, carry_images, bases.get(note.division, folder)) for note in notes)
+    if image_problems:
+        reporter.fail(CombinedError([problem for error in image_problems for problem in error.problems]))
     notes = _unlink_dangling(fragment, notes, bibliography, manuscript, reporter)
     return Document(
         name=manuscript_path.stem,

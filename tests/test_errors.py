@@ -165,3 +165,19 @@ def test_an_at_word_in_code_is_not_reported_as_a_citation(tmp_path: Path) -> Non
         "book.md:11:10: error: '@frozen' is neither a citation key (there is no bibliography) nor a cross-reference;"
         " for a literal '@', write '\\@frozen'"
     ]
+
+
+def test_every_image_that_cannot_be_carried_is_reported_in_one_run(tmp_path: Path) -> None:
+    manuscript = tmp_path / "missing.md"
+    manuscript.write_text(
+        "---\ntitle: Missing\nauthor: A. Writer\nlang: en\n---\n\n![One](one.png)\n\nText.[^1]\n\n"
+        "![Two](two.png)\n\n[^1]: ![Three](three.png)\n",
+        encoding="utf-8",
+    )
+    run = build("html", "--manuscript", manuscript, "--out", tmp_path / "out")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert [line.split("/")[-1] for line in run.stderr.splitlines()] == [
+        "missing.md:7:8: error: image not found: one.png",
+        "missing.md:11:8: error: image not found: two.png",
+        "missing.md:13:16: error: image not found: three.png",
+    ]
