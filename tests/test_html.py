@@ -207,14 +207,18 @@ We will approximate.[^se]
 """
 
 
+def web_edition(folder: Path, name: str, text: str) -> Path:
+    """The web edition of a manuscript of the given text, written in the folder beside the minimal fixture's images."""
+    (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    shutil.copytree(MINIMAL.parent / "images", folder / "images")
+    run = build("html", "--manuscript", folder / f"{name}.md", "--out", folder / "out", "-q")
+    assert run.returncode == 0, run.stderr
+    return folder / "out" / f"{name}.html"
+
+
 @pytest.fixture(scope="module")
 def reachable_in_hiding(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("reachable-in-hiding")
-    (folder / "hiding.md").write_text(REACHABLE_IN_HIDING, encoding="utf-8")
-    shutil.copytree(MINIMAL.parent / "images", folder / "images")
-    run = build("html", "--manuscript", folder / "hiding.md", "--out", folder / "out", "-q")
-    assert run.returncode == 0, run.stderr
-    return folder / "out" / "hiding.html"
+    return web_edition(tmp_path_factory.mktemp("reachable-in-hiding"), "hiding", REACHABLE_IN_HIDING)
 
 
 @pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=lambda screen: screen.name)
@@ -448,11 +452,7 @@ The right column.
 
 @pytest.fixture(scope="module")
 def columns(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("columns")
-    (folder / "columns.md").write_text(COLUMNS, encoding="utf-8")
-    run = build("html", "--manuscript", folder / "columns.md", "--out", folder / "out", "-q")
-    assert run.returncode == 0, run.stderr
-    return folder / "out" / "columns.html"
+    return web_edition(tmp_path_factory.mktemp("columns"), "columns", COLUMNS)
 
 
 @pytest.mark.parametrize("screen", [DESKTOP, NARROWEST], ids=lambda screen: screen.name)
