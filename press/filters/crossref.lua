@@ -440,6 +440,10 @@ local function number_targets(doc)
       local number, letter = targets[figure.identifier].number, 0
       numbered.content = numbered.content:walk {
         Figure = function(sub)
+          if kind_of(sub.identifier) == 'lst' then
+            -- A code cell's listing standing in place of the figure its code would make: a listing of its own.
+            return number_captioned('lst')(sub)
+          end
           letter = letter + 1
           local mark = '(' .. string.char(96 + (letter - 1) % 26 + 1) .. ')'
           if kind_of(sub.identifier) == 'fig' then

@@ -949,3 +949,18 @@ def test_a_heading_that_skips_a_level_is_a_warning_at_its_line_with_the_levels_a
     found = crossref.skipped_levels(PandocOutput(html, messages), manuscript)
     shown = [f"{location}: {message}".removeprefix(f"{tmp_path / 'm.md'}:") for message, location in found]
     assert [line.removesuffix(", which accessibility checkers report") for line in shown] == expected
+
+
+def test_a_cells_listing_standing_in_its_figures_place_is_numbered_as_a_listing(tmp_path: Path) -> None:
+    """Quarto's cell with `label: fig-plot`, `fig-cap` and `lst-label: lst-plot`, `lst-cap` (press.quarto)."""
+    html, warnings = convert(
+        '::: {#fig-plot}\n```{.python .cell #lst-plot lst-cap="Listing caption"}\nplt.plot()\n```\n\n'
+        "Figure caption\n:::\n\nThe code in @lst-plot makes @fig-plot.\n",
+        "en",
+        tmp_path,
+    )
+    assert warnings == []
+    shown = text(html).replace("\xa0", " ")
+    assert "Figure 1: Figure caption" in shown and "Listing 1: Listing caption" in shown
+    assert "The code in Listing 1 makes Figure 1." in shown
+    assert "(a)" not in shown, "the listing is no subfigure"
