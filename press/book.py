@@ -37,7 +37,7 @@ from . import limits
 from .errors import CombinedError, Location, PressError, Reporter, display_path
 from .frontmatter import YamlBlock
 from .metadata import Manuscript, front_matter_values, read_manuscript
-from .quarto import quarto_syntax
+from .quarto import QUARTO_PROJECT, quarto_syntax
 from .sourcemap import Pieces
 
 #: The metadata file of a book given as a folder, in the order they are looked for.
@@ -45,7 +45,6 @@ METADATA_FILES = ("book.yaml", "book.yml", "metadata.yaml", "metadata.yml")
 YAML_BLOCK_OPENING = re.compile(r"---[ \t]*\r?\n")
 YAML_BLOCK_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 #: A Quarto project's file: a book project's `book:` holds its title, authors and chapters.
-QUARTO_PROJECT = "_quarto.yml"
 #: Keys of a Quarto project that say how Quarto renders, not what the book is.
 QUARTO_ONLY = ("project", "book", "format", "execute", "editor", "jupyter", "engine", "website", "filters")
 #: The extensions of a book's chapter files: Markdown, and Quarto's (whose code cells stay code).

@@ -295,7 +295,9 @@ def load_document(
         for image in images:
             _give_alternative_text(image, locate, reporter)
             image_path = unquote(urlsplit(image.get("src", "")).path)
-            source = base / image_path
+            # A path written from the root (`/images/map.png`) starts at the Quarto project's, as Quarto reads it.
+            root = quarto.project_root(folder) if image_path.startswith("/") else folder
+            source = root / image_path.lstrip("/") if image_path.startswith("/") else base / image_path
             # Else beside the book's file, else, as Pandoc finds it, from the folder the build runs in (within
             # the manuscript's folder: `src/img.png` written in `src/ch.md`, built from the project's folder).
             for fallback in (folder / image_path, Path.cwd() / image_path):
@@ -305,7 +307,7 @@ def load_document(
                     context.look_for(folder / image_path)
                     source = fallback
             try:
-                asset = _asset(source, folder, assets, locate(image.get("src", "")), image_limits, context)
+                asset = _asset(source, root, assets, locate(image.get("src", "")), image_limits, context)
                 image.set("src", asset.href)
             except PressError as error:
                 image_problems.append(error)

@@ -77,6 +77,8 @@ INCLUDE = "include"
 META = "meta"
 VARIABLE = "var"
 KEYBOARD = "kbd"
+#: The file that makes a folder a Quarto project's root, where a path written from the root (`/images/a.png`) starts.
+QUARTO_PROJECT = "_quarto.yml"
 #: Where a Quarto project keeps the values of `{{< var … >}}`: beside the manuscript (or the book's `_quarto.yml`).
 VARIABLES_FILE = "_variables.yml"
 #: What Markdown gives a meaning to; kept as written in the keys `{{< kbd >}}` names.
@@ -333,6 +335,15 @@ def _with_includes(manuscript: Manuscript) -> Manuscript:
     )
 
 
+def project_root(folder: Path) -> Path:
+    """Where a path written from the root (`/images/map.png`, `{{< include /_intro.qmd >}}`) starts, as Quarto reads
+    it: the root of the Quarto project the manuscript's folder is in (the nearest folder with `_quarto.yml`),
+    else the manuscript's folder."""
+    return next(
+        (candidate for candidate in (folder, *folder.parents) if (candidate / QUARTO_PROJECT).is_file()), folder
+    )
+
+
 def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
     """Each include shortcode of the text (outside code) and the text of the file it names."""
     text = manuscript.text
@@ -347,7 +358,7 @@ def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
         named = shortcode.group("arguments").strip().strip("\"'")
         if not named:
             raise PressError(f"the Quarto shortcode {shortcode.group()} names no file to include", where)
-        folder = manuscript.path.parent
+        folder = project_root(manuscript.path.parent) if named.startswith("/") else manuscript.path.parent
         path = folder / named.lstrip("/") if named.startswith("/") else where.path.parent / named
         limits.check_inside(path, folder, "included file", where)
         limits.check_file_size(path, limits.MANUSCRIPT_BYTES, "included file", where)

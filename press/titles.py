@@ -62,11 +62,12 @@ from typing import Any
 import yaml
 
 from . import TOOLCHAIN_ROOT, limits
-from .book import METADATA_FILES, QUARTO_PROJECT
+from .book import METADATA_FILES
 from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files, make_name
 from .labels import labels_for
 from .metadata import front_matter_values, read_manuscript
+from .quarto import QUARTO_PROJECT
 
 DEFAULT_LIST = TOOLCHAIN_ROOT / "manuscript"
 LIST_FILE = "list.yaml"

@@ -124,3 +124,32 @@ def test_raw_html_in_a_book_is_reported_in_its_own_chapter_at_its_line(tmp_path:
         "book/02.b.md:7:2: error: <link> is refused:"
         " the manuscript's raw HTML may not change how the page is read or loaded",
     ]
+
+
+@pytest.mark.parametrize("project", [True, False], ids=["in a quarto project", "alone"])
+def test_an_image_written_from_the_root_starts_at_the_projects_root_and_stays_within_it(
+    tmp_path: Path, project: bool
+) -> None:
+    """Quarto reads `/images/map.png` from its project's root (the folder of `_quarto.yml`); without a project,
+    the root is the manuscript's folder. Nothing above it is reached: `/../secret.png` is outside."""
+    square = Path(__file__).parent / "fixtures" / "minimal" / "images" / "square.png"
+    root = tmp_path / "site"
+    (root / "images").mkdir(parents=True)
+    (root / "images" / "map.png").write_bytes(square.read_bytes())
+    (tmp_path / "secret.png").write_bytes(square.read_bytes())
+    if project:
+        (root / "_quarto.yml").write_text("project:\n  type: website\n", encoding="utf-8")
+    manuscript = write_manuscript(root / "docs", "![A map](/images/map.png)\n\n![A secret](/../secret.png)\n")
+    run = build("html", "--manuscript", manuscript, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    errors = [line.split("docs/", 1)[-1] for line in run.stderr.splitlines() if ": error: " in line]
+    if project:
+        assert errors == [
+            "book.md:9:13: error: the image secret.png lies outside the manuscript's folder; builds read only files"
+            " inside it"
+        ]
+    else:
+        assert errors == [
+            "book.md:7:10: error: image not found: images/map.png",
+            "book.md:9:13: error: image not found: ../secret.png",
+        ]
