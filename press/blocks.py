@@ -24,7 +24,7 @@ from __future__ import annotations
 import lxml.html
 
 from .labels import labels_for
-from .markup import focusable
+from .markup import focusable, trim_edges
 
 TABLE_FIGURE_CLASS = "table-figure"
 TABLE_SCROLL_CLASS = "table-scroll"
@@ -39,8 +39,11 @@ def prepare_blocks(fragment: lxml.html.HtmlElement, lang: str, direction: str = 
     `direction`, and WeasyPrint reads no `unicode-bidi`)."""
     for number, table in enumerate(list(fragment.iter("table")), start=1):
         _wrap_table(table, number, labels_for(lang)["table"])
+        # The white space that opens and closes a cell (raw HTML's `<td>\nParagraphs\n</td>`), which no renderer
+        # shows, WeasyPrint counts in its column's narrowest width: it set the column a syllable wide.
         for cell in table.iter("td", "th"):
-            _trim(cell)
+            if "pre" not in cell.get("style", ""):  # white-space: pre shows it
+                trim_edges(cell)
     if direction == "rtl":
         for code in fragment.iter("pre", "code"):
             if code.get("dir") is None:
@@ -87,20 +90,6 @@ def _wrap_table(table: lxml.html.HtmlElement, number: int, label: str) -> None:
     parent.replace(table, figure)
     scroll.append(table)
     figure.append(scroll)
-
-
-def _trim(cell: lxml.html.HtmlElement) -> None:
-    """Take off the spaces and line breaks that open and close a cell's content (raw HTML's `<td>\nAlpha\n</td>`),
-    which no renderer shows, but which WeasyPrint counts in a column's narrowest width: it set such a column as
-    narrow as a syllable, hyphenating "Para-graphs"."""
-    if "pre" in cell.get("style", ""):
-        return  # white-space: pre, which shows them
-    cell.text = (cell.text or "").lstrip() or None
-    last = cell[-1] if len(cell) else None
-    if last is None:
-        cell.text = (cell.text or "").rstrip() or None
-    else:
-        last.tail = (last.tail or "").rstrip() or None
 
 
 def _size_by_style(image: lxml.html.HtmlElement) -> None:

@@ -53,6 +53,8 @@ LEVEL_CLASS = re.compile(r"\blevel(\d)\b")
 #: The numbers the cross-reference filter writes, by their class, each kind numbered through the text: the labels
 #: of figures', tables' and listings' captions ("Figure 3:"), equations', theorems' and callouts'.
 SERIES_NUMBERS = ("caption-label", "equation-number", "theorem-number", "callout-number")
+#: The classes of what carries such a number besides a figure: an equation, a theorem (or the like), a callout.
+NUMBERED_CLASSES = frozenset(("equation", "theorem-like", "callout"))
 #: A number the filter wrote, and a reference's number (with a subfigure's letter after it: "3 (a)").
 FILTER_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
 #: bookdown's marker headings.
@@ -152,11 +154,10 @@ def name_divisions_in_references(element: lxml.html.HtmlElement, divisions: Iter
 def number_by_division(fragment: lxml.html.HtmlElement, divisions: Iterable[Division]) -> dict[str, str]:
     """Number the figures, tables, listings, equations, theorems and callouts of each numbered chapter and
     appendix afresh, after its number (the cross-reference filter numbered them through the book); those of
-    unnumbered divisions keep their numbers. The new number of each that a cross-reference names, by its
-    identifier, for `renumber_references`."""
+    unnumbered divisions keep their numbers. The new number of each, by its identifier (a subfigure's is its
+    figure's: "Figure 2.3 (a)"), for `renumber_references` in the text and wherever else references are."""
     prefixes = {division.identifier: division.number for division in divisions if division.number}
     kinds = {division.identifier: division.kind for division in divisions}
-    targets = {str(link.get("href", ""))[1:] for link in fragment.iter("a") if _is_cross_reference(link)}
     renumbered: dict[str, str] = {}
     for element in fragment:
         prefix = prefixes.get(element.get("id", ""))
@@ -172,22 +173,21 @@ def number_by_division(fragment: lxml.html.HtmlElement, divisions: Iterable[Divi
             counters[kind] = counters.get(kind, 0) + 1
             number = f"{prefix}.{counters[kind]}"
             _replace_number(label, number)
-            target = _numbered_target(label, targets)
-            if target is not None:
-                renumbered[target] = number
+            numbered = next((up for up in label.iterancestors() if _is_numbered(up)), None)
+            if numbered is not None and numbered.get("id"):
+                renumbered[str(numbered.get("id"))] = number
+                if numbered.tag == "figure":
+                    renumbered |= {
+                        str(sub.get("id")): number for sub in numbered.iterdescendants("figure") if sub.get("id")
+                    }
     renumber_references(fragment, renumbered)
     return renumbered
 
 
-def _numbered_target(label: lxml.html.HtmlElement, targets: set[str]) -> str | None:
-    """The identifier of what a number labels, if a cross-reference names it: the nearest element around it that
-    a reference names, within its section (a reference to the section is to its heading's number)."""
-    for element in label.iterancestors():
-        if element.tag == "section":
-            return None
-        if element.get("id") in targets:
-            return str(element.get("id"))
-    return None
+def _is_numbered(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element is what a number of the filter's labels: a figure (a table's, a listing's), an equation,
+    a theorem or a callout."""
+    return element.tag == "figure" or not NUMBERED_CLASSES.isdisjoint(element.get("class", "").split())
 
 
 def renumber_references(element: lxml.html.HtmlElement, renumbered: dict[str, str]) -> bool:

@@ -267,6 +267,7 @@ def load_document(
         )
         renumbered = number_by_division(fragment, divisions) if by_chapter else {}
         notes = tuple(_with_divisions_named(note, divisions, renumbered) for note in notes)
+        front = _front_renumbered(front, renumbered)
         notes = notes_by_chapter(fragment, notes)
     elif metadata.list_of_figures or metadata.list_of_tables:
         asked = "lof" if metadata.list_of_figures else "lot"
@@ -541,11 +542,12 @@ def _report_identifiers_written_twice(
     renamed: list[tuple[str, str]], manuscript: Manuscript, reporter: Reporter
 ) -> None:
     """A warning at the place an identifier is written again (`{#x}`, `id="x"`), saying what it became: links lead
-    to the first. One Pandoc made from a heading's words is renamed without a word, as Pandoc renames its own."""
+    to the one kept (see markup.unique_identifiers). One written once, beside one Pandoc made from a heading's words,
+    is kept, the other renamed without a word, as Pandoc renames its own."""
     seen: dict[str, int] = {}
     for identifier, new in renamed:
         written = manuscript.written_at(
-            re.compile(rf"""(?:\{{[^}}\n]*?#|\bid\s*=\s*["']?){re.escape(identifier)}(?![\w:.-])"""), raw=True
+            re.compile(rf"""(?:\{{[^}}\n]*?#|(?<![\w:-])id\s*=\s*["']?){re.escape(identifier)}(?![\w:.-])"""), raw=True
         )
         seen[identifier] = seen.get(identifier, 0) + 1
         if len(written) > seen[identifier] and written[seen[identifier]].line is not None:
@@ -565,6 +567,19 @@ def _with_images_carried(note: Note, carry: Callable[[lxml.html.HtmlElement, Pat
 
 def _identifiers(fragment: lxml.html.HtmlElement) -> set[str]:
     return {str(element.get("id")) for element in fragment.iter() if element.get("id")}
+
+
+def _front_renumbered(front: FrontMatterHtml, renumbered: dict[str, str]) -> FrontMatterHtml:
+    """The front matter's blocks (an abstract, a dedication…) with their cross-references giving the numbers the
+    chapters gave (see press.divisions)."""
+    changed: dict[str, Any] = {}  # each a block field's HTML
+    for name in ("abstract_html", "dedication_html", "thanks_html", "epigraph_html"):
+        html = getattr(front, name)
+        if html and "cross-ref" in html:
+            blocks = parse_fragment(html)
+            if renumber_references(blocks, renumbered):
+                changed[name] = inner_html(blocks)
+    return replace(front, **changed) if changed else front
 
 
 def _with_divisions_named(note: Note, divisions: tuple[Division, ...], renumbered: dict[str, str]) -> Note:

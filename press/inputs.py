@@ -56,6 +56,7 @@ IMPORT_STATEMENT = re.compile(
     r"|import[ \t]+(?P<modules>[^\n#;]*))",
     re.MULTILINE,
 )
+COMMENT = re.compile(r"#[^\n]*")
 #: `if TYPE_CHECKING:` and the lines indented under it (or blank), whose imports never run;
 #: an `else:` beside it stays.
 TYPE_CHECKING_BLOCK = re.compile(
@@ -86,7 +87,8 @@ def _imports(name: str, path: Path) -> tuple[str, ...]:
             parent = package.split(".")[: len(package.split(".")) - level + 1]
             base = ".".join([*parent, *([base] if base else [])])
         imported.append(base)
-        imported += [f"{base}.{item.split()[0]}" for item in statement["names"].strip("()").split(",") if item.strip()]
+        names = COMMENT.sub("", statement["names"]).strip().strip("()")  # a comment may follow a name of a group
+        imported += [f"{base}.{item.split()[0]}" for item in names.split(",") if item.strip()]
     return tuple(item for item in imported if item == PACKAGE or item.startswith(f"{PACKAGE}."))
 
 

@@ -101,26 +101,55 @@ def name_anchors_as_identifiers(fragment: lxml.html.HtmlElement) -> None:
 
 
 def unique_identifiers(fragment: lxml.html.HtmlElement) -> list[tuple[str, str]]:
-    """Give each element whose identifier an element before it has (`::: {#x}` twice, or a heading whose
-    identifier Pandoc made from its words, the same as a division's) one of its own, `x-2`, as HTML and the
-    EPUB allow an identifier once; links and cross-references lead to the first. The identifiers renamed,
-    each with its new one, in order."""
-    elements = [element for element in fragment.iter() if isinstance(element.tag, str) and element.get("id")]
-    taken = {str(element.get("id")) for element in elements}
-    seen: set[str] = set()
+    """Give each element whose identifier another element has (`::: {#x}` twice, or a heading whose identifier
+    Pandoc made from its words, the same as a division's) one of its own, `x-2`, as HTML and the EPUB allow an
+    identifier once. The element that keeps it, which links and cross-references lead to, is the first not made
+    from a heading (the one the author named), else the first; within an SVG image, its references to the
+    renamed element (`url(#x)`, `href="#x"`) follow it. The identifiers renamed, each with its new one."""
+    groups: dict[str, list[lxml.html.HtmlElement]] = {}
+    for element in fragment.iter():
+        if isinstance(element.tag, str) and element.get("id"):
+            groups.setdefault(str(element.get("id")), []).append(element)
+    taken = set(groups)
     renamed = []
-    for element in elements:
-        identifier = str(element.get("id"))
-        if identifier not in seen:
-            seen.add(identifier)
-            continue
-        number = 2
-        while f"{identifier}-{number}" in taken:
-            number += 1
-        element.set("id", f"{identifier}-{number}")
-        taken.add(f"{identifier}-{number}")
-        renamed.append((identifier, f"{identifier}-{number}"))
+    for identifier, elements in groups.items():
+        kept = next((element for element in elements if not _named_from_heading(element)), elements[0])
+        for element in elements:
+            if element is kept:
+                continue
+            number = 2
+            while f"{identifier}-{number}" in taken:
+                number += 1
+            new = f"{identifier}-{number}"
+            taken.add(new)
+            element.set("id", new)
+            _follow_in_image(element, identifier, new)
+            renamed.append((identifier, new))
     return renamed
+
+
+#: Headings, and the title Quarto's callout takes from its heading, whose identifier Pandoc may have made.
+HEADING_TAGS = frozenset(("section", "h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _named_from_heading(element: lxml.html.HtmlElement) -> bool:
+    return element.tag in HEADING_TAGS or "callout-title" in element.get("class", "").split()
+
+
+def _follow_in_image(element: lxml.html.HtmlElement, identifier: str, new: str) -> None:
+    """Point the references within the SVG image an element is in (a gradient's, a clip path's) at its new
+    identifier: an image pasted twice refers to its own."""
+    image = next((up for up in (element, *element.iterancestors()) if up.tag == "svg"), None)
+    if image is None:
+        return
+    for node in image.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name, value in node.attrib.items():
+            if value == f"#{identifier}" and name in ("href", "xlink:href"):
+                node.set(name, f"#{new}")
+            elif f"url(#{identifier})" in value:
+                node.set(name, value.replace(f"url(#{identifier})", f"url(#{new})"))
 
 
 def rename_identifiers(fragment: lxml.html.HtmlElement, reserved: frozenset[str]) -> None:
@@ -198,6 +227,21 @@ def as_phrasing(container: lxml.html.HtmlElement, prefix: str) -> None:
             del element.attrib[attribute]  # e.g. <ol type="1">'s type, which a span may not have
 
 
+#: The white space HTML collapses: a no-break space or an ideographic one is text.
+COLLAPSIBLE_SPACE = " \t\n\r\f"
+
+
+def trim_edges(element: lxml.html.HtmlElement) -> None:
+    """Take off the white space that opens and closes an element's content, which no renderer shows."""
+    if element.text is not None:
+        element.text = element.text.lstrip(COLLAPSIBLE_SPACE) or None
+    last = element[-1] if len(element) else None
+    if last is None and element.text is not None:
+        element.text = element.text.rstrip(COLLAPSIBLE_SPACE) or None
+    elif last is not None and last.tail is not None:
+        last.tail = last.tail.rstrip(COLLAPSIBLE_SPACE) or None
+
+
 def _trim(block: lxml.html.HtmlElement, inside: bool) -> None:
     """Take the line breaks of the markup off the edges of a block that becomes a span (and,
     unless its text is preformatted, off its inside): within a paragraph they are text, which
@@ -206,13 +250,7 @@ def _trim(block: lxml.html.HtmlElement, inside: bool) -> None:
         block.tail = None
     if not inside:
         return
-    if block.text is not None:
-        block.text = block.text.lstrip() or None
-    last = block[-1] if len(block) else None
-    if last is None and block.text is not None:
-        block.text = block.text.rstrip() or None
-    elif last is not None and last.tail is not None:
-        last.tail = last.tail.rstrip() or None
+    trim_edges(block)
     for line_break in block.iterchildren("br"):
         if line_break.tail:
             line_break.tail = line_break.tail.lstrip("\n") or None  # a line block's indent is kept

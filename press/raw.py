@@ -155,7 +155,6 @@ ELEMENT_ATTRIBUTES = {
         ("td", "colspan rowspan headers"),
         ("th", "colspan rowspan headers scope abbr"),
         ("time", "datetime"),
-        ("style", "media blocking"),
     )
     for tag in tags.split()
 }
@@ -300,7 +299,7 @@ def _drop_obsolete_attributes(element: lxml.html.HtmlElement) -> None:
 
 def _attribute_place(manuscript: Manuscript, tag: str, attribute: str, occurrence: int) -> Location:
     """The n-th place an attribute is written: in a raw HTML start tag, or in Pandoc's attributes (`{… name=…}`)."""
-    in_braces = re.compile(rf"\{{[^}}\n]*(?<![\w-]){re.escape(attribute)}(?![\w-])", re.IGNORECASE)
+    in_braces = re.compile(rf"\{{[^}}\n]*(?<![\w.#-]){re.escape(attribute)}(?![\w-])", re.IGNORECASE)
     for places in (
         _tag_places(manuscript, tag, attribute),
         manuscript.written_at(in_braces, raw=True),

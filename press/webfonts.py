@@ -4,9 +4,9 @@ the page sets, compressed as WOFF2 and written into @font-face rules as data: UR
 A subset is a modified font, so it carries its own family name (the SIL Open Font
 Licence reserves the original names) and keeps the copyright and licence records.
 Subsets are cut by HarfBuzz's subsetter (a hundredth of the time fontTools' takes on
-the text face's CFF outlines, and what a large CJK face needs); fontTools renames them
-and writes the WOFF2. Subsets are cached by their inputs, so an unchanged page costs
-no second cut.
+the text face's CFF outlines, and what a large CJK face needs), or by fontTools' for a
+face with what HarfBuzz's drops; fontTools renames them and writes the WOFF2. Subsets
+are cached by their inputs, so an unchanged page costs no second cut.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uharfbuzz
+from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from . import STYLES_DIR, scripts
@@ -149,25 +150,48 @@ def subset_woff2(face: Face, code_points: set[int], cache: BuildCache) -> bytes:
 
 
 def _cut(face: Face, code_points: set[int]) -> bytes:
-    wanted = uharfbuzz.SubsetInput()
-    wanted.unicode_set.update(code_points)
-    wanted.layout_feature_tag_set.update(_tag(feature) for feature in EXTRA_FEATURES)
-    wanted.drop_table_tag_set.update(_tag(table) for table in DROPPED_TABLES)
-    wanted.name_id_set.update(KEPT_NAME_IDS)
-    wanted.name_lang_id_set.add_range(0, 0xFFFF)  # every language's records (an inverted set keeps none)
-    wanted.flags = uharfbuzz.SubsetFlags.NO_HINTING
-    try:
-        cut = uharfbuzz.subset(font_face(face.source), wanted)
-    except RuntimeError:  # HarfBuzz says no more than that
-        raise PressError(
-            "HarfBuzz could not cut this font for the web; is it a font file?", Location(face.source)
-        ) from None
-    font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False)
+    original = font_face(face.source)
+    tables = set(original.table_tags)
+    # HarfBuzz's subsetter drops what an author's font may draw with: kerning in the old `kern` table alone
+    # (not beside GPOS, which browsers read instead), colour glyphs as SVG. fontTools' keeps them, a hundred
+    # times slower.
+    if "SVG " in tables or ("kern" in tables and "GPOS" not in tables):
+        font = _cut_by_fonttools(face, code_points)
+    else:
+        wanted = uharfbuzz.SubsetInput()
+        wanted.unicode_set.update(code_points)
+        wanted.layout_feature_tag_set.update(_tag(feature) for feature in EXTRA_FEATURES)
+        wanted.drop_table_tag_set.update(_tag(table) for table in DROPPED_TABLES)
+        wanted.name_id_set.update(KEPT_NAME_IDS)
+        wanted.name_lang_id_set.add_range(0, 0xFFFF)  # every language's records (an inverted set keeps none)
+        wanted.flags = uharfbuzz.SubsetFlags.NO_HINTING
+        try:
+            cut = uharfbuzz.subset(original, wanted)
+        except RuntimeError:  # HarfBuzz says no more than that
+            raise PressError(
+                "HarfBuzz could not cut this font for the web; is it a font file?", Location(face.source)
+            ) from None
+        font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False)
     _rename(font, face)
     font.flavor = "woff2"
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _cut_by_fonttools(face: Face, code_points: set[int]) -> TTFont:
+    """The face cut by fontTools' subsetter, which keeps what HarfBuzz's drops (see `_cut`)."""
+    options = subset.Options()
+    options.layout_features = [*options.layout_features, *EXTRA_FEATURES]
+    options.drop_tables = [*options.drop_tables, *DROPPED_TABLES]
+    options.name_IDs = list(KEPT_NAME_IDS)
+    options.name_languages = ["*"]
+    options.hinting = False
+    font = TTFont(face.source, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=code_points)
+    subsetter.subset(font)
+    return font
 
 
 def _tag(name: str) -> int:

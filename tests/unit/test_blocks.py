@@ -96,8 +96,8 @@ def test_a_caption_repeating_the_alt_text_stays_hidden_unless_the_keyboard_reach
 def test_a_cells_opening_and_closing_spaces_are_taken_off_and_what_it_shows_kept() -> None:
     fragment = parse_fragment(
         "<table><tr><th>\nName\n</th><td> <em>Alpha</em> and beta \n</td>"
-        '<td style="white-space: pre">  kept  </td></tr></table>'
+        '<td style="white-space: pre">  kept  </td><td>\u00a0\u00a0Subtotal</td></tr></table>'
     )
     prepare_blocks(fragment, "en")
     cells = [inner_html(cell) for cell in fragment.iter("th", "td")]
-    assert cells == ["Name", "<em>Alpha</em> and beta", "  kept  "]
+    assert cells == ["Name", "<em>Alpha</em> and beta", "  kept  ", "\u00a0\u00a0Subtotal"], "a no-break space is text"

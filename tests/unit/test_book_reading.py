@@ -211,6 +211,23 @@ def test_figures_tables_and_equations_are_numbered_afresh_in_each_chapter_after_
     )
 
 
+def test_each_number_goes_to_what_it_labels_and_a_subfigure_takes_its_figures(tmp_path: Path) -> None:
+    html = (
+        '<section id="c1" class="level2"><h2>One</h2>'
+        '<div id="nte-a" class="callout"><div class="callout-title"><span class="callout-number">Note 1</span></div>'
+        '<figure><img alt=""><figcaption><span class="caption-label">Figure 1:</span> Unreferenced</figcaption>'
+        "</figure></div>"
+        '<figure id="fig-p"><figure id="fig-p-a"><img alt=""><figcaption>(a) Left</figcaption></figure>'
+        '<figcaption><span class="caption-label">Figure 2:</span> Panel</figcaption></figure>'
+        '<p><a class="cross-ref" href="#nte-a">Note\u00a01</a>, <a class="cross-ref" href="#fig-p-a">Figure\u00a02'
+        '\u00a0(a)</a>, <a class="cross-ref" href="#fig%2Dp">Figure\u00a02</a></p></section>'
+    )
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    renumbered = number_by_division(fragment, divide(fragment, "en", tmp_path))
+    assert renumbered == {"nte-a": "1.1", "fig-p": "1.2", "fig-p-a": "1.2"}
+    assert fragment.find("section/p").text_content() == "Note\u00a01.1, Figure\u00a01.2\u00a0(a), Figure\u00a01.2"
+
+
 def test_page_breaks_that_only_open_or_close_a_division_are_left_out(tmp_path: Path) -> None:
     """A chapter file opening with `\\cleardoublepage` before its heading made a division of its own, an empty
     page; one ending with `\\newpage`, an empty page before the next chapter. A break within a chapter stays."""

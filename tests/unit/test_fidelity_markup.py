@@ -125,3 +125,17 @@ def test_an_identifier_given_again_is_made_unique_and_links_lead_to_the_first() 
     assert unique_identifiers(fragment) == [("x", "x-3"), ("x", "x-4")]
     assert [element.get("id") for element in fragment.iter() if element.get("id")] == ["x", "x-3", "x-4", "x-2"]
     assert fragment.find("a").get("href") == "#x"
+
+
+def test_the_identifier_the_author_gave_is_kept_beside_one_pandoc_made_from_a_heading() -> None:
+    fragment = parse_fragment(
+        '<section id="introduction"><h2>Introduction</h2></section><div id="introduction">Named.</div>'
+        '<svg><defs><clipPath id="a"></clipPath></defs><rect clip-path="url(#a)"></rect></svg>'
+        '<svg><defs><clipPath id="a"></clipPath></defs><rect clip-path="url(#a)"></rect><use href="#a"></use></svg>'
+    )
+    assert unique_identifiers(fragment) == [("introduction", "introduction-2"), ("a", "a-2")]
+    assert fragment.find("div").get("id") == "introduction"
+    second = fragment.findall("svg")[1]
+    assert second.find(".//clippath").get("id") == "a-2" and second.find("rect").get("clip-path") == "url(#a-2)"
+    assert second.find("use").get("href") == "#a-2"
+    assert fragment.find("svg").find("rect").get("clip-path") == "url(#a)", "the first image keeps its own"

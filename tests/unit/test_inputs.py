@@ -25,9 +25,10 @@ def test_imports_are_found_wherever_they_run_and_never_under_type_checking(tmp_p
         "from typing import TYPE_CHECKING\n"
         "from . import cache\n"
         "import os, press.catalogue as listing  # a comment\n"
-        "from .markup import (\n"
+        "from .markup import (  # noqa\n"
         "    fill,\n"
-        "    scale as size,\n"
+        "    scale as size,  # why\n"
+        "    words,\n"
         ")\n"
         "if TYPE_CHECKING:\n"
         "    from .document import Document\n"
@@ -53,7 +54,7 @@ def test_imports_are_found_wherever_they_run_and_never_under_type_checking(tmp_p
     )
     found = set(_imports("press.module", module))
     assert {"press.cache", "press.fonts", "press.issue", "press.release", "press.scripts", "press.labels"} <= found
-    assert {"press.catalogue", "press.markup", "press.markup.fill", "press.markup.scale"} <= found
+    assert {"press.catalogue", "press.markup", "press.markup.fill", "press.markup.scale", "press.markup.words"} <= found
     assert not {"press.document", "press.cover"} & found
 
 
