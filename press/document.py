@@ -552,7 +552,8 @@ def _report_identifiers_written_twice(
         seen[identifier] = seen.get(identifier, 0) + 1
         if len(written) > seen[identifier] and written[seen[identifier]].line is not None:
             reporter.warn(
-                f"the identifier '{identifier}' is given twice: links to it lead to the first; this one is '{new}'",
+                f"the identifier '{identifier}' is given twice: links to it lead to the element that keeps it,"
+                f" the other is now '{new}'",
                 written[seen[identifier]],
             )
 
