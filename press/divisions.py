@@ -176,9 +176,11 @@ def number_by_division(fragment: lxml.html.HtmlElement, divisions: Iterable[Divi
             numbered = next((up for up in label.iterancestors() if _is_numbered(up)), None)
             if numbered is not None and numbered.get("id"):
                 renumbered[str(numbered.get("id"))] = number
-                if numbered.tag == "figure":
+                if numbered.tag == "figure":  # its subfigures, not a listing with a number of its own in it
                     renumbered |= {
-                        str(sub.get("id")): number for sub in numbered.iterdescendants("figure") if sub.get("id")
+                        str(sub.get("id")): number
+                        for sub in numbered.iterdescendants("figure")
+                        if sub.get("id") and not sub.find_class(SERIES_NUMBERS[0])
                     }
     renumber_references(fragment, renumbered)
     return renumbered

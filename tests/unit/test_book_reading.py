@@ -219,12 +219,15 @@ def test_each_number_goes_to_what_it_labels_and_a_subfigure_takes_its_figures(tm
         "</figure></div>"
         '<figure id="fig-p"><figure id="fig-p-a"><img alt=""><figcaption>(a) Left</figcaption></figure>'
         '<figcaption><span class="caption-label">Figure 2:</span> Panel</figcaption></figure>'
+        '<figure id="fig-c"><figure id="lst-c"><figcaption><span class="caption-label">Listing 1:</span> Code'
+        '</figcaption><pre>x</pre></figure><figcaption><span class="caption-label">Figure 3:</span> Output'
+        "</figcaption></figure>"
         '<p><a class="cross-ref" href="#nte-a">Note\u00a01</a>, <a class="cross-ref" href="#fig-p-a">Figure\u00a02'
         '\u00a0(a)</a>, <a class="cross-ref" href="#fig%2Dp">Figure\u00a02</a></p></section>'
     )
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     renumbered = number_by_division(fragment, divide(fragment, "en", tmp_path))
-    assert renumbered == {"nte-a": "1.1", "fig-p": "1.2", "fig-p-a": "1.2"}
+    assert renumbered == {"nte-a": "1.1", "fig-p": "1.2", "fig-p-a": "1.2", "lst-c": "1.1", "fig-c": "1.3"}
     assert fragment.find("section/p").text_content() == "Note\u00a01.1, Figure\u00a01.2\u00a0(a), Figure\u00a01.2"
 
 
