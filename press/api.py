@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import freshness, limits
+from . import freshness, limits, printpage
 from .cache import owner
 from .check import lint
 from .context import BuildContext, Options
@@ -111,8 +111,6 @@ def _import(editions: Sequence[str]) -> None:
 def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **options: Any) -> list[Diagnostic]:
     """Every finding the build would report (its errors and warnings), and those of the checks
     that only `check` makes (unused and incomplete bibliography entries, images without alternative text)."""
-    from . import printlayout  # WeasyPrint, only when checking the print page's glyphs
-
     context = BuildContext(out, _options(options), reporter or Reporter())
     context.reporter.collect = True
     manuscript = manuscript.resolve()
@@ -126,7 +124,7 @@ def check(manuscript: Path, out: Path, *, reporter: Reporter | None = None, **op
         except PressError as error:
             context.reporter.fail(error)
             return context.reporter.diagnostics
-        printlayout.report_missing_glyphs(printlayout.print_page(document), document, context.reporter)
+        printpage.report_missing_glyphs(printpage.print_page(document), document, context.reporter)
         lint(document, context.reporter, context.options.metadata.chapters)
     return context.reporter.diagnostics
 

@@ -44,7 +44,7 @@ from lxml import etree
 from markupsafe import Markup
 from weasyprint import CSS, HTML
 
-from . import STYLES_DIR, api, cli, housestyle, printlayout, scripts
+from . import STYLES_DIR, api, cli, housestyle, printlayout, printpage, scripts
 from .context import BuildContext
 from .dates import build_time, iso_date
 from .document import Document, edition_document, load_document
@@ -122,13 +122,13 @@ def issue_page(issue: Issue, placed: Sequence[Placed]) -> str:
     """The issue's print page: its front page and contents, then each article's print body."""
     articles = [(article, Markup(article_body(article))) for article in placed]
     return render(
-        PAGE_TEMPLATE, issue=issue, articles=articles, lang=_lang(issue, placed), generator=printlayout.GENERATOR
+        PAGE_TEMPLATE, issue=issue, articles=articles, lang=_lang(issue, placed), generator=printpage.GENERATOR
     )
 
 
 def article_body(article: Placed) -> str:
     """An article's print body (its <article>), every identifier in it made the article's own."""
-    page = lxml.html.document_fromstring(printlayout.print_page(article.document))
+    page = lxml.html.document_fromstring(printpage.print_page(article.document))
     body = page.find("body")
     element = body.find("article") if body is not None else None
     if element is None:
@@ -161,12 +161,12 @@ def lay_out(issue: Issue, placed: Sequence[Placed]) -> weasyprint.document.Docum
     first = placed[0].document
     stylesheets = [
         CSS(filename=path, font_config=fonts, url_fetcher=fetcher)
-        for path in [*stylesheet_paths(*printlayout.STYLESHEETS), STYLESHEET, PRINT_STYLESHEET]
+        for path in [*stylesheet_paths(*printpage.STYLESHEETS), STYLESHEET, PRINT_STYLESHEET]
     ]
     numbering = f"@page issue-front:first {{ counter-reset: page {issue.first_page - 1} }}"
     paper = PAPER_SIZE_CSS[first.metadata.paper]
     stylesheets += [
-        CSS(string=printlayout.script_fonts(page, first), font_config=fonts, url_fetcher=fetcher),
+        CSS(string=printpage.script_fonts(page, first), font_config=fonts, url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {paper} }}\n{numbering}", font_config=fonts),
     ]
     html = HTML(string=page, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher)
@@ -354,7 +354,7 @@ def toolchain_files() -> list[Path]:
     return [
         *code_files(__name__),
         *loader_files(),
-        *printlayout.toolchain_files(),
+        *printpage.toolchain_files(),
         *code_files(epub_edition.__name__),
         *template_files(PAGE_TEMPLATE, CONTENTS_TEMPLATE, ARTICLE_TEMPLATE, NAV_TEMPLATE),
         *stylesheet_paths(*epub_edition.STYLESHEETS),

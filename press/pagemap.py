@@ -21,12 +21,10 @@ import json
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from lxml import etree
-from weasyprint.formatting_structure import boxes
 
 from .divisions import SEPARATOR_CLASS
 
@@ -116,26 +114,6 @@ def load(stored: bytes) -> PrintPages:
     return PrintPages(**{**fields, "starts": tuple(fields["starts"]), "labels": tuple(fields["labels"])})
 
 
-def read_pages(rendering: Any, labels: Sequence[str]) -> PrintPages:
-    """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
-    first = rendering.pages[0]
-    return from_letters(page_letters(rendering), first.width / CSS_PX_PER_MM, first.height / CSS_PX_PER_MM, labels)
-
-
-def page_letters(rendering: Any) -> list[str]:
-    """The letters of each laid-out page's main flow (without its margin boxes and footnote area)."""
-    return [
-        "".join(
-            letter
-            # WeasyPrint keeps each page's box tree on the page; it has no public name for it.
-            for box in page._page_box.children
-            if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox))
-            for letter in _box_letters(box)
-        )
-        for page in rendering.pages
-    ]
-
-
 def from_letters(letters: Sequence[str], width_mm: float, height_mm: float, labels: Sequence[str]) -> PrintPages:
     """The print pages from each page's letters, in order (a book laid out in parts gives them part by part)."""
     starts = []
@@ -150,23 +128,6 @@ def is_letter(character: str) -> bool:
     """Whether a character survives line breaking unchanged and every edition keeps it (and so
     can be compared): not a space, a hyphen, or a control or format character."""
     return not (character.isspace() or character in DROPPED or unicodedata.category(character) in ("Cc", "Cf"))
-
-
-def _box_letters(box: boxes.Box) -> Iterator[str]:
-    if "::" in (box.element_tag or ""):
-        return  # generated content: list markers, footnote calls and markers
-    element = box.element
-    if element is not None and (
-        NOTE_CALL_CLASS in (element.get("class") or "").split() or element.get(PRINT_ONLY) is not None
-    ):
-        return
-    if isinstance(box, boxes.TextBox):
-        yield from (character for character in box.text if is_letter(character))
-    elif isinstance(box, boxes.ReplacedBox):
-        yield OBJECT
-    elif isinstance(box, boxes.ParentBox):
-        for child in box.children:
-            yield from _box_letters(child)
 
 
 @dataclass(frozen=True)

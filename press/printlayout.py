@@ -1,8 +1,8 @@
 """The print layout: the print page laid out in pages by WeasyPrint, every footnote on its call's page.
 
 The PDF edition writes this layout; the EPUB takes its page list from it (from
-the build cache when the PDF's build made it already). It lives apart from both
-so that neither edition imports the other.
+the build cache when the PDF's build made it already, see press.printpage). It
+lives apart from both so that neither edition imports the other.
 
 WeasyPrint reads only the manuscript's folder and the toolchain's styles (a
 URL fetcher of our own), and only the fonts shipped in styles/fonts (a
@@ -14,90 +14,59 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
-import lxml.html
 import pydyf
 import weasyprint
 from cffi import FFI
-from markupsafe import Markup
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure import boxes
 from weasyprint.formatting_structure.boxes import Box, FootnoteAreaBox, LineBox, MarginBox
 from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scripts, splitlayout
-from .cache import digest, files_digest, owner
 from .context import BuildContext
-from .divisions import without_closing_page_breaks
-from .document import Document, Note, edition_document
-from .errors import CombinedError, Diagnostic, Location, PressError, Reporter, display_path, find_in_files
+from .document import Document, edition_document
+from .errors import Diagnostic, Location, PressError, Reporter, display_path
 from .fonts import declared_fonts, describe
-from .front import FrontMatterHtml, parsed
-from .inputs import code_files, template_files
-from .markup import (
-    as_phrasing,
-    inner_html,
-    note_references,
-    parse_fragment,
-    replace_image_sources,
-    start_lists_as_written,
-)
-from .mathematics import typeset_formulas
 from .metadata import PAPER_SIZE_CSS
 from .patches import decorative_images, footnotes, page_references, textmap
-from .render import render, stylesheet_paths
-from .sanitize import url_scheme
+from .printpage import (
+    FONTCONFIG_FILE,
+    MISSING_GLYPH,
+    PDF_EDITION,
+    PRINTER_MARKS_STYLESHEET,
+    STYLESHEETS,
+    TEXT_BLOCK,
+    labels_of,
+    main_matter_page,
+    pages_cache_name,
+    print_body,
+    print_page,
+    report_glyphs,
+    report_missing_glyphs,
+    script_fonts,
+    toolchain_digest,
+)
+from .render import stylesheet_paths
 from .xmp import PRISM, front_matter_xmp
 
-TEMPLATE = "print.html.j2"
-#: The edition that writes this layout, and whose build the EPUB's page list waits for.
-PDF_EDITION = "pdf"
-STYLESHEETS = ("common.css", "print.css")
-#: Bleed and crop marks, for a PDF sent to the printer (the `printer_marks` option).
-PRINTER_MARKS_STYLESHEET = "printer-marks.css"
-FONT_STYLESHEET = "print.css"
-FONTCONFIG_FILE = STYLES_DIR / "fonts" / "fonts.conf"
 #: WeasyPrint's tagged-PDF variant: it shapes the layout (tags), so it is set when laying out.
 PDF_VARIANT = "pdf/ua-1"
-PERIODS = re.compile(r"(\.{3,})")
-MISSING_GLYPH = "no font of the print edition has"
 #: WeasyPrint's warning that it drew an empty box (.notdef) for characters its fonts lack.
 EMPTY_GLYPH = re.compile(r'weasyprint: \.notdef glyph rendered for Unicode string unsupported by fonts: "(.+)" \(U\+')
-#: Blocks of the text that may be restyled to keep a footnote with its call, and the attribute that marks them.
-BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
-TEXT_BLOCK = "data-text-block"
-GENERATOR = f"press with WeasyPrint {weasyprint.__version__}"
 MARC_RELATORS = "http://id.loc.gov/vocabulary/relators/"
 SCHEMA_ORG = "http://schema.org/"
-#: A link target that is neither a #fragment nor a URL with a scheme: another file.
-NOT_FRAGMENT_OR_SCHEME = r"(?!#|[A-Za-z][A-Za-z0-9+.-]*:)"
-RELATIVE_LINK = re.compile(
-    rf"""<a\b[^>]*\shref=(?:"{NOT_FRAGMENT_OR_SCHEME}|'{NOT_FRAGMENT_OR_SCHEME}|(?!["'])"""
-    rf"""{NOT_FRAGMENT_OR_SCHEME})"""
-)
 DATA_URL = re.compile(r"data:[^\s'\"]+")
-
-
-def toolchain_files() -> list[Path]:
-    """The toolchain's files the print layout is made from: code, template, styles, fonts."""
-    return [
-        *code_files(__name__),
-        *template_files(TEMPLATE),
-        *stylesheet_paths(*STYLESHEETS, PRINTER_MARKS_STYLESHEET),
-        *declared_fonts(STYLES_DIR / FONT_STYLESHEET),
-        FONTCONFIG_FILE,
-        *scripts.toolchain_files(),
-        *splitlayout.toolchain_files(),
-    ]
 
 
 def laid_out(document: Document, context: BuildContext) -> weasyprint.document.Document | splitlayout.SplitBook:
@@ -110,7 +79,7 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
     report_missing_glyphs(page, document, context.reporter)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     toolchain = toolchain_digest(document)
-    name = _pages_cache_name(page, document, toolchain)
+    name = pages_cache_name(page, document, toolchain)
     with context.cache.locked(name):
         printer_marks = context.options.printer_marks
         split = splitlayout.splits(document)
@@ -120,52 +89,58 @@ def laid_out(document: Document, context: BuildContext) -> weasyprint.document.D
             context.cache.write(name, pagemap.dump(pages))
             return book
         rendering = layout(document, context.reporter, page, printer_marks)
-        context.cache.write(name, pagemap.dump(pagemap.read_pages(rendering, page_labels(rendering, document))))
+        context.cache.write(name, pagemap.dump(read_pages(rendering, page_labels(rendering, document))))
     return rendering
 
 
-def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
-    """Where each page of the print edition begins: from the cache when the PDF build (or an
-    earlier build) laid these very pages out, or as soon as a PDF build running beside this one
-    has (Make builds the editions side by side); otherwise laid out here, once (a book division
-    by division, its divisions cached for the PDF's build)."""
-    document = edition_document(document, PDF_EDITION)
-    page = print_page(document)
-    housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
-    toolchain = toolchain_digest(document)
-    name = _pages_cache_name(page, document, toolchain)
-    stored = context.cache.await_entry(name, owner(document.name, PDF_EDITION))
-    if stored is not None:
-        return pagemap.load(stored)
-    with context.cache.locked(name):
-        stored = context.cache.read(name)
-        if stored is not None:
-            return pagemap.load(stored)
-        book = splitlayout.lay_out(document, context, page, toolchain) if splitlayout.splits(document) else None
+def page_list(document: Document, context: BuildContext, page: str, toolchain: str) -> pagemap.PrintPages:
+    """The print edition's page list, laid out here (a book division by division, its divisions cached
+    for the PDF's build): for the EPUB when no PDF build has laid these pages out."""
+    if splitlayout.splits(document):
+        book = splitlayout.lay_out(document, context, page, toolchain)
         if book is not None:
-            pages = splitlayout.print_pages(book, labels_of(book.frame.places, document))
-        else:
-            rendering = layout(document, context.reporter, page)
-            pages = pagemap.read_pages(rendering, page_labels(rendering, document))
-        context.cache.write(name, pagemap.dump(pages))
-    return pages
+            return splitlayout.print_pages(book, labels_of(book.frame.places, document))
+    rendering = layout(document, context.reporter, page)
+    return read_pages(rendering, page_labels(rendering, document))
 
 
-def _pages_cache_name(page: str, document: Document, toolchain: str) -> str:
-    """A print layout's cache entry, named by the print page (images inline) and the files that set it
-    (`toolchain_digest`).
-
-    Printer marks are not in the name: the bleed lies outside the pages, which they leave as they are.
-    """
-    body = page[page.find("<body") :]  # the head holds dates and metadata, which move no line
-    return f"pages-{digest(weasyprint.__version__, document.metadata.paper, body, toolchain)}.json"
+def read_pages(rendering: Any, labels: Sequence[str]) -> pagemap.PrintPages:
+    """Read each laid-out page's main flow as letters; `labels` are the pages' printed numbers."""
+    first = rendering.pages[0]
+    return pagemap.from_letters(
+        page_letters(rendering), first.width / pagemap.CSS_PX_PER_MM, first.height / pagemap.CSS_PX_PER_MM, labels
+    )
 
 
-def toolchain_digest(document: Document) -> str:
-    """The digest of the files that set the print layout: the toolchain's and the title's additions to the
-    house style."""
-    styles = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
-    return files_digest([*toolchain_files(), *styles])
+def page_letters(rendering: Any) -> list[str]:
+    """The letters of each laid-out page's main flow (without its margin boxes and footnote area)."""
+    return [
+        "".join(
+            letter
+            # WeasyPrint keeps each page's box tree on the page; it has no public name for it.
+            for box in page._page_box.children
+            if not isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox))
+            for letter in _box_letters(box)
+        )
+        for page in rendering.pages
+    ]
+
+
+def _box_letters(box: boxes.Box) -> Iterator[str]:
+    if "::" in (box.element_tag or ""):
+        return  # generated content: list markers, footnote calls and markers
+    element = box.element
+    if element is not None and (
+        pagemap.NOTE_CALL_CLASS in (element.get("class") or "").split() or element.get(pagemap.PRINT_ONLY) is not None
+    ):
+        return
+    if isinstance(box, boxes.TextBox):
+        yield from (character for character in box.text if pagemap.is_letter(character))
+    elif isinstance(box, boxes.ReplacedBox):
+        yield pagemap.OBJECT
+    elif isinstance(box, boxes.ParentBox):
+        for child in box.children:
+            yield from _box_letters(child)
 
 
 @limits.within_budget("the print layout")
@@ -214,7 +189,7 @@ def index_pages_of(laid_out: weasyprint.document.Document, document: Document) -
     if not document.is_book:
         return None
     document = edition_document(document, PDF_EDITION)
-    body, _, endnotes = _print_body(document)
+    body, _, endnotes = print_body(document)
     book = printbook.prepare(body, document, endnotes)
     if not book.index_marks:
         return None
@@ -228,18 +203,6 @@ def page_labels(laid_out: weasyprint.document.Document, document: Document) -> l
     """Each page's number as printed: a book's front matter in roman, then arabic from 1 at its first part or
     chapter; an essay's pages in arabic."""
     return labels_of([page.anchors for page in laid_out.pages], document)
-
-
-def labels_of(places: Sequence[Collection[str]], document: Document) -> list[str]:
-    """The pages' numbers as printed, from the places on each page (see `page_labels`)."""
-    return printbook.page_labels(len(places), main_matter_page(places, document))
-
-
-def main_matter_page(places: Sequence[Collection[str]], document: Document) -> int:
-    """The index of the page numbered 1 (a book's first part or chapter, an essay's first page), from the
-    places on each page."""
-    start = printbook.main_matter_start(document)
-    return next((number for number, names in enumerate(places) if start in names), 0)
 
 
 def write_pdf(laid_out: weasyprint.document.Document, document: Document, target: Path | None = None) -> bytes | None:
@@ -355,131 +318,6 @@ def scope_table_headers(pdf: pydyf.PDF) -> None:
         cells = [referenced(kid) for kid in row.get("K", ()) if isinstance(kid, bytes)]
         scope = "/Row" if any(cell.get("S") == "/TD" for cell in cells) else "/Column"
         element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))["Scope"] = scope
-
-
-def print_page(document: Document, index_pages: Mapping[str, str] | None = None) -> str:
-    """The HTML page WeasyPrint sets: the shared body, with notes placed for print.
-
-    With footnotes, the blocks of the text are marked as those that may be
-    restyled to keep a note with its call (see `layout`); `index_pages` gives the
-    page of each mark of a book's index, so that the index gives each page once.
-    """
-    document = edition_document(document, PDF_EDITION)
-    body, image_urls, endnotes = _print_body(document)
-    book = printbook.prepare(body, document, endnotes, index_pages) if document.is_book else None
-    if document.metadata.notes == "footnotes":
-        document = replace(document, front=_front_with_footnotes(document))
-    page = render(
-        TEMPLATE,
-        document=document,
-        body=Markup(inner_html(body)),
-        image_urls=image_urls,
-        endnotes=endnotes,
-        book=book,
-        generator=GENERATOR,
-    )
-    return typeset_formulas(_keep_periods_apart(_unlink_other_files(page)), document.sources)
-
-
-def _print_body(document: Document) -> tuple[lxml.html.HtmlElement, dict[str, str], tuple[Note, ...]]:
-    """The edition's text as print sets it (footnotes at their calls, or none), its images' URLs, and the endnotes."""
-    image_urls = {asset.href: asset.data_url() for asset in document.assets}
-    body = parse_fragment(document.body)
-    without_closing_page_breaks(body)
-    start_lists_as_written(body)
-    with_footnotes = document.metadata.notes == "footnotes"
-    if with_footnotes:
-        _place_footnotes(body, document.notes)
-        for block in body.iter(*BLOCK_TAGS):
-            block.set(TEXT_BLOCK, "")
-    replace_image_sources(body, image_urls)  # the footnotes' images too, placed at their calls
-    return body, image_urls, () if with_footnotes else tuple(_with_images(note, image_urls) for note in document.notes)
-
-
-def _with_images(note: Note, image_urls: Mapping[str, str]) -> Note:
-    if "<img" not in note.html:
-        return note
-    fragment = parse_fragment(note.html)
-    replace_image_sources(fragment, image_urls)
-    return replace(note, html=inner_html(fragment))
-
-
-def _unlink_other_files(page: str) -> str:
-    """A link to another file (`other.html`) stays text: the PDF does not carry the file, and WeasyPrint
-    would make a `file:///…` link of it, naming a folder of the machine that built the PDF."""
-    if not RELATIVE_LINK.search(page):
-        return page
-    tree = lxml.html.document_fromstring(page)
-    for link in tree.iter("a"):
-        href = link.get("href", "")
-        if href and not href.startswith("#") and url_scheme(href) is None:
-            del link.attrib["href"]
-    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
-
-
-def _keep_periods_apart(page: str) -> str:
-    """Set a written "..." as three periods, not as the font's ellipsis ligature.
-
-    A PDF maps each glyph back to one text: were "..." drawn with the ellipsis
-    glyph, every "…" of the text would read back as "..." (or the reverse).
-    """
-    if "..." not in page:
-        return page
-    tree = lxml.html.document_fromstring(page)
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("style", "script", "title", "head"):
-            continue
-        for attribute in ("text", "tail"):
-            text = getattr(element, attribute)
-            if text and "..." in text:
-                _wrap_periods(element, attribute, text)
-    return "<!DOCTYPE html>\n" + str(lxml.html.tostring(tree, encoding="unicode"))
-
-
-def _wrap_periods(element: lxml.html.HtmlElement, attribute: str, text: str) -> None:
-    pieces = PERIODS.split(text)
-    setattr(element, attribute, pieces[0])
-    anchor, parent_index = (element, None) if attribute == "text" else (element.getparent(), element)
-    spans = []
-    for index in range(1, len(pieces), 2):
-        span = lxml.html.Element("span", {"class": "periods"})
-        span.text, span.tail = pieces[index], pieces[index + 1]
-        spans.append(span)
-    if parent_index is None:
-        for position, span in enumerate(spans):
-            anchor.insert(position, span)
-    else:
-        for span in reversed(spans):
-            parent_index.addnext(span)
-
-
-def _front_with_footnotes(document: Document) -> FrontMatterHtml:
-    """The front matter with the text of each note it calls after the call, as the text has them."""
-    front_fields = parsed(document.front)
-    for fragment in front_fields.in_reading_order():
-        _place_footnotes(fragment, document.notes)
-    return front_fields.written()
-
-
-def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> None:
-    """Put each note's text right after its call, as a span the stylesheet floats to the page bottom.
-
-    What a note holds becomes phrasing content (block spans): a <p> cannot sit
-    inside the paragraph that holds the call.
-    """
-    by_identifier = {note.identifier: note for note in notes}
-    for reference in note_references(body):
-        note = by_identifier.get(reference.get("href", "").removeprefix("#"))
-        if note is None:
-            continue
-        footnote = lxml.html.fragment_fromstring(
-            f'<span class="footnote">'
-            f'<a class="note-back" id="{note.identifier}" href="#{note.reference_identifier}" role="doc-backlink">'
-            f"{note.number}.</a> {note.html}</span>"
-        )
-        as_phrasing(footnote, "footnote")
-        footnote.tail, reference.tail = reference.tail, None
-        reference.addnext(footnote)
 
 
 def misplaced_note(call: str) -> str:
@@ -603,38 +441,6 @@ def _text_blocks(page: Box) -> list[TextBlock]:
     return found
 
 
-def script_fonts(page: str, document: Document) -> str:
-    """The fonts of the other scripts the page sets, and their order for each of its languages."""
-    metadata = document.metadata
-    selection = _selection(page, document)
-    families = scripts.author_families(metadata.fonts)
-    tree = lxml.html.document_fromstring(page)
-    languages = scripts.text_by_language(tree, metadata.lang)
-    rules = scripts.family_rules(languages, families, selection.families)
-    stylesheets = housestyle.stylesheets(STYLESHEETS, metadata.source.parent)
-    bold = scripts.bold_characters(tree, stylesheets) if selection.slices else frozenset()
-    return scripts.font_face_rules(selection, metadata.fonts, bold) + "\n" + rules
-
-
-def _selection(page: str, document: Document) -> scripts.Selection:
-    tree = lxml.html.document_fromstring(page)
-    return scripts.page_selection(tree, document.metadata.lang, scripts.text_face_coverage(), document.metadata.fonts)
-
-
-def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> None:
-    """An error for each character of the print page that no font can draw (the shipped
-    fonts, the catalogue of scripts, the author's `fonts:`); a warning when the front
-    matter allows missing glyphs (`allow-missing-glyphs: true`)."""
-    _report_glyphs(
-        {
-            character: f"{MISSING_GLYPH} {describe(character)}; the PDF would not show it"
-            for character in _selection(page, document).missing
-        },
-        document,
-        reporter,
-    )
-
-
 def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, reporter: Reporter) -> None:
     """An error (a warning with `allow-missing-glyphs`) for each character WeasyPrint set as an empty box
     (.notdef), as it said among `diagnostics`: the fonts a layout was given lacked it, though the checks
@@ -646,7 +452,7 @@ def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, r
     )
     # A character no font has at all was reported before the layout (report_missing_glyphs), and allowed.
     told = " ".join(diagnostic.message for diagnostic in reporter.diagnostics if MISSING_GLYPH in diagnostic.message)
-    _report_glyphs(
+    report_glyphs(
         {
             character: f"the print edition set {describe(character)} as an empty box: no font it was given has it"
             for text in characters
@@ -656,21 +462,6 @@ def report_empty_glyphs(diagnostics: Sequence[Diagnostic], document: Document, r
         document,
         reporter,
     )
-
-
-def _report_glyphs(messages: dict[str, str], document: Document, reporter: Reporter) -> None:
-    """Each character's message at its first place in the sources: errors, or warnings when the front matter
-    allows missing glyphs."""
-    sources = [*document.sources, *document.metadata.bibliographies]
-    problems = []
-    for character, message in messages.items():
-        location = find_in_files(character, sources)
-        if document.metadata.allow_missing_glyphs:
-            reporter.warn(message + " (allowed by 'allow-missing-glyphs')", location)
-        else:
-            problems.append(PressError(message, location))
-    if problems:
-        reporter.fail(CombinedError(problems))
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]

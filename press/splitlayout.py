@@ -65,18 +65,14 @@ import pydyf
 import weasyprint
 from lxml import etree
 
-from . import fontsubsets, housestyle, limits, pagemap, printbook, printlayout
+from . import fontsubsets, housestyle, limits, pagemap, printbook, printlayout, printpage
 from .cache import BuildCache, digest
 from .context import BuildContext
 from .document import Document
-from .inputs import code_files
 from .patches import decorative_images, page_references, textmap
+from .printpage import DIVISION_STYLESHEET, FRAME_STYLESHEET
 from .render import stylesheet_paths
 
-#: Laid out alone: the margin boxes left empty.
-DIVISION_STYLESHEET = "print-chapter.css"
-#: The frame's stand-ins for the divisions' pages.
-FRAME_STYLESHEET = "print-frame.css"
 FRAME_PAGE = "frame-page"
 FRAME_HEADING = "frame-heading"
 #: The most worker processes, however many cores: each holds one division's layout and WeasyPrint.
@@ -94,10 +90,6 @@ XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate)>)[^<]*")
 PDF_POINTS_PER_PX = 0.75
 #: What a page's place was given as, by WeasyPrint: x, y, width, height.
 Place = tuple[float, float, float, float]
-
-
-def toolchain_files() -> list[Path]:
-    return [*code_files(__name__), *stylesheet_paths(DIVISION_STYLESHEET, FRAME_STYLESHEET)]
 
 
 @dataclass(frozen=True)
@@ -174,7 +166,7 @@ def splits(document: Document) -> bool:
     if not document.is_book or printbook.main_matter_start(document) is None:
         return False
     folder = document.metadata.source.parent
-    return housestyle.stylesheets(printlayout.STYLESHEETS, folder) == stylesheet_paths(*printlayout.STYLESHEETS)
+    return housestyle.stylesheets(printpage.STYLESHEETS, folder) == stylesheet_paths(*printpage.STYLESHEETS)
 
 
 def default_jobs() -> int:
@@ -194,7 +186,7 @@ def lay_out(
 ) -> SplitBook | None:
     """The book laid out division by division (the divisions not in the cache in parallel) and its frame;
     None when the frame cannot hold the divisions' pages as laid out (the caller lays the book out whole).
-    `toolchain` is the digest of the files that set the layout (printlayout.toolchain_digest)."""
+    `toolchain` is the digest of the files that set the layout (printpage.toolchain_digest)."""
     tree = lxml.html.document_fromstring(page)
     every_id = {str(element.get("id")) for element in tree.iter() if element.get("id")}
     jobs = [_division_job(document, tree, section, every_id, printer_marks) for section in _split_divisions(tree)]
@@ -280,7 +272,7 @@ def _division_cache_name(job: DivisionJob, toolchain: str) -> str:
         body,
         "\n".join(job.foreign_anchors),
         str(job.printer_marks),
-        printlayout.script_fonts(job.page, document),
+        printpage.script_fonts(job.page, document),
         toolchain,
     )
 
@@ -389,7 +381,7 @@ def lay_out_division(job: DivisionJob) -> tuple[bytes, bytes]:
         )
         pages = [
             {"anchors": dict(page.anchors), "bookmarks": list(page.bookmarks), "letters": letters}
-            for page, letters in zip(rendering.pages, pagemap.page_letters(rendering), strict=True)
+            for page, letters in zip(rendering.pages, printlayout.page_letters(rendering), strict=True)
         ]
         # Links to the other divisions: WeasyPrint drops a link to a place it has not laid out; the
         # book's frame gives these places (its named destinations), so here they stand anywhere.
@@ -438,7 +430,7 @@ def _frame_cache_name(
         places,
         printlayout.xmp_data_url(document),
         str(printer_marks),
-        printlayout.script_fonts(frame_page, document),
+        printpage.script_fonts(frame_page, document),
         toolchain,
     )
 
@@ -458,7 +450,7 @@ def _lay_out_frame(
         index_pages = printlayout.index_pages_of(frame, document)
         if index_pages is not None:
             del frame
-            page = printlayout.print_page(document, index_pages)
+            page = printpage.print_page(document, index_pages)
             frame = printlayout.settled(_frame_page(page, by_identifier), document, printer_marks, (FRAME_STYLESHEET,))
     placements = _placements(frame, divisions)
     if placements is None:
@@ -480,7 +472,7 @@ def _lay_out_frame(
         pdf,
         placements,
         tuple(tuple(page.anchors) for page in frame.pages),
-        tuple(pagemap.page_letters(frame)),
+        tuple(printlayout.page_letters(frame)),
         first.width,
         first.height,
         tuple(warnings),
@@ -587,42 +579,46 @@ def assemble(book: SplitBook, target: Path, modified: datetime, cache: BuildCach
     """Write the book: the frame's PDF with each division's pages in the frame's empty ones, dated `modified`
     (the frame may come from an earlier build's cache); the faces' merged programs kept in `cache`."""
     with pikepdf.open(io.BytesIO(book.frame.pdf)) as out:
-        sources = [pikepdf.open(io.BytesIO(division.pdf)) for division in book.divisions]
-        try:
-            merge(out, sources, book.frame.placements)
-            fontsubsets.merge_subsets(out, cache)
-            place(out, book)
-            date(out, modified)
-            out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        finally:
-            for source in sources:
-                source.close()
+        merge(out, [division.pdf for division in book.divisions], book.frame.placements)
+        fontsubsets.merge_subsets(out, cache)
+        place(out, book)
+        date(out, modified)
+        out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def merge(out: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf], placements: Iterable[tuple[int, int, int]]) -> None:
-    """Put each source page in the frame page `placements` name, under the frame's drawing of that page,
-    and make the sources' structure trees part of the frame's, page by page."""
+def merge(out: pikepdf.Pdf, sources: Sequence[bytes], placements: Iterable[tuple[int, int, int]]) -> None:
+    """Put each source page (of the PDFs `sources`) in the frame page `placements` name, under the frame's
+    drawing of that page, and make the sources' structure trees part of the frame's, page by page.
+
+    Each source is open only while its pages and structure are copied. qpdf reads a copied stream's data
+    when `out` is written, from the source's input (here its bytes), which the copy keeps: the source's
+    parsed objects are not needed then, and a book's divisions all open at once held as much memory as
+    the book's copy of them (a third of the build's peak on a long book)."""
     root = out.Root.StructTreeRoot
     document = root.K[0]
     frame_numbers = parent_tree_numbers(root.ParentTree)
     frame_kids = kids_by_page(document.K)
     placed_from: dict[int, int] = {}
     replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    pages_of: dict[int, list[tuple[int, int]]] = {}
     for frame_page, source, source_page in placements:
-        old = out.pages[frame_page]
-        frame_drawing = drawing_as_artifact(out, old)
-        out.pages[frame_page] = sources[source].pages[source_page]
-        new = out.pages[frame_page]
-        draw_over(out, new, frame_drawing)
-        replaced[old.obj.objgen] = new.obj
-        placed_from[frame_page] = source
+        pages_of.setdefault(source, []).append((frame_page, source_page))
     source_kids, source_numbers = [], []
-    for source_pdf in sources:
-        source_root = source_pdf.Root.StructTreeRoot
-        source_document = source_root.K[0]
-        del source_document["/P"]  # copied, it would bring the source's whole catalogue
-        source_kids.append(kids_by_page(out.copy_foreign(source_document).K))
-        source_numbers.append(parent_tree_numbers(out.copy_foreign(source_root.ParentTree)))
+    for index, source_bytes in enumerate(sources):
+        with pikepdf.open(io.BytesIO(source_bytes)) as source_pdf:
+            for frame_page, source_page in pages_of.get(index, []):
+                old = out.pages[frame_page]
+                frame_drawing = drawing_as_artifact(out, old)
+                out.pages[frame_page] = source_pdf.pages[source_page]
+                new = out.pages[frame_page]
+                draw_over(out, new, frame_drawing)
+                replaced[old.obj.objgen] = new.obj
+                placed_from[frame_page] = index
+            source_root = source_pdf.Root.StructTreeRoot
+            source_document = source_root.K[0]
+            del source_document["/P"]  # copied, it would bring the source's whole catalogue
+            source_kids.append(kids_by_page(out.copy_foreign(source_document).K))
+            source_numbers.append(parent_tree_numbers(out.copy_foreign(source_root.ParentTree)))
     kids = pikepdf.Array()
     numbers: list[int | pikepdf.Object] = []  # the parent tree's keys and values
     linked: list[tuple[pikepdf.Object, pikepdf.Object]] = []

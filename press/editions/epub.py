@@ -42,7 +42,7 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from .. import bookindex, housestyle, limits, printbook, printlayout, scripts, validate
+from .. import bookindex, housestyle, limits, printbook, printpage, scripts, validate
 from ..contents import ContentsEntry, contents
 from ..context import BuildContext
 from ..cover import FONTS as COVER_FONTS
@@ -188,7 +188,7 @@ def toolchain_files() -> list[Path]:
         *COVER_FONTS,
         KOREAN_FACE.source,
         *scripts.toolchain_files(),
-        *printlayout.toolchain_files(),
+        *printpage.toolchain_files(),
     ]
 
 
@@ -196,7 +196,7 @@ def toolchain_files() -> list[Path]:
 def write(document: Document, context: BuildContext) -> Path:
     target = context.out / f"{document.name}{SUFFIX}"
     # Gather: the print edition's pages (one layout pass), the cover, the documents with page breaks.
-    pages = printlayout.print_pages(document, context)
+    pages = printpage.print_pages(document, context)
     document = edition_document(document, NAME)
     document = notes_as_xhtml(cast(Document, xml_safe(replace(document, front=front_as_xhtml(document.front)))))
     cover = make_cover(document)

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import limits, printlayout, splitlayout
+from .. import limits, printlayout, printpage, splitlayout
 from ..context import BuildContext
 from ..document import Document, edition_document
 from ..inputs import code_files
 from ..output import atomic_output
 
-NAME = printlayout.PDF_EDITION
+NAME = printpage.PDF_EDITION
 SUFFIX = ".pdf"
 
 
 def toolchain_files() -> list[Path]:
-    return [*code_files(__name__), *printlayout.toolchain_files()]
+    return [*code_files(__name__), *printpage.toolchain_files()]
 
 
 @limits.within_budget("the PDF edition")

@@ -300,7 +300,7 @@ def test_remove_takes_out_an_element_once_with_what_it_holds(capsys: pytest.Capt
 
 
 def test_the_pdf_keeps_links_to_other_files_as_text() -> None:
-    from press.printlayout import _unlink_other_files
+    from press.printpage import _unlink_other_files
 
     page = (
         '<html><body><p><a href="other.html">o</a> <a href="#n">n</a> <a href="https://e.org">e</a></p></body></html>'

@@ -27,10 +27,14 @@ def blank(pages: int) -> pikepdf.Pdf:
     return pdf
 
 
-def tagged(body: str) -> pikepdf.Pdf:
+def tagged_bytes(body: str) -> bytes:
     """A tagged PDF as WeasyPrint writes the book's parts."""
     page = f'<html lang="en"><head><title>T</title></head><body>{body}</body></html>'
-    return pikepdf.open(io.BytesIO(HTML(string=page).write_pdf(pdf_variant=PDF_VARIANT)))
+    return bytes(HTML(string=page).write_pdf(pdf_variant=PDF_VARIANT))
+
+
+def tagged(body: str) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(tagged_bytes(body)))
 
 
 def test_a_parent_tree_is_read_through_its_kids() -> None:
@@ -100,8 +104,8 @@ def test_destinations_and_bookmarks_follow_a_replaced_page() -> None:
 
 def test_a_division_page_takes_the_place_of_the_frames_under_its_drawing() -> None:
     frame = tagged('<p id="front">Front</p><p style="break-before: page">vii</p>')
-    division = tagged('<h2 id="chapter">Chapter</h2><p><a href="#chapter">Back</a></p>')
-    with frame, division:
+    division = tagged_bytes('<h2 id="chapter">Chapter</h2><p><a href="#chapter">Back</a></p>')
+    with frame:
         merge(frame, [division], [(1, 0, 0)])
         saved = io.BytesIO()
         frame.save(saved)
