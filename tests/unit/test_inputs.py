@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from press import PACKAGE_DIR, TEMPLATES_DIR
@@ -67,6 +69,25 @@ def test_editions_never_import_each_other() -> None:
 def test_the_web_edition_does_not_depend_on_the_print_layout() -> None:
     assert "press/printlayout.py" not in names(code_files("press.editions.html"))
     assert "press/printlayout.py" in names(code_files("press.editions.epub"))
+
+
+def test_reading_the_print_page_list_loads_no_weasyprint() -> None:
+    """The EPUB's build takes the page list the PDF's build laid out; loading WeasyPrint only to name it cost
+    that build a third of its memory, beside the PDF's at its peak. It loads it when it lays the pages out."""
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, press.api, press.editions.epub, press.editions.html; print(sorted(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE_DIR.parent,
+    )
+    loaded = {name.split(".")[0] for name in shown.stdout.strip()[2:-2].split("', '")}
+    assert loaded >= {"press", "lxml", "ebooklib"} and not loaded & {"weasyprint", "pydyf", "pikepdf"}
+    assert "press/printlayout.py" in names(code_files("press.printpage")), "its layout is what the page list reads"
 
 
 def test_templates_bring_the_templates_they_import_and_include() -> None:
