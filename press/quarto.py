@@ -36,15 +36,16 @@ from .errors import Location, PressError, Reporter
 from .metadata import Manuscript, front_matter_values
 from .sourcemap import FileText, rewritten
 
-#: A code cell's opening fence: backticks or tildes, then `{language` and its options, `}`.
+#: A code cell's opening fence: backticks or tildes, then `{language` and its options, `}`. Indented as
+#: far as it likes: a cell is a step of a list item (indented as the item's text) as often as not.
 CODE_CELL = re.compile(
-    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{(?P<language>[A-Za-z][\w+-]*)(?P<options>[^}\n]*)\}[ \t]*$",
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{(?P<language>[A-Za-z][\w+-]*)(?P<options>[^}\n]*)\}[ \t]*$",
     re.MULTILINE,
 )
 #: A code cell Quarto shows as written, its fence's braces doubled (```` ```{{python}} ````): a code block
 #: showing the cell with its fences, as a manual about Quarto shows one.
 ESCAPED_CELL = re.compile(
-    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*\{\{(?P<header>[^{}\n]*)\}\}[ \t]*$", re.MULTILINE
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{\{(?P<header>[^{}\n]*)\}\}[ \t]*$", re.MULTILINE
 )
 #: A line of a cell's options (`#| label: fig-growth`, `//| fig-cap: >`, `#|   continued`), YAML after its mark.
 OPTION_LINE = re.compile(r"^[ \t]*(?:#|//|--|%)\| ?(?P<yaml>[^\n]*)(?:\n|$)", re.MULTILINE)
@@ -69,8 +70,11 @@ R_MARKDOWN_SUFFIXES = (".rmd", ".qmd", ".rmarkdown")
 INCLUDED_GRAPHIC = re.compile(
     r"""(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(?P<quote>["'])(?P<path>[^"'\n]+)(?P=quote)\s*\)"""
 )
-#: A fenced code block's opening or closing fence, to tell cells from text inside other code.
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+#: A list item's first line, its marker and the spaces after it setting where its text stands.
+LIST_ITEM = re.compile(r"(?P<marker>[ \t]*(?:[-*+]|\(?(?:\d+|[A-Za-z]|#)[.)])[ \t]+)\S")
+#: A fenced code block's opening or closing fence, to tell cells from text inside other code (in a list
+#: item too, indented as its text).
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
 SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
 PAGE_BREAK = "pagebreak"
 INCLUDE = "include"
@@ -182,8 +186,9 @@ def _cell(
     Any other becomes a code block, with a warning: its output is not in the editions; under a figure's
     or table's label and caption (`#| label: fig-growth` with `fig-cap`, or bookdown's
     `{r growth, fig.cap="…"}`, labelled `fig:growth`) its code stands in that figure's place."""
-    text = manuscript.text
-    where = manuscript.location(cell.start() + len(cell.group("indent")))
+    text, indent = manuscript.text, cell.group("indent")
+    div_indent = _item_indent(text, cell.start(), indent)
+    where = manuscript.location(cell.start() + len(indent))
     closing = text.rfind("\n", cell.end(), end) + 1 if end < len(text) else len(text)
     options, option_lines = _cell_options(cell.group("options"), text, cell.end(), closing)
     if str(options.get("include", "")).lower() == "false":
@@ -199,7 +204,8 @@ def _cell(
         # Without fig.alt, the image takes the caption's words, as knitr gives it fig.cap (see press.document).
         alternative = " ".join(str(options.get("fig-alt", "")).split())
         figure = f"![{alternative}]({image.group('path')})"
-        return [(cell.start(), _line_end(text, end), f"::: {{#{identifier}}}\n{figure}\n\n{caption}\n:::")]
+        lines = [f"::: {{#{identifier}}}", figure, "", caption, ":::"]
+        return [(cell.start(), _line_end(text, end), "\n".join(div_indent + line if line else "" for line in lines))]
     # Its label kept, for a reference to what it makes (`\\@ref(tab:nice-tab)`) to be told from a mistake.
     named = f' label="{label}"' if re.fullmatch(r"[\w.:-]+", label) and not (identifier and caption) else ""
     # A listing of its code (Quarto's `#| lst-label: lst-import` and `#| lst-cap: …`), numbered and captioned.
@@ -207,7 +213,7 @@ def _cell(
     if re.fullmatch(r"lst-[\w.:-]+", listing):
         listing_caption = " ".join(str(options.get("lst-cap", "")).split()).replace("\\", "\\\\").replace('"', '\\"')
         named = f" #{listing}{named}" + (f' lst-cap="{listing_caption}"' if listing_caption else "")
-    opening = f"{cell.group('indent')}{cell.group('fence')}{{.{cell.group('language')} .cell{named}}}"
+    opening = f"{indent}{cell.group('fence')}{{.{cell.group('language')} .cell{named}}}"
     if option_lines:
         # The blank lines after the options go with them: Quarto's code starts at its first line of code.
         start, stop = option_lines[-1]
@@ -217,8 +223,8 @@ def _cell(
     rewriting: list[tuple[int, int, str | FileText]] = [(start, stop, "") for start, stop in option_lines]
     if identifier and caption:
         # Referred to as a figure or table (@fig-growth): the code stands in its place, under its caption.
-        rewriting.append((cell.start(), cell.end(), f"::: {{#{identifier}}}\n{opening}"))
-        rewriting.append((end, end, f"\n\n{caption}\n:::"))
+        rewriting.append((cell.start(), cell.end(), f"{div_indent}::: {{#{identifier}}}\n{opening}"))
+        rewriting.append((end, end, f"\n\n{div_indent}{caption}\n{div_indent}:::"))
     else:
         rewriting.append((cell.start(), cell.end(), opening))
     written = cell.group("options").strip(" ,")
@@ -230,6 +236,20 @@ def _cell(
         where,
     )
     return rewriting
+
+
+def _item_indent(text: str, position: int, indent: str) -> str:
+    """The indentation of the text of the list item a cell indented by `indent` stands in (where Pandoc
+    opens a fenced div in it: a div indented further is a paragraph), or none outside a list."""
+    if not indent:
+        return indent
+    for line in reversed(text[:position].split("\n")[:-1]):
+        marker = LIST_ITEM.match(line)
+        if marker is not None and len(marker.group("marker")) <= len(indent):
+            return " " * len(marker.group("marker"))
+        if line.strip() and not line[0].isspace():
+            break  # text at the margin: the cell stands in no list
+    return ""
 
 
 def _cell_options(header: str, text: str, start: int, stop: int) -> tuple[dict[str, Any], list[tuple[int, int]]]:

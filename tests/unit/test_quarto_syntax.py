@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
+import pypandoc
 import pytest
 
 from press.errors import PressError, Reporter
@@ -105,6 +107,34 @@ def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure
     )
     assert "fig-growth shows the code in place of its output" in reporter.warnings[0].message
     assert str(manuscript.locate("plot(x)")) == f"{path}:5:1"
+
+
+def test_a_cell_in_a_list_item_is_a_code_block_of_that_item_however_far_it_is_indented(tmp_path: Path) -> None:
+    """Indented four spaces or more (as a list item's text is), a cell was no fenced block for Pandoc: its
+    fences and code printed as inline code in the item's paragraph, without a word."""
+    path = tmp_path / "steps.qmd"
+    path.write_text(
+        "1. Load:\n\n    ```{r}\n    tides <- read.csv('tides.csv')\n    ```\n\n"
+        "2. Plot:\n\n   - nested\n\n       ```{python}\n       #| label: fig-tide\n       #| fig-cap: The tide.\n"
+        "       plot(tides)\n       ```\n\nAfter the list.\n",
+        encoding="utf-8",
+    )
+    reporter = Reporter(collect=True)
+    manuscript = quarto_syntax(read_manuscript(path), reporter)
+    assert "    ```{.r .cell}\n    tides <- read.csv('tides.csv')\n    ```" in manuscript.text
+    assert (
+        "     ::: {#fig-tide}\n       ```{.python .cell}\n       plot(tides)\n       ```\n\n     The tide.\n     :::\n"
+    ) in manuscript.text
+    assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:3:5", f"{path}:11:8"]
+    html = lxml.html.fragment_fromstring(
+        pypandoc.convert_text(manuscript.text, "html", format="markdown"), create_parent="div"
+    )
+    blocks = [(pre.text_content(), [parent.tag for parent in pre.iterancestors()][:3]) for pre in html.iter("pre")]
+    assert blocks == [
+        ("tides <- read.csv('tides.csv')", ["div", "li", "ol"]),
+        ("plot(tides)", ["div", "div", "li"]),  # the figure's division, in the nested item
+    ]
+    assert "After the list." in html.text_content() and not list(html.iter("code"))[2:]
 
 
 def test_a_listing_cell_is_a_numbered_listing_and_an_escaped_cell_is_shown_with_its_fences(tmp_path: Path) -> None:
