@@ -1007,6 +1007,36 @@ end
 -- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
 -- A div around one table gives that table its label and caption; any other content
 -- (images side by side, a code cell standing for its plot) becomes a figure of the
+-- Images side by side in one paragraph of a figure's division (pandoc-crossref's and Quarto's subfigures
+-- set in a row): each its own figure, as each would be in a paragraph of its own, so that it is lettered
+-- and referred to. None for a paragraph holding anything but images and the spaces between them, or
+-- images with neither caption nor identifier (one figure drawn in several pieces).
+local function image_figures(block)
+  if block.t ~= 'Para' and block.t ~= 'Plain' then
+    return nil
+  end
+  local images, named = {}, false
+  for _, inline in ipairs(block.content) do
+    if inline.t == 'Image' then
+      table.insert(images, inline)
+      named = named or #inline.caption > 0 or inline.identifier ~= ''
+    elseif inline.t ~= 'Space' and inline.t ~= 'SoftBreak' and inline.t ~= 'LineBreak' then
+      return nil
+    end
+  end
+  if #images < 2 or not named then
+    return nil
+  end
+  local figures = pandoc.Blocks {}
+  for _, image in ipairs(images) do
+    local attr = pandoc.Attr(image.identifier)
+    image.identifier = ''
+    local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
+    figures:insert(pandoc.Figure({ pandoc.Plain { image } }, { long = caption }, attr))
+  end
+  return figures
+end
+
 -- div's kind, numbered with the figures or the tables.
 local function div_figure(div)
   local kind = kind_of(div.identifier)
@@ -1035,6 +1065,13 @@ local function div_figure(div)
       table.caption = { long = { pandoc.Plain(caption) } }
     end
     return table
+  end
+  if kind == 'fig' then
+    local figures = pandoc.Blocks {}
+    for _, block in ipairs(blocks) do
+      figures:extend(image_figures(block) or { block })
+    end
+    blocks = figures
   end
   local long = #caption > 0 and { pandoc.Plain(caption) } or {}
   return pandoc.Figure(blocks, { long = long }, pandoc.Attr(div.identifier, div.classes, div.attributes))

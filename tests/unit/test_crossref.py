@@ -474,6 +474,15 @@ def test_auto_section_labels_give_every_heading_a_sec_label(tmp_path: Path) -> N
     assert [link.get("href") for link in tree.find_class("cross-ref")] == ["#sec:methods", "#sec:wrapping-div"]
 
 
+def test_images_without_caption_or_identifier_side_by_side_are_one_figure(tmp_path: Path) -> None:
+    html, warnings = convert("::: {#fig-map}\n![](a.png) ![](b.png)\n\nThe map, in two sheets.\n:::\n", "en", tmp_path)
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert warnings == [] and len(page.findall(".//img")) == 2
+    assert [collapse(caption.text_content()) for caption in page.iter("figcaption")] == [
+        "Figure\u00a01: The map, in two sheets."
+    ]
+
+
 def test_a_subfigures_escaped_caption_loses_its_colon(tmp_path: Path) -> None:
     html, _ = convert('<div id="fig:both">\n![A](a.png)\n\n![B](b.png)\n\n\\: Both views.\n</div>\n', "en", tmp_path)
     captions = lxml.html.fragment_fromstring(html, create_parent="div").findall(".//figcaption")
@@ -886,6 +895,13 @@ def test_a_text_whose_shallowest_heading_is_deeper_rises_to_the_first_level(
         'See @fig:panel, @fig:right and [@fig:left; @fig:right].\n\n<div id="fig:panel">\n'
         "![Left](a.png){#fig:left}\n\n![Right](a.png){#fig:right}\n\nBoth panels.\n</div>\n\n"
         "![Next](a.png){#fig:next}\n",
+        # pandoc-crossref's side by side: several images in one paragraph, each a subfigure
+        'See @fig:panel, @fig:right and [@fig:left; @fig:right].\n\n<div id="fig:panel">\n'
+        "![Left](a.png){#fig:left} ![Right](a.png){#fig:right}\n\nBoth panels.\n</div>\n\n"
+        "![Next](a.png){#fig:next}\n",
+        # and Quarto's, in a figure division
+        "See @fig-panel, @fig-right and [@fig-left; @fig-right].\n\n::: {#fig-panel}\n"
+        "![Left](a.png){#fig-left}\n![Right](a.png){#fig-right}\n\nBoth panels.\n:::\n\n![Next](a.png){#fig-next}\n",
     ],
 )
 def test_the_figures_a_figure_holds_are_its_subfigures_lettered_within_its_number(
