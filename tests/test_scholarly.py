@@ -50,7 +50,7 @@ LEFT_OVER_SOURCE = (
 RESOLVED = (
     "Figure 1 shows the counts, Figures 1 and 2 show both figures",
     "Table 1 lists the results and Table 2 the measurements",
-    "The sum in Equation (1) and the integral in Equation (2) are numbered; (1) alone gives its number.",
+    "The sum in Equation 1 and the integral in Equation 2 are numbered; 1 alone gives its number.",
     "Section 2 says how, and Section 3 shows the program (Listing 1) see Section 1, para. 2.",
     "Listing 1: Growth in Python",
     "Figure 1: Counts by group",
@@ -58,11 +58,11 @@ RESOLVED = (
     "Table 1: Results for",
     "Table 2: Measurements at two sites",
     "2 Methods",
-    "Figure 3, Table 3 and Equation (3) are in Section 4; the program is in Section 3.",
+    "Figure 3, Table 3 and Equation 3 are in Section 4; the program is in Section 3.",
     "Figure 3: The tower again",
     "Table 3: Two sites",
     "Theorem 1 (Growth) Every positive rate",
-    "Proof. Differentiate, as in Equation (3).",
+    "Proof. Differentiate, as in Equation 3.",
     "As Theorem 1 shows, growth has no end.",
 )
 WIDTHS = (Screen("narrowest", 320, 640), Screen("desktop", 1280, 800))

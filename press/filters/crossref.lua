@@ -485,10 +485,6 @@ local function labelled(label, text)
   return label == '' and text or label .. NBSP .. text
 end
 
-local function shown_number(kind, number)
-  return kind == 'eq' and '(' .. number .. ')' or number
-end
-
 local function link(identifier, content)
   return pandoc.Link(content, '#' .. identifier, '', { class = 'cross-ref' })
 end
@@ -507,7 +503,7 @@ local function render_group(group, style)
     result:insert(link(defined_identifier(first.id), targets[defined_identifier(first.id)].title:clone()))
   elseif #group == 1 then
     local target = targets[defined_identifier(first.id)]
-    local text = shown_number(kind, target.number)
+    local text = target.number
     if not suppress then
       text = labelled(label_for(kind, false, style), text)
     end
@@ -528,7 +524,7 @@ local function render_group(group, style)
           result:extend { pandoc.Str(','), pandoc.Space() }
         end
       end
-      local text = shown_number(kind, targets[identifier].number)
+      local text = targets[identifier].number
       if each and not suppress then
         text = labelled(label_for(kind, false, style), text)
       end
@@ -734,8 +730,9 @@ local function joins(element)
 end
 
 -- LaTeX's references written in the Markdown (`\ref{fig:map}`, `\eqref{eq:a}`, `\cref{fig:a,fig:b}`), which
--- Pandoc keeps as raw TeX: a citation of them, as `[-@fig:map]` (the number alone, as `\ref` gives it) or
--- `@fig:map` (named, as `\autoref` and `\cref` name it; `\Cref` at a sentence's start), and its style.
+-- Pandoc keeps as raw TeX: a citation of them, as `[-@fig:map]` (the number alone, as `\ref` gives it;
+-- in parentheses, as `\eqref` gives it) or `@fig:map` (named, as `\autoref` and `\cref` name it; `\Cref`
+-- at a sentence's start), its style, and whether it stands in parentheses.
 local LATEX_REFERENCES = { ref = 'bare', eqref = 'bare', autoref = 'named', cref = 'named', Cref = 'star' }
 local function latex_reference(raw)
   if raw.format ~= 'tex' and raw.format ~= 'latex' then
@@ -754,7 +751,7 @@ local function latex_reference(raw)
     table.insert(citations, pandoc.Citation(label, style == 'bare' and 'SuppressAuthor' or 'NormalCitation'))
   end
   -- 'named' reads as a reference alone does, but is never taken for one of a list after a label.
-  return pandoc.Cite({ pandoc.Str(raw.text) }, citations), style ~= 'bare' and style or nil
+  return pandoc.Cite({ pandoc.Str(raw.text) }, citations), style ~= 'bare' and style or nil, command == 'eqref'
 end
 
 -- The references of a list of inlines, each in the style its writer meant:
@@ -771,11 +768,11 @@ local function resolve_inlines(inlines)
   local index = 1
   while index <= #inlines do
     local element = inlines[index]
-    local latex_style = nil
+    local latex_style, parenthesized = nil, false
     if element.t == 'RawInline' then
-      local cite, style = latex_reference(element)
+      local cite, style, in_parentheses = latex_reference(element)
       if cite then
-        element, latex_style = cite, style
+        element, latex_style, parenthesized = cite, style, in_parentheses
         -- LaTeX's tie, `Figure~\ref{fig:map}`, a no-break space.
         local before = result[#result]
         if before and before.t == 'Str' and before.text:sub(-1) == '~' then
@@ -818,7 +815,12 @@ local function resolve_inlines(inlines)
       end
       local resolved = resolve(element, style)
       if resolved then
-        result:extend(resolved)
+        -- An equation's number in a reference is the number alone, as Quarto, pandoc-crossref and bookdown
+        -- give it ("Equation 2", "(\@ref(eq:a))" reading "(2)"); `\eqref` gives it in parentheses.
+        result:extend(parenthesized and { pandoc.Str('('), table.unpack(resolved) } or resolved)
+        if parenthesized then
+          result:insert(pandoc.Str(')'))
+        end
         changed = true
       else
         result:insert(element)
@@ -1421,7 +1423,7 @@ local function bookdown_reference(str)
   local heading = headings[identifier]
   local shown
   if target and target.number then
-    shown = { pandoc.Str(shown_number(target.kind, target.number)) }
+    shown = { pandoc.Str(target.number) }
   elseif target or heading then
     shown = heading and (heading.number and { pandoc.Str(heading.number) } or heading.title:clone())
       or target.title:clone()
