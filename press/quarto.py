@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,15 @@ INCLUDED_GRAPHIC = re.compile(
     r"""(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(?P<quote>["'])(?P<path>[^"'\n]+)(?P=quote)\s*\)"""
 )
 #: A list item's first line, its marker and the spaces after it setting where its text stands.
-LIST_ITEM = re.compile(r"(?P<marker>[ \t]*(?:[-*+]|\(?(?:\d+|[A-Za-z]|#)[.)])[ \t]+)\S")
+LIST_ITEM = re.compile(r"(?P<marker>[ \t]*(?:[-*+]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|\(@[\w-]*\))[ \t]+)\S")
+#: The widest a fence or a cell's opening line is indented past the text it stands in (four spaces more
+#: make an indented code block of it).
+FENCE_INDENT = 3
+#: The columns a tab stands for, as Pandoc counts them.
+TAB_STOP = 4
 #: A fenced code block's opening or closing fence, to tell cells from text inside other code (in a list
 #: item too, indented as its text).
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})", re.MULTILINE)
 SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
 PAGE_BREAK = "pagebreak"
 INCLUDE = "include"
@@ -99,13 +105,15 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
     replacements: list[tuple[int, int, str | FileText]] = []
     code = _code_ranges(text)
     for cell in CODE_CELL.finditer(text):
+        if not _is_fence(text, cell.start(), cell.group("indent")):
+            continue  # indented code, showing a cell
         if any(start < cell.start() < end for start, end in code):
             continue  # a cell shown inside another code block, as a manual about Quarto shows one
         end = next((end for start, end in code if start == cell.start()), len(text))
         replacements += _cell(manuscript, cell, end, reporter)
     for cell in ESCAPED_CELL.finditer(text):
         shown_to = next((end for start, end in code if start == cell.start()), None)
-        if shown_to is None:
+        if shown_to is None or not _is_fence(text, cell.start(), cell.group("indent")):
             continue  # inside another code block
         indent, fence = cell.group("indent"), cell.group("fence")
         outer = fence + fence[0]  # longer than the cell's own fences, which it shows
@@ -187,7 +195,7 @@ def _cell(
     or table's label and caption (`#| label: fig-growth` with `fig-cap`, or bookdown's
     `{r growth, fig.cap="…"}`, labelled `fig:growth`) its code stands in that figure's place."""
     text, indent = manuscript.text, cell.group("indent")
-    div_indent = _item_indent(text, cell.start(), indent)
+    div_indent = _item_indent(text, cell.start(), indent) or ""
     where = manuscript.location(cell.start() + len(indent))
     closing = text.rfind("\n", cell.end(), end) + 1 if end < len(text) else len(text)
     options, option_lines = _cell_options(cell.group("options"), text, cell.end(), closing)
@@ -238,18 +246,39 @@ def _cell(
     return rewriting
 
 
-def _item_indent(text: str, position: int, indent: str) -> str:
-    """The indentation of the text of the list item a cell indented by `indent` stands in (where Pandoc
-    opens a fenced div in it: a div indented further is a paragraph), or none outside a list."""
-    if not indent:
-        return indent
-    for line in reversed(text[:position].split("\n")[:-1]):
+def _item_indent(text: str, position: int, indent: str) -> str | None:
+    """Where the text stands that a fence (or a cell's opening line) at `position`, indented by `indent`,
+    belongs to: the indentation of the list item's text it stands in (where Pandoc opens a fenced div in
+    it: a div indented further is a paragraph), "" outside a list; None when it is indented past that text
+    far enough to be a line of an indented code block, no fence at all."""
+    width = len(indent.expandtabs(TAB_STOP))
+    lines = _lines_before(text, position)
+    line = next(lines, None)
+    while line is not None:
+        before = next(lines, None)
+        line = line.expandtabs(TAB_STOP)
         marker = LIST_ITEM.match(line)
-        if marker is not None and len(marker.group("marker")) <= len(indent):
-            return " " * len(marker.group("marker"))
-        if line.strip() and not line[0].isspace():
-            break  # text at the margin: the cell stands in no list
-    return ""
+        if marker is not None and len(marker.group("marker")) <= width:
+            column = len(marker.group("marker"))
+            return " " * column if width - column <= FENCE_INDENT else None
+        if line.strip() and not line[0].isspace() and not (before and before.strip()):
+            break  # a paragraph at the margin (not a list item's, continued lazily): no list
+        line = before
+    return "" if width <= FENCE_INDENT else None
+
+
+def _is_fence(text: str, position: int, indent: str) -> bool:
+    """Whether a fence-like line at `position` is a fence, not a line of indented code (see `_item_indent`)."""
+    return len(indent.expandtabs(TAB_STOP)) <= FENCE_INDENT or _item_indent(text, position, indent) is not None
+
+
+def _lines_before(text: str, position: int) -> Iterator[str]:
+    """The lines before the one starting at `position`, the nearest first."""
+    end = position - 1
+    while end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        yield text[start:end]
+        end = start - 1
 
 
 def _cell_options(header: str, text: str, start: int, stop: int) -> tuple[dict[str, Any], list[tuple[int, int]]]:
@@ -400,9 +429,11 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
     ranges = []
     opening: re.Match[str] | None = None
     for fence in FENCE.finditer(text):
+        if not _is_fence(text, fence.start(), fence.group("indent")):
+            continue  # a line of indented code
         if opening is None:
             opening = fence
-        elif fence.group(1)[0] == opening.group(1)[0] and len(fence.group(1)) >= len(opening.group(1)):
+        elif fence["fence"][0] == opening["fence"][0] and len(fence["fence"]) >= len(opening["fence"]):
             ranges.append((opening.start(), fence.end()))
             opening = None
     return ranges

@@ -21,8 +21,8 @@
 -- captions start with their label ("Figure 1: "), equations carry their number
 -- beside them. Sections are numbered for references, and in their headings when
 -- the front matter asks (`number-sections: true` or `crossref: {sections: true}`).
--- Each reference becomes a link: "Figure 2", "Figures 1 and 2", "Equation (3)",
--- "(3)" for [-@eq:id]. The words come from the toolchain, in the manuscript's
+-- Each reference becomes a link: "Figure 2", "Figures 1 and 2", "Equation 3",
+-- "3" for [-@eq:id] ("(3)" for LaTeX's \eqref). The words come from the toolchain, in the manuscript's
 -- language, as metadata fields press-label-<kind> and press-label-<kind>s.
 --
 -- A reference after a word naming its kind ("Figure @fig:map", "Figs. @fig:a and @fig:b") is its number
@@ -1006,22 +1006,22 @@ local function code_block_captions_pass(doc)
   return doc:walk { Blocks = table_style_captions }
 end
 
--- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
--- A div around one table gives that table its label and caption; any other content
--- (images side by side, a code cell standing for its plot) becomes a figure of the
 -- Images side by side in one paragraph of a figure's division (pandoc-crossref's and Quarto's subfigures
 -- set in a row): each its own figure, as each would be in a paragraph of its own, so that it is lettered
--- and referred to. None for a paragraph holding anything but images and the spaces between them, or
--- images with neither caption nor identifier (one figure drawn in several pieces).
+-- and referred to (an image may be a link's only content, as one alone in its paragraph may). None for a
+-- paragraph holding anything but images and the spaces between them, or images with neither caption nor
+-- identifier (one figure drawn in several pieces).
 local function image_figures(block)
   if block.t ~= 'Para' and block.t ~= 'Plain' then
     return nil
   end
   local images, named = {}, false
   for _, inline in ipairs(block.content) do
-    if inline.t == 'Image' then
-      table.insert(images, inline)
-      named = named or #inline.caption > 0 or inline.identifier ~= ''
+    local linked = inline.t == 'Link' and #inline.content == 1 and inline.content[1].t == 'Image'
+    local image = linked and inline.content[1] or (inline.t == 'Image' and inline)
+    if image then
+      table.insert(images, { image = image, shown = inline })
+      named = named or #image.caption > 0 or image.identifier ~= ''
     elseif inline.t ~= 'Space' and inline.t ~= 'SoftBreak' and inline.t ~= 'LineBreak' then
       return nil
     end
@@ -1030,15 +1030,19 @@ local function image_figures(block)
     return nil
   end
   local figures = pandoc.Blocks {}
-  for _, image in ipairs(images) do
+  for _, found in ipairs(images) do
+    local image = found.image
     local attr = pandoc.Attr(image.identifier)
     image.identifier = ''
     local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
-    figures:insert(pandoc.Figure({ pandoc.Plain { image } }, { long = caption }, attr))
+    figures:insert(pandoc.Figure({ pandoc.Plain { found.shown } }, { long = caption }, attr))
   end
   return figures
 end
 
+-- Quarto's figure and table divs: ::: {#fig-map} … a caption in its last paragraph :::.
+-- A div around one table gives that table its label and caption; any other content
+-- (images side by side, a code cell standing for its plot) becomes a figure of the
 -- div's kind, numbered with the figures or the tables.
 local function div_figure(div)
   local kind = kind_of(div.identifier)

@@ -903,6 +903,10 @@ def test_a_text_whose_shallowest_heading_is_deeper_rises_to_the_first_level(
         # and Quarto's, in a figure division
         "See @fig-panel, @fig-right and [@fig-left; @fig-right].\n\n::: {#fig-panel}\n"
         "![Left](a.png){#fig-left}\n![Right](a.png){#fig-right}\n\nBoth panels.\n:::\n\n![Next](a.png){#fig-next}\n",
+        # linked to larger images
+        "See @fig-panel, @fig-right and [@fig-left; @fig-right].\n\n::: {#fig-panel}\n"
+        "[![Left](a.png){#fig-left}](a.png) [![Right](a.png){#fig-right}](a.png)\n\nBoth panels.\n:::\n\n"
+        "![Next](a.png){#fig-next}\n",
     ],
 )
 def test_the_figures_a_figure_holds_are_its_subfigures_lettered_within_its_number(
@@ -916,6 +920,8 @@ def test_the_figures_a_figure_holds_are_its_subfigures_lettered_within_its_numbe
     )
     captions = [collapse(caption.text_content()) for caption in page.iter("figcaption")]
     assert captions == ["(a) Left", "(b) Right", "Figure\u00a01: Both panels.", "Figure\u00a02: Next"]
+    identifiers = [element.get("id") for element in page.iter() if element.get("id")]
+    assert len(identifiers) == len(set(identifiers)) and not [image for image in page.iter("img") if image.get("id")]
 
 
 def test_latex_equation_labels_number_their_equations(tmp_path: Path) -> None:

@@ -137,6 +137,57 @@ def test_a_cell_in_a_list_item_is_a_code_block_of_that_item_however_far_it_is_in
     assert "After the list." in html.text_content() and not list(html.iter("code"))[2:]
 
 
+def figure_cell(indent: str) -> str:
+    return "```{r}\n" + "".join(
+        indent + line + "\n" for line in ("#| label: fig-tide", "#| fig-cap: The tide.", "plot(tides)", "```")
+    )
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "1. Plot:\n\n\t" + figure_cell("\t") + "\n2. Next\n",  # indented by a tab
+        "ii. Plot:\n\n    " + figure_cell("    ") + "\niii. Next\n",  # roman numerals
+        "(@) Plot:\n\n    " + figure_cell("    "),  # an example list
+        "1. Plot the data\nfrom the file:\n\n    " + figure_cell("    "),  # continued lazily
+    ],
+)
+def test_a_figure_cell_of_any_list_item_is_a_figure_of_that_item(item: str, tmp_path: Path) -> None:
+    path = tmp_path / "steps.qmd"
+    path.write_text(item, encoding="utf-8")
+    html = lxml.html.fragment_fromstring(
+        pypandoc.convert_text(
+            quarto_syntax(read_manuscript(path), Reporter(collect=True)).text, "html", format="markdown"
+        ),
+        create_parent="div",
+    )
+    figure = html.get_element_by_id("fig-tide")
+    assert figure.getparent().tag == "li" and figure.find(".//pre") is not None
+    assert "The tide." in figure.text_content() and ":::" not in html.text_content()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text.\n\n    ```{r}\n    #| echo: false\n    x <- 1\n    ```\n",
+        "Text.\n\n    ```{{r}}\n    x <- 1\n    ```\n",
+    ],
+)
+def test_a_cell_shown_in_indented_code_outside_a_list_is_shown_as_written(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "manual.qmd"
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter(collect=True)
+    assert quarto_syntax(read_manuscript(path), reporter).text == text and not reporter.warnings
+
+
+def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "manual.qmd"
+    path.write_text("    ```python\n\nThen:\n\n```{r}\nx <- 1\n```\n", encoding="utf-8")
+    reporter = Reporter(collect=True)
+    assert "```{.r .cell}\nx <- 1" in quarto_syntax(read_manuscript(path), reporter).text
+    assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:5:1"]
+
+
 def test_a_listing_cell_is_a_numbered_listing_and_an_escaped_cell_is_shown_with_its_fences(tmp_path: Path) -> None:
     path = tmp_path / "manual.qmd"
     path.write_text(
