@@ -114,7 +114,10 @@ def quarto_syntax(manuscript: Manuscript, reporter: Reporter) -> Manuscript:
     for cell in ESCAPED_CELL.finditer(text):
         shown_to = next((end for start, end in code if start == cell.start()), None)
         if shown_to is None or not _is_fence(text, cell.start(), cell.group("indent")):
-            continue  # inside another code block
+            # A line of code (indented, or in another code block) showing a cell: its fence as Quarto
+            # prints it, the braces single.
+            replacements.append((cell.start("header") - 2, cell.end("header") + 2, f"{{{cell.group('header')}}}"))
+            continue
         indent, fence = cell.group("indent"), cell.group("fence")
         outer = fence + fence[0]  # longer than the cell's own fences, which it shows
         replacements.append((cell.start(), cell.end(), f"{indent}{outer}\n{indent}{fence}{{{cell.group('header')}}}"))

@@ -166,18 +166,24 @@ def test_a_figure_cell_of_any_list_item_is_a_figure_of_that_item(item: str, tmp_
     assert "The tide." in figure.text_content() and ":::" not in html.text_content()
 
 
+INDENTED_CELL = "Text.\n\n    ```{r}\n    #| echo: false\n    x <- 1\n    ```\n"
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "shown"),
     [
-        "Text.\n\n    ```{r}\n    #| echo: false\n    x <- 1\n    ```\n",
-        "Text.\n\n    ```{{r}}\n    x <- 1\n    ```\n",
+        (INDENTED_CELL, INDENTED_CELL),
+        # An escaped cell is shown as Quarto prints it (quarto-web's cross-references page shows its cells so).
+        (INDENTED_CELL.replace("{r}", "{{r}}"), INDENTED_CELL),
+        # and so in a block of another kind's code
+        ("````markdown\n```{{python}}\n1 + 1\n```\n````\n", "````markdown\n```{python}\n1 + 1\n```\n````\n"),
     ],
 )
-def test_a_cell_shown_in_indented_code_outside_a_list_is_shown_as_written(text: str, tmp_path: Path) -> None:
+def test_a_cell_shown_in_code_is_shown_as_quarto_shows_it(text: str, shown: str, tmp_path: Path) -> None:
     path = tmp_path / "manual.qmd"
     path.write_text(text, encoding="utf-8")
     reporter = Reporter(collect=True)
-    assert quarto_syntax(read_manuscript(path), reporter).text == text and not reporter.warnings
+    assert quarto_syntax(read_manuscript(path), reporter).text == shown and not reporter.warnings
 
 
 def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(tmp_path: Path) -> None:
