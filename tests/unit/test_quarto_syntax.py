@@ -10,7 +10,7 @@ import pypandoc
 import pytest
 
 from press.errors import PressError, Reporter
-from press.metadata import read_manuscript
+from press.metadata import Manuscript, read_manuscript
 from press.quarto import quarto_syntax
 
 TEXT = """# Analysis
@@ -32,6 +32,14 @@ print("shown, not rewritten")
 
 {{< video clip.mp4 >}} and after it, the last word.
 """
+
+
+def rewritten(folder: Path, text: str, name: str = "manual.qmd") -> tuple[Manuscript, Reporter, Path]:
+    """The manuscript `text`, written as `name` in `folder`, in Pandoc's syntax; the warnings said; its path."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter(collect=True)
+    return quarto_syntax(read_manuscript(path), reporter), reporter, path
 
 
 def test_cells_become_code_blocks_and_page_breaks_new_pages_with_their_lines_kept(tmp_path: Path) -> None:
@@ -112,15 +120,12 @@ def test_a_cells_options_are_not_shown_and_a_labelled_figure_cell_is_that_figure
 def test_a_cell_in_a_list_item_is_a_code_block_of_that_item_however_far_it_is_indented(tmp_path: Path) -> None:
     """Indented four spaces or more (as a list item's text is), a cell was no fenced block for Pandoc: its
     fences and code printed as inline code in the item's paragraph, without a word."""
-    path = tmp_path / "steps.qmd"
-    path.write_text(
+    manuscript, reporter, path = rewritten(
+        tmp_path,
         "1. Load:\n\n    ```{r}\n    tides <- read.csv('tides.csv')\n    ```\n\n"
         "2. Plot:\n\n   - nested\n\n       ```{python}\n       #| label: fig-tide\n       #| fig-cap: The tide.\n"
         "       plot(tides)\n       ```\n\nAfter the list.\n",
-        encoding="utf-8",
     )
-    reporter = Reporter(collect=True)
-    manuscript = quarto_syntax(read_manuscript(path), reporter)
     assert "    ```{.r .cell}\n    tides <- read.csv('tides.csv')\n    ```" in manuscript.text
     assert (
         "     ::: {#fig-tide}\n       ```{.python .cell}\n       plot(tides)\n       ```\n\n     The tide.\n     :::\n"
@@ -153,13 +158,9 @@ def figure_cell(indent: str) -> str:
     ],
 )
 def test_a_figure_cell_of_any_list_item_is_a_figure_of_that_item(item: str, tmp_path: Path) -> None:
-    path = tmp_path / "steps.qmd"
-    path.write_text(item, encoding="utf-8")
+    manuscript, _, _ = rewritten(tmp_path, item)
     html = lxml.html.fragment_fromstring(
-        pypandoc.convert_text(
-            quarto_syntax(read_manuscript(path), Reporter(collect=True)).text, "html", format="markdown"
-        ),
-        create_parent="div",
+        pypandoc.convert_text(manuscript.text, "html", format="markdown"), create_parent="div"
     )
     figure = html.get_element_by_id("fig-tide")
     assert figure.getparent().tag == "li" and figure.find(".//pre") is not None
@@ -180,17 +181,13 @@ INDENTED_CELL = "Text.\n\n    ```{r}\n    #| echo: false\n    x <- 1\n    ```\n"
     ],
 )
 def test_a_cell_shown_in_code_is_shown_as_quarto_shows_it(text: str, shown: str, tmp_path: Path) -> None:
-    path = tmp_path / "manual.qmd"
-    path.write_text(text, encoding="utf-8")
-    reporter = Reporter(collect=True)
-    assert quarto_syntax(read_manuscript(path), reporter).text == shown and not reporter.warnings
+    manuscript, reporter, _ = rewritten(tmp_path, text)
+    assert manuscript.text == shown and not reporter.warnings
 
 
 def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(tmp_path: Path) -> None:
-    path = tmp_path / "manual.qmd"
-    path.write_text("    ```python\n\nThen:\n\n```{r}\nx <- 1\n```\n", encoding="utf-8")
-    reporter = Reporter(collect=True)
-    assert "```{.r .cell}\nx <- 1" in quarto_syntax(read_manuscript(path), reporter).text
+    manuscript, reporter, path = rewritten(tmp_path, "    ```python\n\nThen:\n\n```{r}\nx <- 1\n```\n")
+    assert "```{.r .cell}\nx <- 1" in manuscript.text
     assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:5:1"]
 
 
