@@ -837,23 +837,38 @@ local function resolve_inlines(inlines)
   return changed and result or nil
 end
 
+-- The image an inline shows: the inline itself, or a link's only content (a figure linked to a larger image);
+-- and whether it is linked.
+local function shown_image(inline)
+  local linked = inline.t == 'Link' and #inline.content == 1 and inline.content[1].t == 'Image'
+  return linked and inline.content[1] or (inline.t == 'Image' and inline or nil), linked
+end
+
+-- The figure of an image `shown` (itself, or the link around it), as Pandoc makes one of an image alone in
+-- its paragraph: the image's identifier and caption are the figure's.
+local function image_figure(shown, image)
+  local attr = pandoc.Attr(image.identifier)
+  image.identifier = ''
+  local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
+  return pandoc.Figure({ pandoc.Plain { shown } }, { long = caption }, attr)
+end
+
 -- A linked image alone in its paragraph is a figure too, as an image alone is:
 -- [![Map](map.png){#fig:map}](https://example.org/map) gets its caption and number;
 -- so is a labelled image without a caption, ![](map.png){#fig:map}.
 local function paragraph_figure(para)
   local only = #para.content == 1 and para.content[1]
-  local linked = only and only.t == 'Link' and #only.content == 1 and only.content[1].t == 'Image'
-  local image = linked and only.content[1] or (only and only.t == 'Image' and only)
+  local image, linked = nil, false
+  if only then
+    image, linked = shown_image(only)
+  end
   if not image or (#image.caption == 0 and kind_of(image.identifier) ~= 'fig') then
     return nil
   end
   if not linked and #image.caption > 0 then
     return nil -- Pandoc made it a figure already, unless implicit figures are off
   end
-  local attr = pandoc.Attr(image.identifier)
-  image.identifier = ''
-  local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
-  return pandoc.Figure({ pandoc.Plain { only } }, { long = caption }, attr)
+  return image_figure(only, image)
 end
 
 -- A table labelled by an empty span in its caption, `: Results []{#tbl:results}`, as thesis
@@ -1017,8 +1032,7 @@ local function image_figures(block)
   end
   local images, named = {}, false
   for _, inline in ipairs(block.content) do
-    local linked = inline.t == 'Link' and #inline.content == 1 and inline.content[1].t == 'Image'
-    local image = linked and inline.content[1] or (inline.t == 'Image' and inline)
+    local image = shown_image(inline)
     if image then
       table.insert(images, { image = image, shown = inline })
       named = named or #image.caption > 0 or image.identifier ~= ''
@@ -1031,11 +1045,7 @@ local function image_figures(block)
   end
   local figures = pandoc.Blocks {}
   for _, found in ipairs(images) do
-    local image = found.image
-    local attr = pandoc.Attr(image.identifier)
-    image.identifier = ''
-    local caption = #image.caption > 0 and { pandoc.Plain(image.caption:clone()) } or {}
-    figures:insert(pandoc.Figure({ pandoc.Plain { found.shown } }, { long = caption }, attr))
+    figures:insert(image_figure(found.shown, found.image))
   end
   return figures
 end
