@@ -36,6 +36,7 @@ from lxml import etree
 from PIL import Image
 from playwright.sync_api import Browser
 
+from press.validate import JAVA
 from tests.conftest import EPOCH, FIXTURES, ROOT
 
 HOSTILE = FIXTURES / "hostile"
@@ -283,7 +284,7 @@ def epubcheck_messages(corpus: Corpus) -> dict[str, list[str]]:
     books = {name: corpus.results[name].out / "book.epub" for name in BUILT}
     subprocess.run(
         [
-            "java",
+            *JAVA,
             "-cp",
             str(EPUBCHECK_JAR),
             str(ROOT / "tests" / "tools" / "EpubCheckAll.java"),
