@@ -428,15 +428,28 @@ def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
 
 
 def _code_ranges(text: str) -> list[tuple[int, int]]:
-    """Where the fenced code blocks are, from opening to closing fence (a cell's too)."""
+    """Where the fenced code blocks are, from opening to closing fence (a cell's too).
+
+    A block is closed as Pandoc closes it: by a fence of its character, as long as its opening's or longer,
+    with nothing after it, indented at most FENCE_INDENT past the text the opening stands in (a list item's).
+    Inside the block nothing else is read: a list item in its code is code, not a list a fence stands in."""
     ranges = []
     opening: re.Match[str] | None = None
+    column = 0
     for fence in FENCE.finditer(text):
-        if not _is_fence(text, fence.start(), fence.group("indent")):
-            continue  # a line of indented code
+        indent = fence.group("indent")
+        width = len(indent.expandtabs(TAB_STOP))
         if opening is None:
-            opening = fence
-        elif fence["fence"][0] == opening["fence"][0] and len(fence["fence"]) >= len(opening["fence"]):
+            stands_in = _item_indent(text, fence.start(), indent)
+            if stands_in is None:
+                continue  # a line of indented code
+            opening, column = fence, len(stands_in)
+        elif (
+            fence["fence"][0] == opening["fence"][0]
+            and len(fence["fence"]) >= len(opening["fence"])
+            and width - column <= FENCE_INDENT
+            and not text[fence.end() : _line_end(text, fence.end())].strip()
+        ):
             ranges.append((opening.start(), fence.end()))
             opening = None
     return ranges

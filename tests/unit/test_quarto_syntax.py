@@ -191,6 +191,19 @@ def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(t
     assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:5:1"]
 
 
+def test_a_code_block_closes_where_pandoc_closes_it(tmp_path: Path) -> None:
+    # In a code block, a list item's line is code: the indented fence after it closes nothing, and the
+    # cell after that is the block's text, as written.
+    text = "```yaml\n- x\n    ```\n```{python}\n1+1\n```\n\nAfter.\n"
+    manuscript, reporter, _ = rewritten(tmp_path, text)
+    assert manuscript.text == text and not reporter.warnings
+    # A fence followed by anything (a cell's opening) closes no block: the block ends at the bare fence,
+    # and the cell after it is a cell.
+    manuscript, reporter, path = rewritten(tmp_path, "```markdown\n```{python}\n1+1\n```\n\n```{r}\n2\n```\n")
+    assert manuscript.text == "```markdown\n```{python}\n1+1\n```\n\n```{.r .cell}\n2\n```\n"
+    assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:6:1"]
+
+
 def test_a_listing_cell_is_a_numbered_listing_and_an_escaped_cell_is_shown_with_its_fences(tmp_path: Path) -> None:
     path = tmp_path / "manual.qmd"
     path.write_text(
