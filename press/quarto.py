@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,13 @@ INCLUDED_GRAPHIC = re.compile(
 )
 #: A list item's first line, its marker and the spaces after it setting where its text stands.
 LIST_ITEM = re.compile(r"(?P<marker>[ \t]*(?:[-*+]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|\(@[\w-]*\))[ \t]+)\S")
+#: How a line starts that Pandoc reads as another block than a paragraph: a list item's marker (`A.`, `2020.`,
+#: `(a)`, `-`), a heading's, a block quote's, a table's, a division's fence, a horizontal rule, a link's or a
+#: note's definition.
+BLOCK_START = re.compile(
+    r"(?:[-*+]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|\(@[\w-]*\))(?=\s|$)"
+    r"|#|>|\||:{3,}|\[\^?[^\]]*\]:|[-*_](?:\s*[-*_]){2,}\s*$"
+)
 #: The widest a fence or a cell's opening line is indented past the text it stands in (four spaces more
 #: make an indented code block of it).
 FENCE_INDENT = 3
@@ -206,7 +214,7 @@ def _cell(
         return [(cell.start(), _line_end(text, end), "")]
     label = str(options.get("label", ""))
     kind = label[:3] if label[:4] in ("fig-", "tbl-") else "fig"
-    caption = " ".join(str(options.get(f"{kind}-cap", "")).split())
+    caption = _as_paragraph(" ".join(str(options.get(f"{kind}-cap", "")).split()))
     identifier = label if label[:4] in ("fig-", "tbl-") else f"fig:{label}" if label and caption else ""
     image = INCLUDED_GRAPHIC.fullmatch(OPTION_LINE.sub("", text[cell.end() : closing]).strip())
     # Found as the toolchain finds a chapter's images: beside the chapter, or else beside the book.
@@ -247,6 +255,16 @@ def _cell(
         where,
     )
     return rewriting
+
+
+def _as_paragraph(markdown: str) -> str:
+    """One line of Markdown that Pandoc reads as a paragraph, as a caption is: a mark that would start another
+    block ("A. Results" a list, "# 1" a heading) has its first punctuation escaped, shown as written."""
+    start = BLOCK_START.match(markdown)
+    if start is None:
+        return markdown
+    mark = next(index for index, character in enumerate(start.group()) if character in string.punctuation)
+    return f"{markdown[:mark]}\\{markdown[mark:]}"
 
 
 def _item_indent(text: str, position: int, indent: str) -> str | None:

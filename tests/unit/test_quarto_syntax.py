@@ -3,6 +3,7 @@ still mapped to the line the author wrote it on."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import lxml.html
@@ -189,6 +190,21 @@ def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(t
     manuscript, reporter, path = rewritten(tmp_path, "    ```python\n\nThen:\n\n```{r}\nx <- 1\n```\n")
     assert "```{.r .cell}\nx <- 1" in manuscript.text
     assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:5:1"]
+
+
+@pytest.mark.parametrize(
+    "caption", ["a. Results by site", "2020. The harvest", "(a) Left", "# 1", "> Quoted", "[x]: y"]
+)
+def test_a_cells_caption_that_reads_as_another_block_is_its_figures_caption_as_written(
+    caption: str, tmp_path: Path
+) -> None:
+    manuscript, _, _ = rewritten(tmp_path, f'```{{r}}\n#| label: fig-growth\n#| fig-cap: "{caption}"\nplot(x)\n```\n')
+    document = json.loads(pypandoc.convert_text(manuscript.text, "json", format="markdown"))
+    figure = document["blocks"][0]
+    assert figure["t"] == "Div" and figure["c"][0][0] == "fig-growth"
+    last = figure["c"][1][-1]
+    shown = pypandoc.convert_text(json.dumps({**document, "blocks": [last]}), "plain", format="json")
+    assert last["t"] == "Para" and shown.strip() == caption
 
 
 def test_a_code_block_closes_where_pandoc_closes_it(tmp_path: Path) -> None:
