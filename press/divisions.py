@@ -57,6 +57,8 @@ SERIES_NUMBERS = ("caption-label", "equation-number", "theorem-number", "callout
 NUMBERED_CLASSES = frozenset(("equation", "theorem-like", "callout"))
 #: A number the filter wrote, and a reference's number (with a subfigure's letter after it: "3 (a)").
 FILTER_NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
+#: A heading's shorter title for the running heads, as Pandoc writes the attribute `{short-title="…"}`.
+SHORT_TITLE = "data-short-title"
 #: bookdown's marker headings.
 BOOKDOWN_PART = re.compile(r"^\s*\(PART\\?\*?\)\s*")
 BOOKDOWN_APPENDIX = re.compile(r"^\s*\(APPENDIX\)\s*")
@@ -85,11 +87,18 @@ class Division:
     part: str | None
     #: What stands between its label and its title, in the book's language ("第1章：开端").
     colon: str = ": "
+    #: The shorter title its author gave its heading for the running heads (`{short-title="…"}`), if any.
+    short_title: str = ""
 
     @property
     def numbered_title(self) -> str:
         """The title with its label, as a table of contents or a bookmark gives it."""
         return f"{self.label}{self.colon}{self.title}" if self.label and self.title else self.label or self.title
+
+    @property
+    def running_head(self) -> str:
+        """What the running heads over its pages say: its short title, or its title."""
+        return self.short_title or self.title
 
 
 def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: bool = True) -> tuple[Division, ...]:
@@ -122,10 +131,13 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
         if part is not None and kind != "part":
             element.set("data-part", part)
         title = " ".join(shown_text(heading).split()) if heading is not None else ""
+        # Pandoc gives a heading's attributes to its section as well as to the heading.
+        short_title = " ".join(str(element.get(SHORT_TITLE) or "").split()) if heading is not None else ""
         if heading is not None and label:
             _label_heading(heading, label, words["colon"])
+        part_of = part if kind != "part" else None
         divisions.append(
-            Division(kind, identifier, title, number, label, source, part if kind != "part" else None, words["colon"])
+            Division(kind, identifier, title, number, label, source, part_of, words["colon"], short_title)
         )
     return tuple(divisions)
 

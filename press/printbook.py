@@ -105,7 +105,7 @@ def prepare(
             continue
         heading = section.find("h2")
         if heading is not None:
-            heading.set(RUNNING_HEAD, division.title)
+            heading.set(RUNNING_HEAD, division.running_head)
             heading.set(BOOKMARK, division.numbered_title)
         if division.identifier == start:
             section.set(MAIN_MATTER_START, "")

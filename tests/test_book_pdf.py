@@ -12,6 +12,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdfium2
@@ -353,6 +354,53 @@ def test_a_book_of_chapters_alone_opens_its_first_chapter_on_page_1(tmp_path: Pa
     assert (first.label, first.foot, first.recto) == ("1", "1", True)
     assert second.recto and second.label == "3"
     assert [page.label for page in pages[: first.number - 1]] == ["i", "ii", "iii", "iv"]
+
+
+def inked_extent(image: Any) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom) of a rendered region's dark pixels, None when it has none."""
+    return image.convert("L").point(lambda level: 255 if level < 128 else 0).getbbox()  # type: ignore[no-any-return]
+
+
+def test_a_running_head_is_one_line_its_chapters_short_title_or_its_title_cut_short(tmp_path: Path) -> None:
+    """A chapter's `{short-title="…"}` heads its pages; a title too long for the line is cut short (the
+    rest is clipped, an ellipsis drawn), on one line within the text's width."""
+    long_title = (
+        "The Political Economy of Fisheries Management in the North Atlantic from the Seventeenth Century to"
+        " the Present Day, with Particular Reference to Iceland and the Faroe Islands"
+    )
+    text = "\n\n".join(["A paragraph of text that runs on so that the chapter fills several pages. " * 9] * 16)
+    manuscript = tmp_path / "long.md"
+    manuscript.write_text(
+        "---\ntitle: A Book of Long Chapters\nauthor: A. Writer\nlang: en\nbook: true\ntoc: false\n---\n\n"
+        f'# {long_title} {{short-title="Fisheries of the North Atlantic"}}\n\n{text}\n\n# {long_title}\n\n{text}\n',
+        encoding="utf-8",
+    )
+    pdf = build_pdf(manuscript, tmp_path / "out")
+    pages = read_pages(pdf)
+    openings = [page for page in pages if page.body[:1] in (["Chapter 1"], ["Chapter 2"])]
+    assert len(openings) == 2
+    heads: dict[int, set[str]] = {1: set(), 2: set()}
+    cut_pages = []
+    for page in pages[openings[0].number :]:
+        if page.recto and page.head and page not in openings:
+            chapter = 2 if page.number > openings[1].number else 1
+            heads[chapter].add(page.head)
+            if chapter == 2:
+                cut_pages.append(page.number)
+    assert heads == {1: {"Fisheries of the North Atlantic"}, 2: {long_title}}, "the text layer keeps the title whole"
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[cut_pages[0] - 1].render(scale=2).to_pil()
+    finally:
+        document.close()
+    head_share = int(HEAD_SHARE * image.height)
+    head = inked_extent(image.crop((0, 0, image.width, head_share)))
+    body = inked_extent(image.crop((0, head_share, image.width, image.height - int(FOOT_SHARE * image.height))))
+    assert head is not None and body is not None
+    assert head[3] - head[1] < 30, "one line of 8.5 pt"
+    # Within the page's text area, which the text's lines keep a little inside of.
+    margin = 0.03 * image.width
+    assert head[0] >= body[0] - margin and head[2] <= body[2] + margin, (head, body)
 
 
 def test_right_to_left_the_division_headings_stand_at_the_right_margin(right_to_left_pdf: Path) -> None:
