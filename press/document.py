@@ -56,6 +56,7 @@ from .markup import (
     parse_fragment,
     rename_identifiers,
     unique_identifiers,
+    written_identifier,
 )
 from .metadata import Manuscript, Metadata, load_metadata
 
@@ -546,9 +547,7 @@ def _report_identifiers_written_twice(
     is kept, the other renamed without a word, as Pandoc renames its own."""
     seen: dict[str, int] = {}
     for identifier, new in renamed:
-        written = manuscript.written_at(
-            re.compile(rf"""(?:\{{[^}}\n]*?#|(?<![\w:-])id\s*=\s*["']?){re.escape(identifier)}(?![\w:.-])"""), raw=True
-        )
+        written = manuscript.written_at(written_identifier(identifier), raw=True)
         seen[identifier] = seen.get(identifier, 0) + 1
         if len(written) > seen[identifier] and written[seen[identifier]].line is not None:
             reporter.warn(

@@ -19,6 +19,11 @@ EMPTY_END_TAGS = re.compile(rf"</(?:{'|'.join(EMPTY_ELEMENTS_UNKNOWN_TO_LIBXML2)
 EDITIONS_ATTRIBUTE = "data-press-editions"
 
 
+def written_identifier(identifier: str) -> re.Pattern[str]:
+    """Where an identifier is written in the manuscript: in attributes (`{#x}`, `{.c #x}`) or in raw HTML (`id="x"`)."""
+    return re.compile(rf"""(?:\{{[^}}\n]*?#|(?<![\w:-])id\s*=\s*["']?){re.escape(identifier)}(?![\w:.-])""")
+
+
 def for_edition(fragment: lxml.html.HtmlElement, edition: str) -> lxml.html.HtmlElement:
     """The fragment without what its author meant for other editions only."""
     for element in list(fragment.iterfind(f".//*[@{EDITIONS_ATTRIBUTE}]")):

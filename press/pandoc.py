@@ -35,6 +35,7 @@ from .errors import CombinedError, Location, PressError, display_path
 from .inputs import code_files
 from .invocation import MetadataOptions
 from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
+from .markup import written_identifier
 from .metadata import Manuscript, Metadata
 
 CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
@@ -100,6 +101,9 @@ SOURCE_MARKS = {
 #: pass copied its growing AST again and again (3.0 s for the bench book, 2.3 s with this; 35 MB more
 #: memory at its peak; a short text is not changed).
 GC_SETTINGS = ("+RTS", "-O128m", "-RTS")
+#: Pandoc's warning that an identifier is given twice, and the identifier it names.
+DUPLICATE_IDENTIFIER = "DuplicateIdentifier"
+DUPLICATE_NAMED = re.compile(r"Duplicate identifier '([^']+)'")
 #: A citation by a work's persistent identifier, as Manubot writes them (`@doi:10.1038/…`, `@pmid:…`).
 PERSISTENT_IDENTIFIER = re.compile(
     r"(?:doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|raw|tag):.", re.IGNORECASE
@@ -352,6 +356,15 @@ def other_warnings(output: PandocOutput, manuscript: Manuscript) -> list[tuple[s
             continue
         position = PANDOC_POSITION.search(message.text)
         where = manuscript.location_at_line(int(position.group(1)), int(position.group(2))) if position else None
+        if message.kind == DUPLICATE_IDENTIFIER and (twice := DUPLICATE_NAMED.search(message.text)):
+            # Pandoc names the line after the block; the loader reports an identifier the author wrote twice
+            # itself, at the second (press.document): one written once is named where it is written.
+            written = manuscript.written_at(written_identifier(twice.group(1)), raw=True)
+            if len(written) > 1:
+                continue
+            if written[0].line is not None:
+                found.append((f"Pandoc: {PANDOC_POSITION.sub('', message.text).strip()}", written[0]))
+                continue
         found.append((f"Pandoc: {message.text}", where or Location(manuscript.path)))
     return [
         *found,

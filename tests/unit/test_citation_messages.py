@@ -94,3 +94,14 @@ def test_pandocs_messages_about_its_own_translations_are_not_the_authors_concern
     manuscript = Manuscript(tmp_path / "m.md", "# x\n\n# x\n", (), None)
     found = other_warnings(PandocOutput("", messages), manuscript)
     assert [message for message, _ in found] == ["Pandoc: Duplicate identifier 'x' at line 3 column 1"]
+
+
+def test_pandocs_duplicate_identifier_is_named_where_the_identifier_is_written(tmp_path: Path) -> None:
+    """Pandoc names the line after the block; one written twice the loader reports itself, at the second."""
+    twice = Manuscript(tmp_path / "m.md", "# A {#a}\n\nText.\n\n# B {#a}\n\nMore.\n", (), None)
+    message = PandocMessage("DuplicateIdentifier", "WARNING", "Duplicate identifier 'a' at line 7 column 1")
+    assert other_warnings(PandocOutput("", (message,)), twice) == []
+    once = Manuscript(tmp_path / "m.md", "# Intro\n\nText.\n\n# Again {#intro}\n\nMore.\n", (), None)
+    message = PandocMessage("DuplicateIdentifier", "WARNING", "Duplicate identifier 'intro' at line 7 column 1")
+    [(text, where)] = other_warnings(PandocOutput("", (message,)), once)
+    assert text == "Pandoc: Duplicate identifier 'intro'" and (where.line, where.column) == (5, 9)
