@@ -88,8 +88,11 @@ SOURCE_MARKS = {
     "display-math": re.compile(r"\$\$"),
     "images": re.compile(r"!\["),
     "spans": re.compile(r"\]\{|<span", re.IGNORECASE),
-    # … or of LaTeX's references written in the Markdown (`\ref{fig:map}`).
-    "crossrefs": re.compile(rf"@\{{?(?:{'|'.join(CROSSREF_KINDS)})[:-]|\\(?:eq|auto|c|C)?ref\s*\{{", re.IGNORECASE),
+    # … or of LaTeX's references written in the Markdown (`\ref{fig:map}`), or converted to it by Pandoc
+    # (`{reference-type="ref" reference="fig:map"}`).
+    "crossrefs": re.compile(
+        rf"@\{{?(?:{'|'.join(CROSSREF_KINDS)})[:-]|\\(?:eq|auto|c|C)?ref\s*\{{|reference-type\s*=", re.IGNORECASE
+    ),
     "raw-tex": re.compile(r"\\[^\W\d_]|\{\s*="),
     # A theorem or a callout is a div: fenced (`:::`, in a block quote or a list too) or raw HTML (`<div>`).
     "divs": re.compile(r":::|<div", re.IGNORECASE),

@@ -730,15 +730,15 @@ local function joins(element)
 end
 
 -- LaTeX's references written in the Markdown (`\ref{fig:map}`, `\eqref{eq:a}`, `\cref{fig:a,fig:b}`), which
--- Pandoc keeps as raw TeX: a citation of them, as `[-@fig:map]` (the number alone, as `\ref` gives it;
--- in parentheses, as `\eqref` gives it) or `@fig:map` (named, as `\autoref` and `\cref` name it; `\Cref`
--- at a sentence's start), its style, and whether it stands in parentheses.
+-- Pandoc keeps as raw TeX, and those of a LaTeX text Pandoc has converted to Markdown, links it has
+-- written as `[\[eq:a\]](#eq:a){reference-type="eqref" reference="eq:a"}`: a citation of them, as
+-- `[-@fig:map]` (the number alone, as `\ref` gives it; in parentheses, as `\eqref` gives it) or `@fig:map`
+-- (named, as `\autoref` and `\cref` name it; `\Cref` at a sentence's start), its style, and whether it
+-- stands in parentheses. A label of no kind (`\ref{map}`) is left as it is: a converted link keeps the
+-- number Pandoc gave it.
 local LATEX_REFERENCES = { ref = 'bare', eqref = 'bare', autoref = 'named', cref = 'named', Cref = 'star' }
-local function latex_reference(raw)
-  if raw.format ~= 'tex' and raw.format ~= 'latex' then
-    return nil
-  end
-  local command, labels = raw.text:match('^\\(%a+)%s*{([^}]+)}$')
+
+local function latex_command_reference(command, labels, shown)
   local style = command and LATEX_REFERENCES[command]
   if not style then
     return nil
@@ -751,7 +751,19 @@ local function latex_reference(raw)
     table.insert(citations, pandoc.Citation(label, style == 'bare' and 'SuppressAuthor' or 'NormalCitation'))
   end
   -- 'named' reads as a reference alone does, but is never taken for one of a list after a label.
-  return pandoc.Cite({ pandoc.Str(raw.text) }, citations), style ~= 'bare' and style or nil, command == 'eqref'
+  return pandoc.Cite(shown, citations), style ~= 'bare' and style or nil, command == 'eqref'
+end
+
+local function latex_reference(element)
+  if element.t == 'Link' and element.attributes['reference-type'] then
+    return latex_command_reference(
+      element.attributes['reference-type'], element.attributes['reference'] or '', element.content)
+  end
+  if element.t ~= 'RawInline' or (element.format ~= 'tex' and element.format ~= 'latex') then
+    return nil
+  end
+  local command, labels = element.text:match('^\\(%a+)%s*{([^}]+)}$')
+  return latex_command_reference(command, labels, { pandoc.Str(element.text) })
 end
 
 -- The references of a list of inlines, each in the style its writer meant:
@@ -769,7 +781,7 @@ local function resolve_inlines(inlines)
   while index <= #inlines do
     local element = inlines[index]
     local latex_style, parenthesized = nil, false
-    if element.t == 'RawInline' then
+    if element.t == 'RawInline' or element.t == 'Link' then
       local cite, style, in_parentheses = latex_reference(element)
       if cite then
         element, latex_style, parenthesized = cite, style, in_parentheses

@@ -134,6 +134,16 @@ def test_references_resolve_to_words_and_numbers(references: str, resolved: str,
         ("Figure~\\ref{fig:map}, \\autoref{fig:map}", "Figure\u00a01, Figure\u00a01"),
         ("\\cref{fig:map,fig-plan} and \\eqref{eq:euler}", "Figures\u00a01 and 2 and (1)"),
         ("\\Cref{tbl:results}", "Table\u00a01"),
+        # A LaTeX text Pandoc converted to Markdown: its references are links with the numbers Pandoc's LaTeX
+        # reader gave them (an equation's none, only its label).
+        (
+            'Equation [\\[eq:euler\\]](#eq:euler){reference-type="eqref" reference="eq:euler"} and'
+            ' Section [7](#sec:methods){reference-type="ref" reference="sec:methods"}',
+            "Equation\u00a0(1) and Section\u00a01",
+        ),
+        ('[9](#fig:map){reference-type="autoref" reference="fig:map"}', "Figure\u00a01"),
+        # A label of no kind, which the filter does not number: the number Pandoc gave it stands.
+        ('Figure [1](#other){reference-type="ref" reference="other"}', "Figure 1"),
     ],
 )
 def test_a_reference_after_its_kinds_name_or_with_xnos_marks_reads_as_meant(
