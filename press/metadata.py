@@ -564,7 +564,8 @@ def read_manuscript(path: Path) -> Manuscript:
             f"the manuscript is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
             where,
         ) from None
-    text = text.removeprefix("\ufeff")
+    # Windows' line endings read as Pandoc reads them: every pattern of the toolchain's ends a line at "\n".
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if not text.strip():
         raise PressError("the manuscript is empty", Location(path))
     control = CONTROL_CHARACTER.search(text)

@@ -37,6 +37,7 @@ from . import limits
 from .errors import Location, PressError, Reporter
 from .metadata import Manuscript, front_matter_values
 from .sourcemap import FileText, rewritten
+from .verbatim import LIST_MARKER
 
 #: A code cell's opening fence: backticks or tildes, then `{language` and its options, `}`. Indented as
 #: far as it likes: a cell is a step of a list item (indented as the item's text) as often as not.
@@ -73,22 +74,21 @@ INCLUDED_GRAPHIC = re.compile(
     r"""(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(?P<quote>["'])(?P<path>[^"'\n]+)(?P=quote)\s*\)"""
 )
 #: A list item's first line, its marker and the spaces after it setting where its text stands.
-LIST_ITEM = re.compile(r"(?P<marker>[ \t]*(?:[-*+]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|\(@[\w-]*\))[ \t]+)\S")
+LIST_ITEM = re.compile(rf"(?P<marker>[ \t]*(?:{LIST_MARKER})[ \t]+)\S")
 #: How a line starts that Pandoc reads as another block than a paragraph: a list item's marker (`A.`, `2020.`,
 #: `(a)`, `-`), a heading's, a block quote's, a table's, a division's fence, a horizontal rule, a link's or a
 #: note's definition.
-BLOCK_START = re.compile(
-    r"(?:[-*+]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|\(@[\w-]*\))(?=\s|$)"
-    r"|#|>|\||:{3,}|\[\^?[^\]]*\]:|[-*_](?:\s*[-*_]){2,}\s*$"
-)
+BLOCK_START = re.compile(rf"(?:{LIST_MARKER})(?=\s|$)|#|>|\||:{{3,}}|\[\^?[^\]]*\]:|[-*_](?:\s*[-*_]){{2,}}\s*$")
 #: The widest a fence or a cell's opening line is indented past the text it stands in (four spaces more
 #: make an indented code block of it).
 FENCE_INDENT = 3
 #: The columns a tab stands for, as Pandoc counts them.
 TAB_STOP = 4
-#: A fenced code block's opening or closing fence, to tell cells from text inside other code (in a list
-#: item too, indented as its text).
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})", re.MULTILINE)
+#: A fenced code block's opening or closing fence and what follows it on its line, to tell cells from text
+#: inside other code (in a list item too: indented as its text, or on the item's first line after its marker).
+FENCE = re.compile(
+    rf"^(?P<indent>[ \t]*(?:(?:{LIST_MARKER})[ \t]+)?)(?P<fence>`{{3,}}|~{{3,}})(?P<info>[^\n]*)", re.MULTILINE
+)
 SHORTCODE = re.compile(r"\{\{<\s*(?P<name>[\w-]+)(?P<arguments>[^\n]*?)>\}\}")
 PAGE_BREAK = "pagebreak"
 INCLUDE = "include"
@@ -436,7 +436,7 @@ def _includes(manuscript: Manuscript) -> list[tuple[int, int, str | FileText]]:
             raise PressError(f"cannot include {named}: there is no such file", where)
         raw = path.read_bytes()
         try:
-            included = raw.decode("utf-8").removeprefix("\ufeff")
+            included = raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         except UnicodeDecodeError as error:
             raise PressError(
                 f"cannot include {named}: it is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8", where
@@ -458,15 +458,20 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
         indent = fence.group("indent")
         width = len(indent.expandtabs(TAB_STOP))
         if opening is None:
-            stands_in = _item_indent(text, fence.start(), indent)
+            if fence["fence"][0] == "`" and "`" in fence["info"]:
+                continue  # a code span at a line's start (```` ```code``` ````), as Pandoc reads it
+            # A fence on a list item's first line stands at the item's text; one on a line of its own, where
+            # the lines before it set (see `_item_indent`).
+            stands_in = " " * width if indent.strip() else _item_indent(text, fence.start(), indent)
             if stands_in is None:
                 continue  # a line of indented code
             opening, column = fence, len(stands_in)
         elif (
-            fence["fence"][0] == opening["fence"][0]
+            not indent.strip()
+            and fence["fence"][0] == opening["fence"][0]
             and len(fence["fence"]) >= len(opening["fence"])
             and width - column <= FENCE_INDENT
-            and not text[fence.end() : _line_end(text, fence.end())].strip()
+            and not fence["info"].strip()
         ):
             ranges.append((opening.start(), fence.end()))
             opening = None

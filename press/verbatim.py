@@ -32,10 +32,11 @@ FENCE = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
 RAW_ATTRIBUTE = re.compile(r"\{\s*=[\w-]+\s*\}")
 #: Block quotes' marks before a line's text.
 QUOTE_MARKS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
+#: A list item's marker in Pandoc's Markdown: a bullet, a number, a letter, a roman numeral, `#` or an example's
+#: `@label`, with a period or one or two parentheses.
+LIST_MARKER = r"[-+*]|\(?(?:\d+|#|[a-zA-Z]|[ivxlcdmIVXLCDM]+|@[\w-]*)[.)]"
 #: What opens a list item, a note or a definition, whose further paragraphs are indented.
-CONTAINER_OPENING = re.compile(
-    r"[ \t]{0,3}(?:[-+*]|\(?(?:\d+|#|[a-zA-Z]|[ivxlcdmIVXLCDM]+|@[\w-]*)[.)]|\[\^[^\]\s]+\]:|[:~])(?:[ \t]|$)"
-)
+CONTAINER_OPENING = re.compile(rf"[ \t]{{0,3}}(?:{LIST_MARKER}|\[\^[^\]\s]+\]:|[:~])(?:[ \t]|$)")
 #: An ATX heading: a block of one line, which an indented code block may follow at once.
 HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 #: A YAML metadata block's fences (see press.frontmatter): not code, and no prose either.

@@ -193,7 +193,7 @@ def test_a_fence_in_indented_code_opens_no_block_that_hides_the_cells_after_it(t
 
 
 @pytest.mark.parametrize(
-    "caption", ["a. Results by site", "2020. The harvest", "(a) Left", "# 1", "> Quoted", "[x]: y"]
+    "caption", ["a. Results by site", "2020. The harvest", "(a) Left", "@. An example", "# 1", "> Quoted", "[x]: y"]
 )
 def test_a_cells_caption_that_reads_as_another_block_is_its_figures_caption_as_written(
     caption: str, tmp_path: Path
@@ -218,6 +218,20 @@ def test_a_code_block_closes_where_pandoc_closes_it(tmp_path: Path) -> None:
     manuscript, reporter, path = rewritten(tmp_path, "```markdown\n```{python}\n1+1\n```\n\n```{r}\n2\n```\n")
     assert manuscript.text == "```markdown\n```{python}\n1+1\n```\n\n```{.r .cell}\n2\n```\n"
     assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:6:1"]
+    # A line starting with a code span opens no block; a fence on a list item's first line opens one, which a
+    # fence at the item's text closes: the cell after either is a cell.
+    for text, line in (("```code``` starts this line.\n\n", 3), ("- ```sh\n  make\n  ```\n\n", 5)):
+        manuscript, reporter, path = rewritten(tmp_path, text + "```{r}\n2\n```\n")
+        assert manuscript.text == text + "```{.r .cell}\n2\n```\n"
+        assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:{line}:1"]
+
+
+def test_a_manuscript_with_windows_line_endings_is_read_as_pandoc_reads_it(tmp_path: Path) -> None:
+    manuscript, reporter, path = rewritten(
+        tmp_path, "# Title\r\n\r\nText.\r\n\r\n```{r}\r\n#| echo: false\r\n2\r\n```\r\n"
+    )
+    assert manuscript.text == "# Title\n\nText.\n\n```{.r .cell}\n2\n```\n"
+    assert [str(warning.location) for warning in reporter.warnings] == [f"{path}:5:1"]
 
 
 def test_a_listing_cell_is_a_numbered_listing_and_an_escaped_cell_is_shown_with_its_fences(tmp_path: Path) -> None:
