@@ -163,8 +163,12 @@ def _fenced_block(lines: list[str], index: int) -> tuple[int, bool] | None:
         return None
     fence = opening.group("fence")
     closing = re.compile(rf"{re.escape(fence[0])}{{{len(fence)},}}[ \t]*")
+    # Pandoc's closing fence is indented at most three columns past its opening (further, it is code).
+    deepest = _indent(_unquoted(lines[index])) + 3
     later = index + 1
-    while later < len(lines) and not closing.fullmatch(_unquoted(lines[later]).strip()):
+    while later < len(lines) and not (
+        closing.fullmatch(_unquoted(lines[later]).strip()) and _indent(_unquoted(lines[later])) <= deepest
+    ):
         later += 1
     if later == len(lines):
         return None

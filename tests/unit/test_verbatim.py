@@ -19,6 +19,7 @@ TEXTS = [
     "text\n```\n@k1\n```\n",
     "~~~~ {.python}\n@k1\n~~~\nstill\n~~~~\nout @k2\n",
     "````\n```\n@k1\n````\n@k2\n",
+    "```yaml\n- x\n    ```\n@k1\n```\n\n@k2\n",
     "- item\n\n  ```\n  @k1\n  ```\n\n@k2\n",
     "- item\n\n    ```\n    @k1\n    ```\n\n@k2\n",
     "> ```\n> @k1\n> ```\n\n> @k2\n",
