@@ -75,7 +75,7 @@ INCLUDED_GRAPHIC = re.compile(
 )
 #: A list item's first line, its marker and the spaces after it setting where its text stands.
 LIST_ITEM = re.compile(rf"(?P<marker>[ \t]*(?:{LIST_MARKER})[ \t]+)\S")
-#: How a line starts that Pandoc reads as another block than a paragraph: a list item's marker (`A.`, `2020.`,
+#: How a line starts that Pandoc reads as another block than a paragraph: a list item's marker (`a.`, `2020.`,
 #: `(a)`, `-`), a heading's, a block quote's, a table's, a division's fence, a horizontal rule, a link's or a
 #: note's definition.
 BLOCK_START = re.compile(rf"(?:{LIST_MARKER})(?=\s|$)|#|>|\||:{{3,}}|\[\^?[^\]]*\]:|[-*_](?:\s*[-*_]){{2,}}\s*$")
@@ -259,7 +259,7 @@ def _cell(
 
 def _as_paragraph(markdown: str) -> str:
     """One line of Markdown that Pandoc reads as a paragraph, as a caption is: a mark that would start another
-    block ("A. Results" a list, "# 1" a heading) has its first punctuation escaped, shown as written."""
+    block ("a. Results" a list, "# 1" a heading) has its first punctuation escaped, shown as written."""
     start = BLOCK_START.match(markdown)
     if start is None:
         return markdown
