@@ -722,13 +722,25 @@ def _report_what_print_and_epub_cannot_carry(
             )
     for table in fragment.iter("table"):
         if next(table.iter("th"), None) is None:
-            words = next(table.iter("td"), table).text_content().split()
-            written = next((text for text in (" ".join(words), "<table") if text in manuscript.text), "")
             reporter.warn(
                 "a table without header cells: readers of the tagged PDF and screen readers cannot tell what its"
                 " columns hold (give it a header row)",
-                manuscript.locate(written),
+                _table_location(table, manuscript),
             )
+
+
+def _table_location(table: lxml.html.HtmlElement, manuscript: Manuscript) -> Location:
+    """Where a table is written: the line of its first row, its cells as a pipe, simple or grid table sets them
+    (a cell as short as "a" is found anywhere), else its first cell's words, else the first raw `<table>`."""
+    first_row = next(table.iter("tr"), None)
+    cells = [" ".join(cell.text_content().split()) for cell in (first_row if first_row is not None else ())]
+    if cells and all(cells):
+        columns = r"(?:[ \t]+|[ \t]*\|[ \t]*)".join(r"\s+".join(map(re.escape, cell.split())) for cell in cells)
+        row = manuscript.written_at(re.compile(rf"^[ \t|+]*{columns}[ \t|+]*$", re.MULTILINE))[0]
+        if row.line is not None:
+            return row
+    words = " ".join(next(table.iter("td"), table).text_content().split())
+    return manuscript.locate(next((text for text in (words, "<table") if text in manuscript.text), ""))
 
 
 #: How a warning names each edition that content for some editions only is in.

@@ -488,6 +488,18 @@ def test_a_handle_is_an_error_that_says_how_to_write_a_literal_at(tmp_path: Path
     ]
 
 
+def test_a_table_without_header_cells_is_said_at_its_first_row(tmp_path: Path) -> None:
+    """Its cells as short as words the text has before it (a table a LaTeX paper's conversion gives)."""
+    manuscript = tmp_path / "short.md"
+    manuscript.write_text(
+        "---\ntitle: A Paper\nauthor: A. Writer\nlang: en\n---\n\nA b c: a b, then a table.\n\n"
+        "  --- ---\n  a   b\n  c   d\n  --- ---\n",
+        encoding="utf-8",
+    )
+    result = api.build(manuscript, tmp_path / "out", ("html",))
+    assert [str(warning).split(": warning: ")[0] for warning in result.warnings] == [f"{manuscript}:10:1"]
+
+
 def test_what_print_and_the_epub_cannot_carry_is_said(tmp_path: Path) -> None:
     """A link to another page of a website works on the web only; a table without header cells
     cannot tell a screen reader what its columns hold: both are said, with their lines."""
