@@ -829,7 +829,10 @@ local function resolve_inlines(inlines)
       if resolved then
         -- An equation's number in a reference is the number alone, as Quarto, pandoc-crossref and bookdown
         -- give it ("Equation 2", "(\@ref(eq:a))" reading "(2)"); `\eqref` gives it in parentheses.
-        result:extend(parenthesized and { pandoc.Str('('), table.unpack(resolved) } or resolved)
+        if parenthesized then
+          result:insert(pandoc.Str('('))
+        end
+        result:extend(resolved)
         if parenthesized then
           result:insert(pandoc.Str(')'))
         end
