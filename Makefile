@@ -18,6 +18,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+COMPILED := $(VENV)/.compiled
 OUT ?= build
 LIST ?= manuscript
 TITLE ?=
@@ -78,17 +79,17 @@ html: $(call editions_of,$(SELECTED),html)
 # manuscript and starts Python once, at the price of rebuilding all three for any edit.
 define title_rules
 ifeq ($(ONE_PROCESS),)
-$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+$(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed | $(COMPILED)
 	$$(PY) build.py $$(subst .,,$$(suffix $$@)) --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
 else
-$(call editions_of,$(1),$(EDITIONS)) &: $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed
+$(call editions_of,$(1),$(EDITIONS)) &: $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed | $(COMPILED)
 	$$(PY) build.py all --manuscript $(title.$(1)) --out $$(OUT)$(if $(metadata.$(1)), --metadata-file $(metadata.$(1)))
 endif
 endef
 # A journal's issue: a PDF and an EPUB of its articles, and each article's pages (which move
 # when an article before it grows, so that every article of the issue is rebuilt with the issue).
 define issue_rules
-$(OUT)/$(1).pdf $(OUT)/$(1).epub $(foreach name,$(articles.$(1)),$(metadata.$(name))) &: $(issue.$(1)) $(foreach name,$(articles.$(1)),$(title.$(name))) $(VENV)/.installed node_modules/.installed
+$(OUT)/$(1).pdf $(OUT)/$(1).epub $(foreach name,$(articles.$(1)),$(metadata.$(name))) &: $(issue.$(1)) $(foreach name,$(articles.$(1)),$(title.$(name))) $(VENV)/.installed node_modules/.installed | $(COMPILED)
 	$$(PY) build.py issue $(issue.$(1)) --list $$(LIST) --out $$(OUT)
 endef
 define unknown_title
@@ -101,7 +102,7 @@ $(foreach name,$(filter-out $(TITLES),$(SELECTED)),$(eval $(call unknown_title,$
 -include $(wildcard $(foreach name,$(SELECTED) $(ISSUES),$(OUT)/.deps/$(name).*.d))
 
 # The catalogue: a web page and an OPDS feed of every title, read from its editions.
-$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_NAMES)
+$(OUT)/catalogue.html $(OUT)/catalogue.xml &: $(call editions_of,$(TITLES),$(EDITIONS)) $(TITLES_NAMES) | $(COMPILED)
 	$(PY) build.py catalogue --list $(LIST) --out $(OUT)
 -include $(if $(LIST_OUTPUTS),$(wildcard $(OUT)/.deps/catalogue.d))
 
@@ -110,16 +111,23 @@ ONE = $(if $(filter 1,$(words $(SELECTED))),$(title.$(SELECTED)),$(error name on
 
 # Check the manuscripts without building: every finding as file:line:column.
 check: $(SELECTED:%=check-%)
-check-%: $(VENV)/.installed node_modules/.installed
+check-%: $(VENV)/.installed node_modules/.installed | $(COMPILED)
 	$(PY) build.py check --manuscript $(title.$*) --out $(OUT)
 
 # Rebuild the web edition on every save and serve it on 127.0.0.1 with automatic reload.
-watch: $(VENV)/.installed
+watch: $(VENV)/.installed | $(COMPILED)
 	$(PY) build.py serve --manuscript $(ONE) --out $(OUT)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+# The toolchain's own modules compiled, as pip compiles an installed package's: every build
+# would otherwise compile them again (a third of a second) wherever PYTHONDONTWRITEBYTECODE
+# keeps Python from caching them itself. Again for the modules changed since.
+$(COMPILED): $(wildcard press/*.py press/*/*.py) | $(VENV)/.installed
+	$(PY) -m compileall -q press
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
@@ -134,11 +142,11 @@ node_modules/.installed: package.json package-lock.json
 
 # The suite in as many processes as the machine has cores, each test file in one of them (its fixtures
 # are built once): on two cores, much of a test's time is a validator or a browser starting up.
-test: lint node_modules/.installed
+test: lint node_modules/.installed | $(COMPILED)
 	$(PY) -m pytest -n auto --dist loadfile
 
 # The fast layer alone: unit tests that need neither validators nor a browser.
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev | $(COMPILED)
 	$(PY) -m pytest tests/unit
 
 lint: $(VENV)/.installed-dev
@@ -152,7 +160,7 @@ proof: $(if $(filter 1,$(words $(SELECTED))),$(call editions_of,$(SELECTED),pdf 
 
 # A clean build of every edition of the titles, validated, under versioned names in dist/
 # (with the catalogue when there are several).
-release: $(VENV)/.installed-dev node_modules/.installed
+release: $(VENV)/.installed-dev node_modules/.installed | $(COMPILED)
 ifneq ($(MANUSCRIPT),)
 	$(PY) -m press.release --manuscript $(MANUSCRIPT) --dist dist
 else
@@ -160,11 +168,11 @@ else
 endif
 
 # Times and memory against the pipeline one would script by hand; writes bench/RESULTS.md.
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev | $(COMPILED)
 	$(PY) bench/run.py
 
 # A list of twenty essays built by make -j2 against one by one; writes bench/LIST_RESULTS.md.
-bench-list: $(VENV)/.installed-dev node_modules/.installed
+bench-list: $(VENV)/.installed-dev node_modules/.installed | $(COMPILED)
 	$(PY) bench/list.py
 
 lock: $(VENV)/.installed-dev
