@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import tinycss2
@@ -19,6 +20,13 @@ WEB_FLAVOURS = (b"wOFF", b"wOF2")
 
 def declared_fonts(stylesheet: Path) -> list[Path]:
     """The font files a stylesheet's @font-face rules point at, in order."""
+    # Its change time and size in the key: one edited while the process runs (`make watch`) is read again.
+    status = stylesheet.stat()
+    return list(_declared_fonts(stylesheet, status.st_mtime_ns, status.st_size))
+
+
+@cache
+def _declared_fonts(stylesheet: Path, _changed: int, _size: int) -> tuple[Path, ...]:
     rules = tinycss2.parse_stylesheet(stylesheet.read_text(encoding="utf-8"), skip_comments=True)
     fonts = []
     for rule in rules:
@@ -32,7 +40,7 @@ def declared_fonts(stylesheet: Path) -> list[Path]:
                         for argument in token.arguments
                         if argument.type == "string"
                     )
-    return list(dict.fromkeys(fonts))
+    return tuple(dict.fromkeys(fonts))
 
 
 def describe(character: str) -> str:

@@ -266,10 +266,10 @@ def _place_footnotes(body: lxml.html.HtmlElement, notes: tuple[Note, ...]) -> No
 def script_fonts(page: str, document: Document) -> str:
     """The fonts of the other scripts the page sets, and their order for each of its languages."""
     metadata = document.metadata
-    selection = _selection(page, document)
-    families = scripts.author_families(metadata.fonts)
     tree = lxml.html.document_fromstring(page)
     languages = scripts.text_by_language(tree, metadata.lang)
+    selection = scripts.page_selection(languages, scripts.text_face_coverage(), metadata.fonts)
+    families = scripts.author_families(metadata.fonts)
     rules = scripts.family_rules(languages, families, selection.families)
     stylesheets = housestyle.stylesheets(STYLESHEETS, metadata.source.parent)
     bold = scripts.bold_characters(tree, stylesheets) if selection.slices else frozenset()
@@ -277,8 +277,8 @@ def script_fonts(page: str, document: Document) -> str:
 
 
 def _selection(page: str, document: Document) -> scripts.Selection:
-    tree = lxml.html.document_fromstring(page)
-    return scripts.page_selection(tree, document.metadata.lang, scripts.text_face_coverage(), document.metadata.fonts)
+    languages = scripts.text_by_language(lxml.html.document_fromstring(page), document.metadata.lang)
+    return scripts.page_selection(languages, scripts.text_face_coverage(), document.metadata.fonts)
 
 
 def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> None:

@@ -334,9 +334,10 @@ def author_families(fonts: tuple[Path, ...]) -> tuple[str, ...]:
     return tuple(f"Press Author {number}" for number in range(1, len(fonts) + 1))
 
 
-def page_selection(tree: lxml.html.HtmlElement, lang: str, base: frozenset[int], fonts: tuple[Path, ...]) -> Selection:
-    """What a page needs of the catalogue, besides the text face (`base`) and the author's fonts."""
-    return select(text_by_language(tree, lang), base | font_coverage(fonts))
+def page_selection(languages: dict[str, str], base: frozenset[int], fonts: tuple[Path, ...]) -> Selection:
+    """What a page needs of the catalogue, besides the text face (`base`) and the author's fonts, from its text by
+    language (`text_by_language`)."""
+    return select(languages, base | font_coverage(fonts))
 
 
 def bold_characters(tree: lxml.html.HtmlElement, stylesheets: Sequence[Path]) -> frozenset[int]:
