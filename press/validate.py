@@ -17,15 +17,18 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT, scripts
 
 NODE_MODULES = TOOLCHAIN_ROOT / "node_modules"
+#: The validators' own programs that this toolchain runs them with (EPUBCheck kept running between checks).
+VALIDATORS = Path(__file__).parent / "validators"
 CHROMIUM_WRAPPER = TOOLCHAIN_ROOT / "tests" / "tools" / "chromium"
 #: The OPDS 1.2 schema (RELAX NG Compact, with Atom's), and Debian's Jing, which reads it.
 OPDS_SCHEMA = TOOLCHAIN_ROOT / "tests" / "tools" / "opds" / "opds.rnc"
@@ -85,7 +88,19 @@ class Report:
 
 
 def validate_editions(pdf: Path, epub: Path, html: Path) -> Report:
-    return Report([epubcheck(epub), ace(epub), nu(html), *axe(html), pdf_structure(pdf), pdfua(pdf)])
+    """Every validator on the three editions, side by side (each runs a process of its own, or a browser, mostly
+    waiting on it): the slowest sets the time."""
+    runs: list[Callable[[], Check | list[Check]]] = [
+        partial(epubcheck, epub),
+        partial(ace, epub),
+        partial(nu, html),
+        partial(axe, html),
+        partial(pdf_structure, pdf),
+        partial(pdfua, pdf),
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = [future.result() for future in [pool.submit(run) for run in runs]]
+    return Report([check for checks in found for check in (checks if isinstance(checks, list) else [checks])])
 
 
 def epubcheck(epub: Path) -> Check:
@@ -117,7 +132,7 @@ LINE_BREAKING = re.compile(r"[\t\n\r]")
 
 
 class EpubCheckService:
-    """EPUBCheck kept running between checks (press/java/EpubCheckService.java), started at the first and stopped
+    """EPUBCheck kept running between checks (press/validators/EpubCheckService.java), started at the first and stopped
     when this process exits: a release checks an EPUB for each title and the tests dozens, and starting Java and
     EPUBCheck is most of a check's time (7 of the 7.5 seconds of the essay's); warm, it reports the same."""
 
@@ -160,7 +175,7 @@ class EpubCheckService:
             process.wait()
 
 
-EPUBCHECK_SERVICE = Path(__file__).parent / "java" / "EpubCheckService.java"
+EPUBCHECK_SERVICE = VALIDATORS / "EpubCheckService.java"
 #: How long one check may take (a run of a validator's own process has as long).
 CHECK_TIMEOUT = 600
 EPUBCHECK = EpubCheckService()
