@@ -148,7 +148,8 @@ class EpubCheckService:
             process = self._process or self._start()
             assert process.stdin is not None and process.stdout is not None
             try:
-                process.stdin.write(f"{epub}\t{report}\n")
+                # Absolute: the Java process keeps the folder it started in.
+                process.stdin.write(f"{epub.absolute()}\t{report.absolute()}\n")
                 process.stdin.flush()
                 ready, _, _ = select.select([process.stdout], [], [], CHECK_TIMEOUT)
                 replied = bool(ready) and bool(process.stdout.readline())

@@ -61,3 +61,11 @@ def test_a_path_the_service_cannot_carry_is_checked_by_a_run_of_its_own(
     awkward = tmp_path / "tab\there.epub"
     awkward.write_bytes(flawed_epub.read_bytes())
     assert said(awkward) == alone
+
+
+def test_a_relative_path_is_the_one_this_process_means(
+    flawed_epub: Path, alone: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said(flawed_epub)  # the service started in the folder the tests started in
+    monkeypatch.chdir(flawed_epub.parent)
+    assert said(Path(flawed_epub.name)) == alone
