@@ -18,7 +18,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-COMPILED := $(VENV)/.compiled
+COMPILED := press/__pycache__/.compiled
 OUT ?= build
 LIST ?= manuscript
 TITLE ?=
@@ -54,7 +54,7 @@ TITLES_NAMES := $(OUT)/.deps/titles.names
 include $(TITLES_MK)
 # Remade when a folder of the list changes (a title added) or for another list; the names
 # file, only when the titles change.
-$(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LIST))),FORCE) $(VENV)/.installed
+$(TITLES_MK): $(LIST) $(if $(filter-out $(abspath $(LIST)),$(abspath $(TITLES_LIST))),FORCE) $(VENV)/.installed | $(COMPILED)
 	$(PY) build.py titles --list $(LIST) --make $@ --names $(TITLES_NAMES)
 $(TITLES_NAMES):
 	$(PY) build.py titles --list $(LIST) --names $@
@@ -125,9 +125,11 @@ $(VENV)/.installed: requirements.lock
 
 # The toolchain's own modules compiled, as pip compiles an installed package's: every build
 # would otherwise compile them again (a third of a second) wherever PYTHONDONTWRITEBYTECODE
-# keeps Python from caching them itself. Again for the modules changed since.
+# keeps Python from caching them itself. Again for the modules changed since; checked by their
+# sources' times (SOURCE_DATE_EPOCH, exported here, would make compileall hash every source at
+# every import instead).
 $(COMPILED): $(wildcard press/*.py press/*/*.py) | $(VENV)/.installed
-	$(PY) -m compileall -q press
+	$(PY) -m compileall -q --invalidation-mode timestamp press
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
@@ -155,7 +157,7 @@ lint: $(VENV)/.installed-dev
 
 # For review without a PDF viewer or a browser: the PDF's pages as PNG images with
 # a contact sheet, and screenshots of the web edition on a phone and a desktop.
-proof: $(if $(filter 1,$(words $(SELECTED))),$(call editions_of,$(SELECTED),pdf html)) $(VENV)/.installed-dev
+proof: $(if $(filter 1,$(words $(SELECTED))),$(call editions_of,$(SELECTED),pdf html)) $(VENV)/.installed-dev | $(COMPILED)
 	$(PY) -m tests.proof $(OUT)/$(notdir $(basename $(ONE))).pdf $(OUT)/$(notdir $(basename $(ONE))).html $(OUT)/proof
 
 # A clean build of every edition of the titles, validated, under versioned names in dist/

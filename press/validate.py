@@ -9,6 +9,7 @@ and the browser is Debian's Chromium, started through tests/tools/chromium.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -107,13 +108,11 @@ def epubcheck(epub: Path) -> Check:
     check = Check("EPUBCheck", epub.name)
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
-        if LINE_BREAKING.search(str(epub)):
-            _run([*JAVA, "-jar", str(epubcheck_jar()), "--json", str(report), str(epub)])
-        else:
-            EPUBCHECK.check(epub, report)
-        if not report.is_file():
-            check.errors.append("EPUBCheck did not run")
-            return check
+        if not EPUBCHECK.check(epub, report):
+            completed = _run([*JAVA, "-jar", str(epubcheck_jar()), "--json", str(report), str(epub)])
+            if not report.is_file():
+                check.errors.append(f"EPUBCheck did not run: {completed.stderr.strip()[-500:]}")
+                return check
         messages = json.loads(report.read_text(encoding="utf-8"))["messages"]
     for message in messages:
         text = f"{message['ID']}: {message['message']}"
@@ -129,6 +128,8 @@ def epubcheck_jar() -> Path:
 
 #: What a request to the EPUBCheck service cannot carry in a path: a tab parts its two paths, a line ends it.
 LINE_BREAKING = re.compile(r"[\t\n\r]")
+#: The service's reply to a request: EPUBCheck's exit status.
+EXIT_STATUS = re.compile(r"-?[0-9]+")
 
 
 class EpubCheckService:
@@ -141,39 +142,62 @@ class EpubCheckService:
         self._lock = threading.Lock()
         atexit.register(self.stop)
 
-    def check(self, epub: Path, report: Path) -> None:
-        """Write EPUBCheck's JSON report on `epub` to `report` (none when EPUBCheck failed: the next check starts
-        it again)."""
+    def check(self, epub: Path, report: Path) -> bool:
+        """Write EPUBCheck's JSON report on `epub` to `report`; False when it did not (a path a request cannot
+        carry, or the Java process failed: it is stopped, and the next check starts another)."""
+        # Absolute: the Java process keeps the folder it started in.
+        paths = (str(epub.absolute()), str(report.absolute()))
+        if any(LINE_BREAKING.search(path) or not _utf8(path) for path in paths):
+            return False
+        request = "\t".join(paths)
         with self._lock:
-            process = self._process or self._start()
-            assert process.stdin is not None and process.stdout is not None
+            if self._process is None or self._process.poll() is not None:
+                self.stop()  # none yet, or it died since the last check
+                self._start()
+            process = self._process
+            assert process is not None and process.stdin is not None and process.stdout is not None
             try:
-                # Absolute: the Java process keeps the folder it started in.
-                process.stdin.write(f"{epub.absolute()}\t{report.absolute()}\n")
+                process.stdin.write(request + "\n")
                 process.stdin.flush()
                 ready, _, _ = select.select([process.stdout], [], [], CHECK_TIMEOUT)
-                replied = bool(ready) and bool(process.stdout.readline())
+                replied = bool(ready) and EXIT_STATUS.fullmatch(process.stdout.readline().strip()) is not None
             except OSError:
                 replied = False
             if not replied:
                 self.stop()
+            return replied
 
-    def _start(self) -> subprocess.Popen[str]:
+    def _start(self) -> None:
         self._process = subprocess.Popen(
-            [*JAVA, "-cp", str(epubcheck_jar()), str(EPUBCHECK_SERVICE)],
+            # The JVM's own messages (a crash's) on its standard error: the replies alone on its output.
+            [*JAVA, "-XX:+DisplayVMOutputToStderr", "-cp", str(epubcheck_jar()), str(EPUBCHECK_SERVICE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             encoding="utf-8",
         )
-        return self._process
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
+        if process is None:
+            return
+        if process.poll() is None:
             process.kill()
-            process.wait()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+def _utf8(text: str) -> bool:
+    """Whether a path's text can be written as UTF-8 (a file name that is not is carried as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 EPUBCHECK_SERVICE = VALIDATORS / "EpubCheckService.java"

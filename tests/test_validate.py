@@ -48,10 +48,21 @@ def test_epubcheck_kept_running_says_what_its_own_run_says(flawed_epub: Path, al
     assert any(message.startswith("RSC-") for message in alone), alone  # the stylesheet the text links to
     assert said(flawed_epub) == alone  # started
     assert said(flawed_epub) == alone  # warm
+    running = EPUBCHECK._process
+    assert running is not None and running.poll() is None, "the service checked it, not a run of its own"
 
 
 def test_epubcheck_starts_again_after_it_stopped(flawed_epub: Path, alone: list[str]) -> None:
     EPUBCHECK.stop()
+    assert said(flawed_epub) == alone
+
+
+def test_epubcheck_starts_again_after_its_java_process_died(flawed_epub: Path, alone: list[str]) -> None:
+    said(flawed_epub)
+    process = EPUBCHECK._process
+    assert process is not None
+    process.kill()
+    process.wait()
     assert said(flawed_epub) == alone
 
 
