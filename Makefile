@@ -124,7 +124,7 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 # The toolchain's own modules compiled, as pip compiles an installed package's: every build
-# would otherwise compile them again (a third of a second) wherever PYTHONDONTWRITEBYTECODE
+# would otherwise compile them again (a quarter of a second) wherever PYTHONDONTWRITEBYTECODE
 # keeps Python from caching them itself. Again for the modules changed since; checked by their
 # sources' times (SOURCE_DATE_EPOCH, exported here, would make compileall hash every source at
 # every import instead).

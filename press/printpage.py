@@ -268,7 +268,7 @@ def script_fonts(page: str, document: Document) -> str:
     metadata = document.metadata
     tree = lxml.html.document_fromstring(page)
     languages = scripts.text_by_language(tree, metadata.lang)
-    selection = scripts.page_selection(languages, scripts.text_face_coverage(), metadata.fonts)
+    selection = _selection(languages, document)
     families = scripts.author_families(metadata.fonts)
     rules = scripts.family_rules(languages, families, selection.families)
     stylesheets = housestyle.stylesheets(STYLESHEETS, metadata.source.parent)
@@ -276,8 +276,7 @@ def script_fonts(page: str, document: Document) -> str:
     return scripts.font_face_rules(selection, metadata.fonts, bold) + "\n" + rules
 
 
-def _selection(page: str, document: Document) -> scripts.Selection:
-    languages = scripts.text_by_language(lxml.html.document_fromstring(page), document.metadata.lang)
+def _selection(languages: dict[str, str], document: Document) -> scripts.Selection:
     return scripts.page_selection(languages, scripts.text_face_coverage(), document.metadata.fonts)
 
 
@@ -288,7 +287,9 @@ def report_missing_glyphs(page: str, document: Document, reporter: Reporter) -> 
     report_glyphs(
         {
             character: f"{MISSING_GLYPH} {describe(character)}; the PDF would not show it"
-            for character in _selection(page, document).missing
+            for character in _selection(
+                scripts.text_by_language(lxml.html.document_fromstring(page), document.metadata.lang), document
+            ).missing
         },
         document,
         reporter,
