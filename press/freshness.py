@@ -19,7 +19,6 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +87,24 @@ def _made_from(manuscript: Path, inputs: tuple[Path, ...], options: Options) -> 
     )
 
 
+#: The folders an installed library's name and version are read from.
+INSTALLATION_SUFFIXES = (".dist-info", ".egg-info")
+
+
 @cache
 def _installed_libraries() -> str:
-    """The Python and every library installed beside the toolchain (Pandoc comes with pypandoc-binary)."""
-    libraries = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions())
-    return "\n".join([sys.version, *libraries])
+    """The Python and every library installed beside the toolchain (Pandoc comes with pypandoc-binary).
+
+    Named by their installations' folders, `<name>-<version>.dist-info` (as pip writes them, PEP 427),
+    rather than by each one's metadata: reading 75 METADATA files took a build a tenth of a second."""
+    installed = []
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or ".") as entries:
+                installed += [entry.name for entry in entries if entry.name.endswith(INSTALLATION_SUFFIXES)]
+        except OSError:  # a path entry that is a zip file, or no longer there
+            continue
+    return "\n".join([sys.version, *sorted(installed)])
 
 
 def _input_parts(path: Path) -> tuple[str | bytes, ...]:

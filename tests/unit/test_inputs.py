@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jinja2 import meta
+
 from press import PACKAGE_DIR, TEMPLATES_DIR
 from press.editions import NAMES, edition
-from press.inputs import _imports, code_files, depfile, template_files
+from press.freshness import _installed_libraries
+from press.inputs import _imports, code_files, depfile, referenced_templates, template_files
+from press.render import environment
 
 
 def names(paths: tuple[Path, ...] | list[Path]) -> set[str]:
@@ -95,6 +99,31 @@ def test_templates_bring_the_templates_they_import_and_include() -> None:
     assert template_files("print.html.j2") == tuple(
         sorted(TEMPLATES_DIR / name for name in ("print.html.j2", "print-book.html.j2", "partials.html.j2"))
     )
+
+
+def test_the_templates_named_are_those_jinja_finds_in_each_template() -> None:
+    jinja = environment()
+    sources = [path.read_text(encoding="utf-8") for path in sorted(TEMPLATES_DIR.rglob("*.j2"))]
+    assert len(sources) > 20
+    for source in sources:
+        found = list(meta.find_referenced_templates(jinja.parse(source)))
+        named = [name for name in found if name is not None]
+        assert named == found  # else a name Jinja cannot read from the source alone
+        assert sorted(referenced_templates(source)) == sorted(named)
+    assert referenced_templates("""{%- extends 'a.j2' %}{% include "b.j2" %}{% from "c.j2" import d %}""") == [
+        "a.j2",
+        "b.j2",
+        "c.j2",
+    ]
+
+
+def test_the_installed_libraries_are_named_with_their_versions() -> None:
+    import jinja2
+    import weasyprint
+
+    installed = _installed_libraries().splitlines()
+    assert f"jinja2-{jinja2.__version__}.dist-info" in installed
+    assert f"weasyprint-{weasyprint.__version__}.dist-info" in installed
 
 
 def test_every_edition_declares_the_labels_it_prints_through_the_loader() -> None:
