@@ -136,9 +136,7 @@ def divide(fragment: lxml.html.HtmlElement, lang: str, folder: Path, numbered: b
         if heading is not None and label:
             _label_heading(heading, label, words["colon"])
         part_of = part if kind != "part" else None
-        divisions.append(
-            Division(kind, identifier, title, number, label, source, part_of, words["colon"], short_title)
-        )
+        divisions.append(Division(kind, identifier, title, number, label, source, part_of, words["colon"], short_title))
     return tuple(divisions)
 
 

@@ -5,7 +5,11 @@ Which characters the editions' fonts can set is press.scripts' business.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -14,8 +18,16 @@ import tinycss2
 import uharfbuzz
 from fontTools.ttLib import TTFont
 
+from . import TOOLCHAIN_ROOT
+
 #: The signatures of the web's compressed font files, which HarfBuzz does not read.
 WEB_FLAVOURS = (b"wOFF", b"wOF2")
+WOFF2 = b"wOF2"
+#: Where the compressed font files read (the npm catalogue's slices) are kept decompressed, each named by
+#: its file's digest; node_modules' own cache folder, emptied with it when npm installs again.
+DECOMPRESSED_FONTS = TOOLCHAIN_ROOT / "node_modules" / ".cache" / "press-fonts"
+#: WOFF2's reference decoder (Debian's package woff2), thirty times faster than fontTools' on a CJK slice.
+WOFF2_DECODER = "woff2_decompress"
 
 
 def declared_fonts(stylesheet: Path) -> list[Path]:
@@ -52,13 +64,63 @@ def describe(character: str) -> str:
 def font_face(path: Path) -> uharfbuzz.Face:
     """A font file as HarfBuzz reads it: mapped from the file, not read into memory (each build reads the
     character maps of faces of megabytes); a WOFF or WOFF2 file (the npm catalogue's slices), which HarfBuzz
-    does not read, decompressed first."""
+    does not read, from its font program decompressed (`font_program`)."""
+    program = font_program(path)
+    if program == path and _signature(path) in WEB_FLAVOURS:  # no folder to keep it in
+        return uharfbuzz.Face(_decompressed(path))
+    return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(program)))
+
+
+@cache
+def font_program(path: Path) -> Path:
+    """A font file as a renderer reads it without decompressing it: the file itself, or for a WOFF or
+    WOFF2 file its font program, decompressed once and kept in DECOMPRESSED_FONTS (the file itself when
+    that folder cannot be written: the renderer decompresses it then).
+
+    WeasyPrint decompresses a WOFF2 font with fontTools each time a process loads it, and fontTools
+    rebuilds every outline in Python: a Chinese book's hundred slices, in each process laying out its
+    chapters, cost most of its build. Written under a name of its own and renamed, so that builds side
+    by side never read half a file."""
+    if _signature(path) not in WEB_FLAVOURS:
+        return path
+    data = path.read_bytes()
+    kept = DECOMPRESSED_FONTS / f"{hashlib.sha256(data).hexdigest()[:32]}{path.suffix}.sfnt"
+    if kept.is_file():
+        return kept
+    program = _decompressed(path)
+    try:
+        DECOMPRESSED_FONTS.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=DECOMPRESSED_FONTS, suffix=".part", delete=False) as part:
+            written = Path(part.name)
+            try:
+                part.write(program)
+            except OSError:
+                written.unlink()
+                raise
+        written.replace(kept)
+    except OSError:
+        return path
+    return kept
+
+
+def _signature(path: Path) -> bytes:
     with path.open("rb") as file:
-        signature = file.read(4)
-    if signature not in WEB_FLAVOURS:
-        return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)))
+        return file.read(4)
+
+
+def _decompressed(path: Path) -> bytes:
+    """The font program of a WOFF or WOFF2 file: by WOFF2's reference decoder when it is installed."""
+    decoder = shutil.which(WOFF2_DECODER)
+    if decoder is not None and _signature(path) == WOFF2:
+        with tempfile.TemporaryDirectory(prefix="press-woff2-") as scratch:
+            given = Path(scratch) / "font.woff2"
+            given.write_bytes(path.read_bytes())
+            done = subprocess.run([decoder, str(given)], capture_output=True, check=False)
+            written = given.with_suffix(".ttf")
+            if done.returncode == 0 and written.is_file():
+                return written.read_bytes()
     font = TTFont(path, recalcTimestamp=False)
     font.flavor = None
     program = io.BytesIO()
     font.save(program)
-    return uharfbuzz.Face(program.getvalue())
+    return program.getvalue()

@@ -51,6 +51,7 @@ from .document import Document, edition_document, load_document
 from .document import toolchain_files as loader_files
 from .editions import epub as epub_edition
 from .errors import Location, PressError, Reporter
+from .fonts import DECOMPRESSED_FONTS
 from .front import without_note_calls
 from .inputs import code_files, depfile, template_files
 from .labels import LABELS_FILE, labels_for
@@ -155,7 +156,12 @@ def article_body(article: Placed) -> str:
 def lay_out(issue: Issue, placed: Sequence[Placed]) -> weasyprint.document.Document:
     """The issue laid out with the house's print stylesheets and the issue's own."""
     page = issue_page(issue, placed)
-    roots = (STYLES_DIR, scripts.FONTSOURCE, *(article.document.metadata.source.parent for article in placed))
+    roots = (
+        STYLES_DIR,
+        scripts.FONTSOURCE,
+        DECOMPRESSED_FONTS,
+        *(article.document.metadata.source.parent for article in placed),
+    )
     fetcher = printlayout.ConfinedFetcher(roots)
     fonts = printlayout.ShippedFonts()
     first = placed[0].document

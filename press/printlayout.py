@@ -37,7 +37,7 @@ from . import STYLES_DIR, bookindex, housestyle, limits, pagemap, printbook, scr
 from .context import BuildContext
 from .document import Document, edition_document
 from .errors import Diagnostic, Location, PressError, Reporter, display_path
-from .fonts import declared_fonts, describe
+from .fonts import DECOMPRESSED_FONTS, declared_fonts, describe
 from .metadata import PAPER_SIZE_CSS
 from .patches import decorative_images, footnotes, page_references, textmap
 from .printpage import (
@@ -261,7 +261,7 @@ def _render(
     paths = housestyle.stylesheets(STYLESHEETS, document.metadata.source.parent)
     paths += stylesheet_paths(PRINTER_MARKS_STYLESHEET) if printer_marks else []
     paths += stylesheet_paths(*extra_stylesheets)
-    roots = (document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE)
+    roots = (document.metadata.source.parent, STYLES_DIR, scripts.FONTSOURCE, DECOMPRESSED_FONTS)
     files = [*paths, *(font for path in paths for font in declared_fonts(path) if font.is_file())]
     stamps = tuple(_stamp(path) for path in files)
     fonts, fetcher, house = _house_style(roots, tuple(paths), script_fonts(page, document), stamps)

@@ -20,11 +20,12 @@ A character that neither the text face, the catalogue nor the author's own fonts
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import cssselect2
@@ -33,7 +34,7 @@ import tinycss2
 
 from . import STYLES_DIR, TOOLCHAIN_ROOT
 from .errors import PressError
-from .fonts import font_face
+from .fonts import font_face, font_program
 
 FONTSOURCE = TOOLCHAIN_ROOT / "node_modules" / "@fontsource"
 #: The weight of the catalogue's faces; bold runs in these scripts are emboldened by the renderer.
@@ -97,7 +98,26 @@ class Slice:
         return f"{self.typeface.family} {label}"
 
     def declares(self, point: int) -> bool:
-        return any(low <= point <= high for low, high in self.ranges)
+        return point in self._declared
+
+    @cached_property
+    def _declared(self) -> CodePointRanges:
+        return CodePointRanges(self.ranges)
+
+
+class CodePointRanges:
+    """Ranges of code points, asked about one code point at a time by a search of their starts: a CJK
+    slice declares hundreds of ranges, and a Chinese book asks each slice about each of its thousands
+    of characters (a scan of the ranges took such a book most of a minute)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        merged = runs_of_ranges(ranges)
+        self.starts = [low for low, _ in merged]
+        self.ends = [high for _, high in merged]
+
+    def __contains__(self, point: int) -> bool:
+        index = bisect.bisect_right(self.starts, point) - 1
+        return index >= 0 and point <= self.ends[index]
 
 
 def runs(points: Iterable[int]) -> list[tuple[int, int]]:
@@ -109,6 +129,17 @@ def runs(points: Iterable[int]) -> list[tuple[int, int]]:
         else:
             found.append((point, point))
     return found
+
+
+def runs_of_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges of code points merged where they overlap or meet, in order."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def css_unicode_range(ranges: Iterable[tuple[int, int]]) -> str:
@@ -311,8 +342,8 @@ def stylesheet_coverage(stylesheet: Path) -> frozenset[int]:
             continue
         points = character_map((stylesheet.parent / source.group(1)).resolve())
         if declared:
-            ranges = parse_ranges(declared.group(1))
-            points = frozenset(point for point in points if any(low <= point <= high for low, high in ranges))
+            ranges = CodePointRanges(parse_ranges(declared.group(1)))
+            points = frozenset(point for point in points if point in ranges)
         covered.update(points)
     return frozenset(covered)
 
@@ -409,7 +440,7 @@ def font_face_rules(selection: Selection, fonts: tuple[Path, ...], bold: frozens
     # font's coverage), so it must not promise more than the font holds, nor claim a
     # character another language's face should set.
     rules += [
-        f'@font-face {{ font-family: "{item.family}"; src: url("{item.source.as_uri()}");'
+        f'@font-face {{ font-family: "{item.family}"; src: url("{font_program(item.source).as_uri()}");'
         f" unicode-range: {css_unicode_range(runs(points))}; }}"
         for item, points in selection.slices
     ]
@@ -418,7 +449,8 @@ def font_face_rules(selection: Selection, fonts: tuple[Path, ...], bold: frozens
         wanted = sorted(bold.intersection(points))
         if source is not None and wanted:
             rules.append(
-                f'@font-face {{ font-family: "{item.family}"; font-weight: bold; src: url("{source.as_uri()}");'
+                f'@font-face {{ font-family: "{item.family}"; font-weight: bold;'
+                f' src: url("{font_program(source).as_uri()}");'
                 f" unicode-range: {css_unicode_range(runs(wanted))}; }}"
             )
     return "\n".join(rules)

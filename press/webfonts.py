@@ -61,7 +61,8 @@ class Face:
     def wanted(self, code_points: Iterable[int]) -> set[int]:
         if not self.ranges:
             return set(code_points)
-        return {point for point in code_points if any(low <= point <= high for low, high in self.ranges)}
+        declared = scripts.CodePointRanges(self.ranges)
+        return {point for point in code_points if point in declared}
 
     @property
     def unicode_range(self) -> str:

@@ -107,6 +107,7 @@ def test_every_typeface_ships_its_licence_and_slices() -> None:
 
 def test_print_rules_name_each_slice_and_only_the_characters_chosen_for_it(tmp_path: Path) -> None:
     typeface = Typeface("Press X", "X", "x")
+    (tmp_path / "x-7-400-normal.woff2").write_bytes(b"")  # no WOFF2 to decompress: named as it is
     chosen = scripts.Slice(typeface, tmp_path / "x-7-400-normal.woff2", ((0, 0x10FFFF),))
     author = tmp_path / "mine.otf"
     css = scripts.font_face_rules(scripts.Selection(((chosen, (0x41, 0x42, 0x44)),), ()), (author,))
@@ -117,6 +118,7 @@ def test_print_rules_name_each_slice_and_only_the_characters_chosen_for_it(tmp_p
 def test_bold_characters_get_the_slices_bold_weight(tmp_path: Path) -> None:
     typeface = Typeface("Press X", "X", "x")
     (tmp_path / "x-7-700-normal.woff2").write_bytes(b"")
+    (tmp_path / "x-7-400-normal.woff2").write_bytes(b"")
     chosen = scripts.Slice(typeface, tmp_path / "x-7-400-normal.woff2", ((0, 0x10FFFF),))
     assert scripts.bold_source(chosen) == tmp_path / "x-7-700-normal.woff2"
     tree = lxml.html.fromstring("<div><h2>AB</h2><p>C <strong>D</strong></p><dl><dt>E</dt><dd>F</dd></dl></div>")
