@@ -31,9 +31,13 @@ from .document import toolchain_files as loader_files
 from .editions import NAMES, edition
 from .errors import Diagnostic, Location, PressError, Reporter
 from .inputs import depfile
+from .speculation import GuessMissedError
 
 #: Where the build writes, beside the editions, the files each was made from, for Make.
 DEPENDENCIES_FOLDER = ".deps"
+#: The edition whose builds may go on with a guessed Pandoc pass (press.speculation): its layout is the
+#: long work that the other core can make the real pass beside.
+GUESSING_EDITION = "pdf"
 #: Libraries whose logged warnings become the build's own.
 LOGGING_LIBRARIES = ("weasyprint", "pypandoc")
 
@@ -82,6 +86,31 @@ def build(
     to_make = [name for name in editions if name not in kept]
     if not to_make:
         return BuildResult(written, context.reporter.warnings, None, tuple(kept))
+    document = None
+    if GUESSING_EDITION in to_make and settings.timeout is None:
+        # An attempt that may go on with the Pandoc pass guessed from the previous one (press.speculation):
+        # its warnings are given once the guess is confirmed, and a guess that was wrong makes it again.
+        attempt = BuildContext(out, settings, Reporter(strict=settings.strict), guess_pandoc=True)
+        try:
+            document = _make(manuscript, attempt, to_make, records, written)
+        except GuessMissedError:
+            pass
+        except PressError:
+            if _confirmed(attempt.reporter):
+                _replay(attempt.reporter, context.reporter)
+                raise
+        else:
+            _replay(attempt.reporter, context.reporter)
+    if document is None:
+        document = _make(manuscript, context, to_make, records, written)
+    return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
+
+
+def _make(
+    manuscript: Path, context: BuildContext, to_make: list[str], records: dict[str, Path], written: dict[str, Path]
+) -> Document:
+    """Read the manuscript and make the editions `to_make` (into `written`), with their depfiles and records."""
+    settings, out = context.options, context.out
     with (
         limits.stage_budget(settings.timeout),
         _library_warnings(context.reporter),
@@ -100,7 +129,25 @@ def build(
             # A title's addition to the house style that appears later makes the edition again.
             made_from = [*inputs, *context.files_looked_for]
             freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
-    return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
+        # The real Pandoc pass finished within the session, which records the cache entry it wrote as used.
+        context.reporter.before_commit()
+    return document
+
+
+def _confirmed(reporter: Reporter) -> bool:
+    """Whether the attempt's guessed Pandoc pass (if it made one) was the real one."""
+    try:
+        reporter.before_commit()
+    except GuessMissedError:
+        return False
+    except PressError:
+        return True
+    return True
+
+
+def _replay(attempt: Reporter, reporter: Reporter) -> None:
+    for warning in attempt.warnings:
+        reporter.warn(warning.message, warning.location)
 
 
 def _import(editions: Sequence[str]) -> None:

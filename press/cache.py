@@ -99,6 +99,23 @@ class BuildCache:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def claim(self, name: str) -> Callable[[], None] | None:
+        """The entry's lock (see `locked`) if no other build holds it, and the call that lets it go, which
+        may be made from another thread; None if another build holds it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = (self.folder / f"{name}.lock").open("a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            return None
+
+        def release() -> None:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+        return release
+
     @contextmanager
     def session(self, owners: Iterable[str]) -> Iterator[None]:
         """One build using the cache: said to be running while it does; on success, record what

@@ -57,6 +57,9 @@ class BuildContext:
     #: Files the build would read if they existed (a title's additions to the house style):
     #: Make rebuilds the editions when one appears.
     files_looked_for: set[Path] = field(default_factory=set)
+    #: Whether the Pandoc pass may be guessed from the manuscript's previous one while Pandoc makes it,
+    #: the reporter confirming the guess before an output is moved into place (press.speculation).
+    guess_pandoc: bool = False
 
     def __post_init__(self) -> None:
         self.cache = BuildCache(self.out)

@@ -223,7 +223,8 @@ def load_document(
     )
     for path in (*pandoc.input_files(metadata, style, extra), *metadata.fonts):
         context.read_file(path)
-    output = pandoc.convert(manuscript, metadata, style, extra, context.cache, while_pandoc_runs)
+    guesses_for = reporter if context.guess_pandoc else None
+    output = pandoc.convert(manuscript, metadata, style, extra, context.cache, while_pandoc_runs, guesses_for)
     try:
         pandoc.check_citations(output, manuscript, metadata)
     except PressError as error:

@@ -98,6 +98,7 @@ class Reporter:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _held: list[str] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set)
+    _guards: list[Callable[[], None]] = field(default_factory=list)
 
     def warn(self, message: str, location: Location | None = None) -> None:
         """Something that did not stop the build (an error with --strict); each once."""
@@ -118,6 +119,17 @@ class Reporter:
             self._held.append(message)
         else:
             self._record(Diagnostic("warning", message))
+
+    def guard_commit(self, check: Callable[[], None]) -> None:
+        """A check made before each output is moved into place (`before_commit`), which raises to stop it."""
+        self._guards.append(check)
+
+    def before_commit(self) -> None:
+        """Before an output is moved into place: the checks guarding it (a guessed Pandoc pass confirmed, see
+        press.speculation), then, with --strict, fail if a library warned while making it."""
+        for check in self._guards:
+            check()
+        self.raise_held()
 
     def raise_held(self) -> None:
         """With --strict, fail before an output is moved into place if a library warned while making it."""

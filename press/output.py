@@ -29,7 +29,7 @@ def atomic_output(target: Path, reporter: Reporter) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        reporter.raise_held()
+        reporter.before_commit()
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)
@@ -53,7 +53,7 @@ def atomic_folder(target: Path, reporter: Reporter) -> Iterator[Path]:
     aside = None
     try:
         yield temporary
-        reporter.raise_held()
+        reporter.before_commit()
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o777 & ~umask)

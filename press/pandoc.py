@@ -31,12 +31,13 @@ import yaml
 from . import FILTERS_DIR, bibliography, crossref, limits, mathematics, raw
 from .book import BOOKDOWN_PROJECT
 from .cache import BuildCache, digest, files_digest
-from .errors import CombinedError, Location, PressError, display_path
+from .errors import CombinedError, Location, PressError, Reporter, display_path
 from .inputs import code_files
 from .invocation import MetadataOptions
 from .labels import LABELS_FILE, PANDOC_LABELS_FILE, labels_for
 from .markup import written_identifier
 from .metadata import Manuscript, Metadata
+from .speculation import Speculation, guessed_html
 
 CROSSREF_FILTER = FILTERS_DIR / "crossref.lua"
 QUARTO_FILTER = FILTERS_DIR / "quarto.lua"
@@ -165,31 +166,93 @@ def convert(
     extra: MetadataOptions,
     cache: BuildCache,
     while_running: Callable[[], object] = lambda: None,
+    guesses_for: Reporter | None = None,
 ) -> PandocOutput:
     """Run Pandoc once on the manuscript, or reuse the result of an identical run.
 
     `while_running` is called once: while Pandoc runs (in its own process, on another core), or while
-    another build runs it, or before the result of an earlier run is read."""
+    another build runs it, or before the result of an earlier run is read. With `guesses_for`, the
+    result may be guessed from the previous run of the same manuscript (press.speculation) while
+    Pandoc makes the real one in a thread: the reporter then confirms the guess before an output is
+    moved into place."""
     meanwhile = _once(while_running)
     book = metadata.book or bool(manuscript.chapter_files)
     arguments = [*_arguments(metadata, style, book), *_marks(manuscript, metadata, extra), *extra.pandoc_arguments()]
-    key = digest(
+    # Everything the pass is made from but the text, which names the manuscript's previous pass.
+    made_with = digest(
         ENTRY_FORMAT,
         pandoc_version(),
         *arguments,
-        manuscript.text,
         files_digest(input_files(metadata, style, extra)),
         files_digest(code_files(__name__)),
     )
-    name = f"pandoc-{key}.json"
+    name = f"pandoc-{digest(made_with, manuscript.text)}.json"
+    previous_name = f"pandoc-previous-{digest(made_with, str(manuscript.path))}.json"
+    if guesses_for is not None and (guess := _guess(cache, previous_name, name, manuscript.text)) is not None:
+        release = cache.claim(name)
+        if release is not None:
+            made = _made_beside(manuscript, metadata, arguments, cache, name, previous_name, release)
+            speculation = Speculation(guess, made)
+            speculation.start()
+            guesses_for.guard_commit(speculation.confirm)
+            meanwhile()
+            return guess
     with cache.locked(name, while_waiting=meanwhile):
         stored = cache.read(name)
         if stored is not None:
             meanwhile()
-            return _load(stored)
-        output = _run(manuscript, metadata, arguments, meanwhile)
-        cache.write(name, _dump(output))
+            output = _load(stored)
+        else:
+            output = _run(manuscript, metadata, arguments, meanwhile)
+            cache.write(name, _dump(output))
+    _remember(cache, previous_name, name, manuscript.text)
     return output
+
+
+def _guess(cache: BuildCache, previous_name: str, name: str, text: str) -> PandocOutput | None:
+    """The pass guessed from the manuscript's previous one, when the edit since allows (and the entry
+    is not made already)."""
+    pointer = cache.read(previous_name)
+    if pointer is None or cache.read(name) is not None:
+        return None
+    previous = json.loads(pointer)
+    stored = cache.read(previous["entry"])
+    if stored is None:
+        return None
+    output = _load(stored)
+    guessed = guessed_html(previous["text"], text, output.html)
+    return None if guessed is None else PandocOutput(guessed, output.warnings)
+
+
+def _made_beside(
+    manuscript: Manuscript,
+    metadata: Metadata,
+    arguments: list[str],
+    cache: BuildCache,
+    name: str,
+    previous_name: str,
+    release: Callable[[], None],
+) -> Callable[[], PandocOutput]:
+    """The real pass, made in a thread while the build goes on with a guess: kept in the cache, which
+    builds beside this one wait for (the entry's lock, held until then)."""
+
+    def make() -> PandocOutput:
+        try:
+            output = _run(manuscript, metadata, arguments, lambda: None)
+            cache.write(name, _dump(output))
+            _remember(cache, previous_name, name, manuscript.text)
+            return output
+        finally:
+            release()
+
+    return make
+
+
+def _remember(cache: BuildCache, previous_name: str, name: str, text: str) -> None:
+    """Name the manuscript's latest pass and its text, which the next pass's guess starts from."""
+    pointer = json.dumps({"entry": name, "text": text}).encode("utf-8")
+    if cache.read(previous_name) != pointer:
+        cache.write(previous_name, pointer)
 
 
 def _once(function: Callable[[], object]) -> Callable[[], None]:
