@@ -69,8 +69,11 @@ class BuildCache:
         self.used: set[str] = set()
         self.owners: tuple[str, ...] = ()
 
-    def read(self, name: str) -> bytes | None:
-        self.used.add(name)
+    def read(self, name: str, keep: bool = True) -> bytes | None:
+        """An entry's bytes, None if it is not there; `keep=False` reads it without counting it among what
+        this build used (an entry consulted, not built from: the clean-up may then delete it)."""
+        if keep:
+            self.used.add(name)
         path = self.folder / name
         return path.read_bytes() if path.is_file() else None
 

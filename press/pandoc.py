@@ -187,7 +187,7 @@ def convert(
         files_digest(code_files(__name__)),
     )
     name = f"pandoc-{digest(made_with, manuscript.text)}.json"
-    previous_name = f"pandoc-previous-{digest(made_with, str(manuscript.path))}.json"
+    previous_name = f"latest-pandoc-{digest(made_with, str(manuscript.path))}.json"
     if guesses_for is not None and (guess := _guess(cache, previous_name, name, manuscript.text)) is not None:
         release = cache.claim(name)
         if release is not None:
@@ -216,7 +216,7 @@ def _guess(cache: BuildCache, previous_name: str, name: str, text: str) -> Pando
     if pointer is None or cache.read(name) is not None:
         return None
     previous = json.loads(pointer)
-    stored = cache.read(previous["entry"])
+    stored = cache.read(previous["entry"], keep=False)  # the previous pass is not this build's
     if stored is None:
         return None
     output = _load(stored)
