@@ -35,9 +35,6 @@ from .speculation import GuessMissedError
 
 #: Where the build writes, beside the editions, the files each was made from, for Make.
 DEPENDENCIES_FOLDER = ".deps"
-#: The edition whose builds may go on with a guessed Pandoc pass (press.speculation): its layout is the
-#: long work that the other core can make the real pass beside.
-GUESSING_EDITION = "pdf"
 #: Libraries whose logged warnings become the build's own.
 LOGGING_LIBRARIES = ("weasyprint", "pypandoc")
 
@@ -87,7 +84,7 @@ def build(
     if not to_make:
         return BuildResult(written, context.reporter.warnings, None, tuple(kept))
     document = None
-    if GUESSING_EDITION in to_make and settings.timeout is None:
+    if settings.timeout is None:
         # An attempt that may go on with the Pandoc pass guessed from the previous one (press.speculation):
         # its warnings are given once the guess is confirmed, and a guess that was wrong makes it again.
         attempt = BuildContext(out, settings, Reporter(strict=settings.strict), guess_pandoc=True)

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +191,14 @@ def convert(
     if guesses_for is not None and (guess := _guess(cache, previous_name, name, manuscript.text)) is not None:
         release = cache.claim(name)
         if release is not None:
-            made = _made_beside(manuscript, metadata, arguments, cache, name, previous_name, release)
-            speculation = Speculation(guess, made)
-            speculation.start()
-            guesses_for.guard_commit(speculation.confirm)
-            meanwhile()
-            return guess
+            real = _made_beside(manuscript, metadata, arguments, cache, name, previous_name, release)
+        else:  # another build makes the real pass: it is read once that build has written it
+            real = partial(_made_by_another, cache, name)
+        speculation = Speculation(guess, real)
+        speculation.start()
+        guesses_for.guard_commit(speculation.confirm)
+        meanwhile()
+        return guess
     with cache.locked(name, while_waiting=meanwhile):
         stored = cache.read(name)
         if stored is not None:
@@ -246,6 +248,15 @@ def _made_beside(
             release()
 
     return make
+
+
+def _made_by_another(cache: BuildCache, name: str) -> PandocOutput:
+    """The real pass another build makes (holding the entry's lock), once it has written it."""
+    with cache.locked(name):
+        stored = cache.read(name)
+    if stored is None:  # that build failed: the build made again meets the failure itself
+        raise PandocError("the build making the Pandoc pass stopped")
+    return _load(stored)
 
 
 def _remember(cache: BuildCache, previous_name: str, name: str, text: str) -> None:

@@ -4,14 +4,17 @@ pass. Either way the PDF is, to the byte, the one a build from nothing makes (pr
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from press import api, speculation
 from press.errors import Diagnostic, PressError, Reporter
-from tests.conftest import EPOCH, MINIMAL
+from tests.conftest import EPOCH, MINIMAL, ROOT
 
 #: A pipe table whose longest line Pandoc's column width (72) decides the columns' widths by.
 TABLE = """---
@@ -91,3 +94,22 @@ def test_an_error_the_edit_makes_stops_the_build_as_without_a_guess(tmp_path: Pa
         pdf_of(manuscript, tmp_path / "out")
     assert speculation.outcomes["confirmed"] == confirmed + 1
     assert (tmp_path / "out" / "table.pdf").read_bytes() == before
+
+
+def test_builds_side_by_side_each_go_on_with_the_guess_and_one_makes_the_real_pass(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL.parent, tmp_path / "manuscript")
+    manuscript = tmp_path / "manuscript" / MINIMAL.name
+    out, fresh = tmp_path / "out", tmp_path / "from-nothing"
+    api.build(manuscript, out, editions=("pdf", "html"))
+    edited(manuscript, "A first paragraph cites", "An opening paragraph cites")
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    command = [sys.executable, str(ROOT / "build.py")]
+    side_by_side = [
+        subprocess.Popen([*command, edition, "--manuscript", str(manuscript), "--out", str(out)], env=environment)
+        for edition in ("pdf", "html")
+    ]
+    assert [process.wait() for process in side_by_side] == [0, 0]
+    api.build(manuscript, fresh, editions=("pdf", "html"))
+    for name in ("minimal.pdf", "minimal.html"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert len(list((out / ".cache").glob("pandoc-*.json"))) == 1, "one real pass, kept once"
