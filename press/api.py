@@ -87,7 +87,7 @@ def build(
     if settings.timeout is None:
         # An attempt that may go on with the Pandoc pass guessed from the previous one (press.speculation):
         # its warnings are given once the guess is confirmed, and a guess that was wrong makes it again.
-        attempt = BuildContext(out, settings, Reporter(strict=settings.strict), guess_pandoc=True)
+        attempt = BuildContext(out, settings, Reporter(strict=context.reporter.strict), guess_pandoc=True)
         try:
             document = _make(manuscript, attempt, to_make, records, written)
         except GuessMissedError:
@@ -113,32 +113,33 @@ def _make(
         _library_warnings(context.reporter),
         context.cache.session([owner(manuscript.stem, name) for name in to_make]),
     ):
-        # The editions' modules (WeasyPrint, pikepdf, ebooklib: half a second) are imported while Pandoc works.
-        document = with_options(load_document(manuscript, context, partial(_import, to_make)), settings)
-        loader_warnings = context.reporter.warnings
-        for name in to_make:
-            maker = edition(name)
-            warned = len(context.reporter.warnings)
-            written[name] = maker.write(document, context)
-            inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
-            _write_depfile(written[name], inputs, context.files_looked_for, out)
-            warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
-            # A title's addition to the house style that appears later makes the edition again.
-            made_from = [*inputs, *context.files_looked_for]
-            freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
-        # The real Pandoc pass finished within the session, which records the cache entry it wrote as used.
-        context.reporter.before_commit()
+        try:
+            # The editions' modules (WeasyPrint, pikepdf, ebooklib: half a second) are imported while Pandoc works.
+            document = with_options(load_document(manuscript, context, partial(_import, to_make)), settings)
+            loader_warnings = context.reporter.warnings
+            for name in to_make:
+                maker = edition(name)
+                warned = len(context.reporter.warnings)
+                written[name] = maker.write(document, context)
+                inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
+                _write_depfile(written[name], inputs, context.files_looked_for, out)
+                warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
+                # A title's addition to the house style that appears later makes the edition again.
+                made_from = [*inputs, *context.files_looked_for]
+                freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
+        finally:
+            # A real Pandoc pass made beside the build finishes within the session, which records the cache
+            # entry it wrote as used (and holds the builds beside it off the clean-up meanwhile).
+            _confirmed(context.reporter)
     return document
 
 
 def _confirmed(reporter: Reporter) -> bool:
-    """Whether the attempt's guessed Pandoc pass (if it made one) was the real one."""
+    """Whether the attempt's guessed Pandoc pass (if it made one) was the real one, once it is made."""
     try:
-        reporter.before_commit()
+        reporter.check_guards()
     except GuessMissedError:
         return False
-    except PressError:
-        return True
     return True
 
 

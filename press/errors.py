@@ -125,11 +125,15 @@ class Reporter:
         self._guards.append(check)
 
     def before_commit(self) -> None:
-        """Before an output is moved into place: the checks guarding it (a guessed Pandoc pass confirmed, see
-        press.speculation), then, with --strict, fail if a library warned while making it."""
+        """Before an output is moved into place: the checks guarding it, then, with --strict, fail if a
+        library warned while making it."""
+        self.check_guards()
+        self.raise_held()
+
+    def check_guards(self) -> None:
+        """The checks guarding every output (a guessed Pandoc pass confirmed, see press.speculation)."""
         for check in self._guards:
             check()
-        self.raise_held()
 
     def raise_held(self) -> None:
         """With --strict, fail before an output is moved into place if a library warned while making it."""

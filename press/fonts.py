@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import fontTools
 import tinycss2
 import uharfbuzz
 from fontTools.ttLib import TTFont
@@ -23,9 +24,11 @@ from . import TOOLCHAIN_ROOT
 #: The signatures of the web's compressed font files, which HarfBuzz does not read.
 WEB_FLAVOURS = (b"wOFF", b"wOF2")
 WOFF2 = b"wOF2"
-#: Where the compressed font files read (the npm catalogue's slices) are kept decompressed, each named by
-#: its file's digest; node_modules' own cache folder, emptied with it when npm installs again.
-DECOMPRESSED_FONTS = TOOLCHAIN_ROOT / "node_modules" / ".cache" / "press-fonts"
+#: Where the compressed font files of the npm packages (the catalogue's slices) are kept decompressed,
+#: each named by its file's digest and its decoder; node_modules' own cache folder, emptied with it when
+#: npm installs again.
+PACKAGES = TOOLCHAIN_ROOT / "node_modules"
+DECOMPRESSED_FONTS = PACKAGES / ".cache" / "press-fonts"
 #: WOFF2's reference decoder (Debian's package woff2), thirty times faster than fontTools' on a CJK slice.
 WOFF2_DECODER = "woff2_decompress"
 
@@ -74,17 +77,20 @@ def font_face(path: Path) -> uharfbuzz.Face:
 @cache
 def font_program(path: Path) -> Path:
     """A font file as a renderer reads it without decompressing it: the file itself, or for a WOFF or
-    WOFF2 file its font program, decompressed once and kept in DECOMPRESSED_FONTS (the file itself when
-    that folder cannot be written: the renderer decompresses it then).
+    WOFF2 file of the toolchain's (the npm catalogue's slices) its font program, decompressed once and
+    kept in DECOMPRESSED_FONTS (the file itself when that folder cannot be written, or for an author's
+    font: the renderer decompresses it then).
 
     WeasyPrint decompresses a WOFF2 font with fontTools each time a process loads it, and fontTools
     rebuilds every outline in Python: a Chinese book's hundred slices, in each process laying out its
-    chapters, cost most of its build. Written under a name of its own and renamed, so that builds side
-    by side never read half a file."""
-    if _signature(path) not in WEB_FLAVOURS:
+    chapters, cost most of its build. Named by the file's digest and the decoder (whose programs draw
+    the same glyphs in other bytes), written under a name of its own and renamed, so that builds side
+    by side never read half a file, readable by every user of the toolchain."""
+    if _signature(path) not in WEB_FLAVOURS or not path.resolve().is_relative_to(PACKAGES):
         return path
     data = path.read_bytes()
-    kept = DECOMPRESSED_FONTS / f"{hashlib.sha256(data).hexdigest()[:32]}{path.suffix}.sfnt"
+    decoder = _decoder(path)
+    kept = DECOMPRESSED_FONTS / f"{hashlib.sha256(data).hexdigest()[:32]}-{decoder}.sfnt"
     if kept.is_file():
         return kept
     program = _decompressed(path)
@@ -92,15 +98,22 @@ def font_program(path: Path) -> Path:
         DECOMPRESSED_FONTS.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=DECOMPRESSED_FONTS, suffix=".part", delete=False) as part:
             written = Path(part.name)
-            try:
-                part.write(program)
-            except OSError:
-                written.unlink()
-                raise
-        written.replace(kept)
+        try:
+            written.write_bytes(program)
+            written.chmod(0o644)
+            written.replace(kept)
+        finally:
+            written.unlink(missing_ok=True)
     except OSError:
         return path
     return kept
+
+
+def _decoder(path: Path) -> str:
+    """Which decoder decompresses the file: WOFF2's reference decoder when it is installed, else fontTools."""
+    if _signature(path) == WOFF2 and shutil.which(WOFF2_DECODER) is not None:
+        return "woff2"
+    return f"fonttools-{fontTools.version}"
 
 
 def _signature(path: Path) -> bytes:
@@ -110,8 +123,8 @@ def _signature(path: Path) -> bytes:
 
 def _decompressed(path: Path) -> bytes:
     """The font program of a WOFF or WOFF2 file: by WOFF2's reference decoder when it is installed."""
-    decoder = shutil.which(WOFF2_DECODER)
-    if decoder is not None and _signature(path) == WOFF2:
+    decoder = shutil.which(WOFF2_DECODER) if _decoder(path) == "woff2" else None
+    if decoder is not None:
         with tempfile.TemporaryDirectory(prefix="press-woff2-") as scratch:
             given = Path(scratch) / "font.woff2"
             given.write_bytes(path.read_bytes())

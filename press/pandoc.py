@@ -195,10 +195,15 @@ def convert(
         else:  # another build makes the real pass: it is read once that build has written it
             real = partial(_made_by_another, cache, name)
         speculation = Speculation(guess, real)
-        speculation.start()
-        guesses_for.guard_commit(speculation.confirm)
-        meanwhile()
-        return guess
+        try:
+            speculation.start()
+        except RuntimeError:  # no thread to be had: the pass is made here
+            if release is not None:
+                release()
+        else:
+            guesses_for.guard_commit(speculation.confirm)
+            meanwhile()
+            return guess
     with cache.locked(name, while_waiting=meanwhile):
         stored = cache.read(name)
         if stored is not None:
@@ -217,12 +222,15 @@ def _guess(cache: BuildCache, previous_name: str, name: str, text: str) -> Pando
     pointer = cache.read(previous_name)
     if pointer is None or cache.read(name) is not None:
         return None
-    previous = json.loads(pointer)
-    stored = cache.read(previous["entry"], keep=False)  # the previous pass is not this build's
-    if stored is None:
+    try:
+        previous = json.loads(pointer)
+        stored = cache.read(previous["entry"], keep=False)  # the previous pass is not this build's
+        if stored is None:
+            return None
+        output = _load(stored)
+        guessed = guessed_html(previous["text"], text, output.html)
+    except (ValueError, KeyError, TypeError):  # an entry damaged (a machine stopped mid-write): no guess
         return None
-    output = _load(stored)
-    guessed = guessed_html(previous["text"], text, output.html)
     return None if guessed is None else PandocOutput(guessed, output.warnings)
 
 

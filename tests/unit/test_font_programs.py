@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import fontTools
 import pytest
 from fontTools.ttLib import TTFont
 
@@ -86,3 +87,19 @@ def test_ranges_are_merged_and_asked_at_their_bounds() -> None:
     assert 0x41 not in CodePointRanges([])
     typeface = scripts.Typeface("Press X", "X", "x")
     assert scripts.Slice(typeface, Path("x.woff2"), ((0x30, 0x39), (0x4E00, 0x4E00))).declares(0x4E00)
+
+
+@needs_catalogue
+def test_an_authors_compressed_font_is_read_where_it_is_and_nothing_of_it_kept(kept_in: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.woff2"
+    mine.write_bytes(scripts.slices(SIMPLIFIED)[43].source.read_bytes())
+    assert fonts.font_program(mine) == mine
+    assert set(fonts.font_face(mine).unicodes) == set(TTFont(mine).getBestCmap())
+    assert not kept_in.exists()
+
+
+@needs_catalogue
+def test_a_kept_font_is_readable_by_every_user_and_named_by_its_decoder(kept_in: Path) -> None:
+    program = fonts.font_program(scripts.slices(SIMPLIFIED)[44].source)
+    assert program.stat().st_mode & 0o777 == 0o644
+    assert program.name.endswith(("-woff2.sfnt", f"-fonttools-{fontTools.version}.sfnt"))
