@@ -83,22 +83,16 @@ def build(
     to_make = [name for name in editions if name not in kept]
     if not to_make:
         return BuildResult(written, context.reporter.warnings, None, tuple(kept))
-    document = None
-    if settings.timeout is None:
-        # An attempt that may go on with the Pandoc pass guessed from the previous one (press.speculation):
-        # its warnings are given once the guess is confirmed, and a guess that was wrong makes it again.
-        attempt = BuildContext(out, settings, Reporter(strict=context.reporter.strict), guess_pandoc=True)
-        try:
-            document = _make(manuscript, attempt, to_make, records, written)
-        except GuessMissedError:
-            pass
-        except PressError:
-            if _confirmed(attempt.reporter):
-                _replay(attempt.reporter, context.reporter)
-                raise
-        else:
-            _replay(attempt.reporter, context.reporter)
-    if document is None:
+    # The build may go on with the Pandoc pass guessed from the previous one (press.speculation); a guess
+    # that was wrong makes it again from the real pass, its findings taken back.
+    context.guess_pandoc = settings.timeout is None
+    try:
+        document = _make(manuscript, context, to_make, records, written)
+    except (GuessMissedError, PressError):
+        if _confirmed(context.reporter):
+            raise
+        context.reporter.forget_guess()
+        context.guess_pandoc = False
         document = _make(manuscript, context, to_make, records, written)
     return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
 
@@ -141,11 +135,6 @@ def _confirmed(reporter: Reporter) -> bool:
     except GuessMissedError:
         return False
     return True
-
-
-def _replay(attempt: Reporter, reporter: Reporter) -> None:
-    for warning in attempt.warnings:
-        reporter.warn(warning.message, warning.location)
 
 
 def _import(editions: Sequence[str]) -> None:

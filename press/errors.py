@@ -99,6 +99,8 @@ class Reporter:
     _held: list[str] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set)
     _guards: list[Callable[[], None]] = field(default_factory=list)
+    #: Where the findings made since the build went on with a guess start (see `guard_commit`).
+    _guessed_from: int | None = None
 
     def warn(self, message: str, location: Location | None = None) -> None:
         """Something that did not stop the build (an error with --strict); each once."""
@@ -121,7 +123,11 @@ class Reporter:
             self._record(Diagnostic("warning", message))
 
     def guard_commit(self, check: Callable[[], None]) -> None:
-        """A check made before each output is moved into place (`before_commit`), which raises to stop it."""
+        """A guess the build goes on with (a Pandoc pass, see press.speculation): `check` raises unless the
+        guess is confirmed. It is made before each output is moved into place (`before_commit`), and the
+        findings made from now on are shown once it has passed."""
+        if self._guessed_from is None:
+            self._guessed_from = len(self.diagnostics)
         self._guards.append(check)
 
     def before_commit(self) -> None:
@@ -131,9 +137,25 @@ class Reporter:
         self.raise_held()
 
     def check_guards(self) -> None:
-        """The checks guarding every output (a guessed Pandoc pass confirmed, see press.speculation)."""
+        """The guesses' checks; once they have passed, the findings made meanwhile are shown."""
         for check in self._guards:
             check()
+        if self._guessed_from is not None:
+            shown = self.diagnostics[self._guessed_from :]
+            self._guards.clear()
+            self._guessed_from = None
+            if self.echo is not None:
+                for diagnostic in shown:
+                    self.echo(diagnostic)
+
+    def forget_guess(self) -> None:
+        """After a guess that was wrong: the findings made from it taken back, for the build made again."""
+        start = len(self.diagnostics) if self._guessed_from is None else self._guessed_from
+        self._seen.difference_update(self.diagnostics[start:])
+        del self.diagnostics[start:]
+        self._held.clear()
+        self._guards.clear()
+        self._guessed_from = None
 
     def raise_held(self) -> None:
         """With --strict, fail before an output is moved into place if a library warned while making it."""
@@ -155,7 +177,7 @@ class Reporter:
             return
         self._seen.add(diagnostic)
         self.diagnostics.append(diagnostic)
-        if self.echo is not None:
+        if self.echo is not None and self._guessed_from is None:
             self.echo(diagnostic)
 
 

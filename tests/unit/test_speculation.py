@@ -84,3 +84,30 @@ def test_a_guess_is_confirmed_only_by_the_same_result() -> None:
     failed.start()
     with pytest.raises(GuessMissedError):
         failed.confirm()  # the build is made again, and meets the failure itself
+
+
+def test_the_findings_made_from_a_guess_are_shown_once_it_is_confirmed_or_taken_back() -> None:
+    shown: list[str] = []
+    reporter = Reporter(echo=lambda diagnostic: shown.append(diagnostic.message))
+    verdict: list[bool] = []
+
+    def check() -> None:
+        if not verdict[-1]:
+            raise GuessMissedError
+
+    reporter.guard_commit(check)
+    reporter.warn("made from the guess")
+    assert shown == [] and [item.message for item in reporter.warnings] == ["made from the guess"]
+    verdict.append(False)
+    with pytest.raises(GuessMissedError):
+        reporter.before_commit()
+    reporter.forget_guess()
+    assert shown == [] and reporter.warnings == []
+    reporter.warn("before a guess")
+    reporter.guard_commit(check)
+    reporter.warn("made from the guess")
+    verdict.append(True)
+    reporter.before_commit()
+    assert shown == ["before a guess", "made from the guess"]
+    reporter.warn("after it")
+    assert shown[-1] == "after it"
