@@ -30,7 +30,7 @@ SMART_ELLIPSIS = ".."
 #: from its words too).
 HEADING_MARK = "#"
 SETEXT_UNDERLINES = frozenset("=-")
-#: How each guess of this process turned out: "confirmed" or "missed" (for the tests and the benchmark).
+#: How each guess of this process turned out: "confirmed" or "missed" (what the tests look at).
 outcomes: Counter[str] = Counter()
 
 Output = TypeVar("Output")
@@ -143,9 +143,10 @@ class Speculation(Generic[Output]):
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="press-real-pass")
+        thread = threading.Thread(target=self._run, name="press-real-pass")
+        thread.start()
+        self._thread = thread
         _running.add(self)
-        self._thread.start()
 
     def _run(self) -> None:
         with contextlib.suppress(BaseException):  # the build made again from the real pass meets it
