@@ -86,7 +86,7 @@ def font_program(path: Path) -> Path:
     chapters, cost most of its build. Named by the file's digest and the decoder (whose programs draw
     the same glyphs in other bytes), written under a name of its own and renamed, so that builds side
     by side never read half a file, readable by every user of the toolchain."""
-    if _signature(path) not in WEB_FLAVOURS or not path.resolve().is_relative_to(PACKAGES):
+    if _signature(path) not in WEB_FLAVOURS or not path.resolve().is_relative_to(PACKAGES.resolve()):
         return path
     data = path.read_bytes()
     decoder = _decoder(path)
