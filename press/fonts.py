@@ -123,12 +123,11 @@ def _signature(path: Path) -> bytes:
 
 def _decompressed(path: Path) -> bytes:
     """The font program of a WOFF or WOFF2 file: by WOFF2's reference decoder when it is installed."""
-    decoder = shutil.which(WOFF2_DECODER) if _decoder(path) == "woff2" else None
-    if decoder is not None:
+    if _decoder(path) == "woff2":
         with tempfile.TemporaryDirectory(prefix="press-woff2-") as scratch:
             given = Path(scratch) / "font.woff2"
             given.write_bytes(path.read_bytes())
-            done = subprocess.run([decoder, str(given)], capture_output=True, check=False)
+            done = subprocess.run([WOFF2_DECODER, str(given)], capture_output=True, check=False)
             written = given.with_suffix(".ttf")
             if done.returncode == 0 and written.is_file():
                 return written.read_bytes()

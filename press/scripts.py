@@ -122,13 +122,7 @@ class CodePointRanges:
 
 def runs(points: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted code points as (low, high) runs of consecutive ones."""
-    found: list[tuple[int, int]] = []
-    for point in sorted(points):
-        if found and point == found[-1][1] + 1:
-            found[-1] = (found[-1][0], point)
-        else:
-            found.append((point, point))
-    return found
+    return runs_of_ranges((point, point) for point in points)
 
 
 def runs_of_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

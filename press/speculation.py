@@ -50,7 +50,7 @@ def guessed_html(previous_text: str, text: str, previous_html: str) -> str | Non
     if previous_text == text:
         return None
     start = _common_start(previous_text, text)
-    end = _common_end(previous_text[start:], text[start:])
+    end = _common_start(previous_text[start:][::-1], text[start:][::-1])
     removed_end, inserted_end = len(previous_text) - end, len(text) - end
     if not all(map(_plain, previous_text[start:removed_end] + text[start:inserted_end])):
         return None
@@ -103,18 +103,6 @@ def _common_start(first: str, second: str) -> int:
     while low < high:
         middle = (low + high + 1) // 2
         if first[:middle] == second[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_end(first: str, second: str) -> int:
-    """How many characters the texts share at their end."""
-    low, high = 0, min(len(first), len(second))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if first[len(first) - middle :] == second[len(second) - middle :]:
             low = middle
         else:
             high = middle - 1
