@@ -23,8 +23,10 @@ OUT ?= build
 LIST ?= manuscript
 TITLE ?=
 MANUSCRIPT ?=
-ONE_PROCESS ?=
-EDITIONS := pdf epub html
+EDITIONS := pdf html epub
+# A title's editions are made by one process, which makes the PDF while a process forked from it makes
+# the others (press.sidebyside), unless the goals name editions (make pdf): then each is a process.
+ONE_PROCESS ?= $(if $(filter $(EDITIONS),$(MAKECMDGOALS)),,1)
 # The files of names' editions: $(call editions_of,names,editions).
 editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
 # Reproducible editions: dates come from the last commit unless set by the caller.
@@ -70,13 +72,17 @@ html: $(call editions_of,$(SELECTED),html)
 # A title's editions. Before the first build they depend on the manuscript and the
 # toolchain's installation (the fonts for scripts other than Latin, Greek, Cyrillic,
 # Hebrew and Hangul come from npm); the depfiles the builds write add the rest.
-# The EPUB's page list gives the print edition's page numbers: when both are made,
-# they run side by side, and the EPUB waits for the PDF build's layout (through the
-# build cache) only when it needs the page list, instead of laying the book out again.
+# A title's editions are made by one `build.py all` (ONE_PROCESS, the default unless the goals
+# name editions): Python starts and the manuscript is read once, and the editions are made side
+# by side, the PDF in that process, the web edition then the EPUB in one forked from it
+# (press/sidebyside.py). An edition made from the same files as before is kept as it is
+# (press/freshness.py), so an edit still remakes only the editions that read the file edited.
+# With ONE_PROCESS= (empty), or for `make pdf`, each edition is a process of its own. Either way
+# the EPUB's page list gives the print edition's page numbers: the EPUB waits for the PDF build's
+# layout (through the build cache) only when it needs the page list, instead of laying the book
+# out again.
 # An article of a journal's issue is built with its place in the issue (its pages), which
 # the issue's build writes (see press/issue.py).
-# With ONE_PROCESS=1, a title's three editions are made by one `build.py all`, which reads the
-# manuscript and starts Python once, at the price of rebuilding all three for any edit.
 define title_rules
 ifeq ($(ONE_PROCESS),)
 $(call editions_of,$(1),$(EDITIONS)): $(title.$(1)) $(metadata.$(1)) $(VENV)/.installed node_modules/.installed | $(COMPILED)

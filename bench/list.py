@@ -7,9 +7,10 @@ bibliography and images) with a manuscript of its own title, so that no two
 titles share a Pandoc pass or a print layout in the build cache. It is built
 cold, each way into an empty output folder:
 
-- `make -j2`: the list's titles side by side, two jobs at a time (this machine's cores);
+- `make -j2`: the list's titles side by side, two jobs at a time (this machine's cores), each
+  title's three editions made by one process and one forked from it (press/sidebyside.py);
 - `make -j1`: the same, one job at a time;
-- `make -j2 ONE_PROCESS=1`: two at a time, each title's three editions in one process;
+- `make -j2 ONE_PROCESS=`: two jobs at a time, each edition a process of its own;
 - one by one: `build.py all` for each title in turn, as a script around the
   command line would build them (the editions of a title one after the other);
 
@@ -121,9 +122,7 @@ def ways(folder: Path, sources: list[Path]) -> dict[str, Callable[[], Measure]]:
         "one by one (build.py all, each title in turn)": lambda: timed(one_by_one, "serial"),
         "make -j1 (the list, one job at a time)": lambda: timed([make("out-1", "-j1")], "out-1"),
         "make -j2 (the list, two jobs at a time)": lambda: timed([make("out-2", "-j2")], "out-2"),
-        "make -j2 ONE_PROCESS=1 (a title's editions in one process)": lambda: timed(
-            [make("out-3", "-j2", "ONE_PROCESS=1")], "out-3"
-        ),
+        "make -j2 ONE_PROCESS= (each edition a process)": lambda: timed([make("out-3", "-j2", "ONE_PROCESS=")], "out-3"),
         "make -j2, nothing changed": lambda: timed([make("out-2", "-j2")], None),
     }
 

@@ -10,3 +10,8 @@ TOOLCHAIN_ROOT = PACKAGE_DIR.parent
 TEMPLATES_DIR = TOOLCHAIN_ROOT / "templates"
 STYLES_DIR = TOOLCHAIN_ROOT / "styles"
 FILTERS_DIR = PACKAGE_DIR / "filters"
+
+# Before anything imports WeasyPrint: its libraries opened without a search for each failed name.
+from .patches import library_search  # noqa: E402
+
+library_search.install()

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import freshness, limits, printpage
+from . import freshness, limits, printpage, sidebyside
 from .cache import owner
 from .check import lint
 from .context import BuildContext, Options
@@ -66,7 +66,8 @@ def build(
     very same files and options as the one in `out` is kept, with its warnings
     given again (see press.freshness). `reporter` receives the warnings as they
     are made (the command line prints them); by default they are only collected
-    into the result.
+    into the result. Of several editions, on a machine of several cores, the first
+    is made in this process and the others in one forked from it (press.sidebyside).
     """
     settings = _options(options)
     context = BuildContext(out, settings, reporter or Reporter(strict=settings.strict))
@@ -100,8 +101,9 @@ def build(
 def _make(
     manuscript: Path, context: BuildContext, to_make: list[str], records: dict[str, Path], written: dict[str, Path]
 ) -> Document:
-    """Read the manuscript and make the editions `to_make` (into `written`), with their depfiles and records."""
-    settings, out = context.options, context.out
+    """Read the manuscript and make the editions `to_make` (into `written`), with their depfiles and records:
+    the first here, the others in a process beside this one (press.sidebyside) when the machine has the cores."""
+    settings = context.options
     with (
         limits.stage_budget(settings.timeout),
         _library_warnings(context.reporter),
@@ -111,21 +113,49 @@ def _make(
             # The editions' modules (WeasyPrint, pikepdf, ebooklib: half a second) are imported while Pandoc works.
             document = with_options(load_document(manuscript, context, partial(_import, to_make)), settings)
             loader_warnings = context.reporter.warnings
-            for name in to_make:
-                maker = edition(name)
-                warned = len(context.reporter.warnings)
-                written[name] = maker.write(document, context)
-                inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
-                _write_depfile(written[name], inputs, context.files_looked_for, out)
-                warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
-                # A title's addition to the house style that appears later makes the edition again.
-                made_from = [*inputs, *context.files_looked_for]
-                freshness.write(records[name], manuscript, written[name], made_from, settings, warnings)
+            here, there = sidebyside.shared(to_make)
+            write = partial(_write_editions, manuscript, document, context, records, loader_warnings)
+            if not there:
+                written.update(write(here))
+            else:
+                beside = sidebyside.start(there, manuscript.stem, context, partial(write, there))
+                try:
+                    written.update(write(here))
+                finally:
+                    # The process beside waits for no entry this one would have made; the cache session lasts
+                    # until it is done.
+                    context.cache.finished(owner(manuscript.stem, name) for name in here)
+                    outcome = beside.outcome()
+                context.reporter.check_guards()  # the findings made here shown before the other process's
+                sidebyside.take(outcome, context, written)
         finally:
             # A real Pandoc pass made beside the build finishes within the session, which records the cache
             # entry it wrote as used (and holds the builds beside it off the clean-up meanwhile).
             _confirmed(context.reporter)
     return document
+
+
+def _write_editions(
+    manuscript: Path,
+    document: Document,
+    context: BuildContext,
+    records: dict[str, Path],
+    loader_warnings: list[Diagnostic],
+    names: list[str],
+) -> dict[str, Path]:
+    """Make the editions `names` of the read manuscript, each with its depfile and record; the files written."""
+    written = {}
+    for name in names:
+        maker = edition(name)
+        warned = len(context.reporter.warnings)
+        written[name] = maker.write(document, context)
+        inputs = [*context.files_read, *loader_files(), *maker.toolchain_files()]
+        _write_depfile(written[name], inputs, context.files_looked_for, context.out)
+        warnings = [*loader_warnings, *context.reporter.warnings[warned:]]
+        # A title's addition to the house style that appears later makes the edition again.
+        made_from = [*inputs, *context.files_looked_for]
+        freshness.write(records[name], manuscript, written[name], made_from, context.options, warnings)
+    return written
 
 
 def _confirmed(reporter: Reporter) -> bool:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from .errors import Location, PressError
 
@@ -68,6 +69,7 @@ class BuildCache:
         self.folder = out_dir / FOLDER
         self.used: set[str] = set()
         self.owners: tuple[str, ...] = ()
+        self._running: dict[str, IO[str]] = {}
 
     def read(self, name: str, keep: bool = True) -> bytes | None:
         """An entry's bytes, None if it is not there; `keep=False` reads it without counting it among what
@@ -130,6 +132,8 @@ class BuildCache:
             for name in self.owners:
                 running_lock = running.enter_context((self.folder / RUNNING_FOLDER / f"{name}.lock").open("a"))
                 fcntl.flock(running_lock, fcntl.LOCK_EX)
+                self._running[name] = running_lock
+            running.callback(self._running.clear)
             with (self.folder / SESSION_LOCK).open("a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_SH)
                 try:
@@ -144,6 +148,18 @@ class BuildCache:
                         self.prune()
                     finally:
                         fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def finished(self, names: Iterable[str]) -> None:
+        """Say that this build is done making these editions (`owner`): a build beside it waiting for an entry
+        one of them would make stops waiting."""
+        for name in names:
+            if name in self._running:
+                fcntl.flock(self._running[name], fcntl.LOCK_UN)
+
+    def beside(self, names: Iterable[str]) -> None:
+        """In a process forked from the build to make some of its editions (press.sidebyside): this process
+        makes the editions `names` alone, and waits for what the build's others make as for a build beside it."""
+        self.owners = tuple(sorted(set(names)))
 
     def running(self, name: str) -> bool:
         """Whether another build is making this edition of this manuscript (`owner`) in this folder."""

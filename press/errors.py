@@ -148,6 +148,14 @@ class Reporter:
                 for diagnostic in shown:
                     self.echo(diagnostic)
 
+    def adopt(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Findings that another process of this build made and showed (press.sidebyside): recorded, each once,
+        and not shown again."""
+        for diagnostic in diagnostics:
+            if diagnostic not in self._seen:
+                self._seen.add(diagnostic)
+                self.diagnostics.append(diagnostic)
+
     def forget_guess(self) -> None:
         """After a guess that was wrong: the findings made from it taken back, for the build made again."""
         start = len(self.diagnostics) if self._guessed_from is None else self._guessed_from

@@ -51,8 +51,10 @@ def labels_for(lang: str) -> dict[str, str]:
 def _table(path: Path) -> dict[str, dict[str, str]]:
     """A table of labels by language tag. Read with libyaml's loader: the toolchain's own
     tables are trusted and large (Pandoc's words for seventy languages), and the pure-Python
-    loader took a tenth of an essay's build to read them."""
-    table: dict[str, dict[str, str]] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    loader took a tenth of an essay's build to read them. Its base loader reads every value as
+    the string written (a table of words has no numbers, and Norwegian's tag `no` is no false),
+    a quarter faster than the safe loader, which tries each for a number or a boolean."""
+    table: dict[str, dict[str, str]] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)
     return table
 
 

@@ -172,7 +172,9 @@ def _cut(face: Face, code_points: set[int]) -> bytes:
             raise PressError(
                 "HarfBuzz could not cut this font for the web; is it a font file?", Location(face.source)
             ) from None
-        font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False)
+        # HarfBuzz has set the bounding boxes; recomputing them for the renamed CFF font (fontTools draws
+        # every outline in Python to do so) took a third of a second a face.
+        font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False, recalcBBoxes=False)
     _rename(font, face)
     font.flavor = "woff2"
     out = io.BytesIO()

@@ -80,10 +80,11 @@ def test_a_second_make_does_nothing(clone: Path) -> None:
 
 
 def test_a_title_is_built_alone_and_an_unknown_one_is_named(clone: Path, tmp_path: Path) -> None:
-    assert planned(clone, f"OUT={tmp_path}", "TITLE=der-leuchtturm") == [
+    assert planned(clone, f"OUT={tmp_path}", "TITLE=der-leuchtturm") == ["all der-leuchtturm/der-leuchtturm.md"]
+    assert planned(clone, f"OUT={tmp_path}", "TITLE=der-leuchtturm", "ONE_PROCESS=") == [
         "pdf der-leuchtturm/der-leuchtturm.md",
-        "epub der-leuchtturm/der-leuchtturm.md",
         "html der-leuchtturm/der-leuchtturm.md",
+        "epub der-leuchtturm/der-leuchtturm.md",
     ]
     run = make(clone, f"OUT={tmp_path}", "TITLE=der-leuchturm")
     assert run.returncode != 0
@@ -100,7 +101,10 @@ def test_a_new_style_addition_rebuilds_the_editions_that_read_it(clone: Path) ->
     addition.parent.mkdir()
     addition.write_text("h2 { letter-spacing: 0.02em; }\n", encoding="utf-8")
     try:
-        assert planned(clone) == ["epub harbour-lights/harbour-lights.md", f"catalogue {LIST}"]
+        # The title's build (which keeps the editions made from the same files); Make's dry run does not
+        # follow a rule of several targets on to what depends on them (the catalogue), as a real run does.
+        assert planned(clone) == ["all harbour-lights/harbour-lights.md"]
+        assert planned(clone, "ONE_PROCESS=") == ["epub harbour-lights/harbour-lights.md", f"catalogue {LIST}"]
     finally:
         addition.unlink()
         addition.parent.rmdir()

@@ -46,11 +46,27 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def planned_editions(out: Path, *changed: str) -> set[str]:
-    """The editions `make` would rebuild if the given files had changed."""
+    """The editions `make` would rebuild if the given files had changed, each edition a process of its own
+    (ONE_PROCESS empty): what Make knows of each edition's inputs."""
     what_if = [f"--what-if={name}" for name in changed]
-    run = make("--dry-run", *what_if, out=out)
+    run = make("--dry-run", "ONE_PROCESS=", *what_if, out=out)
     assert run.returncode == 0, run.stderr
     return {line.split()[2] for line in run.stdout.splitlines() if "build.py" in line}
+
+
+def test_a_titles_editions_are_made_by_one_process_unless_the_goals_name_editions(built: Path) -> None:
+    """By default the title's build makes the editions side by side (press.sidebyside) and keeps those
+    made from the same files; `make pdf` starts the PDF's build alone."""
+    commands = {
+        goals: [
+            line for line in make("--dry-run", "--what-if=styles/screen.css", *goals, out=built).stdout.splitlines()
+        ]
+        for goals in ((), ("html",), ("pdf", "html"))
+    }
+    assert [line.split()[2] for line in commands[()] if "build.py" in line] == ["all"]
+    assert [line.split()[2] for line in commands[("html",)] if "build.py" in line] == ["html"]
+    # The PDF did not read the stylesheet: Make, knowing each edition's inputs, does not start its build.
+    assert [line.split()[2] for line in commands[("pdf", "html")] if "build.py" in line] == ["html"]
 
 
 def test_second_make_does_nothing(built: Path) -> None:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Protocol, cast
 from ..context import BuildContext
 from ..document import Document
 
-#: Every edition, in the order `all` builds them: the PDF first, whose layout the EPUB's page list reuses.
-NAMES = ("pdf", "epub", "html")
+#: Every edition, in the order `all` builds them: the PDF first, whose layout the EPUB's page list reuses, and the
+#: EPUB last, so that beside the PDF (press.sidebyside) the web edition is made while the layout is under way.
+NAMES = ("pdf", "html", "epub")
 
 
 class Edition(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,30 @@ def test_a_missing_input_is_an_error_not_a_stale_key(tmp_path: Path) -> None:
     with pytest.raises(PressError, match="cannot read an input of the build") as raised:
         files_digest([present, tmp_path / "abbreviations.json"])
     assert raised.value.location is not None and raised.value.location.path.name == "abbreviations.json"
+
+
+def test_a_process_beside_the_build_waits_for_the_editions_its_build_makes_until_they_are_finished(
+    tmp_path: Path,
+) -> None:
+    """The process forked to make the EPUB (press.sidebyside) takes the PDF, made by its build, for a build
+    beside it: it waits for the PDF's entries while the PDF is being made, and no longer once it is done."""
+    cache = BuildCache(tmp_path)
+    forked = multiprocessing.get_context("fork")
+    with cache.session(["book.pdf", "book.epub"]):
+        assert not cache.running("book.pdf")  # its own edition, in the build itself
+        answers, asking = forked.Pipe()
+
+        def beside() -> None:
+            cache.beside(["book.epub"])
+            asking.send(cache.running("book.pdf"))
+            asking.recv()
+            asking.send(cache.running("book.pdf"))
+
+        process = forked.Process(target=beside)
+        process.start()
+        assert answers.recv() is True
+        cache.finished(["book.pdf"])
+        answers.send("done")
+        assert answers.recv() is False
+        process.join()
+        assert process.exitcode == 0

@@ -1,0 +1,90 @@
+"""A build's editions made side by side (press.sidebyside): the same editions, findings and errors as made one
+by one, the process beside the build handing back what it wrote, found and used."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from press import api
+from press.cache import FOLDER, USED_FOLDER
+from press.cli import print_diagnostic
+from press.errors import PressError, Reporter
+from press.sidebyside import shared
+from tests.conftest import FIXTURES, MINIMAL
+
+forks: list[str] = []
+
+
+def _count_forks(event: str, arguments: tuple[object, ...]) -> None:
+    if event == "os.fork":
+        forks.append(event)
+
+
+sys.addaudithook(_count_forks)
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editions are shared between two processes whatever machine runs the suite."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def test_the_first_edition_is_made_here_and_the_others_beside() -> None:
+    assert shared(["pdf", "html", "epub"]) == (["pdf"], ["html", "epub"])
+    assert shared(["html"]) == (["html"], [])
+
+
+def test_one_core_makes_every_edition_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert shared(["pdf", "html", "epub"]) == (["pdf", "html", "epub"], [])
+
+
+def test_editions_made_side_by_side_are_those_made_one_by_one(tmp_path: Path) -> None:
+    forks.clear()
+    together = api.build(MINIMAL, tmp_path / "together")
+    assert len(forks) == 1  # one process beside the build: the web edition and the EPUB
+    assert set(together.written) == {"pdf", "html", "epub"}
+    for name in ("pdf", "html", "epub"):
+        alone = api.build(MINIMAL, tmp_path / name, (name,))
+        assert alone.written[name].read_bytes() == together.written[name].read_bytes(), name
+    # What the process beside used is recorded with the build's own: the web fonts it cut stay in the cache.
+    used = (tmp_path / "together" / FOLDER / USED_FOLDER / "minimal.html").read_text(encoding="utf-8").split()
+    fonts = [name for name in used if name.startswith("font-")]
+    assert fonts and all((tmp_path / "together" / FOLDER / name).is_file() for name in fonts)
+    assert api.build(MINIMAL, tmp_path / "together").kept == ("pdf", "html", "epub")
+
+
+def test_what_the_process_beside_finds_is_shown_once_and_is_the_builds(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Without the PDF, the EPUB lays out the print pages for its page list itself, beside the web edition:
+    WeasyPrint's warning about the title's print stylesheet is found in that process."""
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    (book / "styles").mkdir()
+    (book / "styles" / "print.css").write_text("h2 { frobnicate: 1 }\n", encoding="utf-8")
+    manuscript = book / "minimal.md"
+    result = api.build(manuscript, tmp_path / "out", ("html", "epub"), reporter=Reporter(echo=print_diagnostic))
+    found = [warning.message for warning in result.warnings if "frobnicate" in warning.message]
+    assert len(found) == 1, result.warnings
+    assert capfd.readouterr().err.count("frobnicate") == 1
+    # The EPUB's record has it: the edition kept gives it again.
+    again = api.build(manuscript, tmp_path / "out", ("html", "epub"))
+    assert again.kept == ("html", "epub") and [w.message for w in again.warnings if "frobnicate" in w.message]
+
+
+def test_an_error_beside_stops_the_build_after_the_first_edition_is_made(tmp_path: Path) -> None:
+    """The web edition of a book writes a folder of pages, which a file of that name in the output folder
+    stops; the PDF, made first, is written, and the EPUB, made after the web edition, is not."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "book").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(PressError, match="cannot write the book's web pages to book: a file has that name"):
+        api.build(FIXTURES / "book" / "book.md", out)
+    assert (out / "book.pdf").is_file() and not (out / "book.epub").exists()
