@@ -122,7 +122,9 @@ def ways(folder: Path, sources: list[Path]) -> dict[str, Callable[[], Measure]]:
         "one by one (build.py all, each title in turn)": lambda: timed(one_by_one, "serial"),
         "make -j1 (the list, one job at a time)": lambda: timed([make("out-1", "-j1")], "out-1"),
         "make -j2 (the list, two jobs at a time)": lambda: timed([make("out-2", "-j2")], "out-2"),
-        "make -j2 ONE_PROCESS= (each edition a process)": lambda: timed([make("out-3", "-j2", "ONE_PROCESS=")], "out-3"),
+        "make -j2 ONE_PROCESS= (each edition a process)": lambda: timed(
+            [make("out-3", "-j2", "ONE_PROCESS=")], "out-3"
+        ),
         "make -j2, nothing changed": lambda: timed([make("out-2", "-j2")], None),
     }
 
