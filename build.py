@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the editions of a manuscript: python build.py {pdf,epub,html,all} [--manuscript FILE] [--out DIR]."""
 
-import sys
-
-from press.cli import main
+from press.cli import exit_now, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

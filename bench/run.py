@@ -1,6 +1,6 @@
 """Benchmark: the toolchain against the pipeline a user could script by hand, in one run.
 
-    python bench/run.py [--workloads essay,book,double-book] [--runs 3] [--out bench/RESULTS.md]
+    python bench/run.py [--workloads essay,book,double-book] [--runs 5] [--out bench/RESULTS.md]
 
 Workloads: the essay, and books made of its body: 20 chapters (`#` headings,
 the essay's sections a level down) of three copies each, about 107,000 words
@@ -64,7 +64,7 @@ class Measure:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help=f"some of {', '.join(WORKLOADS)}")
-    parser.add_argument("--runs", type=int, default=3, help="runs of the essay (the books: one each)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of the essay (the books: one each)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     arguments = parser.parse_args()
     sections = [_machine()]

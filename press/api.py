@@ -110,7 +110,7 @@ def _make(
         context.cache.session([owner(manuscript.stem, name) for name in to_make]),
     ):
         try:
-            # The editions' modules (WeasyPrint, pikepdf, ebooklib: half a second) are imported while Pandoc works.
+            # The editions' modules (WeasyPrint, ebooklib: half a second) are imported while Pandoc works.
             document = with_options(load_document(manuscript, context, partial(_import, to_make)), settings)
             loader_warnings = context.reporter.warnings
             here, there = sidebyside.shared(to_make)

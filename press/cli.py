@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 from . import TOOLCHAIN_ROOT, api
 from .editions import NAMES
@@ -28,6 +30,17 @@ LIST_COMMANDS = {
     "catalogue": "the catalogue of the list's editions: a web page and an OPDS feed (press.catalogue)",
     "issue": "a journal issue of the list's articles: a PDF and an EPUB (press.issue)",
 }
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with `status` once what it registers to do at exit is done, without the interpreter's
+    teardown, which frees every module and object one by one and writes nothing: a quarter of a second after
+    an essay's three editions (WeasyPrint's laid-out pages, the parsed pages, the fonts), a tenth of the build.
+    The editions are written and closed before `main` returns."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -101,6 +101,8 @@ SOURCE_MARKS = {
     # LaTeX's equation labels (`\label{eq:euler}`), read with bookdown's.
     "bookdown": re.compile(r"@ref\(|\(\\?#(?:fig|tab|eq):|\(ref:|\\label\s*\{eq:"),
 }
+#: Where pypandoc-binary keeps the Pandoc it bundles, in pypandoc's folder.
+BUNDLED_PANDOC = Path("files") / "pandoc"
 #: Pandoc's garbage collector starts collecting its old generation at 128 MB instead of 1 MB: a long book's
 #: pass copied its growing AST again and again (3.0 s for the bench book, 2.3 s with this; 35 MB more
 #: memory at its peak; a short text is not changed).
@@ -181,7 +183,7 @@ def convert(
     # Everything the pass is made from but the text, which names the manuscript's previous pass.
     made_with = digest(
         ENTRY_FORMAT,
-        pandoc_version(),
+        pandoc_build(),
         *arguments,
         files_digest(input_files(metadata, style, extra)),
         files_digest(code_files(__name__)),
@@ -289,14 +291,18 @@ def _once(function: Callable[[], object]) -> Callable[[], None]:
 @cache
 def pandoc_path() -> str:
     """The Pandoc that pypandoc-binary bundles, run directly: pypandoc's own calls start
-    three more Pandoc processes each to ask its version and formats."""
-    return str(pypandoc.get_pandoc_path())
+    three more Pandoc processes each to ask its version and formats, and its search for a
+    Pandoc runs every one it finds to take the newest."""
+    bundled = Path(pypandoc.__file__).parent / BUNDLED_PANDOC
+    return str(bundled) if bundled.is_file() else str(pypandoc.get_pandoc_path())
 
 
 @cache
-def pandoc_version() -> str:
-    """The version of the bundled Pandoc, part of every cache key."""
-    return str(pypandoc.get_pandoc_version())
+def pandoc_build() -> str:
+    """The Pandoc the build runs, part of every cache key: its file's size and change time (its version,
+    asked of it, took a process of its own at every build's start)."""
+    status = Path(pandoc_path()).stat()
+    return f"{pandoc_path()} {status.st_size} {status.st_mtime_ns}"
 
 
 def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from importlib.metadata import version
 from pathlib import Path
 
 import lxml.html
@@ -25,6 +24,7 @@ from .divisions import without_closing_page_breaks
 from .document import Document, Note, edition_document
 from .errors import CombinedError, PressError, Reporter, find_in_files
 from .fonts import declared_fonts, describe
+from .freshness import installed_version
 from .front import FrontMatterHtml, parsed
 from .inputs import code_files, template_files
 from .markup import (
@@ -62,7 +62,7 @@ MISSING_GLYPH = "no font of the print edition has"
 BLOCK_TAGS = ("p", "li", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6", "pre", "table", "dl")
 TEXT_BLOCK = "data-text-block"
 #: The version of WeasyPrint that lays the page out, read without loading it.
-WEASYPRINT_VERSION = version("weasyprint")
+WEASYPRINT_VERSION = installed_version("weasyprint")
 GENERATOR = f"press with WeasyPrint {WEASYPRINT_VERSION}"
 
 #: A link target that is neither a #fragment nor a URL with a scheme: another file.

@@ -36,7 +36,9 @@ def write(document: Document, context: BuildContext) -> Path:
     laid_out = printlayout.laid_out(document, context)
     with atomic_output(target, context.reporter) as temporary:
         if isinstance(laid_out, splitlayout.SplitBook):
-            splitlayout.assemble(laid_out, temporary, document.modified, context.cache)
+            from .. import bookpdf  # pikepdf: only for a book laid out division by division
+
+            bookpdf.assemble(laid_out, temporary, document.modified, context.cache)
         else:
             printlayout.write_pdf(laid_out, document, temporary)
         # WeasyPrint says so as it draws the text, laying it out or writing it.

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from jinja2 import meta
 
 from press import PACKAGE_DIR, TEMPLATES_DIR
 from press.editions import NAMES, edition
-from press.freshness import _installed_libraries
+from press.freshness import _installed_libraries, installed_version
 from press.inputs import _imports, code_files, depfile, referenced_templates, template_files
 from press.render import environment
 
@@ -124,6 +126,13 @@ def test_the_installed_libraries_are_named_with_their_versions() -> None:
     installed = _installed_libraries().splitlines()
     assert f"jinja2-{jinja2.__version__}.dist-info" in installed
     assert f"weasyprint-{weasyprint.__version__}.dist-info" in installed
+
+
+def test_a_librarys_version_is_read_from_its_installations_name_as_its_metadata_gives_it() -> None:
+    for library in ("weasyprint", "pypandoc-binary", "PyYAML", "fonttools", "pydyf", "markupsafe"):
+        assert installed_version(library) == importlib.metadata.version(library), library
+    with pytest.raises(LookupError):
+        installed_version("no-such-library")
 
 
 def test_every_edition_declares_the_labels_it_prints_through_the_loader() -> None:

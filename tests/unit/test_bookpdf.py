@@ -1,4 +1,4 @@
-"""The helpers that assemble a book's divisions into its frame (press/splitlayout.py), on small PDFs."""
+"""The helpers that assemble a book's divisions into its frame (press/bookpdf.py), on small PDFs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pikepdf
 import pypdfium2
 from weasyprint import HTML
 
-from press.printlayout import PDF_VARIANT
-from press.splitlayout import (
+from press.bookpdf import (
     FRAME_XOBJECT,
     draw_over,
     drawing_as_artifact,
@@ -18,6 +17,7 @@ from press.splitlayout import (
     parent_tree_numbers,
     retarget_destinations,
 )
+from press.printlayout import PDF_VARIANT
 
 
 def blank(pages: int) -> pikepdf.Pdf:
