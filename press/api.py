@@ -115,10 +115,10 @@ def _make(
             loader_warnings = context.reporter.warnings
             here, there = sidebyside.shared(to_make)
             write = partial(_write_editions, manuscript, document, context, records, loader_warnings)
-            if not there:
-                written.update(write(here))
+            beside = sidebyside.start(there, manuscript.stem, context, partial(write, there)) if there else None
+            if beside is None:
+                written.update(write(to_make))
             else:
-                beside = sidebyside.start(there, manuscript.stem, context, partial(write, there))
                 try:
                     written.update(write(here))
                 finally:

@@ -60,11 +60,15 @@ class Beside:
         """Wait for the process beside to finish, and what it hands back."""
         try:
             outcome: Outcome = self.receiving.recv()
-        except EOFError:
-            outcome = Outcome(failure=f"the process making the {' and '.join(self.editions)} edition stopped")
+        except EOFError:  # it ended without a word: killed (out of memory), or Python itself failed
+            self.process.join()
+            code = self.process.exitcode or 0
+            ended = f"was stopped by signal {-code}" if code < 0 else f"ended with status {code}"
+            editions = f"{' and '.join(self.editions)} edition{'s' if len(self.editions) > 1 else ''}"
+            return Outcome(problems=[(f"the process making the {editions} {ended}", None)])
         finally:
             self.receiving.close()
-            self.process.join()
+        self.process.join()
         return outcome
 
 
@@ -77,20 +81,30 @@ def shared(editions: Iterable[str]) -> tuple[list[str], list[str]]:
     return editions[:1], editions[1:]
 
 
-def start(editions: list[str], manuscript: str, context: BuildContext, make: Callable[[], dict[str, Path]]) -> Beside:
+def start(
+    editions: list[str], manuscript: str, context: BuildContext, make: Callable[[], dict[str, Path]]
+) -> Beside | None:
     """Fork a process that makes `editions` of the manuscript named `manuscript` by `make` (which returns the
-    files it wrote)."""
+    files it wrote); None if the system gives no process (the editions are then made here)."""
     forked = multiprocessing.get_context("fork")
-    receiving, sending = forked.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or what is waiting to be written would be written twice
+    try:
+        receiving, sending = forked.Pipe(duplex=False)
+    except OSError:
+        return None
     process = forked.Process(
         target=_make_beside,
         args=(make, [owner(manuscript, name) for name in editions], context, sending),
         name=f"press-{'-'.join(editions)}",
     )
-    process.start()
-    sending.close()
+    try:
+        process.start()
+    except OSError:
+        receiving.close()
+        return None
+    finally:
+        sending.close()
     return Beside(tuple(editions), process, receiving)
 
 

@@ -3,8 +3,10 @@ by one, the process beside the build handing back what it wrote, found and used.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from press import api
 from press.cache import FOLDER, USED_FOLDER
 from press.cli import print_diagnostic
 from press.errors import PressError, Reporter
-from press.sidebyside import shared
+from press.sidebyside import Beside, shared
 from tests.conftest import FIXTURES, MINIMAL
 
 forks: list[str] = []
@@ -88,3 +90,21 @@ def test_an_error_beside_stops_the_build_after_the_first_edition_is_made(tmp_pat
     with pytest.raises(PressError, match="cannot write the book's web pages to book: a file has that name"):
         api.build(FIXTURES / "book" / "book.md", out)
     assert (out / "book.pdf").is_file() and not (out / "book.epub").exists()
+
+
+def _end_without_a_word(how: str) -> None:
+    if how == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(3)
+
+
+@pytest.mark.parametrize(("how", "said"), [("killed", "was stopped by signal 9"), ("exit", "ended with status 3")])
+def test_a_process_beside_that_ends_without_a_word_is_an_error_of_one_line(how: str, said: str) -> None:
+    """Killed for its memory, say: the build stops with one line, not a traceback."""
+    forked = multiprocessing.get_context("fork")
+    receiving, sending = forked.Pipe(duplex=False)
+    process = forked.Process(target=_end_without_a_word, args=(how,))
+    process.start()
+    sending.close()
+    outcome = Beside(("html", "epub"), process, receiving).outcome()
+    assert outcome.problems == [(f"the process making the html and epub editions {said}", None)]
