@@ -88,8 +88,8 @@ def toolchain_files() -> list[Path]:
 def print_pages(document: Document, context: BuildContext) -> pagemap.PrintPages:
     """Where each page of the print edition begins: from the cache when the PDF build (or an
     earlier build) laid these very pages out, or as soon as a PDF build running beside this one
-    has (Make builds the editions side by side); otherwise laid out here, once (a book division
-    by division, its divisions cached for the PDF's build)."""
+    has (the editions are made side by side, press.sidebyside); otherwise laid out here, once
+    (a book division by division, its divisions cached for the PDF's build)."""
     document = edition_document(document, PDF_EDITION)
     housestyle.read_stylesheets(STYLESHEETS, document.metadata.source.parent, context)
     toolchain = toolchain_digest(document)
