@@ -64,6 +64,9 @@ LIST_OUTPUTS := $(if $(TITLE),,$(OUT)/catalogue.html $(OUT)/catalogue.xml $(call
 endif
 SELECTED := $(or $(TITLE),$(TITLES))
 
+# The editions are written whole or not at all (press/output.py), and a title's build that fails has kept, or
+# made again, editions that are sound: Make must not delete them.
+.PRECIOUS: $(call editions_of,$(TITLES),$(EDITIONS))
 all: $(call editions_of,$(SELECTED),$(EDITIONS)) $(LIST_OUTPUTS)
 pdf: $(call editions_of,$(SELECTED),pdf)
 epub: $(call editions_of,$(SELECTED),epub)

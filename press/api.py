@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import logging
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from functools import partial
@@ -79,10 +79,11 @@ def build(
     }
     for record in kept.values():
         record.replay(context.reporter)
-        record.target.touch()  # for Make, which compares times: up to date now
     written = {name: record.target for name, record in kept.items()}
-    to_make = [name for name in editions if name not in kept]
+    # In the editions' order, whatever the caller's: the PDF first, whose layout the EPUB's page list waits for.
+    to_make = sorted((name for name in editions if name not in kept), key=_edition_order)
     if not to_make:
+        _touch(kept.values())
         return BuildResult(written, context.reporter.warnings, None, tuple(kept))
     # The build may go on with the Pandoc pass guessed from the previous one (press.speculation); a guess
     # that was wrong makes it again from the real pass, its findings taken back.
@@ -95,7 +96,19 @@ def build(
         context.reporter.forget_guess()
         context.guess_pandoc = False
         document = _make(manuscript, context, to_make, records, written)
+    _touch(kept.values())
     return BuildResult({name: written[name] for name in editions}, context.reporter.warnings, document, tuple(kept))
+
+
+def _touch(kept: Iterable[freshness.Record]) -> None:
+    """For Make, which compares times: the editions kept are up to date now. Only once the build has made the
+    others: Make deletes what a failed build changed."""
+    for record in kept:
+        record.target.touch()
+
+
+def _edition_order(name: str) -> int:
+    return NAMES.index(name) if name in NAMES else len(NAMES)  # an unknown name is refused when it is made
 
 
 def _make(

@@ -148,6 +148,12 @@ class Reporter:
                 for diagnostic in shown:
                     self.echo(diagnostic)
 
+    def beside(self) -> None:
+        """In a process forked from the build to make some of its editions (press.sidebyside): the findings made
+        before the fork are the build's to show, once its guess is confirmed; this process shows its own."""
+        if self._guessed_from is not None:
+            self._guessed_from = len(self.diagnostics)
+
     def adopt(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Findings that another process of this build made and showed (press.sidebyside): recorded, each once,
         and not shown again."""

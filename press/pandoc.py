@@ -17,6 +17,7 @@ import difflib
 import html
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
@@ -301,8 +302,9 @@ def pandoc_path() -> str:
 def pandoc_build() -> str:
     """The Pandoc the build runs, part of every cache key: its file's size and change time (its version,
     asked of it, took a process of its own at every build's start)."""
-    status = Path(pandoc_path()).stat()
-    return f"{pandoc_path()} {status.st_size} {status.st_mtime_ns}"
+    found = shutil.which(pandoc_path()) or pandoc_path()  # pypandoc may name a Pandoc on the PATH
+    status = Path(found).stat()
+    return f"{found} {status.st_size} {status.st_mtime_ns}"
 
 
 def _arguments(metadata: Metadata, style: Path, book: bool) -> list[str]:

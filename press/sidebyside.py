@@ -24,7 +24,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .cache import owner
@@ -59,6 +59,11 @@ class Beside:
     def outcome(self) -> Outcome:
         """Wait for the process beside to finish, and what it hands back."""
         try:
+            # Its end is watched as well as the pipe: a process it forked in turn (a book's layout worker)
+            # holds the pipe open after it, and the pipe alone would never say it ended.
+            wait([self.receiving, self.process.sentinel])
+            if not self.receiving.poll():
+                raise EOFError
             outcome: Outcome = self.receiving.recv()
         except EOFError:  # it ended without a word: killed (out of memory), or Python itself failed
             self.process.join()
@@ -114,6 +119,7 @@ def _make_beside(
     context.cache.beside(owners)
     reporter = context.reporter
     shown = len(reporter.diagnostics)
+    reporter.beside()  # what was found before the fork is the build's to show
     outcome = Outcome()
     try:
         outcome.written = make()
@@ -121,6 +127,10 @@ def _make_beside(
         outcome.missed = True
     except PressError as error:
         outcome.problems = [(problem.message, problem.location) for problem in error.problems]
+        try:
+            reporter.check_guards()  # its findings shown before the error, as the build shows its own
+        except GuessMissedError:
+            outcome.missed = True
     except BaseException:  # handed to the build, which raises it
         outcome.failure = traceback.format_exc()
     outcome.findings = reporter.diagnostics[shown:]
@@ -140,5 +150,9 @@ def take(outcome: Outcome, context: BuildContext, written: dict[str, Path]) -> N
         problems = [PressError(message, location) for message, location in outcome.problems]
         raise problems[0] if len(problems) == 1 else CombinedError(problems)
     if outcome.failure:
-        raise RuntimeError(outcome.failure)
+        # What went wrong in one line, as the command line tells a fault of its own; the other process's
+        # traceback for --debug.
+        failure = RuntimeError(f"in the process beside the build: {outcome.failure.strip().splitlines()[-1]}")
+        failure.add_note(outcome.failure)
+        raise failure
     written.update(outcome.written)

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from press.cache import FOLDER, USED_FOLDER
 from press.cli import print_diagnostic
 from press.errors import PressError, Reporter
 from press.sidebyside import Beside, shared
-from tests.conftest import FIXTURES, MINIMAL
+from press.speculation import outcomes
+from tests.conftest import FIXTURES, MINIMAL, ROOT
 
 forks: list[str] = []
 
@@ -108,3 +110,50 @@ def test_a_process_beside_that_ends_without_a_word_is_an_error_of_one_line(how: 
     sending.close()
     outcome = Beside(("html", "epub"), process, receiving).outcome()
     assert outcome.problems == [(f"the process making the html and epub editions {said}", None)]
+
+
+def test_with_the_pandoc_pass_guessed_each_finding_is_shown_once(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A word edited: the build goes on with the pass guessed, and forks before the guess is confirmed; what the
+    loader found after the pass is the build's to show, not the process beside's too."""
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    manuscript = book / "minimal.md"
+    with manuscript.open("a", encoding="utf-8") as text:
+        text.write("\n<script>alert(1)</script>\n\nA last wildly different paragraph.\n")
+    api.build(manuscript, tmp_path / "out")
+    capfd.readouterr()
+    manuscript.write_text(manuscript.read_text(encoding="utf-8").replace("wildly", "vastly"), encoding="utf-8")
+    confirmed = outcomes["confirmed"]
+    result = api.build(manuscript, tmp_path / "out", reporter=Reporter(echo=print_diagnostic))
+    assert outcomes["confirmed"] > confirmed and set(result.written) == {"pdf", "html", "epub"}
+    assert capfd.readouterr().err.count("removed <script>") == 1
+    assert [warning.message for warning in result.warnings].count(
+        "removed <script> from the manuscript's raw HTML: editions run no code from it"
+    ) == 1
+
+
+def test_a_failed_build_leaves_make_the_editions_it_kept(tmp_path: Path) -> None:
+    """The web edition refuses the title's stylesheet; the PDF and the EPUB, kept, stay (Make deletes what a
+    failed recipe changed, unless it is precious)."""
+    book = tmp_path / "book"
+    shutil.copytree(MINIMAL.parent, book)
+    out = tmp_path / "out"
+
+    def make() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "--no-print-directory", f"MANUSCRIPT={book / 'minimal.md'}", f"OUT={out}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert make().returncode == 0
+    before = {suffix: (out / f"minimal.{suffix}").read_bytes() for suffix in ("pdf", "epub")}
+    (book / "styles").mkdir()
+    (book / "styles" / "screen.css").write_text('@import url("other.css");\n', encoding="utf-8")
+    failed = make()
+    assert failed.returncode != 0 and "@import" in failed.stderr
+    assert {suffix: (out / f"minimal.{suffix}").read_bytes() for suffix in ("pdf", "epub")} == before

@@ -105,11 +105,11 @@ def test_a_process_beside_the_build_waits_for_the_editions_its_build_makes_until
             asking.recv()
             asking.send(cache.running("book.pdf"))
 
-        process = forked.Process(target=beside)
+        process = forked.Process(target=beside, daemon=True)  # a failed assertion leaves no process behind
         process.start()
-        assert answers.recv() is True
+        assert answers.poll(30) and answers.recv() is True
         cache.finished(["book.pdf"])
         answers.send("done")
-        assert answers.recv() is False
-        process.join()
+        assert answers.poll(30) and answers.recv() is False
+        process.join(30)
         assert process.exitcode == 0
