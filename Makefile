@@ -24,8 +24,7 @@ LIST ?= manuscript
 TITLE ?=
 MANUSCRIPT ?=
 EDITIONS := pdf html epub
-# A title's editions are made by one process, which makes the PDF while a process forked from it makes
-# the others (press.sidebyside), unless the goals name editions (make pdf): then each is a process.
+# A title's editions in one process, unless the goals name editions (see the title rules below).
 ONE_PROCESS ?= $(if $(filter $(EDITIONS),$(MAKECMDGOALS)),,1)
 # The files of names' editions: $(call editions_of,names,editions).
 editions_of = $(foreach edition,$(2),$(1:%=$(OUT)/%.$(edition)))
